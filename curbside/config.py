@@ -1,0 +1,44 @@
+"""Settings: where the library lives and the limits that protect it.
+
+Read from environment variables first, then `settings.toml` inside the library folder,
+then the defaults below. One `Settings` object is passed around; nothing else reads env.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from .errors import LibraryError
+
+
+def default_library_path() -> Path:
+    """A per-user location, following the XDG convention on Linux."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "curbside" / "library"
+
+
+@dataclass(frozen=True)
+class Settings:
+    library: Path
+    max_file_bytes: int = 50 * 1024 * 1024  # a larger file is refused, not read into memory
+    ingest_batch: int = 200  # documents per transaction
+    embed_batch: int = 64  # passages per encoder call
+    embed_max_tokens: int = 128  # what the encoder sees of each passage
+    superseded_after_years: int = 5  # sources older than this are flagged in articles
+
+    @classmethod
+    def load(cls, library: str | Path | None = None) -> "Settings":
+        path = Path(library or os.environ.get("CURBSIDE_LIBRARY") or default_library_path())
+        settings = cls(library=path.expanduser())
+        toml_file = settings.library / "settings.toml"
+        if toml_file.exists():
+            try:
+                values = tomllib.loads(toml_file.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise LibraryError(f"{toml_file} is not valid TOML ({exc}); fix or delete it.") from None
+            known = {f.name for f in fields(cls)} - {"library"}
+            settings = replace(settings, **{k: v for k, v in values.items() if k in known})
+        return settings

@@ -1,0 +1,94 @@
+"""`Library`: the one object the CLI, the web app and the tests hold.
+
+It owns a library folder (the SQLite store and the vector index) and exposes the
+pipeline: ingest, browse sources, search, ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from . import ingest as ingest_stage
+from .config import Settings
+from .errors import InputError
+from .model import IngestReport, Passage, Source
+from .sources import get_reader
+from .store import sources as store
+from .store.database import Database
+
+
+class Library:
+    def __init__(self, path: str | Path | None = None, *, create: bool = True, settings: Settings | None = None):
+        self.settings = settings or Settings.load(path)
+        self.path = self.settings.library
+        self.db = Database(self.path, create=create)
+        self._encoder = None
+        self._vectors = None
+
+    # -- ingest ---------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        reader_name: str,
+        path: str | Path | None = None,
+        *,
+        embed: bool = True,
+        on_item: Callable[[], None] | None = None,
+        on_total: Callable[[int | None], None] | None = None,
+        on_embedded: Callable[[int], None] | None = None,
+    ) -> IngestReport:
+        """Read `path` with the named reader and store what is new or changed."""
+        reader = get_reader(reader_name)
+        source_path = Path(path).expanduser() if path is not None else None
+        if source_path is None and not getattr(reader, "PATH_OPTIONAL", False):
+            raise InputError(f"`curbside ingest {reader_name}` needs a PATH; give the file or folder to read.")
+        items = reader.read(source_path, self.settings)
+        if on_total is not None and hasattr(reader, "estimate"):
+            on_total(reader.estimate(source_path))
+        report = IngestReport(reader=reader.NAME, path=str(source_path or reader.NAME))
+        after_batch = (lambda: self.embed_pending(on_embedded)) if embed else None
+        report = ingest_stage.ingest(
+            self.db, items, report, batch_size=self.settings.ingest_batch, on_item=on_item, after_batch=after_batch
+        )
+        self._vectors = None  # the next search reloads the matrix with what was added
+        return report
+
+    def embed_pending(self, on_embedded: Callable[[int], None] | None = None) -> int:
+        """Embed every indexed passage that has no vector yet; returns how many were embedded."""
+        from .index.sync import embed_pending
+
+        return embed_pending(self.db, self.encoder, batch_size=self.settings.embed_batch, on_embedded=on_embedded)
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from .index.embed import Encoder
+
+            self._encoder = Encoder(max_tokens=self.settings.embed_max_tokens)
+        return self._encoder
+
+    # -- browse ---------------------------------------------------------------------------
+
+    def sources(self, kind: str | None = None, include_old: bool = False) -> list[Source]:
+        return store.list_sources(self.db.connection(), kind, include_old)
+
+    def source(self, source_id: str, version: int | None = None) -> tuple[Source, list[Passage]]:
+        conn = self.db.connection()
+        found = store.get_source(conn, source_id, version)
+        if found is None:
+            raise InputError(f"No source {source_id!r} in this library; list them with `curbside sources`.")
+        pk, src = found
+        return src, store.passages_of(conn, pk, src.id)
+
+    def passage(self, passage_id: str) -> tuple[Passage, Source]:
+        found = store.get_passage(self.db.connection(), passage_id)
+        if found is None:
+            raise InputError(f"No passage {passage_id!r} in this library; passage ids look like SOURCE@VERSION#N.")
+        return found
+
+    def stats(self) -> dict:
+        return store.counts(self.db.connection()) | {"library": str(self.path)}
+
+    def close(self) -> None:
+        self.db.close()

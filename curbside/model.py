@@ -1,0 +1,135 @@
+"""The data model, in one place.
+
+Every pipeline stage takes and returns these plain dataclasses, so each stage can be
+tested alone and the CLI, web app and tests all speak the same types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# What a source is, which decides how it is typed in a reference list and ranked.
+SOURCE_KINDS = ("guideline", "systematic_review", "research", "consumer", "drug_label", "local")
+
+# How a reference is labelled for a reader, by source kind.
+REFERENCE_TYPES = {
+    "guideline": "Guideline",
+    "systematic_review": "Systematic review",
+    "research": "Research",
+    "consumer": "Patient information",
+    "drug_label": "Drug label",
+    "local": "Local",
+}
+
+SOURCE_STATUSES = ("current", "superseded", "withdrawn")
+
+
+@dataclass
+class Source:
+    """One document from one origin (a guideline summary, a QA pair, an abstract, a file).
+
+    `id` is stable and derived from the origin (e.g. ``ngc:10000``, ``pmid:21645374``), so
+    re-ingesting the same document finds the same source; a changed document becomes a new
+    `version` of it and the old version is marked superseded.
+    """
+
+    id: str
+    kind: str
+    title: str
+    origin: str  # the reader that produced it: ngc, medquad, cochrane, pubmed, openmedicine, files
+    developer: str = ""  # guideline developer, organisation or journal
+    year: int | None = None
+    date: str = ""  # as precise as the source gives it
+    identifiers: dict[str, str] = field(default_factory=dict)  # doi, pmid, ngc, qid, cui, path ...
+    url: str = ""
+    licence: str = ""
+    conditions: list[str] = field(default_factory=list)  # from the source's own metadata
+    metadata: dict[str, Any] = field(default_factory=dict)  # reader-specific extras
+    content_hash: str = ""
+    version: int = 1
+    status: str = "current"
+
+    @property
+    def reference_type(self) -> str:
+        return REFERENCE_TYPES.get(self.kind, "Source")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Passage:
+    """A citable span of a source: a recommendation, a QA answer, an abstract section.
+
+    `section` is the path of headings it sits under ("Major Recommendations › Pharmacological
+    treatment"); `start`/`end` are character offsets of `text` in the cleaned text of that
+    section, so a reader can be shown exactly where it came from. `grade` is the evidence
+    grade when the text states one ("Grade 1B", "Level A", "Strong, High").
+    """
+
+    source_id: str
+    order: int
+    section: str
+    text: str
+    start: int = 0
+    end: int = 0
+    grade: str = ""
+    id: str = ""  # assigned by the store: "<source id>@<version>#<order>"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    """What a reader yields for one source: the source and its passages, in order."""
+
+    source: Source
+    passages: list[Passage]
+
+
+@dataclass
+class Skipped:
+    """What a reader yields for an input it cannot use, with a reason a person can act on."""
+
+    origin: str  # file path or record identifier
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one ingest run."""
+
+    reader: str
+    path: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    skip_reasons: dict[str, int] = field(default_factory=dict)
+    skipped_examples: list[Skipped] = field(default_factory=list)
+    passages_added: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Hit:
+    """One search result: a passage, its source, and how its score was made."""
+
+    passage: Passage
+    source: Source
+    score: float
+    explain: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passage": self.passage.to_dict(),
+            "source": self.source.to_dict(),
+            "score": self.score,
+            "explain": self.explain,
+        }

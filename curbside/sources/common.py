@@ -1,0 +1,112 @@
+"""Helpers every reader shares: safe file access, archives, text clean-up, grades."""
+
+from __future__ import annotations
+
+import re
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Skipped
+
+_WS = re.compile(r"\s+")
+
+
+def require_path(path: Path, what: str) -> Path:
+    """Refuse a PATH that does not exist, with the fix in the message."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise InputError(f"{path} does not exist; give the path to {what}.")
+    return path
+
+
+def normalize_space(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def problem_with_bytes(origin: str, data: bytes, max_bytes: int) -> Skipped | None:
+    """Why a file's raw bytes cannot be read as a document, or None if they can."""
+    if not data:
+        return Skipped(origin, "empty file")
+    if len(data) > max_bytes:
+        return Skipped(origin, f"larger than the {max_bytes // (1024 * 1024)} MB limit (set max_file_bytes to raise it)")
+    if b"\x00" in data[:8192] and not data.startswith(b"%PDF"):
+        return Skipped(origin, "binary file, not text")
+    return None
+
+
+def decode_text(origin: str, data: bytes) -> str | Skipped:
+    """UTF-8 (with or without BOM) or a clear skip; we never guess an encoding silently."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Skipped(origin, f"not UTF-8 text (bad byte at offset {exc.start}); convert it to UTF-8")
+
+
+def read_file_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
+    """A file's bytes, refusing oversized files before reading them into memory."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Skipped(str(path), f"larger than the {max_bytes // (1024 * 1024)} MB limit (set max_file_bytes to raise it)")
+        return path.read_bytes()
+    except OSError as exc:
+        return Skipped(str(path), f"cannot be read ({exc.strerror})")
+
+
+def iter_members(path: Path, suffix: str, max_bytes: int) -> Iterator[tuple[str, bytes | Skipped]]:
+    """(name, bytes) for every file ending in `suffix` in a folder or a .tar/.tar.gz archive.
+
+    Sorted by name so every run visits documents in the same order.
+    """
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob(f"*{suffix}") if p.is_file()):
+            yield str(file), read_file_bytes(file, max_bytes)
+        return
+    try:
+        with tarfile.open(path) as tar:
+            members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(suffix)), key=lambda m: m.name)
+            for m in members:
+                name = f"{path}:{m.name}"
+                if m.size > max_bytes:
+                    yield name, Skipped(name, f"larger than the {max_bytes // (1024 * 1024)} MB limit")
+                    continue
+                handle = tar.extractfile(m)
+                yield name, handle.read() if handle else Skipped(name, "cannot be read from the archive")
+    except (tarfile.TarError, EOFError, OSError, __import__("zlib").error) as exc:
+        raise InputError(f"{path} is not a readable folder or .tar.gz archive ({exc}); check the file or unpack it and pass the folder.") from None
+
+
+def count_members(path: Path, suffix: str) -> int | None:
+    if path.is_dir():
+        return sum(1 for p in path.rglob(f"*{suffix}") if p.is_file())
+    try:
+        with tarfile.open(path) as tar:
+            return sum(1 for m in tar.getmembers() if m.isfile() and m.name.endswith(suffix))
+    except (tarfile.TarError, EOFError, OSError):
+        return None
+
+
+# Evidence-grade markers as guidelines print them. Kept general: the words that introduce a
+# grade ("Grade", "Level", "Strength of recommendation", "Quality of evidence", "GRADE")
+# followed by the grade itself, or a bracketed recommendation letter such as "[A]".
+_GRADE_PATTERNS = [
+    re.compile(
+        r"\b(?:(?:strength|quality|level|grade|class)(?:\s+of\s+(?:evidence|recommendation))?|GRADE|LOE|COR)\s*[:=]?\s*"
+        r"((?:[IV]{1,3}|[1-4][A-D+\-]?|[A-D][+\-]?|strong|weak|conditional|moderate|high|low|very low)"
+        r"(?:\s*[,/;-]\s*(?:[IV]{1,3}|[1-4][A-D]?|[A-D]|strong|weak|conditional|moderate|high|low|very low))?)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\((?:Strong|Weak|Conditional)\s+recommendation[^)]{0,60}\)", re.IGNORECASE),
+    re.compile(r"\[\s*(?:[A-D]|I{1,3}|[1-4][A-C]?)(?:\s*[,-]\s*[A-Za-z0-9]+)?\s*\]"),
+]
+
+
+def find_grade(text: str) -> str:
+    """The evidence grade a passage states, as it is written, or ''."""
+    for pattern in _GRADE_PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return normalize_space(match.group(0).strip("()[] "))
+    return ""

@@ -1,0 +1,165 @@
+"""Reading and writing sources and their passages (and keeping the FTS index in step)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+
+from ..model import Document, Passage, Source
+
+
+def passage_id(source_id: str, version: int, order: int) -> str:
+    return f"{source_id}@{version}#{order}"
+
+
+def current_version(conn: sqlite3.Connection, source_id: str) -> tuple[int, int, str] | None:
+    """(pk, version, content_hash) of the current version of a source, if it has one."""
+    row = conn.execute(
+        "SELECT pk, version, content_hash FROM sources WHERE id = ? AND status = 'current'", (source_id,)
+    ).fetchone()
+    return (row["pk"], row["version"], row["content_hash"]) if row else None
+
+
+def latest_version(conn: sqlite3.Connection, source_id: str) -> int:
+    row = conn.execute("SELECT MAX(version) FROM sources WHERE id = ?", (source_id,)).fetchone()
+    return row[0] or 0
+
+
+def insert_document(conn: sqlite3.Connection, doc: Document, version: int) -> int:
+    """Store a source version with its passages and index them; returns the passage count."""
+    s = doc.source
+    cur = conn.execute(
+        """INSERT INTO sources (id, version, kind, origin, title, developer, year, date, url, licence,
+                                identifiers, conditions, metadata, content_hash, status, ingested_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current', ?)""",
+        (
+            s.id, version, s.kind, s.origin, s.title, s.developer, s.year, s.date, s.url, s.licence,
+            json.dumps(s.identifiers, sort_keys=True), json.dumps(s.conditions),
+            json.dumps(s.metadata, sort_keys=True), s.content_hash,
+            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        ),
+    )
+    source_pk = cur.lastrowid
+    for p in doc.passages:
+        pcur = conn.execute(
+            """INSERT INTO passages (id, source_pk, ord, section, text, start_char, end_char, grade)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (passage_id(s.id, version, p.order), source_pk, p.order, p.section, p.text, p.start, p.end, p.grade),
+        )
+        conn.execute(
+            "INSERT INTO passages_fts (rowid, title, section, text) VALUES (?, ?, ?, ?)",
+            (pcur.lastrowid, s.title, p.section, p.text),
+        )
+    return len(doc.passages)
+
+
+def supersede(conn: sqlite3.Connection, source_pk: int, status: str = "superseded") -> None:
+    """Take a source version out of search; its passages stay readable for old citations."""
+    conn.execute(
+        "DELETE FROM passages_fts WHERE rowid IN (SELECT pk FROM passages WHERE source_pk = ?)", (source_pk,)
+    )
+    conn.execute(
+        "DELETE FROM embeddings WHERE passage_pk IN (SELECT pk FROM passages WHERE source_pk = ?)", (source_pk,)
+    )
+    conn.execute("UPDATE sources SET status = ? WHERE pk = ?", (status, source_pk))
+
+
+def row_to_source(row: sqlite3.Row) -> Source:
+    return Source(
+        id=row["id"], kind=row["kind"], title=row["title"], origin=row["origin"],
+        developer=row["developer"], year=row["year"], date=row["date"],
+        identifiers=json.loads(row["identifiers"]), url=row["url"], licence=row["licence"],
+        conditions=json.loads(row["conditions"]), metadata=json.loads(row["metadata"]),
+        content_hash=row["content_hash"], version=row["version"], status=row["status"],
+    )
+
+
+def row_to_passage(row: sqlite3.Row, source_id: str) -> Passage:
+    return Passage(
+        source_id=source_id, order=row["ord"], section=row["section"], text=row["text"],
+        start=row["start_char"], end=row["end_char"], grade=row["grade"], id=row["id"],
+    )
+
+
+def get_source(conn: sqlite3.Connection, source_id: str, version: int | None = None) -> tuple[int, Source] | None:
+    if version is None:
+        row = conn.execute(
+            "SELECT * FROM sources WHERE id = ? ORDER BY status = 'current' DESC, version DESC LIMIT 1", (source_id,)
+        ).fetchone()
+    else:
+        row = conn.execute("SELECT * FROM sources WHERE id = ? AND version = ?", (source_id, version)).fetchone()
+    return (row["pk"], row_to_source(row)) if row else None
+
+
+def passages_of(conn: sqlite3.Connection, source_pk: int, source_id: str) -> list[Passage]:
+    rows = conn.execute("SELECT * FROM passages WHERE source_pk = ? ORDER BY ord", (source_pk,)).fetchall()
+    return [row_to_passage(r, source_id) for r in rows]
+
+
+def get_passage(conn: sqlite3.Connection, pid: str) -> tuple[Passage, Source] | None:
+    row = conn.execute(
+        """SELECT p.*, s.pk AS spk FROM passages p JOIN sources s ON s.pk = p.source_pk WHERE p.id = ?""", (pid,)
+    ).fetchone()
+    if row is None:
+        return None
+    src = row_to_source(conn.execute("SELECT * FROM sources WHERE pk = ?", (row["spk"],)).fetchone())
+    return row_to_passage(row, src.id), src
+
+
+def passages_by_pk(conn: sqlite3.Connection, pks: list[int]) -> dict[int, tuple[Passage, Source]]:
+    """Passages and their sources for a list of passage rowids (one query each way)."""
+    if not pks:
+        return {}
+    marks = ",".join("?" * len(pks))
+    rows = conn.execute(f"SELECT * FROM passages WHERE pk IN ({marks})", pks).fetchall()
+    source_pks = sorted({r["source_pk"] for r in rows})
+    smarks = ",".join("?" * len(source_pks))
+    sources = {
+        r["pk"]: row_to_source(r)
+        for r in conn.execute(f"SELECT * FROM sources WHERE pk IN ({smarks})", source_pks).fetchall()
+    }
+    out = {}
+    for r in rows:
+        src = sources[r["source_pk"]]
+        out[r["pk"]] = (row_to_passage(r, src.id), src)
+    return out
+
+
+def list_sources(conn: sqlite3.Connection, kind: str | None = None, include_old: bool = False) -> list[Source]:
+    query = "SELECT * FROM sources WHERE 1=1"
+    args: list = []
+    if not include_old:
+        query += " AND status = 'current'"
+    if kind:
+        query += " AND kind = ?"
+        args.append(kind)
+    query += " ORDER BY id, version"
+    return [row_to_source(r) for r in conn.execute(query, args).fetchall()]
+
+
+def counts(conn: sqlite3.Connection) -> dict:
+    """Current sources and their passages by kind, plus totals."""
+    sources = {
+        r["kind"]: r["n"]
+        for r in conn.execute(
+            "SELECT kind, COUNT(*) AS n FROM sources WHERE status = 'current' GROUP BY kind ORDER BY kind"
+        )
+    }
+    passages = {
+        r["kind"]: r["n"]
+        for r in conn.execute(
+            """SELECT s.kind, COUNT(*) AS n FROM passages p JOIN sources s ON s.pk = p.source_pk
+               WHERE s.status = 'current' GROUP BY s.kind ORDER BY s.kind"""
+        )
+    }
+    old = conn.execute("SELECT COUNT(*) FROM sources WHERE status != 'current'").fetchone()[0]
+    embedded = conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+    return {
+        "sources": sources,
+        "passages": passages,
+        "sources_total": sum(sources.values()),
+        "passages_total": sum(passages.values()),
+        "source_versions_superseded": old,
+        "passages_embedded": embedded,
+    }
