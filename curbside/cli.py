@@ -1,0 +1,142 @@
+"""The command line: a thin layer over `Library`.
+
+Every user-caused error ends in one line on stderr and exit code 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import CurbsideError
+from .library import Library
+from .sources import READER_MODULES, get_reader
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="curbside: cited clinical answers from your own library.")
+out = Console()
+err = Console(stderr=True)
+
+LibraryOption = typer.Option(None, "--library", "-l", help="Library folder (default: $CURBSIDE_LIBRARY or ~/.local/share/curbside/library).")
+
+
+def _open(library: Optional[Path], create: bool = False) -> Library:
+    return Library(library, create=create)
+
+
+@app.command()
+def ingest(
+    reader: str = typer.Argument(..., help=f"Source type: {', '.join(sorted(set(READER_MODULES) | {'mesh'}))}."),
+    path: Optional[Path] = typer.Argument(None, help="File or folder to read (not needed for `starter`)."),
+    library: Optional[Path] = LibraryOption,
+    no_embed: bool = typer.Option(False, "--no-embed", help="Skip computing vectors now (search falls back to BM25 until `curbside embed`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Read guidelines, research or your own files into the library."""
+    if reader != "mesh":
+        get_reader(reader)  # refuse an unknown type before creating a library folder
+    lib = _open(library, create=True)
+    if reader == "mesh":
+        summary = lib.ingest_mesh(path)
+        out.print_json(data=summary) if as_json else out.print(f"MeSH vocabulary: {summary}")
+        return
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
+        reading = progress.add_task(f"reading {reader}", total=None)
+        embedding = progress.add_task("embedding", total=None, visible=not no_embed)
+        report = lib.ingest(
+            reader, path, embed=not no_embed,
+            on_item=lambda: progress.advance(reading),
+            on_total=lambda n: progress.update(reading, total=n),
+            on_embedded=lambda n: progress.advance(embedding, n),
+        )
+    if as_json:
+        out.print_json(data=report.to_dict())
+        return
+    out.print(
+        f"[bold]{report.reader}[/bold] {report.path}: added {report.added}, updated {report.updated}, "
+        f"unchanged {report.unchanged}, skipped {report.skipped}; {report.passages_added} passages written, "
+        f"{report.embedded} embedded in {report.seconds:.1f} s"
+    )
+    for reason, n in report.skip_reasons.items():
+        out.print(f"  skipped {n}: {reason}")
+    for item in report.skipped_examples[:5]:
+        out.print(f"  e.g. {item.origin}: {item.reason}", highlight=False)
+
+
+@app.command()
+def embed(library: Optional[Path] = LibraryOption) -> None:
+    """Compute vectors for passages that have none (after `ingest --no-embed`)."""
+    lib = _open(library)
+    out.print(f"embedded {lib.embed_pending()} passages")
+
+
+@app.command()
+def sources(
+    kind: Optional[str] = typer.Option(None, "--kind", help="guideline, systematic_review, research, consumer, drug_label or local."),
+    library: Optional[Path] = LibraryOption,
+    as_json: bool = typer.Option(False, "--json"),
+    limit: int = typer.Option(50, "--limit", help="Rows to show in the table (JSON lists all)."),
+) -> None:
+    """List the sources in the library."""
+    items = _open(library).sources(kind)
+    if as_json:
+        out.print_json(data=[s.to_dict() for s in items])
+        return
+    table = Table("id", "kind", "year", "developer", "title")
+    for s in items[:limit]:
+        table.add_row(s.id, s.kind, str(s.year or ""), s.developer[:30], s.title[:70])
+    out.print(table)
+    if len(items) > limit:
+        out.print(f"... {len(items) - limit} more (use --limit or --json)")
+
+
+@app.command()
+def show(source_id: str, library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show one source's metadata and passages."""
+    src, passages = _open(library).source(source_id)
+    if as_json:
+        out.print_json(data={"source": src.to_dict(), "passages": [p.to_dict() for p in passages]})
+        return
+    out.print(f"[bold]{src.title}[/bold]\n{src.reference_type} · {src.developer} · {src.year or 'n.d.'} · v{src.version} ({src.status})")
+    for key, value in sorted(src.identifiers.items()):
+        out.print(f"  {key}: {value}", highlight=False)
+    for p in passages:
+        grade = f" [{p.grade}]" if p.grade else ""
+        out.print(f"\n[dim]{p.id} · {p.section}{grade}[/dim]\n{p.text}", highlight=False)
+
+
+@app.command()
+def stats(library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Counts of sources and passages by kind."""
+    data = _open(library).stats()
+    if as_json:
+        out.print(json.dumps(data, indent=2))
+        return
+    table = Table("kind", "sources", "passages")
+    for kind in sorted(set(data["sources"]) | set(data["passages"])):
+        table.add_row(kind, str(data["sources"].get(kind, 0)), str(data["passages"].get(kind, 0)))
+    table.add_row("[bold]total", str(data["sources_total"]), str(data["passages_total"]))
+    out.print(table)
+    out.print(f"library: {data['library']}; embedded passages: {data['passages_embedded']}")
+
+
+def main() -> None:
+    try:
+        app()
+    except CurbsideError as exc:
+        err.print(f"error: {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("interrupted; every completed batch is saved and a re-run continues from there.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
