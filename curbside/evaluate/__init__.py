@@ -1,0 +1,1 @@
+"""Evaluation: ranking metrics and the benchmarks' test collections (bench/ prints the figures)."""
