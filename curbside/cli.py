@@ -20,8 +20,8 @@ from .library import Library
 from .sources import READER_MODULES, get_reader
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="curbside: cited clinical answers from your own library.")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 LibraryOption = typer.Option(None, "--library", "-l", help="Library folder (default: $CURBSIDE_LIBRARY or ~/.local/share/curbside/library).")
 

@@ -133,3 +133,113 @@ class Hit:
             "score": self.score,
             "explain": self.explain,
         }
+
+
+# -- articles ---------------------------------------------------------------------------------
+
+ARTICLE_KINDS = ("article", "insufficient", "emergency", "out_of_scope")
+AUDIENCES = ("physician", "pharmacist", "nurse", "student", "patient")
+
+
+@dataclass
+class Claim:
+    """One sentence taken from one passage, as the source wrote it (trimmed, never reworded).
+
+    `citation` is the reference number it carries; `passage_id` the exact passage the reader
+    can open; `quote_start`/`quote_end` locate the sentence inside that passage's text.
+    """
+
+    text: str
+    citation: int
+    passage_id: str
+    quote_start: int = 0
+    quote_end: int = 0
+    grade: str = ""
+    roles: list[str] = field(default_factory=list)
+    doses: list[str] = field(default_factory=list)  # dose mentions as written
+
+
+@dataclass
+class Bullet:
+    """A point in a section, usually one intervention, with every claim that supports it."""
+
+    label: str  # the intervention or topic ("Duloxetine", "Exercise"); "" for a plain point
+    claims: list[Claim]
+    differ: str = ""  # a "sources differ" note for this point, citing both sides
+
+
+@dataclass
+class Section:
+    key: str  # first_line, second_line, refractory, algorithm, considerations, avoid, ...
+    title: str
+    bullets: list[Bullet]
+    numbered: bool = False  # an ordered algorithm rather than a list
+
+
+@dataclass
+class Reference:
+    number: int
+    source_id: str
+    source_version: int
+    type: str  # Guideline, Systematic review, Research, Patient information, Drug label, Local
+    title: str
+    developer: str
+    year: int | None
+    identifier: str  # "doi:...", "PMID ...", "NGC 10000", ...
+    url: str
+    passage_ids: list[str]
+    possibly_superseded: bool = False
+
+
+@dataclass
+class SourcesDiffer:
+    topic: str  # the intervention or point they disagree on
+    text: str  # what each side says, in one sentence
+    citations: list[int]
+
+
+@dataclass
+class Verification:
+    claims_checked: int = 0
+    claims_dropped: int = 0
+    problems: list[str] = field(default_factory=list)  # one line per dropped claim or broken link
+    citations_resolve: bool = True  # every number resolves and every reference is cited
+
+    @property
+    def ok(self) -> bool:
+        return self.citations_resolve
+
+
+@dataclass
+class Article:
+    question: str
+    title: str
+    kind: str = "article"  # one of ARTICLE_KINDS
+    audience: str = "physician"
+    intent: str = ""
+    condition: str = ""
+    bottom_line: list[Claim] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    differ: list[SourcesDiffer] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    evidence_newest: int | None = None
+    evidence_oldest: int | None = None
+    superseded_after_years: int = 5
+    message: str = ""  # the plain answer when kind != "article" (insufficient evidence, emergency, ...)
+    closest_sources: list[Reference] = field(default_factory=list)  # what was found when insufficient
+    disclaimer: str = ""
+    follow_ups: list[str] = field(default_factory=list)
+    continues: str = ""  # the earlier question this follow-up continues, if any
+    status: str = "draft"
+    verification: Verification = field(default_factory=Verification)
+    explain: dict[str, Any] = field(default_factory=dict)
+
+    def all_claims(self) -> list[Claim]:
+        claims = list(self.bottom_line)
+        for section in self.sections:
+            for bullet in section.bullets:
+                claims.extend(bullet.claims)
+        return claims
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
