@@ -63,4 +63,25 @@ MIGRATIONS: list[str] = [
         report      TEXT NOT NULL
     );
     """,
+    # 2: the vocabulary: MeSH descriptors and topics named by sources' own metadata, with the
+    #    lookup forms (lowercase, inverted, singular/plural, synonyms) questions are matched against
+    """
+    CREATE TABLE vocabulary_concepts (
+        id            TEXT PRIMARY KEY,           -- MeSH descriptor id (D003924) or topic:<key>
+        name          TEXT NOT NULL,              -- preferred name as published
+        category      TEXT NOT NULL,              -- condition, drug, procedure, anatomy ... (MeSH tree)
+        tree_numbers  TEXT NOT NULL DEFAULT '',   -- space-separated MeSH tree numbers
+        origin        TEXT NOT NULL               -- mesh | library
+    );
+
+    CREATE TABLE vocabulary_forms (
+        form        TEXT NOT NULL,                -- lookup key: folded words joined by one space
+        concept_id  TEXT NOT NULL,
+        kind        TEXT NOT NULL,                -- name, inverted, variant, focus, synonym
+        text        TEXT NOT NULL,                -- the form as written at its origin
+        origin      TEXT NOT NULL,
+        PRIMARY KEY (form, concept_id, origin)
+    );
+    CREATE INDEX vocabulary_forms_concept ON vocabulary_forms (concept_id);
+    """,
 ]
