@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .common import normalize_space
-from .markdown import MAX_PASSAGE_CHARS, Block, split_spans
+from .markdown import MAX_PASSAGE_CHARS, Block, split_spans, table_row
 
 # Elements that are never document text.
 _DROP = {"script", "style", "nav", "noscript", "template", "svg", "head", "iframe", "object", "form", "button", "select", "canvas", "-comment"}
@@ -74,6 +74,13 @@ class _BlockBuilder:
             self.blocks.append(Block(kind, piece, self.offset, self.offset + len(piece), level))
             self.offset += len(piece) + 2
 
+    def add_row(self, headers: list[str], cells: list[str]) -> None:
+        row = table_row(headers, cells, self.offset, 0)
+        if row.text:
+            row.end = self.offset + len(row.text)
+            self.blocks.append(row)
+            self.offset = row.end + 2
+
     def walk(self, node: LexborNode, depth: int = 0) -> None:
         """Emit the blocks inside a container, gathering loose inline text into paragraphs."""
         inline: list[str] = []
@@ -126,8 +133,7 @@ class _BlockBuilder:
             if not headers and cells and all(c.tag == "th" for c in cells):
                 headers = texts
                 continue
-            pairs = [f"{headers[n]}: {t}" if n < len(headers) and headers[n] else t for n, t in enumerate(texts) if t]
-            self.add("row", "; ".join(pairs))
+            self.add_row(headers, texts)
 
 
 def _inline_text(node: LexborNode) -> str:

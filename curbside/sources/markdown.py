@@ -20,7 +20,7 @@ SECTION_SEPARATOR = " › "
 MAX_PASSAGE_CHARS = 1000  # a longer paragraph is split at sentence boundaries
 LEAD_IN_MAX_ITEMS = 8  # "a short list": longer lists keep one passage per item
 LEAD_IN_MAX_CHARS = 600
-LEAD_IN_MAX_PREFIX = 120  # a longer lead-in of a long list stays its own passage instead
+LEAD_IN_MAX_PREFIX = 120  # a longer lead-in of a long list or table stays its own passage instead
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Block:
     start: int  # character offsets of the block in the document text
     end: int
     level: int = 0  # heading level 1-6, or list nesting depth (0 = top level)
+    grade: str | None = None  # the grade it states, when that is not simply find_grade(text)
 
 
 # -- long text -------------------------------------------------------------------------------
@@ -147,11 +148,25 @@ def _starts_block(lines: list[tuple[int, str]], i: int) -> bool:
     )
 
 
+def _continues_paragraph(lines: list[tuple[int, str]], i: int) -> bool:
+    line = lines[i][1]
+    return bool(line.strip()) and not _starts_block(lines, i) and not _SETEXT.match(line)
+
+
 def _cells(line: str) -> list[str]:
     line = line.strip()
     line = line[1:] if line.startswith("|") else line
     line = line[:-1] if line.endswith("|") and not line.endswith("\\|") else line
     return [clean_inline(cell) for cell in _CELL_SPLIT.split(line)]
+
+
+def table_row(headers: list[str], cells: list[str], start: int, end: int) -> Block:
+    """A table row as "Header: value; Header: value".
+
+    Its grade is looked for past the first cell: a first column holding "Grade 2" or "Class III"
+    names a row of a scale (a severity grade, a heart-failure class), not an evidence grade.
+    """
+    return Block("row", _row_text(headers, cells), start, end, grade=find_grade(_row_text(headers[1:], cells[1:])))
 
 
 def _row_text(headers: list[str], cells: list[str]) -> str:
@@ -206,54 +221,26 @@ def parse_markdown(text: str) -> list[Block]:
         if not line.strip():
             i += 1
             continue
-        if fence := _FENCE.match(line):
-            marker = fence.group(1)
-            j = i + 1
-            while j < len(lines) and not lines[j][1].strip().startswith(marker[0] * len(marker)):
-                j += 1
-            body_lines = [content for _, content in lines[i + 1 : j]]
-            indent = min((len(c) - len(c.lstrip()) for c in body_lines if c.strip()), default=0)
-            body = "\n".join(c[indent:].rstrip() for c in body_lines).strip("\n")
-            end = span_end(min(j, len(lines) - 1))
-            for s, e in split_spans(body, 0, len(body)) if body else []:
-                blocks.append(Block("code", body[s:e], start, end))
-            i = j + 1
-            continue
-        if heading := _HEADING.match(line):
-            list_indents.clear()
-            title = clean_inline(heading.group(2) or "")
-            if title:
+        item = _LIST_ITEM.match(line)
+        if not item:
+            list_indents.clear()  # any other block closes the open lists
+        if _FENCE.match(line):
+            i = _fenced_code(lines, i, blocks)
+        elif heading := _HEADING.match(line):
+            if title := clean_inline(heading.group(2) or ""):
                 blocks.append(Block("heading", title, start, span_end(i), len(heading.group(1))))
             i += 1
-            continue
-        if _RULE.match(line):
-            list_indents.clear()
+        elif _RULE.match(line):
             i += 1
-            continue
-        if _is_table_start(lines, i):
-            list_indents.clear()
-            headers = _cells(line)
-            label = ""
-            i += 2
-            while i < len(lines) and "|" in lines[i][1] and lines[i][1].strip():
-                cells = _cells(lines[i][1])
-                # An empty first cell continues the row above (Markdown has no merged cells).
-                if cells and not cells[0] and len(cells) > 1:
-                    cells[0] = label
-                label = cells[0] if cells else ""
-                row = _row_text(headers, cells)
-                if row:
-                    blocks.append(Block("row", row, lines[i][0], span_end(i)))
-                i += 1
-            continue
-        if _QUOTE.match(line):
+        elif _is_table_start(lines, i):
+            i = _table(lines, i, blocks)
+        elif _QUOTE.match(line):
             j = i
             while j + 1 < len(lines) and _QUOTE.match(lines[j + 1][1]):
                 j += 1
             blocks.extend(_text_blocks(text, "paragraph", start, span_end(j), 0, _unquote))
             i = j + 1
-            continue
-        if item := _LIST_ITEM.match(line):
+        elif item:
             indent = len(item.group(1).expandtabs(4))
             while list_indents and list_indents[-1] >= indent:
                 list_indents.pop()
@@ -266,20 +253,54 @@ def parse_markdown(text: str) -> list[Block]:
             else:
                 blocks.extend(_text_blocks(text, "item", start, span_end(j), depth, _unmark_item))
             i = j + 1
-            continue
-        # A paragraph: lines up to a blank line or the start of another block.
-        list_indents.clear()
-        j = i
-        while j + 1 < len(lines) and lines[j + 1][1].strip() and not _starts_block(lines, j + 1):
-            j += 1
-        if j + 1 < len(lines) and (underline := _SETEXT.match(lines[j + 1][1])):
-            level = 1 if underline.group(1)[0] == "=" else 2
-            blocks.append(Block("heading", clean_inline(text[start : span_end(j)]), start, span_end(j), level))
-            i = j + 2
-            continue
-        blocks.extend(_text_blocks(text, "paragraph", start, span_end(j), 0, clean_inline))
-        i = j + 1
+        else:  # a paragraph: lines up to a blank line, an underline or the start of another block
+            j = i
+            while j + 1 < len(lines) and _continues_paragraph(lines, j + 1):
+                j += 1
+            if j + 1 < len(lines) and (underline := _SETEXT.match(lines[j + 1][1])):
+                level = 1 if underline.group(1)[0] == "=" else 2
+                blocks.append(Block("heading", clean_inline(text[start : span_end(j)]), start, span_end(j), level))
+                i = j + 2
+            else:
+                blocks.extend(_text_blocks(text, "paragraph", start, span_end(j), 0, clean_inline))
+                i = j + 1
     return blocks
+
+
+def _fenced_code(lines: list[tuple[int, str]], i: int, blocks: list[Block]) -> int:
+    """Add the code block opening at line i (dedented, line breaks kept); returns the next line.
+
+    A long block is cut at line ends; each piece carries the whole fence's offsets.
+    """
+    marker = _FENCE.match(lines[i][1]).group(1)
+    j = i + 1
+    while j < len(lines) and not lines[j][1].strip().startswith(marker[0] * len(marker)):
+        j += 1
+    body_lines = [content for _, content in lines[i + 1 : j]]
+    indent = min((len(c) - len(c.lstrip()) for c in body_lines if c.strip()), default=0)
+    body = "\n".join(c[indent:].rstrip() for c in body_lines).strip("\n")
+    last = lines[min(j, len(lines) - 1)]
+    for s, e in split_spans(body, 0, len(body)) if body else []:
+        blocks.append(Block("code", body[s:e], lines[i][0], last[0] + len(last[1])))
+    return j + 1
+
+
+def _table(lines: list[tuple[int, str]], i: int, blocks: list[Block]) -> int:
+    """Add the rows of the table whose header is line i; returns the line after the table."""
+    headers = _cells(lines[i][1])
+    label = ""
+    i += 2
+    while i < len(lines) and "|" in lines[i][1] and lines[i][1].strip():
+        cells = _cells(lines[i][1])
+        # An empty first cell continues the row above (Markdown has no merged cells).
+        if cells and not cells[0] and len(cells) > 1:
+            cells[0] = label
+        label = cells[0] if cells else ""
+        row = table_row(headers, cells, lines[i][0], lines[i][0] + len(lines[i][1]))
+        if row.text:
+            blocks.append(row)
+        i += 1
+    return i
 
 
 def _item_end(lines: list[tuple[int, str]], i: int, indent: int) -> int:
@@ -343,12 +364,12 @@ class _PassageMaker:
                 i = self._unit(i, prefix="")
         return self.passages
 
-    def _add(self, text: str, start: int, end: int) -> None:
+    def _add(self, text: str, start: int, end: int, grade: str | None = None) -> None:
         self.passages.append(
             Passage(
                 source_id=self.source_id, order=self.first_order + len(self.passages),
                 section=SECTION_SEPARATOR.join(title for _, title in self.trail),
-                text=text, start=start, end=end, grade=find_grade(text),
+                text=text, start=start, end=end, grade=find_grade(text) if grade is None else grade,
             )
         )
 
@@ -356,7 +377,8 @@ class _PassageMaker:
         # The caption line over a table rides on each row, so a row read alone makes sense.
         while i < len(self.blocks) and self.blocks[i].kind == "row":
             row = self.blocks[i]
-            self._add(f"{caption} — {row.text}" if caption else row.text, row.start, row.end)
+            grade = (find_grade(caption) or row.grade) if caption else row.grade
+            self._add(f"{caption} — {row.text}" if caption else row.text, row.start, row.end, grade)
             i += 1
         return i
 
@@ -364,7 +386,8 @@ class _PassageMaker:
         """Emit block i with whatever list it introduces; returns the index after what it used."""
         lead = self.blocks[i]
         introduces = lead.text.endswith(":") and lead.kind != "code"
-        if introduces and not prefix and i + 1 < len(self.blocks) and self.blocks[i + 1].kind == "row":
+        captions = introduces and not prefix and len(lead.text) <= LEAD_IN_MAX_PREFIX
+        if captions and i + 1 < len(self.blocks) and self.blocks[i + 1].kind == "row":
             return self._table(i + 1, caption=lead.text[:-1].rstrip())
         end = self._list_end(i)
         children = self.blocks[i + 1 : end]

@@ -242,13 +242,14 @@ def test_short_nested_list_stays_with_its_parent_and_long_list_does_not() -> Non
 
 
 def test_headings_build_the_section_path_and_h1_replaces_the_root() -> None:
-    text = "Before.\n\n# Title\n\n## A\n\n### B\n\nDeep.\n\n## C\n\nShallow.\n\nSetext\n------\n\nUnder setext.\n"
+    text = "Before.\n\n# Title\n\n## A\n\n### B\n\nDeep.\n\n## C\n\nShallow.\n\nSetext\n------\n\nUnder setext.\n\nNew root\n===\n\nLast.\n"
     passages = passages_from_blocks(parse_markdown(text), "s", "file stem")
     assert [(p.section, p.text) for p in passages] == [
         ("file stem", "Before."),
         ("Title › A › B", "Deep."),
         ("Title › C", "Shallow."),
         ("Title › Setext", "Under setext."),
+        ("New root", "Last."),
     ]
 
 
@@ -264,3 +265,11 @@ def test_split_spans_cover_the_words_in_order_within_the_limit(text: str, limit:
     assert all(0 < end - start <= limit for start, end in spans)
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
     assert "".join("".join(text[s:e].split()) for s, e in spans) == "".join(text.split())
+
+
+def test_table_row_grade_ignores_a_first_column_that_names_a_scale_level() -> None:
+    text = "| Class | Meaning |\n|---|---|\n| Class III | a fictional scale level |\n\n" \
+           "| Advice | Strength |\n|---|---|\n| Give examplamab | Grade B |\n"
+    scale, advice = passages_from_blocks(parse_markdown(text), "s", "Root")
+    assert (scale.text, scale.grade) == ("Class: Class III; Meaning: a fictional scale level", "")
+    assert (advice.text, advice.grade) == ("Advice: Give examplamab; Strength: Grade B", "Grade B")
