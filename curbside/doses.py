@@ -78,7 +78,7 @@ _DENOMINATOR = re.compile(
     r"(?P<body>kg|m\s?2|m²|m\^2)"
     r"|(?P<time>24\s?h(?:ours?|rs?)?|d|days?|h|hrs?|hours?|min(?:utes?)?|wk|weeks?|mo|months?|y|yrs?|years?|dose)"
     r"|(?P<strength>\d+(?:\.\d+)?\s?(?:ml|mL|l|L))"
-    r"|(?P<concentration>dl|dL|l|L|ml|mL|mmol|mol|g|kg\s?/\s?min|min|1\.73)"
+    r"|(?P<concentration>dl|dL|l|L|litres?|liters?|ml|mL|mmol|mol|g|kg\s?/\s?min|min|1\.73)"
     r")(?![A-Za-z])",
     re.IGNORECASE,
 )
@@ -86,6 +86,7 @@ _TIME_BASES = {"d": "/day", "day": "/day", "h": "/hour", "hr": "/hour", "hour": 
                "minute": "/minute", "wk": "/week", "week": "/week", "mo": "/month", "month": "/month",
                "y": "/year", "yr": "/year", "year": "/year", "dose": "/dose"}
 
+_FROM = re.compile(r"\bfrom\s$", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"\s?(?:-|–|—|‐|‑|\bto\b)\s?")
 # A percentage is a dose only as the strength of a preparation: "1% cream", "enema 10%".
 _PREPARATIONS = (r"(?:creams?|ointments?|gels?|lotions?|solutions?|sprays?|drops?|patch(?:es)?|foams?|shampoos?|"
@@ -103,7 +104,7 @@ _FREQUENCIES = [
     (r"twice[- ](?:a|per)[- ]day|twice[- ]daily|two times (?:a|per) day|two times daily|\bb\.?i\.?d\.?(?![a-z])|\bb\.?d\.?(?![a-z])", "twice daily"),
     (r"(?:three times|thrice) (?:a|per) day|(?:three times|thrice)[- ]daily|\bt\.?i\.?d\.?(?![a-z])|\bt\.?d\.?s\.?(?![a-z])", "three times daily"),
     (r"four times (?:a|per) day|four times daily|\bq\.?i\.?d\.?(?![a-z])|\bq\.?d\.?s\.?(?![a-z])", "four times daily"),
-    (r"\bq\.?\s?(?P<h>\d+(?:\s?(?:-|–|to)\s?\d+)?)\s?h(?:rs?|ours?)?\b|\bevery (?P<h2>\S+(?: (?:to|or|-|–) \S+)?) h(?:rs?|ours?)?\b|\b(?P<h3>\d+)[- ]hourly\b", "every {} hours"),
+    (r"\bq\.?\s?(?P<h>\d+(?:\s?(?:-|–|to)\s?\d+)?)\s?h(?:rs?|ours?)?\b|\bevery (?P<h2>\S+(?: (?:to|or|-|–) \S+)?) h(?:rs?|ours?)?\b|\b(?P<h3>\d+(?:\s?(?:-|–|to)\s?\d+)?)[- ]hourly\b", "every {} hours"),
     (r"\bevery other day\b|\balternate days\b", "every other day"),
     (r"\bq\.?\s?(?P<w>\d+)\s?w(?:ee)?ks?\b|\bq(?P<w2>\d)w\b|\bevery (?P<w3>\S+) weeks\b", "every {} weeks"),
     (r"\bq\.?\s?(?P<d>\d+)\s?days?\b|\bevery (?P<d2>\S+) days\b", "every {} days"),
@@ -152,7 +153,7 @@ _STAGE_BEFORE = re.compile(
     r"(?:[A-Za-z-]{3,}\s)?$", re.IGNORECASE)  # one word may name the drug: "start duloxetine 30 mg"
 _STAGE_WORDS = {"starting": "start", "initial": "start", "loading": "loading", "maintenance": "maintenance", "target": "target"}
 _MAX_BEFORE = re.compile(
-    r"(?:\bmax(?:imum|imal)?\.?(?:\s(?:total\s)?(?:daily\s)?(?:dose|dosage))?(?:\s(?:of|is))?\s?:?|\bup to|"
+    r"(?:\bmax(?:imum|imal)?\.?(?:\s(?:recommended\s)?(?:total\s)?(?:daily\s)?(?:dose|dosage))?(?:\s(?:of|is))?\s?:?|\bup to|"
     r"\bnot (?:to )?exceed(?:ing)?|\bno more than|\bat most|≤|<=)\s?$", re.IGNORECASE)
 # "60 mg/day maximum"; not "30 mg, maximum 60 mg", where the maximum is the next dose.
 _MAX_AFTER = re.compile(r"\s?\(?(?:max(?:imum)?|maximal)\b(?![^\d;.]{0,25}\d)", re.IGNORECASE)
@@ -166,22 +167,19 @@ titrated titrating escalate escalated escalating raise raised raising reduce red
 decreasing taper tapered tapering to the dose dosage up down if tolerated needed as at a of in steps step
 increments gradually further after""".split())
 # Where the words describing one dose stop: a new clause or an alternative.
-_CLAUSE_BREAK = re.compile(r"[;:()\[\]]|\.\s|\s(?:or|and|then|followed by|if|unless)\s", re.IGNORECASE)
+# Words that may sit between a dose and what describes it: "20 mg given by SC injection weekly".
+_TAIL_FILLER = set("given taken administered by via as a an the of per single dose doses injection injections infusion "
+                   "bolus tablet tablets capsule capsules cream ointment gel lotion solution spray drops patch "
+                   "suppository enema".split())
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]]|(?<!\.[A-Za-z])\.\s|\s(?:or|and|then|followed by|if|unless)\s", re.IGNORECASE)
 
 
 def parse_doses(sentence: str) -> list[Dose]:
     """The doses in `sentence`, in order; a titration sequence comes back as one Dose."""
-    if not any(ch.isdigit() for ch in sentence) and not _has_number_word(sentence):
-        return []
     cores = _dose_cores(sentence)
     doses = [_describe(sentence, core, cores[i - 1].end if i else 0, cores[i + 1].start if i + 1 < len(cores) else len(sentence))
              for i, core in enumerate(cores)]
     return _join_steps(sentence, doses)
-
-
-def _has_number_word(sentence: str) -> bool:
-    lowered = sentence.lower()
-    return any(word in lowered for word in NUMBER_WORDS)
 
 
 def _dose_cores(sentence: str) -> list[Dose]:
@@ -208,7 +206,8 @@ def _core_at(sentence: str, number: re.Match) -> Dose | None:
         if high_unit and (unit is None or _same_kind(unit, high_unit)):
             base = unit or high_unit
             value = _to_number(second.group(0)) * _mass_factor(high_unit[0]) / _mass_factor(base[0])
-            if value >= amount:  # "from 10 mg to 5 mg" is a change of dose, not a range
+            changes = _FROM.search(sentence, max(0, number.start() - 6), number.start())
+            if value >= amount and not changes:  # "from 10 mg to 20 mg" is a change of dose, not a range
                 unit, end, high = (base[0], high_unit[1] or base[1], base[2] or high_unit[2]), high_end, value
     if unit is None:
         return None
@@ -273,8 +272,8 @@ def _describe(sentence: str, core: Dose, window_start: int, window_end: int) -> 
     tail_end = clause.start() if clause else window_end
     end = core.end
     for kind, match in _tail_items(sentence, core.end, tail_end):
-        if match.start() - end > 20:
-            break
+        if not _joins(sentence[end:match.start()]):
+            break  # "1.1 mcg/kg/d L-T4, higher daily doses": the later words describe something else
         value = match.group(1) if kind == "stage" else match
         _set(core, kind, value)
         end = max(end, match.end())
@@ -288,13 +287,18 @@ def _describe(sentence: str, core: Dose, window_start: int, window_end: int) -> 
     return core
 
 
+def _joins(gap: str) -> bool:
+    return len(gap) <= 25 and all(word.lower() in _TAIL_FILLER for word in re.findall(r"[A-Za-z]+", gap))
+
+
 def _tail_items(sentence: str, start: int, end: int) -> list[tuple[str, re.Match]]:
     found = [("frequency", m) for pattern, _ in _FREQUENCY_RES for m in pattern.finditer(sentence, start, end)]
     found += [("route", m) for pattern, _ in _ROUTE_RES for m in pattern.finditer(sentence, start, end)]
     found += [("duration", m) for m in _DURATION.finditer(sentence, start, end)]
     found += [("timing", m) for m in _TIMING.finditer(sentence, start, end)]
     found += [("stage", m) for m in _STAGE_AFTER.finditer(sentence, start, end)]
-    found += [("max", m) for m in _MAX_AFTER.finditer(sentence, start, end)]
+    # The window ends at the next dose, so "maximum" is checked against the whole sentence.
+    found += [("max", m) for m in _MAX_AFTER.finditer(sentence, start, end) if _MAX_AFTER.match(sentence, m.start())]
     found.sort(key=lambda item: (item[1].start(), -item[1].end()))
     kept, covered = [], start
     for kind, match in found:
@@ -382,8 +386,8 @@ def numbers(text: str) -> list[str]:
         if following.isalpha() and not _UNIT_SUFFIX.match(text, match.end()):
             continue
         sign = match.group("sign") or ""
-        if sign == "-" and re.search(r"[\w%)]\s*$", text[max(0, match.start() - 3):match.start()]):
-            sign = ""  # a hyphen after a number or word is a dash ("300 - 600"), not a minus
+        if sign == "-" and re.search(r"[\d%)]\s*$", text[max(0, match.start() - 3):match.start()]):
+            sign = ""  # a hyphen after a number is a dash ("300 - 600"), not a minus
         value = match.group("num").replace(",", "")
         value = "0" + value if value.startswith(".") else value
         ratio = (match.group("ratio") or "").replace(",", "")
