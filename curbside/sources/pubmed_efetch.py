@@ -24,6 +24,7 @@ GUIDELINE_TYPES = {"Practice Guideline", "Guideline"}
 REVIEW_TYPES = {"Systematic Review", "Meta-Analysis"}
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_EXPONENT = re.compile(r"[-−+]?\d+(?:\.\d+)?")
 
 
 def read_export(origin: str, data: bytes, reader_name: str) -> Iterator[Document | Skipped]:
@@ -135,5 +136,13 @@ def _article_id(el: etree._Element, id_type: str) -> str:
 
 
 def _text(el: etree._Element | None) -> str:
-    """All the text of an element, inline markup (<i>, <sup>, <sub>) included."""
-    return normalize_space("".join(el.itertext())) if el is not None else ""
+    """All the text of an element, inline markup (<i>, <b>, <sub>, <sup>) included."""
+    return normalize_space(_plain(el)) if el is not None else ""
+
+
+def _plain(el: etree._Element) -> str:
+    text = (el.text or "") + "".join(_plain(child) + (child.tail or "") for child in el)
+    # A numeric superscript is an exponent: "10<sup>9</sup>/L" must not read as "109/L".
+    if el.tag == "sup" and _EXPONENT.fullmatch(text.strip()):
+        return "^" + text.strip()
+    return text
