@@ -104,7 +104,9 @@ _FREQUENCIES = [
     (r"twice[- ](?:a|per)[- ]day|twice[- ]daily|two times (?:a|per) day|two times daily|\bb\.?i\.?d\.?(?![a-z])|\bb\.?d\.?(?![a-z])", "twice daily"),
     (r"(?:three times|thrice) (?:a|per) day|(?:three times|thrice)[- ]daily|\bt\.?i\.?d\.?(?![a-z])|\bt\.?d\.?s\.?(?![a-z])", "three times daily"),
     (r"four times (?:a|per) day|four times daily|\bq\.?i\.?d\.?(?![a-z])|\bq\.?d\.?s\.?(?![a-z])", "four times daily"),
-    (r"\bq\.?\s?(?P<h>\d+(?:\s?(?:-|–|to)\s?\d+)?)\s?h(?:rs?|ours?)?\b|\bevery (?P<h2>\S+(?: (?:to|or|-|–) \S+)?) h(?:rs?|ours?)?\b|\b(?P<h3>\d+(?:\s?(?:-|–|to)\s?\d+)?)[- ]hourly\b", "every {} hours"),
+    (r"\bq\.?\s?(?P<h>\d+(?:\s?(?:-|–|to)\s?\d+)?)\s?h(?:rs?|ours?)?\b"
+     r"|\bevery (?P<h2>\S+(?: (?:to|or|-|–) \S+)?) h(?:rs?|ours?)?\b"
+     r"|\b(?P<h3>\d+(?:\s?(?:-|–|to)\s?\d+)?)[- ]hourly\b", "every {} hours"),
     (r"\bevery other day\b|\balternate days\b", "every other day"),
     (r"\bq\.?\s?(?P<w>\d+)\s?w(?:ee)?ks?\b|\bq(?P<w2>\d)w\b|\bevery (?P<w3>\S+) weeks\b", "every {} weeks"),
     (r"\bq\.?\s?(?P<d>\d+)\s?days?\b|\bevery (?P<d2>\S+) days\b", "every {} days"),

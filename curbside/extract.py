@@ -55,11 +55,15 @@ def _words(*alternatives: str) -> re.Pattern:
 
 
 _N = r"(?:\d+|one|two|three|four|five|six|eight|twelve)"
+# Named interventions are overwritten with this letter before the role patterns run (see
+# _interventions), so "plus" next to a run of it is "plus" between treatments.
+_MASK = "x"
 # "if X fails / is not tolerated": what follows is the next line of treatment.
 _FAILURE = _words(
-    r"\b(?:if|when|where|after|following|(?:in|for) (?:patients|people|those|adults|children|women|men) (?:who|whose|with))\b"
-    r"[^.;]{0,100}?\b(?:fail\w*|ineffective|not effective|inadequate\w*|insufficient|not tolerated|(?:cannot|unable to) tolerate|"
-    r"intoleran\w+|contraindicated|unsuccessful|not (?:respond\w*|improv\w*|work\w*|controlled)|no (?:response|improvement)|"
+    r"\b(?:if|when|where|after|following|(?:in|for) whom"
+    r"|(?:in|for) (?:patients|people|those|adults|children|women|men) (?:who|whose|with))\b"
+    r"[^.;]{0,100}?\b(?:fail(?:s|ed|ing)?\b|failure (?:of|to|on|with)\b|ineffective|not effective|inadequate\w*|insufficient"
+    r"|not tolerated|(?:cannot|unable to) tolerate|intoleran\w+|contraindicated|unsuccessful|not (?:respond\w*|improv\w*|work\w*|controlled)|no (?:response|improvement)|"
     r"partial(?:ly)? respon\w+|non-?respon\w+|unresponsive)\w*")
 _AFTER_TWO = _words(r"second[- ]line|\b(?:two|both|multiple|several|three|2|3)\b")
 
@@ -75,8 +79,8 @@ _ROLE_PATTERNS = {
                          r"\bintractable\b", r"\bdespite (?:adequate|optimal|optimised|optimized|maximal|maximum|previous|prior|two|several|multiple)\b",
                          r"\bunresponsive\b", r"\bnon-?responders?\b"),
     "combination": _words(r"\bin combination\b", r"\bcombined with\b", r"\bcombination (?:therapy|treatment|of|with)\b", r"\badd-on\b",
-                          r"\badjunct\w*", r"\baugment\w*", r"\badd(?:ed|ing|s)?\b(?! up)", r"\bdual therapy\b", r"\bconcomitant\w*",
-                          r"\btogether with\b", r"\bplus\b"),
+                          r"\badjunct\w*", r"\baddition of\b", r"\baugment\w*", r"\badd(?:ed|ing|s)?\b(?! up)", r"\bdual therapy\b", r"\bconcomitant\w*",
+                          r"\btogether with\b", rf"{_MASK}{{3,}} plus\b", rf"\bplus {_MASK}{{3,}}"),
     "non_pharmacological": _words(r"\bnon-?pharmacolog\w*", r"\bnon-?drug\b", r"\blifestyle\b", r"\bexercise\b", r"\bphysical (?:therapy|activity)\b",
                                   r"\bphysiotherapy\b", r"\bpsycholog\w+ (?:therapy|therapies|intervention|treatment)", r"\bcognitive[- ]behaviou?ral\b",
                                   r"\bdiet(?:ary)?\b", r"\bself-management\b", r"\bpatient education\b"),
@@ -98,7 +102,9 @@ _ROLE_PATTERNS = {
                          r"\b(?:blood|serum|plasma) (?:levels?|concentrations?|tests?)\b", r"\b(?:liver|renal|kidney|thyroid) function\b",
                          r"\bfollow-?up\b", r"\breassess\w*", r"\breview(?:ed)? (?:regularly|at|after|every|within)\b", r"\binr\b"),
     "contraindication": _words(r"\bcontraindicat\w*", r"\bcaution\w*", r"\b(?:should|must) not be (?:used|given|prescribed) (?:in|to|for|with|during)\b",
-                               r"\bavoid\w* (?:\S+ ){0,3}?(?:in|during|with) (?:patients|people|those|women|men|adults|children|renal|hepatic|liver|kidney|severe|pregnan)", r"\bunsafe\b"),
+                               r"\bavoid\w* (?:\S+ ){0,3}?(?:in|during|with) "
+                               r"(?:patients|people|those|women|men|adults|children|renal|hepatic|liver|kidney|severe|pregnan)",
+                               r"\bunsafe\b"),
     "adverse_effects": _words(r"\badverse\b", r"\bside[- ]effects?\b", r"\btoxicit\w+", r"\btolerab\w+", r"\bharms?\b", r"\bsafety\b",
                               r"\b(?:well|poorly|better|less) tolerated\b", r"\bcomplications?\b", r"\bincreased? risk of\b",
                               r"\bwithdrawal symptoms\b", r"\bdependence\b", r"\boverdose\b", r"\bdiscontinu\w+ (?:due to|because of)\b"),
@@ -115,6 +121,8 @@ _ROLE_PATTERNS = {
     "definition": _words(r"\b(?:is|are) defined (?:as|by)\b", r"\bdefinitions?\b", r"\brefers? to\b", r"\bcharacteri[sz]ed by\b",
                          r"\b(?:is|are) known as\b", r"\balso called\b"),
 }
+# Lines of treatment: a heading's line applies only to sentences that do not state their own.
+_LINES = {"first_line", "second_line", "third_line", "refractory"}
 # The roles a list's lead-in passes to its items ("Second-line options include:").
 _INHERITED_ROLES = {"first_line", "second_line", "third_line", "refractory", "combination", "non_pharmacological",
                     "interventional", "avoid", "contraindication", "monitoring", "adverse_effects", "prevention"}
@@ -158,13 +166,16 @@ def extract_statements(passage_text: str, section: str = "", grade: str = "", vo
     """One Statement per sentence of `passage_text`. `vocabulary` is optional: any object whose
     ``match(text)`` returns matches with ``.term`` and ``.category``; its 'drug' and
     'procedure' matches are added to the interventions."""
-    heading_roles = _roles(section.split("›")[-1].lower()) - {"avoid"} if section else set()
+    heading = section.split("›")[-1].lower()
+    heading_roles = _roles(heading) | _read_failure_clauses(heading)[1] if section else set()
+    heading_roles -= {"avoid"}
     statements: list[Statement] = []
     lead_in: Statement | None = None
     for span in sentence_spans(passage_text):
         sentence = passage_text[span.start:span.end]
         statement = _statement(sentence, span.start, span.end, section, grade, vocabulary)
-        statement.roles = _ordered(set(statement.roles) | heading_roles)
+        own = set(statement.roles)
+        statement.roles = _ordered(own | (heading_roles - _LINES if own & _LINES else heading_roles))
         if span.list_item and lead_in is not None:
             _inherit(statement, lead_in)
         elif not span.list_item:
@@ -186,9 +197,9 @@ def statements_for(passages: Iterable[Any], vocabulary: Any = None) -> list[Stat
 
 def _statement(sentence: str, start: int, end: int, section: str, passage_grade: str, vocabulary: Any) -> Statement:
     interventions, classes, kinds, masked = _interventions(sentence, vocabulary)
-    lowered = masked.lower()
+    lowered, roles = _read_failure_clauses(masked.lower())
     doses = parse_doses(sentence)
-    roles = _roles(lowered)
+    roles |= _roles(lowered)
     roles |= {kind for kind in kinds if kind in ("non_pharmacological", "interventional")}
     if doses:
         roles.add("dosing")
@@ -205,14 +216,20 @@ def _statement(sentence: str, start: int, end: int, section: str, passage_grade:
     )
 
 
-def _roles(text: str) -> set[str]:
-    """Roles named by lowercased `text`. A failure clause ("if first-line treatment fails") says what
-    follows is the next line, so it is read for that and then hidden from the other patterns."""
+def _read_failure_clauses(text: str) -> tuple[str, set[str]]:
+    """A failure clause ("if first-line treatment fails", "in whom X is contraindicated") says
+    that what follows is the next line; it is read for that and then blanked, so its words are
+    not read as first-line or as advice against."""
     roles = set()
     for clause in _FAILURE.finditer(text):
         roles.add("third_line" if _AFTER_TWO.search(clause.group(0)) else "second_line")
         text = text[:clause.start()] + " " * len(clause.group(0)) + text[clause.end():]
-    roles |= {role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(text)}
+    return text, roles
+
+
+def _roles(text: str) -> set[str]:
+    """Roles named by lowercased `text`."""
+    roles = {role for role, pattern in _ROLE_PATTERNS.items() if pattern.search(text)}
     if _AGAINST.search(text):
         roles.add("avoid")
     if _CONTRAINDICATED.search(text):
@@ -343,7 +360,7 @@ def _interventions(sentence: str, vocabulary: Any) -> tuple[list[str], list[str]
         found += [m.term for m in vocabulary.match(sentence) if getattr(m, "category", "") in ("drug", "procedure")]
     masked = sentence
     for start, end, _ in hits:
-        masked = masked[:start] + "x" * (end - start) + masked[end:]
+        masked = masked[:start] + _MASK * (end - start) + masked[end:]
     classes = [c for _, _, entry in hits for c in entry.classes]
     return _unique(found), _unique(classes), {entry.kind for _, _, entry in hits}, masked
 

@@ -195,6 +195,26 @@ def test_section_heading_roles_apply_to_every_statement():
     assert first.section == "Guide › Monitoring"
 
 
+def test_a_sentence_line_of_treatment_overrides_its_heading():
+    statement = one("Examplamab: third-line option.", section="Drugs › Second-line agents")
+    assert "third_line" in statement.roles and "second_line" not in statement.roles
+
+
+def test_contraindicated_inside_a_failure_clause_is_not_advice_against():
+    statement = one("Adults for whom Examplamab is contraindicated should be offered Testoprazole.")
+    assert statement.polarity == "recommend" and "second_line" in statement.roles
+
+
+def test_heart_failure_is_not_a_treatment_failure():
+    statement = one("Avoid Examplamab in patients with heart failure.")
+    assert "second_line" not in statement.roles and "special_population" in statement.roles
+
+
+def test_plus_counts_as_combination_only_between_treatments():
+    assert "combination" in one("Examplamab plus Testoprazole was studied.").roles
+    assert "combination" not in one("The score uses six items plus a bonus item.").roles
+
+
 def test_roles_are_in_canonical_order():
     statement = one("Avoid Examplamab in children; monitor them at baseline.")
     assert statement.roles == [role for role in ROLES if role in statement.roles]
