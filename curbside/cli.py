@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .errors import CurbsideError
+from .errors import CurbsideError, InputError
 from .library import Library
 from .sources import READER_MODULES, get_reader
 
@@ -125,6 +125,50 @@ def stats(library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(
     table.add_row("[bold]total", str(data["sources_total"]), str(data["passages_total"]))
     out.print(table)
     out.print(f"library: {data['library']}; embedded passages: {data['passages_embedded']}")
+
+
+@app.command()
+def search(
+    question: str = typer.Argument(..., help="The question, in plain words."),
+    k: int = typer.Option(10, "--k", help="How many passages to return."),
+    library: Optional[Path] = LibraryOption,
+    as_json: bool = typer.Option(False, "--json"),
+    explain: bool = typer.Option(False, "--explain", help="Show the BM25, vector and rerank parts of each score."),
+) -> None:
+    """Find the passages that best answer a question (hybrid BM25 + vectors, reranked)."""
+    hits = _open(library).search(question, k)
+    if as_json:
+        out.print(json.dumps([h.to_dict() for h in hits], indent=2))
+        return
+    for rank, h in enumerate(hits, 1):
+        out.print(f"[bold]{rank}. {h.source.title}[/bold] [dim]({h.source.reference_type}, {h.source.year or 'n.d.'}; {h.passage.id})[/dim]", highlight=False)
+        out.print(f"   [dim]{h.passage.section}[/dim]", highlight=False)
+        out.print(f"   {h.passage.text[:300]}", highlight=False)
+        if explain:
+            parts = ", ".join(f"{key}={value:.4g}" for key, value in sorted(h.explain.items()) if isinstance(value, (int, float)))
+            out.print(f"   [cyan]score={h.score:.5f}: {parts}[/cyan]", highlight=False)
+
+
+@app.command()
+def ask(
+    question: str = typer.Argument(..., help="A clinical question in plain words."),
+    audience: str = typer.Option("physician", "--audience", help="physician, pharmacist, nurse, student or patient."),
+    fmt: str = typer.Option("text", "--format", help="text, md, json or html."),
+    library: Optional[Path] = LibraryOption,
+    explain: bool = typer.Option(False, "--explain", help="Also print how the article was built."),
+) -> None:
+    """Answer a question with a structured, fully cited article."""
+    from .render import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+    lib = _open(library)
+    article = lib.ask(question, audience=audience)
+    out.print(render(article, fmt, passage_lookup=lib.passage_or_none, color=out.is_terminal and fmt == "text"),
+              highlight=False, markup=False)
+    if explain:
+        err.print(json.dumps({"explain": article.explain, "verification": article.verification.__dict__}, indent=2, default=str),
+                  highlight=False, markup=False)
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ class Settings:
     embed_batch: int = 64  # passages per encoder call
     embed_max_tokens: int = 128  # what the encoder sees of each passage
     superseded_after_years: int = 5  # sources older than this are flagged in articles
+    today_year: int = 0  # the year articles date their evidence against; 0 = this year
 
     @classmethod
     def load(cls, library: str | Path | None = None) -> "Settings":

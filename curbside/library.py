@@ -24,7 +24,7 @@ class Library:
         self.path = self.settings.library
         self.db = Database(self.path, create=create)
         self._encoder = None
-        self._vectors = None
+        self._searcher = None
 
     # -- ingest ---------------------------------------------------------------------------
 
@@ -51,7 +51,8 @@ class Library:
         report = ingest_stage.ingest(
             self.db, items, report, batch_size=self.settings.ingest_batch, on_item=on_item, after_batch=after_batch
         )
-        self._vectors = None  # the next search reloads the matrix with what was added
+        if self._searcher is not None:
+            self._searcher.invalidate()  # the next search reloads vectors and vocabulary
         return report
 
     def embed_pending(self, on_embedded: Callable[[int], None] | None = None) -> int:
@@ -67,6 +68,42 @@ class Library:
 
             self._encoder = Encoder(max_tokens=self.settings.embed_max_tokens)
         return self._encoder
+
+    def ingest_mesh(self, path: str | Path | None) -> dict:
+        """Load the MeSH vocabulary (synonyms, drug names) from a folder of terms/tree TSVs."""
+        from .sources.mesh import ingest_mesh
+
+        if path is None:
+            raise InputError("`curbside ingest mesh` needs a PATH; give the folder holding terms.tsv and tree-numbers.tsv.")
+        summary = ingest_mesh(self.db, Path(path).expanduser())
+        if self._searcher is not None:
+            self._searcher.invalidate()
+        return summary
+
+    # -- search and ask -------------------------------------------------------------------
+
+    @property
+    def searcher(self):
+        if self._searcher is None:
+            from .retrieve import Searcher
+
+            self._searcher = Searcher(self)
+        return self._searcher
+
+    def search(self, question: str, k: int = 10, options=None) -> list:
+        """Ranked `Hit`s for a question (hybrid BM25 + vectors, reranked)."""
+        from .ask import check_question
+        from .retrieve import SearchOptions
+
+        if k < 1 or k > 200:
+            raise InputError(f"k={k} is out of range; ask for between 1 and 200 results.")
+        return self.searcher.search(check_question(question), k, options or SearchOptions())[1]
+
+    def ask(self, question: str, *, audience: str = "physician", thread=None):
+        """A verified `Article` answering the question from this library."""
+        from .ask import ask
+
+        return ask(self, question, audience=audience, thread=thread)
 
     # -- browse ---------------------------------------------------------------------------
 
@@ -86,6 +123,10 @@ class Library:
         if found is None:
             raise InputError(f"No passage {passage_id!r} in this library; passage ids look like SOURCE@VERSION#N.")
         return found
+
+    def passage_or_none(self, passage_id: str) -> Passage | None:
+        found = store.get_passage(self.db.connection(), passage_id)
+        return found[0] if found else None
 
     def stats(self) -> dict:
         return store.counts(self.db.connection()) | {"library": str(self.path)}

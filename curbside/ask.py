@@ -1,0 +1,101 @@
+"""From a question to a verified article: understand → safety → search → coverage → compose → verify.
+
+Every article leaves through `verify`, so nothing unsupported reaches a reader whichever path
+made it. The same library and question always give the same article.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from .compose import compose
+from .errors import InputError
+from .model import AUDIENCES, Article, Hit
+from .references import closest_sources
+from .retrieve import SearchOptions
+from .safety import emergency_article, out_of_scope_article
+from .understand import Question, understand
+from .verify import verify
+
+MAX_QUESTION_CHARS = 2000
+EVIDENCE_HITS = 30  # passages the composer reads
+
+INSUFFICIENT_MESSAGE = (
+    "The library does not hold enough evidence to answer this question. The closest sources it "
+    "found are listed below; add guidelines or research on this topic and ask again."
+)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether the retrieved evidence is about the question at all (the abstention gate).
+
+    A question that names a condition is covered when a top hit's source names that condition
+    (title, conditions or heading). One that names none is covered when the best passage is
+    close enough in meaning: `min_cosine` is calibrated on the LiveQA dev set by
+    bench/abstention.py (see docs/abstention.md).
+    """
+
+    min_cosine: float = 0.45
+    top: int = 10
+
+    def covers(self, q: Question, hits: list[Hit]) -> tuple[bool, dict]:
+        top = hits[: self.top]
+        best_cosine = max((h.explain.get("vector", 0.0) for h in top), default=0.0)
+        condition_hit = any(h.explain.get("rerank_condition", 0.0) >= 1.0 for h in top)
+        facts = {"best_cosine": round(best_cosine, 3), "condition_in_top": condition_hit, "hits": len(hits)}
+        if not top:
+            return False, facts
+        if q.conditions:
+            return condition_hit, facts
+        return best_cosine >= self.min_cosine, facts
+
+
+def check_question(question: str) -> str:
+    text = (question or "").strip()
+    if not text:
+        raise InputError("The question is empty; type a clinical question such as 'first-line treatment for gout'.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"The question is {len(text)} characters long; shorten it to {MAX_QUESTION_CHARS} or fewer.")
+    return text
+
+
+def check_audience(audience: str) -> str:
+    if audience not in AUDIENCES:
+        raise InputError(f"Unknown audience {audience!r}; use one of: {', '.join(AUDIENCES)}.")
+    return audience
+
+
+def ask(library, question: str, *, audience: str = "physician", thread: list[Question] | None = None,
+        coverage: Coverage = Coverage()) -> Article:
+    started = time.perf_counter()
+    text = check_question(question)
+    audience = check_audience(audience)
+    searcher = library.searcher
+    q = understand(text, searcher.vocabulary, thread=thread)
+    if q.is_emergency:
+        return emergency_article(q, audience)
+    if not q.is_clinical:
+        return out_of_scope_article(q, audience)
+    hits = searcher.search_question(q, EVIDENCE_HITS, SearchOptions(audience=audience, per_source_cap=6))
+    covered, facts = coverage.covers(q, hits)
+    today_year = library.settings.today_year or date.today().year
+    if covered:
+        article = compose(q, hits, audience=audience, today_year=today_year,
+                          superseded_after_years=library.settings.superseded_after_years,
+                          vocabulary=searcher.vocabulary)
+    else:
+        article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
+    article = verify(article, library.passage_or_none)
+    article.explain.update({"coverage": facts, "ask_ms": round((time.perf_counter() - started) * 1000, 1)})
+    return article
+
+
+def insufficient_article(q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int) -> Article:
+    return Article(
+        question=q.text, title=f"Not covered by this library: {q.text.strip()[:80]}", kind="insufficient",
+        audience=audience, intent=q.intent, condition=q.condition, message=INSUFFICIENT_MESSAGE,
+        closest_sources=closest_sources(hits, today_year=today_year, superseded_after_years=old_after),
+    )

@@ -1,0 +1,171 @@
+"""Hybrid search: BM25 with field weights + MiniLM vectors, fused, then an evidence-aware rerank.
+
+Each part can be switched off through `SearchOptions`, which is how bench/retrieval.py
+measures what each part adds.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, replace
+
+
+from .model import Hit
+from .rerank import RerankWeights, rerank
+from .store import sources as store
+from .understand import Question, understand
+
+_FTS_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    understand: bool = True  # strip chatter, find condition/intent; off = the raw question text
+    expansion: bool = True  # abbreviations and MeSH/MedQuAD synonyms added to the lexical query
+    lexical: bool = True
+    vectors: bool = True
+    fusion: str = "rrf"  # "rrf" or "weighted"
+    rerank: bool = True
+    per_source_cap: int = 3  # so one long guideline cannot fill the page
+    candidates: int = 100  # from each retriever, before fusion
+    rrf_k: int = 60
+    field_weights: tuple[float, float, float] = (2.0, 1.5, 1.0)  # bm25 weights: title, section, text
+    audience: str = "physician"
+    weights: RerankWeights = RerankWeights()
+
+    def but(self, **changes) -> "SearchOptions":
+        return replace(self, **changes)
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression OR-ing words and quoted phrases (no FTS syntax from users)."""
+    parts, seen = [], set()
+    for term in terms:
+        words = _FTS_TOKEN.findall(term.lower())
+        if not words:
+            continue
+        phrase = " ".join(words)
+        if phrase in seen:
+            continue
+        seen.add(phrase)
+        parts.append(f'"{phrase}"')
+    return " OR ".join(parts)
+
+
+def lexical_search(conn, terms: list[str], limit: int, weights=(1.0, 1.0, 1.0)) -> list[tuple[int, float]]:
+    """(passage pk, score) by FTS5 BM25; higher is better (bm25() is negated)."""
+    query = fts_query(terms)
+    if not query:
+        return []
+    rows = conn.execute(
+        "SELECT rowid, -bm25(passages_fts, ?, ?, ?) AS score FROM passages_fts WHERE passages_fts MATCH ? "
+        "ORDER BY score DESC, rowid LIMIT ?",
+        (*weights, query, limit),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def _lexical_terms(q: Question, options: SearchOptions) -> list[str]:
+    if not options.understand:
+        return _FTS_TOKEN.findall(q.text.lower())
+    terms = list(q.keywords)
+    if options.expansion:
+        terms += q.expansions
+    return terms
+
+
+def _vector_text(q: Question, options: SearchOptions) -> str:
+    if not options.understand:
+        return q.text
+    return q.focus_text or q.text
+
+
+def fuse(ranked_lists: dict[str, list[tuple[int, float]]], options: SearchOptions) -> dict[int, dict[str, float]]:
+    """Per passage: each retriever's rank contribution and the fused score."""
+    fused: dict[int, dict[str, float]] = {}
+    for name, hits in ranked_lists.items():
+        if not hits:
+            continue
+        top = hits[0][1] or 1.0
+        for rank, (pk, score) in enumerate(hits):
+            entry = fused.setdefault(pk, {"fused": 0.0})
+            entry[name] = score
+            if options.fusion == "rrf":
+                contribution = 1.0 / (options.rrf_k + rank + 1)
+            else:  # score normalised by the best hit of that retriever
+                contribution = score / top
+            entry[f"{name}_part"] = contribution
+            entry["fused"] += contribution
+    return fused
+
+
+class Searcher:
+    """Holds what search needs in memory (vector matrix, vocabulary) for one library."""
+
+    def __init__(self, library):
+        self.library = library
+        self._vectors = None
+        self._vocabulary = None
+
+    @property
+    def vocabulary(self):
+        if self._vocabulary is None:
+            from .vocabulary import Vocabulary
+
+            self._vocabulary = Vocabulary.from_db(self.library.db)
+        return self._vocabulary
+
+    @property
+    def vectors(self):
+        if self._vectors is None:
+            from .index.vectors import VectorIndex
+
+            self._vectors = VectorIndex.from_db(self.library.db)
+        return self._vectors
+
+    def invalidate(self) -> None:
+        self._vectors = None
+        self._vocabulary = None
+
+    def search(self, question: str, k: int = 10, options: SearchOptions = SearchOptions()) -> tuple[Question, list[Hit]]:
+        q = understand(question, self.vocabulary)
+        return q, self.search_question(q, k, options)
+
+    def search_question(self, q: Question, k: int = 10, options: SearchOptions = SearchOptions()) -> list[Hit]:
+        """Search for an already-understood question (threads pass one with context carried over)."""
+        started = time.perf_counter()
+        conn = self.library.db.connection()
+        ranked: dict[str, list[tuple[int, float]]] = {}
+        if options.lexical:
+            ranked["bm25"] = lexical_search(conn, _lexical_terms(q, options), options.candidates, options.field_weights)
+        if options.vectors and len(self.vectors):
+            query_vec = self.library.encoder.encode_query(_vector_text(q, options))
+            ranked["vector"] = self.vectors.search(query_vec, options.candidates)
+        fused = fuse(ranked, options)
+        found = store.passages_by_pk(conn, list(fused))
+        hits = [
+            Hit(passage=found[pk][0], source=found[pk][1], score=parts["fused"], explain=parts)
+            for pk, parts in fused.items()
+            if pk in found
+        ]
+        if options.rerank:
+            hits = rerank(q, hits, options.weights, options.audience)
+        hits.sort(key=lambda h: (-h.score, h.passage.id))
+        hits = _cap_per_source(hits, options.per_source_cap)[:k]
+        elapsed = (time.perf_counter() - started) * 1000
+        for h in hits:
+            h.explain["search_ms"] = round(elapsed, 2)
+        return hits
+
+
+def _cap_per_source(hits: list[Hit], cap: int) -> list[Hit]:
+    if cap <= 0:
+        return hits
+    kept, per_source = [], {}
+    for h in hits:
+        n = per_source.get(h.source.id, 0)
+        if n < cap:
+            kept.append(h)
+            per_source[h.source.id] = n + 1
+    return kept
