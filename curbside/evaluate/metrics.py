@@ -86,6 +86,7 @@ class RunScores:
 
     ndcg10: float  # graded, gain = grade - 1, over questions with any judged document
     ndcg10_binary: float  # gain 1 for relevant, over questions with a relevant document
+    ndcg10_relevant_questions: float  # graded, but over questions with a relevant document
     p5: float  # over questions with a relevant document
     p5_upper: float  # P@5 if every unjudged document in the top 5 were relevant: what unjudged may hide
     mrr: float  # first relevant within the top 10, over questions with a relevant document
@@ -109,7 +110,7 @@ def score_run(
     graded `relevant_from` or above are left out of the binary measures. A question the run
     has no ranking for counts as an empty ranking.
     """
-    graded, binary, p5, p5_upper, rr, missing = [], [], [], [], [], []
+    graded, graded_relevant, binary, p5, p5_upper, rr, missing = [], [], [], [], [], [], []
     for question, grades in judgements.items():
         if not grades:
             continue
@@ -120,12 +121,13 @@ def score_run(
         relevant = {doc for doc, grade in grades.items() if grade >= relevant_from}
         if not relevant:
             continue
+        graded_relevant.append(graded[-1])
         binary.append(ndcg(ranking, {doc: 1.0 for doc in relevant}, 10))
         p5.append(precision(ranking, relevant, 5))
         top5_unjudged = {doc for doc in ranking[:5] if doc not in grades}  # repeats of judged docs stay out
         p5_upper.append(precision(ranking, relevant | top5_unjudged, 5))
         rr.append(reciprocal_rank(ranking, relevant, 10))
     return RunScores(
-        ndcg10=mean(graded), ndcg10_binary=mean(binary), p5=mean(p5), p5_upper=mean(p5_upper), mrr=mean(rr),
+        ndcg10=mean(graded), ndcg10_binary=mean(binary), ndcg10_relevant_questions=mean(graded_relevant), p5=mean(p5), p5_upper=mean(p5_upper), mrr=mean(rr),
         unjudged10=mean(missing), questions_graded=len(graded), questions_binary=len(binary),
     )

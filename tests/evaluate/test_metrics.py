@@ -84,6 +84,7 @@ def test_score_run_uses_the_right_question_subsets():
     assert scores.questions_binary == 1
     q1_graded = (1 + 3 / math.log2(3)) / (3 + 1 / math.log2(3))
     assert scores.ndcg10 == pytest.approx((q1_graded + 1.0) / 2)
+    assert scores.ndcg10_relevant_questions == pytest.approx(q1_graded)
     assert scores.ndcg10_binary == pytest.approx((1 / math.log2(3)) / 1)
     assert scores.p5 == pytest.approx(1 / 5)
     assert scores.p5_upper == pytest.approx(2 / 5)  # z, unjudged, might have been relevant
