@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..store import vocabulary as store
 from ..store.database import Database
 from ..store.vocabulary import ConceptRow, FormRow
-from ..understand_patterns import AMBIGUOUS_TERMS, EVERYDAY_WORDS, STOPWORDS, lookup_key
+from ..understand_patterns import AMBIGUOUS_TERMS, EVERYDAY_WORDS, STOPWORDS, looks_like_condition, lookup_key
 from ..vocabulary import CATEGORY_ORDER, FORM_KINDS
 
 NAME = "mesh"
@@ -153,7 +153,25 @@ def read_mesh(path: str | Path) -> tuple[list[ConceptRow], list[FormRow]]:
         category = category_of(numbers)
         concepts.append(ConceptRow(mesh_id, name, category, " ".join(numbers)))
         forms += [FormRow(key, mesh_id, kind, text) for key, kind, text in lookup_forms(name, category)]
-    return concepts, forms
+    return concepts, forms + _short_forms(concepts, forms)
+
+
+def _short_forms(concepts: list[ConceptRow], forms: list[FormRow]) -> list[FormRow]:
+    """"type 2 diabetes" for "type 2 diabetes mellitus": a condition form without its last word,
+    when what is left still ends in a disease word and no other form continues it that way."""
+    conditions = {c.id for c in concepts if c.category == "condition"}
+    known = {f.form for f in forms}
+    completions: dict[str, set[str]] = defaultdict(set)
+    for f in forms:
+        if " " in f.form:
+            completions[f.form.rsplit(" ", 1)[0]].add(f.concept_id)
+    short = []
+    for f in forms:
+        prefix = f.form.rsplit(" ", 1)[0]
+        if (f.concept_id in conditions and f.form.count(" ") >= 2 and prefix not in known
+                and completions[prefix] == {f.concept_id} and looks_like_condition(prefix.rsplit(" ", 1)[-1])):
+            short.append(FormRow(prefix, f.concept_id, "variant", prefix))
+    return sorted(set(short))
 
 
 def ingest_mesh(db: Database, path: str | Path) -> dict:

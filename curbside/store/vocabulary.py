@@ -78,17 +78,9 @@ def concept_ids_by_form(conn: sqlite3.Connection, origin: str) -> list[tuple[str
 
 
 def load(conn: sqlite3.Connection) -> tuple[list[ConceptRow], list[FormRow]]:
-    """Every concept and every form, in a stable order."""
-    concepts = [
-        ConceptRow(*r) for r in conn.execute("SELECT id, name, category, tree_numbers FROM vocabulary_concepts ORDER BY id")
-    ]
-    forms = [
-        FormRow(*r)
-        for r in conn.execute(
-            """SELECT f.form, f.concept_id, f.kind, f.text FROM vocabulary_forms f
-               JOIN vocabulary_concepts c ON c.id = f.concept_id ORDER BY f.form, f.concept_id, f.kind, f.text"""
-        )
-    ]
+    """Every concept and every form (unordered: the in-memory vocabulary sorts what it needs)."""
+    concepts = [ConceptRow(*r) for r in conn.execute("SELECT id, name, category, tree_numbers FROM vocabulary_concepts")]
+    forms = [FormRow(*r) for r in conn.execute("SELECT form, concept_id, kind, text FROM vocabulary_forms")]
     return concepts, forms
 
 
