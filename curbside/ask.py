@@ -6,7 +6,6 @@ made it. The same library and question always give the same article.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -70,7 +69,6 @@ def check_audience(audience: str) -> str:
 
 def ask(library, question: str, *, audience: str = "physician", thread: list[Question] | None = None,
         coverage: Coverage = Coverage()) -> Article:
-    started = time.perf_counter()
     text = check_question(question)
     audience = check_audience(audience)
     searcher = library.searcher
@@ -89,7 +87,10 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     else:
         article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
     article = verify(article, library.passage_or_none)
-    article.explain.update({"coverage": facts, "ask_ms": round((time.perf_counter() - started) * 1000, 1)})
+    if article.kind == "article" and not article.all_claims():
+        # Everything the composer found failed verification: say so rather than show an empty page.
+        article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
+    article.explain["coverage"] = facts  # no timings here: the same question must give the same article
     return article
 
 

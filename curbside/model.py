@@ -239,7 +239,8 @@ class Article:
         for section in self.sections:
             for bullet in section.bullets:
                 claims.extend(bullet.claims)
-        return claims
+        # The bottom line repeats section claims; each claim counts once.
+        return list({id(c): c for c in claims}.values())
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
