@@ -1,0 +1,106 @@
+"""VectorIndex finds the nearest passages, ranks ties by pk, and honours candidate filters."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from curbside.index.vectors import VectorIndex, top_k
+from curbside.store import embeddings
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def cloud() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(7)
+    return np.arange(10, 1010, dtype=np.int64) * 3, _unit(rng.standard_normal((1000, 384)))
+
+
+def test_the_nearest_vector_comes_first_with_its_cosine(cloud) -> None:
+    pks, matrix = cloud
+    index = VectorIndex(pks, matrix)
+    query = _unit(matrix[[417]] + 0.05 * np.random.default_rng(1).standard_normal((1, 384)))[0]
+    hits = index.search(query, 5)
+    assert hits[0][0] == pks[417]
+    assert hits[0][1] == pytest.approx(float(matrix[417] @ query), abs=1e-5)
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    assert len(index.search(query, 5000)) == 1000
+
+
+def test_equal_scores_rank_by_pk_whatever_the_input_order() -> None:
+    same = _unit(np.ones((1, 384)))
+    matrix = np.repeat(same, 6, axis=0)
+    shuffled_pks = np.array([50, 10, 40, 20, 60, 30], dtype=np.int64)
+    hits = VectorIndex(shuffled_pks, matrix).search(same[0], 3)
+    assert [pk for pk, _ in hits] == [10, 20, 30]
+
+
+def test_top_k_keeps_every_tie_at_the_cut_before_choosing() -> None:
+    scores = np.array([0.5, 0.9, 0.5, 0.5, 0.1], dtype=np.float32)
+    assert top_k(scores, 2).tolist() == [1, 0]
+    assert top_k(scores, 3).tolist() == [1, 0, 2]
+    assert top_k(scores, 10).tolist() == [1, 0, 2, 3, 4]
+
+
+def test_candidates_restrict_the_search_and_unknown_pks_are_ignored(cloud) -> None:
+    pks, matrix = cloud
+    index = VectorIndex(pks, matrix)
+    allowed = np.array([pks[3], pks[500], pks[999], 7, 10**9], dtype=np.int64)
+    hits = index.search(matrix[500], 10, candidate_pks=allowed)
+    assert [pk for pk, _ in hits][0] == pks[500]
+    assert {pk for pk, _ in hits} == {pks[3], pks[500], pks[999]}
+    assert index.search(matrix[500], 10, candidate_pks=np.array([], dtype=np.int64)) == []
+
+
+def test_an_empty_index_finds_nothing() -> None:
+    index = VectorIndex(np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32))
+    assert len(index) == 0 and index.search(np.ones(384, dtype=np.float32), 5) == []
+
+
+def test_approximate_search_finds_the_same_neighbours_when_usearch_is_present(cloud) -> None:
+    pytest.importorskip("usearch")
+    pks, matrix = cloud
+    exact = VectorIndex(pks, matrix)
+    approximate = VectorIndex(pks, matrix, approximate_from=1)
+    assert approximate.approximate and not exact.approximate
+    for row in (0, 250, 999):
+        assert approximate.search(matrix[row], 5)[0] == exact.search(matrix[row], 5)[0]
+    again = VectorIndex(pks, matrix, approximate_from=1)
+    assert again.search(matrix[42], 10) == approximate.search(matrix[42], 10)
+
+
+def test_without_usearch_a_large_index_falls_back_to_exact(cloud, monkeypatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_usearch(name, *args, **kwargs):
+        if name.startswith("usearch"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_usearch)
+    pks, matrix = cloud
+    index = VectorIndex(pks, matrix, approximate_from=1)
+    assert not index.approximate
+    assert index.search(matrix[9], 1)[0][0] == pks[9]
+
+
+def test_from_db_reads_what_was_saved(library, cloud) -> None:
+    from curbside.ingest import ingest
+    from curbside.model import Document, IngestReport, Passage, Source
+
+    texts = ["First.", "Second.", "Third."]
+    doc = Document(Source(id="s:1", kind="local", title="T", origin="test"),
+                   [Passage("s:1", i, "", t) for i, t in enumerate(texts)])
+    ingest(library.db, [doc], IngestReport(reader="test", path="memory"))
+    conn = library.db.connection()
+    pks = [r[0] for r in conn.execute("SELECT pk FROM passages ORDER BY pk")]
+    _, matrix = cloud
+    with library.db.transaction() as tx:
+        embeddings.save(tx, list(zip(pks, matrix[:3])), "test-model")
+    index = VectorIndex.from_db(library.db)
+    assert len(index) == 3 and index.search(matrix[2], 1)[0][0] == pks[2]
