@@ -68,9 +68,9 @@ def read(path: Path, settings: Settings) -> Iterator[Document | Skipped]:
 def estimate(path: Path) -> int | None:
     try:
         folder, splits = _splits(Path(path))
-    except InputError:
-        return None
-    return sum(len((folder / f"{split}.doi").read_bytes().splitlines()) for split in splits)
+        return sum(len((folder / f"{split}.doi").read_bytes().splitlines()) for split in splits)
+    except (InputError, OSError):
+        return None  # read() will say what is wrong with the path
 
 
 def review(origin: str, abstract: bytes, summary: bytes, doi: bytes) -> Document | Skipped:
