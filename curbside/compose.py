@@ -21,7 +21,7 @@ from .differ import Quoted, mark_differences
 from .extract import Statement, extract_statements
 from .followups import suggest_follow_ups
 from .layouts import (
-    CLAIM_LIMIT, DETAIL_LIMIT, LINE_ROLES, POPULATION_MODIFIERS, RECOMMENDED, SECTION_LIMIT, SectionSpec,
+    CLAIM_LIMIT, DETAIL_LIMIT, POPULATION_MODIFIERS, RECOMMENDED, SECTION_LIMIT, SectionSpec,
     bottom_line_plan, layout_for, place, title_for,
 )
 from .model import Article, Bullet, Claim, Hit, Section
@@ -44,19 +44,27 @@ _BOILERPLATE = re.compile(r"^(?:see|refer to|for more (?:information|details)|cl
 _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
+# Words for a condition's course or severity: a source about the condition need not repeat them.
+_COURSE_WORDS = frozenset("acute subacute chronic severe mild moderate recurrent persistent refractory intractable "
+                          "uncomplicated complicated advanced early".split())
 _MIN_WORDS = 4
+_ON_TOPIC, _MENTIONS = "on topic", "mentions"
 # The algorithm's steps: the order a clinician follows the lines of therapy.
 _ALGORITHM_STEPS = (("first_line",), ("second_line",), ("third_line", "refractory"))
 
 
 @dataclass
 class _Candidate:
-    """A relevant statement, with the hit it came from and its place in the evidence order."""
+    """A statement considered for the article, with the hit it came from and, once found
+    relevant, its place in the evidence order."""
 
     statement: Statement
     hit: Hit
     order: tuple
     roles: set[str]
+    # What it is about: the interventions it names, else a drug of the question its passage's
+    # heading names (a row under "Allopurinol" that says only "Starting dose: 100 mg/day").
+    interventions: list[str]
     claim: Claim | None = None
 
 
@@ -96,8 +104,7 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
     source_of = {hit.passage.id: hit.source for hit in hits}
     cite(article, article.all_claims(), source_of, today_year=today_year)
     mark_differences(article, _quoted(layout, drafts))
-    article.follow_ups = suggest_follow_ups(question, [c.statement for c in relevant],
-                                            _main_intervention(article), [s.key for s in article.sections])
+    article.follow_ups = suggest_follow_ups(question, [c.statement for c in relevant], article)
     return article
 
 
@@ -130,16 +137,19 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary) -> tup
     considered, relevant, seen = [], [], set()
     for rank, hit in enumerate(hits):
         heading, heading_words = _heading(hit.source.title, hit.passage.section, tuple(hit.source.conditions))
-        heading_matches = _names_condition(names, heading_words)
+        heading_matches = _names_condition(names, heading_words, loosely=True)
         heading_names_drug = any(drug in heading for drug in drugs)
         for reading in _read(hit.passage.id, hit.passage.text, hit.passage.section, hit.passage.grade, vocabulary):
             statement = reading.statement
-            candidate = _Candidate(statement, hit, _evidence_order(statement, hit, rank), set(statement.roles))
+            interventions = statement.interventions or [drug for drug in question.drugs if drug.lower() in heading]
+            candidate = _Candidate(statement, hit, (), set(statement.roles), interventions)
             considered.append(candidate)
             if reading.key in seen or _is_boilerplate(statement):
                 continue
-            if _is_about(question, reading, names, drugs, heading_matches, heading_names_drug):
+            about = _is_about(question, reading, names, drugs, heading_matches, heading_names_drug)
+            if about:
                 seen.add(reading.key)
+                candidate.order = (about != _ON_TOPIC, *_evidence_order(statement, hit, rank))
                 relevant.append(candidate)
     relevant.sort(key=lambda c: c.order)
     return considered, relevant
@@ -180,24 +190,28 @@ def _is_boilerplate(statement: Statement) -> bool:
         return True
     if _DANGLING.match(text) and not statement.interventions:
         return True  # "These should be reserved for ...": quoted alone, nobody knows what "these" are
+    if text.rstrip(".)]").endswith("?") or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
+        return True  # a question, or a piece of a longer sentence cut at a bracket, states nothing
     words = len(_WORD.findall(_BRACKETED.sub(" ", text).lower()))
     # A short list item is a statement when its lead-in says what the list is ("Options include:").
     return words < _MIN_WORDS and not (statement.lead_in and statement.interventions)
 
 
 def _is_about(question: Question, reading: _Reading, names: list[frozenset[str]], drugs: set[str],
-              heading_matches: bool, heading_names_drug: bool) -> bool:
-    """Whether a statement is about the question: it names one of the question's drugs, or its
-    condition, or comes from a passage whose source or heading is about that condition. A
+              heading_matches: bool, heading_names_drug: bool) -> str:
+    """How a statement is about the question: _ON_TOPIC when it names one of the question's
+    drugs or comes from a passage whose source or heading is about its condition; _MENTIONS
+    when it only names the condition in passing (a guideline on another disease listing it as a
+    comorbidity), which ranks after every on-topic statement; "" when it is not about it. A
     question about a drug's dose, effects or interactions keeps only statements about that drug
     (or naming no intervention, in a passage headed by it)."""
     interventions = {i.lower() for i in reading.statement.interventions}
     names_drug = bool(drugs & interventions) or any(drug in reading.folded for drug in drugs)
     if drugs and question.intent in ("dosing", "adverse_effects", "interactions", "contraindications"):
-        return names_drug or (not interventions and heading_names_drug)
-    if not names and not drugs:
-        return True
-    return names_drug or heading_matches or _names_condition(names, reading.words)
+        return _ON_TOPIC if names_drug or (not interventions and heading_names_drug) else ""
+    if (not names and not drugs) or names_drug or heading_matches:
+        return _ON_TOPIC
+    return _MENTIONS if _names_condition(names, reading.words) else ""
 
 
 def _word_set(folded: str) -> frozenset[str]:
@@ -205,10 +219,16 @@ def _word_set(folded: str) -> frozenset[str]:
     return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORD.findall(folded))
 
 
-def _names_condition(names: list[frozenset[str]], words: frozenset[str]) -> bool:
-    """A condition name is named when all its words are there; a name of three or more words
-    may miss one ("diabetic neuropathy" names "diabetic peripheral neuropathy")."""
-    return any(len(name - words) <= (1 if len(name) >= 3 else 0) for name in names)
+def _names_condition(names: list[frozenset[str]], words: frozenset[str], loosely: bool = False) -> bool:
+    """A condition name is named when its words are there, leaving out words for its course or
+    severity ("gout" names "acute gout"). Loosely, for a source's title and headings, which
+    name the topic of everything under them: a name of three or more words may miss one more
+    ("Diabetic Neuropathy" heads a passage on "diabetic peripheral neuropathy")."""
+    for name in names:
+        core = name - _COURSE_WORDS or name
+        if len(core - words) <= (1 if loosely and len(core) >= 3 else 0):
+            return True
+    return False
 
 
 # -- arranging them ---------------------------------------------------------------------------
@@ -233,7 +253,7 @@ def _draft_sections(question: Question, layout: tuple[SectionSpec, ...], relevan
 
     leftover = _attach_details(layout, drafts, [c for c in relevant if not placed(c)])
     for candidate in leftover:
-        if candidate.statement.polarity == "recommend" and candidate.statement.interventions:
+        if candidate.statement.polarity == "recommend" and candidate.interventions:
             candidate.roles.add(RECOMMENDED)
             placed(candidate)
     _attach_details(layout, drafts, [c for c in leftover if RECOMMENDED not in c.roles])
@@ -241,7 +261,7 @@ def _draft_sections(question: Question, layout: tuple[SectionSpec, ...], relevan
 
 
 def _add(drafts: list[_Draft], candidate: _Candidate, by_intervention: bool) -> None:
-    interventions = candidate.statement.interventions if by_intervention else []
+    interventions = candidate.interventions if by_intervention else []
     key = tuple(i.lower() for i in interventions) or (f"#{candidate.hit.passage.id}:{candidate.statement.start}",)
     for draft in drafts:
         if draft.key == key:
@@ -265,8 +285,7 @@ def _attach_details(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Dra
     statements that found no bullet."""
     leftover = []
     for candidate in candidates:
-        interventions = candidate.statement.interventions
-        name = interventions[0].lower() if interventions else ""
+        name = candidate.interventions[0].lower() if candidate.interventions else ""
         targets = [draft for spec in layout if spec.attach & candidate.roles for draft in drafts.get(spec.key, [])
                    if name in draft.key]
         if targets:
@@ -304,7 +323,7 @@ def _claim(candidate: _Candidate) -> Claim:
     statement = candidate.statement
     candidate.claim = Claim(
         text=statement.text, citation=0, passage_id=candidate.hit.passage.id, quote_start=statement.start,
-        quote_end=statement.end, grade=statement.grade, roles=sorted(candidate.roles),
+        quote_end=statement.end, grade=statement.grade, roles=list(statement.roles),
         doses=[dose.text for dose in statement.doses],
     )
     return candidate.claim
@@ -329,7 +348,7 @@ def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]])
         best = next((c for c in shown if c.roles & set(roles) and id(c) not in used), None)
         if best is not None:
             used.add(id(best))
-            steps.append(Bullet(_label(best.statement.interventions), [_copy(best.claim)]))
+            steps.append(Bullet(_label(best.interventions), [_copy(best.claim)]))
     if spec is None or len(steps) < 2:
         return None
     return Section(spec.key, spec.title, steps, numbered=True)
@@ -357,15 +376,6 @@ def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]]) ->
                 if candidate.claim is not None:
                     quoted.append(Quoted(candidate.claim, candidate.statement, candidate.hit.source.id))
     return quoted
-
-
-def _main_intervention(article: Article) -> str:
-    """The article's leading single intervention: the first bullet naming one intervention."""
-    for section in article.sections:
-        for bullet in section.bullets:
-            if bullet.label and ", " not in bullet.label and section.key != "avoid":
-                return bullet.label
-    return ""
 
 
 def _explain(question: Question, considered: list[_Candidate], relevant: list[_Candidate],

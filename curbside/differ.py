@@ -22,7 +22,7 @@ from .model import Article, Claim, SourcesDiffer
 MAX_NOTES = 6  # an article that disagrees with itself everywhere needs a reviewer, not more notes
 
 _LINE_WORDS = {"first_line": "first-line", "second_line": "second-line", "third_line": "third-line",
-               "refractory": "for refractory cases"}
+               "refractory": "refractory cases"}
 _STAGE_WORDS = {"start": "starting dose", "loading": "loading dose", "maintenance": "maintenance dose",
                 "target": "target dose"}
 # A sentence with these roles recommends against something only in a circumstance (a

@@ -12,17 +12,17 @@ from collections import Counter
 
 from .extract import Statement
 from .layouts import LINE_ROLES, POPULATION_MODIFIERS, as_written, population_phrase
+from .model import Article
 
 MAX_FOLLOW_UPS = 4
 
 
-def suggest_follow_ups(question, statements: list[Statement], main_intervention: str,
-                       section_keys: list[str]) -> list[str]:
+def suggest_follow_ups(question, statements: list[Statement], article: Article) -> list[str]:
     """Up to four follow-ups. `statements` are the relevant statements compose considered;
-    `main_intervention` is the label of the article's first bullet ("" when none); the
-    section keys say what the article already answers."""
+    the article's sections say what it already answers."""
     subject = as_written(question.condition, question.text) if question.condition else ""
-    drug = _in_sentence(main_intervention) or (question.drugs[0] if question.drugs else "")
+    drug = _in_sentence(_main_intervention(article)) or (question.drugs[0] if question.drugs else "")
+    section_keys = [section.key for section in article.sections]
     suggestions = [
         _population(question, statements, subject, drug),
         _about_intervention(question.intent, statements, drug, subject, section_keys, "dosing",
@@ -34,6 +34,15 @@ def suggest_follow_ups(question, statements: list[Statement], main_intervention:
         _treatments(question.intent, statements, subject),
     ]
     return [s for s in suggestions if s][:MAX_FOLLOW_UPS]
+
+
+def _main_intervention(article: Article) -> str:
+    """The article's leading intervention: the first bullet that names exactly one."""
+    for section in article.sections:
+        for bullet in section.bullets:
+            if bullet.label and ", " not in bullet.label and section.key != "avoid":
+                return bullet.label
+    return ""
 
 
 def _in_sentence(label: str) -> str:
