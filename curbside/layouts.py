@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .understand_patterns import MODIFIERS
+
 # Roles that give a line of therapy, in the order a clinician follows them.
 LINE_ROLES = ("first_line", "second_line", "third_line", "refractory")
 # A statement the extractor marks as recommending for an intervention, with no more specific
@@ -205,7 +207,8 @@ def title_for(question) -> str:
     """The question restated as a topic: "Treatment of Refractory Diabetic Peripheral Neuropathy"."""
     condition, drugs = question.condition, question.drugs
     if question.intent in _DRUG_INTENTS and drugs:
-        subject = " and ".join(drugs[:2]) + (f" for {condition}" if condition else "")
+        context = " in " if question.intent == "contraindications" else " for "
+        subject = " and ".join(drugs[:2]) + (context + condition if condition else "")
     elif condition:
         refractory = "refractory " if "refractory" in question.modifiers and question.intent == "treatment" else ""
         subject = refractory + condition
@@ -213,7 +216,9 @@ def title_for(question) -> str:
         subject = " and ".join(drugs[:2])
     else:
         subject = " ".join(question.keywords[:6]) or question.text.strip().rstrip("?")
-    populations = [population_phrase(m) for m in question.modifiers if m in POPULATION_MODIFIERS]
+    # A population the condition itself names ("chronic kidney disease" is renal impairment) is not repeated.
+    populations = [population_phrase(m) for m in question.modifiers
+                   if m in POPULATION_MODIFIERS and not MODIFIERS[m].search(condition)]
     if populations:
         subject += " " + " and ".join(populations)
     lead = next((_LEADS[m] for m in question.modifiers if m in _LEADS), "")
