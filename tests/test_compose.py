@@ -178,3 +178,11 @@ def test_explain_counts_statements_by_role():
     assert explain["intent"] == "treatment" and explain["condition"] == "synthetic neuropathy"
     assert explain["statements_considered"] >= explain["statements_relevant"] >= explain["statements_kept"] > 0
     assert explain["kept_by_role"]["first_line"] == 2
+
+
+def test_title_does_not_repeat_a_population_the_condition_names():
+    question = Question(text="Is examplamab safe in synthetic kidney disease?", intent="contraindications",
+                        condition="synthetic kidney disease", conditions=["synthetic kidney disease"],
+                        drugs=["examplamab"], modifiers=["renal_impairment"])
+    assert compose(question, [], today_year=TODAY).title == (
+        "Contraindications and Cautions for Examplamab in Synthetic Kidney Disease")
