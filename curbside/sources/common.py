@@ -58,16 +58,19 @@ def read_file_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
 def iter_members(path: Path, suffix: str, max_bytes: int) -> Iterator[tuple[str, bytes | Skipped]]:
     """(name, bytes) for every file ending in `suffix` in a folder or a .tar/.tar.gz archive.
 
-    Sorted by name so every run visits documents in the same order.
+    A folder is visited sorted by name, an archive in its stored order read as one stream: both
+    are the same on every run. Visiting a compressed archive by name instead restarts the
+    decompression for almost every member (MedQuAD's archive: 16 minutes instead of 12 seconds).
     """
     if path.is_dir():
         for file in sorted(p for p in path.rglob(f"*{suffix}") if p.is_file()):
             yield str(file), read_file_bytes(file, max_bytes)
         return
     try:
-        with tarfile.open(path) as tar:
-            members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(suffix)), key=lambda m: m.name)
-            for m in members:
+        with tarfile.open(path, "r|*") as tar:
+            for m in tar:
+                if not (m.isfile() and m.name.endswith(suffix)):
+                    continue
                 name = f"{path}:{m.name}"
                 if m.size > max_bytes:
                     yield name, Skipped(name, f"larger than the {max_bytes // (1024 * 1024)} MB limit")
@@ -82,8 +85,8 @@ def count_members(path: Path, suffix: str) -> int | None:
     if path.is_dir():
         return sum(1 for p in path.rglob(f"*{suffix}") if p.is_file())
     try:
-        with tarfile.open(path) as tar:
-            return sum(1 for m in tar.getmembers() if m.isfile() and m.name.endswith(suffix))
+        with tarfile.open(path, "r|*") as tar:
+            return sum(1 for m in tar if m.isfile() and m.name.endswith(suffix))
     except (tarfile.TarError, EOFError, OSError):
         return None
 
