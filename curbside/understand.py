@@ -99,7 +99,7 @@ def _matches(vocabulary: Vocabulary, normalized: str, words, abbreviation_spans)
         concept = next((c for c in map(vocabulary.lookup, entry.expansions) if c is not None), None)
         if concept is not None:
             whole.append(Match(normalized[start:end], concept.id, concept.category, start, end, concept.name))
-    found = [m for m in vocabulary._match_tokens(normalized, words)
+    found = [m for m in vocabulary.match_words(normalized, words)
              if not any(m.start < w.end and w.start < m.end for w in whole)]
     return sorted(found + whole, key=lambda m: m.start)
 
@@ -133,14 +133,11 @@ def _condition_spans(normalized, matches, abbreviation_spans, words, drug_spans)
     for start, end, entry in abbreviation_spans:
         if any(wording.looks_like_condition(w.word) for w in tokens(fold(entry.expansions[0]))):
             seeds.append((start, end, ""))
-    in_drug = lambda w: any(s <= w.start < e for s, e in drug_spans)  # noqa: E731
-    for w in words:
-        if wording.looks_like_condition(w.word) and not in_drug(w):
-            seeds.append((w.start, w.end, ""))
+    seeds += [(w.start, w.end, "") for w in words if wording.looks_like_condition(w.word)]
     found = []
     for start, end, concept_id in seeds:
         if any(s <= start < e for s, e in drug_spans):
-            continue
+            continue  # "hepatitis" in "hepatitis B vaccine" names the vaccine, not a condition
         first = next(i for i, w in enumerate(words) if w.start >= start)
         last = max(i for i, w in enumerate(words) if w.end <= end)
         first, last = _widen(normalized, words, first, last, drug_spans)
@@ -324,10 +321,21 @@ def _focus_text(text: str, condition: str, max_words: int = 60) -> str:
 _MEDICAL_CATEGORIES = {"condition", "drug", "procedure", "anatomy", "organism"}
 
 
+# Intents whose wording points to a health question ("what dose", "will it work", "side effects");
+# cause and definition cues do not ("why is the sky blue", "what is the capital of France").
+_MEDICAL_INTENTS = {"treatment", "dosing", "adverse_effects", "interactions", "contraindications", "monitoring",
+                    "diagnosis", "symptoms", "prognosis", "prevention"}
+
+
 def _clinical(q: Question, words, abbreviation_spans) -> tuple[bool, str]:
+    """Clinical unless nothing in it is medical: refusing a real question costs more than
+    answering a stray one with "little evidence found"."""
     evidence = [m.term for m in q.matches if m.category in _MEDICAL_CATEGORIES]
     evidence += q.conditions + q.drugs + [q.normalized[s:e] for s, e, _ in abbreviation_spans]
     evidence += [w.word for w in words if w.word in wording.MEDICAL_WORDS]
+    evidence += [m.group(1).lower() for m in wording.BRAND_AFTER_VERB.finditer(q.text)]
+    evidence += [m.group() for m in wording.TAKING_MEDICINE.finditer(q.normalized)]
+    evidence += [f"{intent} wording" for intent, score in q.intent_scores.items() if intent in _MEDICAL_INTENTS and score >= 2]
     if q.is_emergency:
         return True, f"emergency: {q.emergency_reason}"
     if evidence:

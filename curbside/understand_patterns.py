@@ -206,7 +206,22 @@ diabetic asthma arthritis sugar glucose insulin hormone hormones thyroid period 
 contagious treatment treatments treat treated cure side effects overdose poisoning pediatrician urologist
 dermatologist cardiologist neurologist psychiatrist therapist nursing breastfeeding vitamin vitamins supplement
 antibiotic antibiotics painkiller scan xray biopsy lab labs blood test tests screening dizziness dizzy fatigue tired
+burning sensation swab discharge congestion congested spray cream ointment topical drops inhaler nerve nerves
+wheezing wheeze drip exam culture transmission asymptomatic suppository suppositories probiotic probiotics brace
+splint counter otc vaginal vagina penis urinary urination sore sores lump lumps bump bumps mole moles wart cyst
+sinus sinuses stitches scar bruise bruising cramps cramp numbness tingling spasm sprain pus infected contagious
+hormonal menopause ovulation contraception condom vaccine flu cold virus germs immune immunity pediatric
+gynecologist obstetrician pharmacist physiotherapy chiropractor dentist optometrist ophthalmologist labwork
+med meds antiviral antivirals antihistamine antihistamines antidepressant antidepressants narcotic narcotics
+itchiness discomfort tiredness phlegm mucus snot drooling hoarse periods urinate blisters blister covid strep
+addictive addiction withdrawal nausea nauseous vomit diarrhea constipated bloating heartburn indigestion acid
 """.split())
+# Asked of a clinical answer engine, "take", "try" or "stop" something is about a medicine.
+TAKING_MEDICINE = re.compile(r"\b(?:take|taking|took|taken|try|trying|stop|stopping|prescribed|prescription|dosage)\b"
+                             r"|\b\d+(?:\.\d+)? ?(?:mg|mcg|ml|iu)\b")
+# A capitalised word after "take", "taking", "on" ... is most likely a medicine's brand name.
+BRAND_AFTER_VERB = re.compile(r"\b(?:take|taking|took|taken|use|using|used|on|try|trying|prescribed|started)\s+"
+                              r"(?:the |my |some |a |an )?([A-Z][a-z]{3,})")
 
 # -- patterns ---------------------------------------------------------------------------------
 

@@ -87,9 +87,11 @@ class Vocabulary:
 
     def match(self, text: str) -> list[Match]:
         """Longest matches, left to right, of vocabulary forms in `text`."""
-        return self._match_tokens(fold(text), tokens(fold(text)))
+        folded = fold(text)
+        return self.match_words(folded, tokens(folded))
 
-    def _match_tokens(self, folded: str, words: list[Token]) -> list[Match]:
+    def match_words(self, folded: str, words: list[Token]) -> list[Match]:
+        """`match` for a text already folded and split into words."""
         found, i = [], 0
         while i < len(words):
             longest = self._longest.get(words[i].word, 0)
