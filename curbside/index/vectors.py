@@ -14,9 +14,11 @@ import numpy as np
 from ..store import embeddings
 from ..store.database import Database
 
-# Below this many vectors exact search is fast enough that a graph buys nothing worth its
-# build time; measured by bench/vectors.py (see the report in its docstring).
-APPROXIMATE_FROM = 250_000
+# Below this, exact search is cheap enough that a graph is not worth building at every index
+# load. bench/vectors.py measured exact search at ~19 CPU ms per query at 100k vectors and ~35
+# at 200k (linear), against a graph build of 2 and 6 minutes on one busy core; its 100 CPU ms
+# budget is reached near 570k vectors.
+APPROXIMATE_FROM = 500_000
 # The graph proposes this many candidates per result; exact rescoring then keeps the best.
 OVERFETCH = 4
 # HNSW search breadth: higher finds more of the true neighbours and costs more per query.
@@ -29,9 +31,13 @@ SCORE_DECIMALS = 5
 
 class VectorIndex:
     def __init__(self, pks: np.ndarray, matrix: np.ndarray, *, approximate_from: int = APPROXIMATE_FROM):
-        order = np.argsort(pks, kind="stable")
-        self.pks = np.ascontiguousarray(pks[order], dtype=np.int64)
-        self.matrix = np.ascontiguousarray(matrix[order], dtype=np.float32) if len(pks) else matrix
+        if np.any(pks[1:] < pks[:-1]):
+            # Rows in pk order make row order the tie-break; from_db already gives that,
+            # and then the matrix is kept as loaded rather than copied.
+            order = np.argsort(pks, kind="stable")
+            pks, matrix = pks[order], matrix[order]
+        self.pks = np.asarray(pks, dtype=np.int64)
+        self.matrix = np.asarray(matrix, dtype=np.float32)
         self._graph = build_graph(self.pks, self.matrix) if len(self.pks) >= approximate_from else None
 
     @classmethod
