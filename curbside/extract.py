@@ -59,12 +59,16 @@ _N = r"(?:\d+|one|two|three|four|five|six|eight|twelve)"
 # _interventions), so "plus" next to a run of it is "plus" between treatments.
 _MASK = "x"
 # "if X fails / is not tolerated": what follows is the next line of treatment.
+_FAIL_WORD = (r"(?:fail(?:s|ed|ing)?\b|failure (?:of|to|on|with)\b|ineffective|not effective|inadequate\w*|insufficient"
+              r"|(?:not|poorly) tolerated|(?:cannot|unable to) tolerate|intoleran\w+|contraindicated|unsuccessful"
+              r"|not (?:respond\w*|improv\w*|work\w*|controlled)|no (?:response|improvement)"
+              r"|partial(?:ly)? respon\w+|non-?respon\w+|unresponsive)\w*")
+# The clause runs over a list of failure words ("is ineffective, poorly tolerated, or
+# contraindicated") so none of them is left behind to read as advice against.
 _FAILURE = _words(
     r"\b(?:if|when|where|after|following|(?:in|for) whom"
     r"|(?:in|for) (?:patients|people|those|adults|children|women|men) (?:who|whose|with))\b"
-    r"[^.;]{0,100}?\b(?:fail(?:s|ed|ing)?\b|failure (?:of|to|on|with)\b|ineffective|not effective|inadequate\w*|insufficient"
-    r"|not tolerated|(?:cannot|unable to) tolerate|intoleran\w+|contraindicated|unsuccessful|not (?:respond\w*|improv\w*|work\w*|controlled)|no (?:response|improvement)|"
-    r"partial(?:ly)? respon\w+|non-?respon\w+|unresponsive)\w*")
+    rf"[^.;]{{0,100}}?\b{_FAIL_WORD}(?:(?:\s*(?:,|\bor\b|\band\b))+\s*(?:(?:is|are|was|were|be|been)\s+)?{_FAIL_WORD})*")
 _AFTER_TWO = _words(r"second[- ]line|\b(?:two|both|multiple|several|three|2|3)\b")
 
 _ROLE_PATTERNS = {
@@ -134,6 +138,7 @@ _AGAINST = _words(
     r"(?:use|used|offer|offered|give|given|prescribe|prescribed|start|started|initiate|initiated|recommend|recommended|routinely|"
     r"administer|administered|combine|combined|consider|considered)\b",
     r"\bnot (?:\w+ )?(?:recommended|advised|indicated|suggested|supported|endorsed)\b", r"\b(?:recommends?|suggests?|advises?) against\b",
+    r"\b(?:suggests?|recommends?) not\b",
     r"\bavoid(?<!\bto avoid)(?<!\bhelp avoid)(?<!\bhelps avoid)(?:ed|ing|s|ance)?\b", r"\bineffective\b", r"\bnot (?:been shown to be )?effective\b",
     r"\bno (?:(?:significant|clinically (?:important|meaningful|significant)|proven|additional|clear|consistent|good)\s)?(?:evidence of (?:a )?)?(?:benefit|efficacy)\b",
     r"\bof no benefit\b", r"\bdiscourage\w*", r"\bno (?:longer )?(?:role|place)\b", r"\bno longer recommended\b", r"\bharmful\b")

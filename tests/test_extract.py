@@ -253,3 +253,17 @@ def test_statement_offsets_are_verbatim(pieces):
         assert passage[statement.start:statement.end] == statement.text
         for dose in statement.doses:
             assert statement.text[dose.start:dose.end] == dose.text
+
+
+def test_failure_clause_covers_a_list_of_failure_words():
+    # Escalation statements must not read as advice against the drug they escalate to.
+    from curbside.extract import extract_statements
+
+    s = extract_statements("For patients for whom examplamab is ineffective, poorly tolerated, or contraindicated, testoxetine is recommended.")[0]
+    assert "second_line" in s.roles and s.polarity == "recommend"
+
+
+def test_suggest_not_using_reads_as_against():
+    from curbside.extract import extract_statements
+
+    assert extract_statements("We suggest not using examplamab to treat synthetic neuropathy.")[0].polarity == "against"
