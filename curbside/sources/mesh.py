@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -193,12 +194,20 @@ def ingest_mesh(db: Database, path: str | Path) -> dict:
     }
 
 
-def _usable_synonym(text: str, key: str) -> bool:
-    """Short, specific names only: not sentences, not lists, not everyday words or 3-letter codes."""
+def _usable_name(text: str, key: str, shortest: int) -> bool:
+    """Short, specific names only: not sentences or lists, not everyday words, and no short
+    all-capital codes, whose lowercase is too often a word ("ALPS", "ALMS")."""
+    if text.isupper() and len(key) < 5 and not any(ch.isdigit() for ch in key):
+        return False
     return (
-        len(key) >= 4 and len(key.split()) <= 6 and text.count(",") <= 1
+        len(key) >= shortest and len(key.split()) <= 6 and text.count(",") <= 1
         and not key.isdigit() and key not in STOPWORDS and key not in EVERYDAY_WORDS and key not in AMBIGUOUS_TERMS
     )
+
+
+def _without_notes(text: str) -> str:
+    """"CPSQ4 (formerly)" -> "CPSQ4": bracketed remarks are not part of a name."""
+    return re.sub(r"\s*\([^)]*\)", "", text).strip()
 
 
 def _topic_category(semantic_group: str, focus_category: str) -> str:
@@ -219,11 +228,12 @@ def build_synonyms(db: Database) -> dict[str, int]:
         mesh_concept.setdefault(form, concept_id)
     topics: dict[str, tuple[str, list[str], str]] = {}  # focus key -> (focus, synonyms, category)
     for focus, synonyms_json, group, focus_category in store.topics_with_synonyms(conn):
+        focus = _without_notes(focus)
         key = lookup_key(focus)
-        if len(key) < 3 or key in topics:
+        if not _usable_name(focus, key, 3) or key in topics:
             continue
         try:
-            synonyms = [s for s in json.loads(synonyms_json) if isinstance(s, str)]
+            synonyms = [_without_notes(s) for s in json.loads(synonyms_json) if isinstance(s, str)]
         except (json.JSONDecodeError, TypeError):
             synonyms = []
         topics[key] = (focus, synonyms, _topic_category(group, focus_category))
@@ -235,7 +245,7 @@ def build_synonyms(db: Database) -> dict[str, int]:
     concepts: dict[str, ConceptRow] = {}
     forms: set[FormRow] = set()
     for key, (focus, synonyms, category) in sorted(topics.items()):
-        usable = [(s, k) for s in synonyms if (k := lookup_key(s)) != key and _usable_synonym(s, k) and len(claims[k]) == 1]
+        usable = [(s, k) for s in synonyms if (k := lookup_key(s)) != key and _usable_name(s, k, 4) and len(claims[k]) == 1]
         concept_id = mesh_concept.get(key) or next((mesh_concept[k] for _, k in usable if k in mesh_concept), "")
         if not concept_id:
             concept_id = f"topic:{key}"
