@@ -19,7 +19,7 @@ from .understand import Question, understand
 from .verify import verify
 
 MAX_QUESTION_CHARS = 2000
-EVIDENCE_HITS = 30  # passages the composer reads
+EVIDENCE_HITS = 40  # passages the composer reads
 
 INSUFFICIENT_MESSAGE = (
     "The library does not hold enough evidence to answer this question. The closest sources it "

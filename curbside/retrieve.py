@@ -16,7 +16,7 @@ from .rerank import RerankWeights, rerank
 from .store import sources as store
 from .understand import Question, understand
 
-_FTS_TOKEN = re.compile(r"[a-z0-9]+")
+_FTS_TOKEN = re.compile(r"[^\W_]+")  # letters and digits in any script, as FTS5 unicode61 splits
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,60 @@
+"""`Library.ask` end to end on a synthetic library: articles, abstention, safety, determinism."""
+
+from __future__ import annotations
+
+import pytest
+
+from curbside.errors import InputError
+from curbside.verify import check_citations
+
+from synthetic_library import build
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    library = build(tmp_path_factory.mktemp("ask") / "lib")
+    yield library
+    library.close()
+
+
+def test_treatment_question_gets_a_cited_article(lib):
+    article = lib.ask("What is the first-line treatment for synthetic neuropathy?")
+    assert article.kind == "article"
+    assert article.bottom_line and article.references
+    assert check_citations(article) == []
+    for claim in article.all_claims():
+        passage = lib.passage_or_none(claim.passage_id)
+        assert claim.text in passage.text  # quoted, never reworded
+
+
+def test_same_question_gives_the_same_article(lib):
+    question = "How is refractory synthetic neuropathy treated?"
+    assert lib.ask(question).to_dict() == lib.ask(question).to_dict()
+
+
+def test_question_the_library_does_not_cover_abstains(lib):
+    article = lib.ask("What is the treatment for imaginary migraine of the elbow?")
+    assert article.kind == "insufficient"
+    assert "does not hold enough evidence" in article.message
+    assert not article.sections
+
+
+def test_emergency_gets_a_safe_response_not_an_article(lib):
+    article = lib.ask("I took a whole bottle of examplamab pills an hour ago and feel faint, what do I do?")
+    assert article.kind == "emergency"
+    assert "emergency" in article.message.lower()
+    assert not article.sections and not article.references
+
+
+def test_non_clinical_question_is_politely_refused(lib):
+    article = lib.ask("What is the best recipe for banana bread?")
+    assert article.kind == "out_of_scope"
+
+
+def test_bad_questions_are_refused_with_one_clear_sentence(lib):
+    with pytest.raises(InputError, match="empty"):
+        lib.ask("")
+    with pytest.raises(InputError, match="shorten"):
+        lib.ask("why " * 1000)
+    with pytest.raises(InputError, match="audience"):
+        lib.ask("synthetic neuropathy treatment", audience="robot")
