@@ -149,6 +149,7 @@ def _acceptable(key: str, n: int) -> bool:
 
 
 def looks_like_drug(word: str) -> bool:
+    """A drug name the vocabulary may not hold, by its family ending ("-pril", "-gliflozin")."""
     return " " not in word and len(word) >= 6 and word.endswith(wording.DRUG_SUFFIXES) and not word.endswith("sterol")
 
 
@@ -164,8 +165,6 @@ class Abbreviation(NamedTuple):
 _RAW_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-/.'][A-Za-z0-9]+)*\.?")
 # Words after which a roman numeral or letter is an ordinal, not an abbreviation ("stage IV").
 _ORDINAL_CONTEXT = frozenset("stage grade type class phase level category schedule part".split())
-
-
 _NOT_IN_KEY = re.compile(r"[.\-]")  # "b.i.d." is bid, "GLP-1" is GLP1
 
 
