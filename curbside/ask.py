@@ -75,10 +75,12 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     q = understand(text, searcher.vocabulary, thread=thread)
     if q.is_emergency:
         return emergency_article(q, audience)
-    if not q.is_clinical:
-        return out_of_scope_article(q, audience)
     hits = searcher.search_question(q, EVIDENCE_HITS, SearchOptions(audience=audience, per_source_cap=6))
     covered, facts = coverage.covers(q, hits)
+    if not q.is_clinical and not (thread or covered):
+        # Refuse only what looks non-clinical and finds nothing close: a bare brand name
+        # ("Will Xyzal work?") reads as non-clinical yet is answerable.
+        return out_of_scope_article(q, audience)
     today_year = library.settings.today_year or date.today().year
     if covered:
         article = compose(q, hits, audience=audience, today_year=today_year,

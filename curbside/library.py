@@ -51,6 +51,10 @@ class Library:
         report = ingest_stage.ingest(
             self.db, items, report, batch_size=self.settings.ingest_batch, on_item=on_item, after_batch=after_batch
         )
+        if report.added or report.updated:
+            from .sources.mesh import build_synonyms
+
+            build_synonyms(self.db)  # focus <-> synonym pairs named in the new sources' metadata
         if self._searcher is not None:
             self._searcher.invalidate()  # the next search reloads vectors and vocabulary
         return report

@@ -68,8 +68,7 @@ def rerank(q: Question, hits: list[Hit], weights: RerankWeights, audience: str =
 
 def _condition_words(q: Question) -> list[frozenset[str]]:
     """Each way the question names its condition, as a set of words."""
-    names = list(q.conditions)
-    names += getattr(q, "condition_expansions", [])
+    names = list(q.conditions) + list(q.condition_expansions)
     out = []
     for name in names:
         words = frozenset(_WORD.findall(name.lower()))
