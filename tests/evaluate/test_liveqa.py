@@ -2,12 +2,12 @@
 
 import csv
 import io
-import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.evaluate import liveqa
 from curbside.evaluate.liveqa import JudgedAnswer, Judgement
@@ -163,18 +163,7 @@ def test_rebuilding_refuses_a_folder_that_is_not_a_collection(tmp_path):
     assert (folder / "notes.txt").exists()
 
 
-def _medquad_documents(archive: Path):
-    """The project's MedQuAD reader over the archive, read in archive order (one pass over the gzip)."""
-    reader = get_reader("medquad")
-    with tarfile.open(archive, "r|gz") as tar:
-        for member in tar:
-            if member.isfile() and member.name.endswith(".xml"):
-                for item in reader.read_file(member.name, tar.extractfile(member).read(), 1 << 26):
-                    if isinstance(item, Document):
-                        yield item
-
-
-def test_real_questions_judgements_and_mapping():
+def test_real_questions_judgements_and_mapping(tmp_path):
     folder = shared_path("eval", "liveqa")
     questions = liveqa.load_questions(folder / liveqa.QUESTIONS_FILE)
     assert [q.number for q in questions] == list(range(1, 105))
@@ -184,7 +173,9 @@ def test_real_questions_judgements_and_mapping():
     answers = liveqa.load_judged_answers(folder / liveqa.JUDGED_ZIP)
     assert {j.answer_id for j in judgements} == set(answers)
 
-    keys = liveqa.document_keys(_medquad_documents(shared_path("corpora", "medquad-xml.tar.gz")))
+    # The project's MedQuAD reader, without a store: mapping needs only what it yields.
+    items = get_reader("medquad").read(shared_path("corpora", "medquad-xml.tar.gz"), Settings.load(tmp_path))
+    keys = liveqa.document_keys(item for item in items if isinstance(item, Document))
     mapping = liveqa.map_judged_answers(answers, keys)
     assert set(mapping.answer_source) == set(answers)
     assert mapping.mapped_to_medquad == 446
