@@ -185,7 +185,7 @@ def print_table(report: dict) -> None:
           f"MedQuAD lacks); {c['judged_ids']} judged ids: {c['judged_mapped_to_medquad']} found in MedQuAD, "
           f"{c['judged_merged']} merged with an identical one; {c['passages_embedded']} passages embedded; "
           f"{c['grade_conflicts']} judged twice with different grades (higher kept); "
-          f"{'built' if c['built_now'] else 'cached'} in {c['build_seconds']} s")
+          f"{'built now' if c['built_now'] else 'cached, built'} in {c['build_seconds']} s")
     if not c["vectors"]:
         print("VECTORS OFF (--no-vectors): curbside's search runs without its vector retriever")
     cols = ["ndcg10", "vs_bm25", "ndcg10_relevant_questions", "ndcg10_binary", "p5", "p5_upper", "mrr", "unjudged10", "ms_p50", "ms_p95"]
