@@ -15,9 +15,9 @@ from ..store import embeddings
 from ..store.database import Database
 
 # Below this, exact search is cheap enough that a graph is not worth building at every index
-# load. bench/vectors.py measured exact search at ~19 CPU ms per query at 100k vectors and ~35
-# at 200k (linear), against a graph build of 2 and 6 minutes on one busy core; its 100 CPU ms
-# budget is reached near 570k vectors.
+# load. bench/vectors.py measured exact search at ~19 CPU ms per query at 100k vectors and ~34
+# at 200k (linear; 17 and 32 ms wall on 2 cores), against a one-thread graph build of 39 s and
+# 67 s (minutes on a busy machine); its 100 CPU ms budget is reached near 470k-600k vectors.
 APPROXIMATE_FROM = 500_000
 # The graph proposes this many candidates per result; exact rescoring then keeps the best.
 OVERFETCH = 4
@@ -71,7 +71,7 @@ class VectorIndex:
         scores = np.round(matrix @ query, SCORE_DECIMALS)
         positions = top_k(scores, k)
         chosen = positions if rows is None else rows[positions]
-        return [(int(self.pks[row]), float(scores[pos])) for row, pos in zip(chosen, positions)]
+        return [(int(self.pks[row]), round(float(scores[pos]), SCORE_DECIMALS)) for row, pos in zip(chosen, positions)]
 
     def _rows_of(self, candidate_pks: np.ndarray) -> np.ndarray:
         """Matrix rows of the candidates that have a vector (unknown pks are ignored)."""
