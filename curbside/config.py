@@ -25,8 +25,16 @@ class Settings:
     library: Path
     max_file_bytes: int = 50 * 1024 * 1024  # a larger file is refused, not read into memory
     ingest_batch: int = 200  # documents per transaction
-    embed_batch: int = 64  # passages per encoder call
+    embed_batch: int = 16  # passages per encoder call; small batches ran fastest on 2 cores (bench/vectors.py)
     embed_max_tokens: int = 128  # what the encoder sees of each passage
+    # Sections that are background, not evidence to quote (grade definitions, a guideline's
+    # objectives and scope): BM25 still finds them, but embedding them cost a fifth of the
+    # demo library's ingest time. GLOB patterns on the passage's section path.
+    embed_skip_sections: tuple[str, ...] = (
+        "*› Definitions*", "Guideline Objective(s)*", "Target Population*",
+        "Interventions and Practices Considered*", "Major Outcomes Considered*",
+        "Disease/Condition(s)*", "Other Disease/Condition(s) Addressed*",
+    )
     superseded_after_years: int = 5  # sources older than this are flagged in articles
     today_year: int = 0  # the year articles date their evidence against; 0 = this year
 

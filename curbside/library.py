@@ -63,7 +63,8 @@ class Library:
         """Embed every indexed passage that has no vector yet; returns how many were embedded."""
         from .index.sync import embed_pending
 
-        return embed_pending(self.db, self.encoder, batch_size=self.settings.embed_batch, on_embedded=on_embedded)
+        return embed_pending(self.db, self.encoder, batch_size=self.settings.embed_batch, on_embedded=on_embedded,
+                             skip_sections=tuple(self.settings.embed_skip_sections))
 
     @property
     def encoder(self):

@@ -37,11 +37,12 @@ def embed_pending(
     encoder,
     batch_size: int = 64,
     on_embedded: Callable[[int], None] | None = None,
+    skip_sections: tuple[str, ...] = (),
 ) -> int:
-    """Embed every current passage that has no vector; returns how many were embedded."""
+    """Embed every current passage that has no vector (outside `skip_sections`); returns how many."""
     total = 0
     while True:
-        rows = embeddings.pending(db.connection(), CHUNK)
+        rows = embeddings.pending(db.connection(), CHUNK, skip_sections)
         if not rows:
             return total
         vectors = encoder.encode([embedding_text(title, section, text) for _, title, section, text in rows], batch_size)

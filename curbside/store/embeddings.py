@@ -13,15 +13,20 @@ import numpy as np
 VECTOR_DTYPE = np.dtype("<f4")
 
 
-def pending(conn: sqlite3.Connection, limit: int) -> list[tuple[int, str, str, str]]:
-    """(passage pk, source title, section, text) of current passages with no vector, by pk."""
+def pending(conn: sqlite3.Connection, limit: int, skip_sections: tuple[str, ...] = ()) -> list[tuple[int, str, str, str]]:
+    """(passage pk, source title, section, text) of current passages with no vector, by pk.
+
+    Passages whose section matches one of the `skip_sections` GLOB patterns are never embedded
+    (they stay searchable by BM25); they are not pending either, so the embed loop ends.
+    """
+    skip = "".join(" AND p.section NOT GLOB ?" for _ in skip_sections)
     rows = conn.execute(
-        """SELECT p.pk, s.title, p.section, p.text
+        f"""SELECT p.pk, s.title, p.section, p.text
            FROM passages p JOIN sources s ON s.pk = p.source_pk
            WHERE s.status = 'current'
-             AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.passage_pk = p.pk)
+             AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.passage_pk = p.pk){skip}
            ORDER BY p.pk LIMIT ?""",
-        (limit,),
+        (*skip_sections, limit),
     ).fetchall()
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 
