@@ -31,6 +31,10 @@ class SearchOptions:
     candidates: int = 100  # from each retriever, before fusion
     rrf_k: int = 60
     field_weights: tuple[float, float, float] = (2.0, 1.5, 1.0)  # bm25 weights: title, section, text
+    lexical_query: str = "keywords"  # "keywords" (chatter removed) or "raw" (every word of the message)
+    # What the encoder reads: "full" (the whole message) or "focus" (the asking sentences only).
+    # On LiveQA the whole message scored higher: the story around a question carries its topic.
+    vector_query: str = "full"
     audience: str = "physician"
     weights: RerankWeights = RerankWeights()
 
@@ -69,14 +73,14 @@ def lexical_search(conn, terms: list[str], limit: int, weights=(1.0, 1.0, 1.0)) 
 def _lexical_terms(q: Question, options: SearchOptions) -> list[str]:
     if not options.understand:
         return _FTS_TOKEN.findall(q.text.lower())
-    terms = list(q.keywords)
+    terms = _FTS_TOKEN.findall(q.normalized.lower()) if options.lexical_query == "raw" else list(q.keywords)
     if options.expansion:
         terms += q.expansions
     return terms
 
 
 def _vector_text(q: Question, options: SearchOptions) -> str:
-    if not options.understand:
+    if not options.understand or options.vector_query == "full":
         return q.text
     return q.focus_text or q.text
 
