@@ -8,7 +8,6 @@ passages of current sources, and no table changed except the one-row log of the 
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sqlite3
 import tarfile
@@ -35,16 +34,6 @@ TRUNCATED_MEDQUAD = (
 TRUNCATED_PUBMED_JSON = b'{"10000001": {"QUESTION": "Does examplamab work?", "CONTEXTS": ["A synthetic'
 TRUNCATED_PUBMED_XML = b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>10000001</PMID><Article><ArticleTitle>Examp"
 CORRUPT_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa"
-
-
-def _reader_exists(name: str) -> bool:
-    return importlib.util.find_spec(f"curbside.sources.{name}") is not None
-
-
-def _needs_reader(name: str):
-    # The ngc, medquad and pubmed readers are written alongside these tests; each case runs once
-    # its reader exists.
-    return pytest.mark.skipif(not _reader_exists(name), reason=f"curbside.sources.{name} is not written yet")
 
 
 # -- the library before and after ----------------------------------------------------------------
@@ -127,10 +116,9 @@ BAD_FILES = [
     pytest.param("files", "inbox/latin1.txt", "Examplamab café".encode("latin-1"), "UTF-8", id="non-utf8"),
     pytest.param("files", "inbox/big.md", b"# Big\n\n" + b"synthetic words " * 20, "larger than", id="oversize"),
     pytest.param("files", "inbox/slides.pptx", b"PK\x03\x04", "unsupported file type", id="unsupported"),
-    pytest.param("ngc", "ngc/summaries/ngc-00001.xml", TRUNCATED_NGC, "XML", id="ngc-truncated-xml",
-                 marks=_needs_reader("ngc")),
+    pytest.param("ngc", "ngc/summaries/ngc-00001.xml", TRUNCATED_NGC, "XML", id="ngc-truncated-xml"),
     pytest.param("medquad", "medquad/1_Synthetic_QA/0000001.xml", TRUNCATED_MEDQUAD, "XML",
-                 id="medquad-truncated-xml", marks=_needs_reader("medquad")),
+                 id="medquad-truncated-xml"),
 ]
 
 
@@ -157,7 +145,6 @@ def test_bad_file_is_skipped_and_nothing_is_written(
         pytest.param("pubmed/pubmed.xml", TRUNCATED_PUBMED_XML, id="truncated-xml"),
     ],
 )
-@_needs_reader("pubmed")
 def test_truncated_pubmed_input_is_refused_or_skipped(seeded: Library, tmp_path: Path, name: str, data: bytes) -> None:
     # The PubMed reader reads one file of many records, so a truncated file may be refused as a
     # whole (InputError naming it) or skipped; either way nothing is written.
@@ -173,7 +160,7 @@ def test_truncated_pubmed_input_is_refused_or_skipped(seeded: Library, tmp_path:
     assert_unchanged_but_logged(seeded, before, runs_added=1)
 
 
-@pytest.mark.parametrize("reader", [pytest.param(r, marks=_needs_reader(r)) for r in ("ngc", "medquad")])
+@pytest.mark.parametrize("reader", ["ngc", "medquad"])
 def test_truncated_archive_is_one_input_error(seeded: Library, tmp_path: Path, reader: str) -> None:
     archive = _write(tmp_path, f"{reader}.tar.gz", _truncated_archive("x/ngc-00001.xml", TRUNCATED_NGC * 50))
     before = snapshot(seeded)
@@ -200,7 +187,7 @@ def test_many_bad_files_in_one_folder_are_all_counted(seeded: Library, tmp_path:
 
 
 @pytest.mark.parametrize(
-    "reader", [pytest.param(r, marks=_needs_reader(r)) for r in ("files", "openmedicine", "ngc", "medquad", "pubmed")]
+    "reader", ["files", "openmedicine", "ngc", "medquad", "pubmed"]
 )
 def test_missing_path_is_an_input_error_naming_it(seeded: Library, tmp_path: Path, reader: str) -> None:
     missing = tmp_path / "no-such-folder"
