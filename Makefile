@@ -21,7 +21,7 @@ setup: $(BIN)/curbside
 run: setup
 	$(BIN)/curbside ingest starter --library $(LIBRARY)
 	$(BIN)/curbside stats --library $(LIBRARY)
-	$(BIN)/curbside search "How is community acquired pneumonia treated?" --library $(LIBRARY)
+	$(BIN)/curbside ask "What is the first-line treatment for community acquired pneumonia?" --library $(LIBRARY)
 
 test: setup
 	$(BIN)/python -m pytest -q
