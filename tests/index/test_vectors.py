@@ -61,7 +61,7 @@ def test_an_empty_index_finds_nothing() -> None:
 
 
 def test_approximate_search_finds_the_same_neighbours_when_usearch_is_present(cloud) -> None:
-    pytest.importorskip("usearch")
+    import usearch  # noqa: F401  (installed by make setup; a missing one should fail, not skip)
     pks, matrix = cloud
     exact = VectorIndex(pks, matrix)
     approximate = VectorIndex(pks, matrix, approximate_from=1)
