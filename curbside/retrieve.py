@@ -164,12 +164,17 @@ class Searcher:
 
 
 def _cap_per_source(hits: list[Hit], cap: int) -> list[Hit]:
+    """At most `cap` passages per source first, then the overflow in rank order.
+
+    A demotion, not a cut: one long guideline cannot crowd others off the first page, but when
+    it is the only source on a topic its further passages still come before unrelated ones.
+    """
     if cap <= 0:
         return hits
-    kept, per_source = [], {}
+    kept, overflow, per_source = [], [], {}
     for h in hits:
         n = per_source.get(h.source.id, 0)
-        if n < cap:
-            kept.append(h)
-            per_source[h.source.id] = n + 1
-    return kept
+        (kept if n < cap else overflow).append(h)
+        per_source[h.source.id] = n + 1
+    return kept + [h for h in overflow if h.explain.get("rerank_condition", 1.0) > 0] + \
+        [h for h in overflow if h.explain.get("rerank_condition", 1.0) <= 0]
