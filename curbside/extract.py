@@ -36,6 +36,8 @@ class Statement:
     end: int
     roles: list[str] = field(default_factory=list)  # in ROLES order, so output is deterministic
     interventions: list[str] = field(default_factory=list)  # canonical names, in order of mention
+    # Named only inside a failure clause ("if metformin fails, add X"): the trigger, not the advice.
+    trigger_interventions: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)  # drug/procedure classes named or implied by a member
     doses: list[Dose] = field(default_factory=list)
     grade: str = ""  # the sentence's own grade marker, else the passage's
@@ -201,7 +203,11 @@ def statements_for(passages: Iterable[Any], vocabulary: Any = None) -> list[Stat
 
 
 def _statement(sentence: str, start: int, end: int, section: str, passage_grade: str, vocabulary: Any) -> Statement:
-    interventions, classes, kinds, masked = _interventions(sentence, vocabulary)
+    named, classes, kinds, masked = _interventions(sentence, vocabulary)
+    triggers = [(m.start(), m.end()) for m in _FAILURE.finditer(masked.lower())]
+    in_trigger = lambda start, end: any(a <= start and end <= b for a, b in triggers)  # noqa: E731
+    interventions = _unique([name for start, end, name in named if not in_trigger(start, end)])
+    trigger_interventions = [name for name in _unique([n for _, _, n in named]) if name.lower() not in {i.lower() for i in interventions}]
     lowered, roles = _read_failure_clauses(masked.lower())
     doses = parse_doses(sentence)
     roles |= _roles(lowered)
@@ -215,7 +221,8 @@ def _statement(sentence: str, start: int, end: int, section: str, passage_grade:
         roles.add("special_population")
     own_grade = find_grade(sentence)
     return Statement(
-        text=sentence, start=start, end=end, roles=_ordered(roles), interventions=interventions, classes=classes,
+        text=sentence, start=start, end=end, roles=_ordered(roles), interventions=interventions,
+        trigger_interventions=trigger_interventions, classes=classes,
         doses=doses, grade=own_grade or passage_grade, polarity=_polarity(lowered, roles), strength=_strength(lowered, own_grade.lower()),
         populations=populations, numbers=numbers(sentence), section=section,
     )
@@ -356,18 +363,18 @@ def _singulars(word: str) -> tuple[str, ...]:
     return (word, word[:-1], word[:-2]) if word.endswith("es") else (word, word[:-1])
 
 
-def _interventions(sentence: str, vocabulary: Any) -> tuple[list[str], list[str], set[str], str]:
-    """(interventions, classes, kinds, sentence with those names overwritten): overwriting keeps
-    a class name such as "ACE inhibitor" from reading as a mechanism ("inhibits")."""
+def _interventions(sentence: str, vocabulary: Any) -> tuple[list[tuple[int, int, str]], list[str], set[str], str]:
+    """(interventions with their spans, classes, kinds, sentence with those names overwritten):
+    overwriting keeps a class name such as "ACE inhibitor" from reading as a mechanism ("inhibits")."""
     hits = _vocabulary_hits(sentence)
-    found = [entry.name for _, _, entry in hits]
+    found = [(start, end, entry.name) for start, end, entry in hits]
     if vocabulary is not None:
-        found += [m.term for m in vocabulary.match(sentence) if getattr(m, "category", "") in ("drug", "procedure")]
+        found += [(getattr(m, "start", -1), getattr(m, "end", -1), m.term) for m in vocabulary.match(sentence) if getattr(m, "category", "") in ("drug", "procedure")]
     masked = sentence
     for start, end, _ in hits:
         masked = masked[:start] + _MASK * (end - start) + masked[end:]
     classes = [c for _, _, entry in hits for c in entry.classes]
-    return _unique(found), _unique(classes), {entry.kind for _, _, entry in hits}, masked
+    return found, _unique(classes), {entry.kind for _, _, entry in hits}, masked
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -267,3 +267,11 @@ def test_suggest_not_using_reads_as_against():
     from curbside.extract import extract_statements
 
     assert extract_statements("We suggest not using examplamab to treat synthetic neuropathy.")[0].polarity == "against"
+
+
+def test_drugs_named_only_in_the_failure_trigger_are_not_the_statement_s_interventions():
+    from curbside.extract import extract_statements
+
+    s = extract_statements("If examplamab fails, switch to testoxetine 30 mg daily.")[0]
+    assert s.trigger_interventions == ["examplamab"]
+    assert "examplamab" not in s.interventions
