@@ -31,8 +31,8 @@ INSUFFICIENT_MESSAGE = (
 class Coverage:
     """Whether the retrieved evidence is about the question at all (the abstention gate).
 
-    A question that names a condition is covered when a top hit's source names that condition
-    (title, conditions or heading). One that names none is covered when the best passage is
+    A question that names a drug needs a top hit that names it too. A question that names a
+    condition is covered when a top hit's source names that condition (title, conditions or heading). One that names none is covered when the best passage is
     close enough in meaning: `min_cosine` is the best balanced accuracy on the LiveQA dev set
     (bench/abstention.py: at 0.50 it answers 80 % of questions the collection covers and abstains
     on 54 % of those it does not; "covered" = an answer judged 3-4 exists).
@@ -45,8 +45,12 @@ class Coverage:
         top = hits[: self.top]
         best_cosine = max((h.explain.get("vector", 0.0) for h in top), default=0.0)
         condition_hit = any(h.explain.get("rerank_condition", 0.0) >= 1.0 for h in top)
-        facts = {"best_cosine": round(best_cosine, 3), "condition_in_top": condition_hit, "hits": len(hits)}
-        if not top:
+        drugs = [d.lower() for d in q.drugs]
+        drug_hit = not drugs or any(d in f"{h.source.title} {h.passage.text}".lower() for h in top for d in drugs)
+        facts = {"best_cosine": round(best_cosine, 3), "condition_in_top": condition_hit,
+                 "drug_in_top": drug_hit, "hits": len(hits)}
+        if not top or not drug_hit:
+            # A question about a drug the evidence never names is not answered by evidence on its condition.
             return False, facts
         if q.conditions:
             return condition_hit, facts

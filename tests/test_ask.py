@@ -58,3 +58,8 @@ def test_bad_questions_are_refused_with_one_clear_sentence(lib):
         lib.ask("why " * 1000)
     with pytest.raises(InputError, match="audience"):
         lib.ask("synthetic neuropathy treatment", audience="robot")
+
+
+def test_a_drug_the_evidence_never_names_is_not_answered_from_its_condition(lib):
+    article = lib.ask("What is the dose of imaginarumab for synthetic neuropathy?")
+    assert article.kind == "insufficient"
