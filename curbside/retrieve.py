@@ -16,6 +16,7 @@ from .rerank import RerankWeights, rerank
 from .store import sources as store
 from .understand import Question, understand
 
+RERANK_DEPTH = 60
 _FTS_TOKEN = re.compile(r"[^\W_]+")  # letters and digits in any script, as FTS5 unicode61 splits
 
 
@@ -154,7 +155,10 @@ class Searcher:
             if pk in found
         ]
         if options.rerank:
-            hits = rerank(q, hits, options.weights, options.audience)
+            # Only the head of the fused list can reach the page; reranking the tail costs time
+            # (heading intent per passage) and a tail passage would need a >2x boost to climb.
+            hits.sort(key=lambda h: (-h.score, h.passage.id))
+            hits = rerank(q, hits[:RERANK_DEPTH], options.weights, options.audience) + hits[RERANK_DEPTH:]
         hits.sort(key=lambda h: (-h.score, h.passage.id))
         hits = _cap_per_source(hits, options.per_source_cap)[:k]
         elapsed = (time.perf_counter() - started) * 1000
