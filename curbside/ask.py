@@ -97,6 +97,8 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     if article.kind == "article" and not article.all_claims():
         # Everything the composer found failed verification: say so rather than show an empty page.
         article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
+    if thread and q.inherited:
+        article.continues = thread[-1].text
     article.explain["coverage"] = facts  # no timings here: the same question must give the same article
     return article
 

@@ -171,6 +171,38 @@ def ask(
                   highlight=False, markup=False)
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for every interface)."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    workers: int = typer.Option(1, "--workers", help="Worker processes; each loads the vectors once."),
+    library: Optional[Path] = LibraryOption,
+) -> None:
+    """Start the web app and the REST API (OpenAPI at /docs)."""
+    import os
+    import socket
+
+    import uvicorn
+
+    lib = _open(library)  # a missing library is refused here, before the server starts
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+        except OSError as exc:
+            raise InputError(f"Cannot listen on {host}:{port} ({exc.strerror}); choose another --port or --host.") from None
+    err.print(f"curbside: serving {lib.path} at http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it.")
+    if workers > 1:
+        os.environ["CURBSIDE_LIBRARY"] = str(lib.path)
+        lib.close()
+        uvicorn.run("curbside.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")
+        return
+    from .web import create_app
+
+    uvicorn.run(create_app(lib), host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     try:
         app()

@@ -37,6 +37,10 @@ class Settings:
     )
     superseded_after_years: int = 5  # sources older than this are flagged in articles
     today_year: int = 0  # the year articles date their evidence against; 0 = this year
+    max_request_bytes: int = 64 * 1024  # a larger HTTP request body is refused before it is read
+    # The editorial policy page: this Markdown file inside the library folder, or the default one
+    # curbside ships when the library has none.
+    editorial_policy_file: str = "editorial-policy.md"
 
     @classmethod
     def load(cls, library: str | Path | None = None) -> "Settings":

@@ -14,3 +14,7 @@ class InputError(CurbsideError):
 
 class LibraryError(CurbsideError):
     """A library on disk that cannot be opened or is from a newer curbside."""
+
+
+class NotFoundError(InputError):
+    """An id (source, passage, article, thread) that this library does not hold."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import ingest as ingest_stage
 from .config import Settings
-from .errors import InputError
+from .errors import InputError, NotFoundError
 from .model import IngestReport, Passage, Source
 from .sources import get_reader
 from .store import sources as store
@@ -25,6 +25,7 @@ class Library:
         self.db = Database(self.path, create=create)
         self._encoder = None
         self._searcher = None
+        self._answers = None
 
     # -- ingest ---------------------------------------------------------------------------
 
@@ -110,6 +111,15 @@ class Library:
 
         return ask(self, question, audience=audience, thread=thread)
 
+    @property
+    def answers(self):
+        """Saved articles and conversation threads (what the web app and the API serve)."""
+        if self._answers is None:
+            from .answers import Answers
+
+            self._answers = Answers(self)
+        return self._answers
+
     # -- browse ---------------------------------------------------------------------------
 
     def sources(self, kind: str | None = None, include_old: bool = False) -> list[Source]:
@@ -119,19 +129,32 @@ class Library:
         conn = self.db.connection()
         found = store.get_source(conn, source_id, version)
         if found is None:
-            raise InputError(f"No source {source_id!r} in this library; list them with `curbside sources`.")
+            raise NotFoundError(f"No source {source_id!r} in this library; list them with `curbside sources`.")
         pk, src = found
         return src, store.passages_of(conn, pk, src.id)
+
+    def browse_sources(self, *, kind: str = "", text: str = "", limit: int = 50, offset: int = 0) -> tuple[int, list[Source]]:
+        """One page of current sources for the source browser, with the total that match."""
+        return store.page_sources(self.db.connection(), kind=kind, text=text, limit=limit, offset=offset)
+
+    def source_versions(self, source_id: str) -> list[tuple[int, str, str]]:
+        return store.versions_of(self.db.connection(), source_id)
 
     def passage(self, passage_id: str) -> tuple[Passage, Source]:
         found = store.get_passage(self.db.connection(), passage_id)
         if found is None:
-            raise InputError(f"No passage {passage_id!r} in this library; passage ids look like SOURCE@VERSION#N.")
+            raise NotFoundError(f"No passage {passage_id!r} in this library; passage ids look like SOURCE@VERSION#N.")
         return found
 
     def passage_or_none(self, passage_id: str) -> Passage | None:
         found = store.get_passage(self.db.connection(), passage_id)
         return found[0] if found else None
+
+    def editorial_policy(self) -> str:
+        """The editorial policy as Markdown: the library's own file, else the default one."""
+        own = self.path / self.settings.editorial_policy_file
+        chosen = own if own.is_file() else Path(__file__).parent / "data" / "editorial-policy.md"
+        return chosen.read_text(encoding="utf-8")
 
     def stats(self) -> dict:
         return store.counts(self.db.connection()) | {"library": str(self.path)}

@@ -244,3 +244,86 @@ class Article:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    """The inverse of `Article.to_dict()` (for articles read back from the store or the API)."""
+    def claims(items):
+        return [Claim(**c) for c in items]
+
+    def references(items):
+        return [Reference(**r) for r in items]
+
+    fields_ = dict(data)
+    fields_.pop("schema", None)
+    fields_["bottom_line"] = claims(data.get("bottom_line", []))
+    fields_["sections"] = [
+        Section(key=s["key"], title=s["title"], numbered=s.get("numbered", False),
+                bullets=[Bullet(label=b["label"], claims=claims(b["claims"]), differ=b.get("differ", ""))
+                         for b in s["bullets"]])
+        for s in data.get("sections", [])
+    ]
+    fields_["differ"] = [SourcesDiffer(**d) for d in data.get("differ", [])]
+    fields_["references"] = references(data.get("references", []))
+    fields_["closest_sources"] = references(data.get("closest_sources", []))
+    fields_["verification"] = Verification(**data.get("verification", {}))
+    return Article(**fields_)
+
+
+# -- saved articles and threads ---------------------------------------------------------------
+
+ARTICLE_STATUSES = ("draft", "submitted", "under review", "changes requested", "approved", "retracted")
+
+
+@dataclass
+class ArticleRecord:
+    """A saved article: the latest version of the answer to one question (in its thread's context)
+    for one audience. `context` holds the earlier questions of the thread it follows up."""
+
+    id: str
+    question: str
+    audience: str
+    status: str
+    version: int
+    created_at: str
+    updated_at: str
+    article: Article
+    context: list[str] = field(default_factory=list)
+    reviewed_by: str = ""  # "NAME (role)" of the approving reviewer, once reviewed
+    reviewed_at: str = ""
+
+
+@dataclass
+class ArticleSummary:
+    """One row of the article library listing."""
+
+    id: str
+    title: str
+    question: str
+    audience: str
+    status: str
+    kind: str
+    intent: str
+    condition: str
+    updated_at: str
+
+
+@dataclass
+class ThreadTurn:
+    turn: int
+    question: str
+    created_at: str
+
+
+@dataclass
+class Thread:
+    """A conversation: a first question and its follow-ups, answered for one audience."""
+
+    id: str
+    audience: str
+    created_at: str
+    turns: list[ThreadTurn] = field(default_factory=list)
+
+    @property
+    def questions(self) -> list[str]:
+        return [t.question for t in self.turns]

@@ -110,7 +110,9 @@ def test_html_links_each_citation_and_shows_the_quote_and_the_full_passage():
     assert out.startswith("<!doctype html>") and "@media print" in out
     assert '<a href="/policy">' in out
     assert '<li value="1" id="ref-1">' in out
-    assert '<a class="cite" href="#ref-2" title="Fictorin may be added.">[2]</a>' in out
+    # The marker itself opens the passage in place, named by its source's title, type and year.
+    assert '<summary class="cite" title="Fictorin may be added.">[2]</summary>' in out
+    assert '<span class="passage-source"><strong>' in out
     assert "<mark>Examplamab 20 mg daily is the suggested starting dose.</mark> (Grade 1B)" in out
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/0000001/">PMID 0000001</a>' in out
     assert re.search(r'<ol>\s*<li>.*Start', out, re.S)  # the algorithm is a numbered list

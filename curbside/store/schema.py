@@ -84,4 +84,46 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX vocabulary_forms_concept ON vocabulary_forms (concept_id);
     """,
+    # 3: saved articles (every change a new version) and conversation threads
+    """
+    CREATE TABLE articles (
+        id              TEXT PRIMARY KEY,          -- a<12 hex>: hash of audience + the thread's questions
+        question        TEXT NOT NULL,
+        context         TEXT NOT NULL DEFAULT '[]', -- JSON list: the earlier questions it follows up
+        audience        TEXT NOT NULL,
+        status          TEXT NOT NULL DEFAULT 'draft',
+        kind            TEXT NOT NULL,
+        intent          TEXT NOT NULL DEFAULT '',
+        condition       TEXT NOT NULL DEFAULT '',
+        title           TEXT NOT NULL,
+        version         INTEGER NOT NULL,          -- the latest version
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+    );
+    CREATE INDEX articles_listing ON articles (status, updated_at);
+
+    CREATE TABLE article_versions (
+        article_id          TEXT NOT NULL REFERENCES articles (id),
+        version             INTEGER NOT NULL,
+        body                TEXT NOT NULL,         -- the Article as JSON
+        content_hash        TEXT NOT NULL,
+        library_generation  TEXT NOT NULL,         -- the library state it was composed from
+        created_at          TEXT NOT NULL,
+        PRIMARY KEY (article_id, version)
+    );
+
+    CREATE TABLE threads (
+        id          TEXT PRIMARY KEY,
+        audience    TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+
+    CREATE TABLE thread_turns (
+        thread_id   TEXT NOT NULL REFERENCES threads (id),
+        turn        INTEGER NOT NULL,
+        question    TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (thread_id, turn)
+    );
+    """,
 ]

@@ -163,3 +163,27 @@ def counts(conn: sqlite3.Connection) -> dict:
         "source_versions_superseded": old,
         "passages_embedded": embedded,
     }
+
+
+def page_sources(conn: sqlite3.Connection, *, kind: str = "", text: str = "", limit: int = 50,
+                 offset: int = 0) -> tuple[int, list[Source]]:
+    """(total, one page) of current sources, optionally of one kind and with `text` in the title."""
+    where, args = ["status = 'current'"], []
+    if kind:
+        where.append("kind = ?")
+        args.append(kind)
+    if text:
+        where.append("title LIKE ? ESCAPE '\\'")
+        args.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    clause = " AND ".join(where)
+    total = conn.execute(f"SELECT COUNT(*) FROM sources WHERE {clause}", args).fetchone()[0]
+    rows = conn.execute(f"SELECT * FROM sources WHERE {clause} ORDER BY title, id LIMIT ? OFFSET ?",
+                        args + [limit, offset]).fetchall()
+    return total, [row_to_source(r) for r in rows]
+
+
+def versions_of(conn: sqlite3.Connection, source_id: str) -> list[tuple[int, str, str]]:
+    """(version, status, ingested_at) of every stored version of a source, newest first."""
+    rows = conn.execute("SELECT version, status, ingested_at FROM sources WHERE id = ? ORDER BY version DESC",
+                        (source_id,)).fetchall()
+    return [(r["version"], r["status"], r["ingested_at"]) for r in rows]

@@ -1,0 +1,128 @@
+"""The HTML pages. Forms work without JavaScript (post, then redirect); htmx only keeps the
+follow-up in place and shows progress."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse
+
+from ..errors import InputError
+from ..library import Library
+from ..model import AUDIENCES, SOURCE_KINDS
+from .api import get_library, health_of
+from .examples import example_questions
+from .exports import export_response
+from .views import article_view, page, source_url
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 20
+
+
+def see(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def audience_or_default(audience: str | None, default: str = "physician") -> str:
+    if audience in (None, ""):
+        return default
+    if audience not in AUDIENCES:
+        raise InputError(f"Unknown audience {audience!r}; choose one of: {', '.join(AUDIENCES)}.")
+    return audience
+
+
+@router.get("/")
+def home(request: Request, audience: str | None = None, library: Library = Depends(get_library)):
+    return page(request, "home.html", audience=audience_or_default(audience), examples=example_questions(library))
+
+
+@router.post("/ask")
+def ask(question: str = Form(""), audience: str = Form("physician"), library: Library = Depends(get_library)):
+    thread, _ = library.answers.start_thread(question, audience_or_default(audience))
+    return see(f"/threads/{thread.id}")
+
+
+@router.get("/threads/{thread_id}")
+def thread_page(request: Request, thread_id: str, audience: str | None = None, library: Library = Depends(get_library)):
+    thread = library.answers.thread(thread_id)
+    shown = audience_or_default(audience, thread.audience)
+    records = library.answers.thread_articles(thread, shown)
+    return page(request, "thread.html", thread=thread, audience=shown,
+                turns=[(record, article_view(library, record)) for record in records])
+
+
+@router.post("/threads/{thread_id}/follow-ups")
+def follow_up(thread_id: str, question: str = Form(""), audience: str = Form(""), library: Library = Depends(get_library)):
+    thread, _ = library.answers.follow_up(thread_id, question)
+    shown = audience_or_default(audience, thread.audience)
+    suffix = f"?audience={shown}" if shown != thread.audience else ""
+    return see(f"/threads/{thread_id}{suffix}#turn-{len(thread.turns)}")
+
+
+@router.get("/articles/{article_id}")
+def article_page(request: Request, article_id: str, version: int | None = Query(None, ge=1),
+                 library: Library = Depends(get_library)):
+    record = library.answers.article(article_id, version)
+    return page(request, "article.html", record=record, **article_view(library, record))
+
+
+@router.get("/articles/{article_id}/for")
+def article_for(article_id: str, audience: str = "physician", library: Library = Depends(get_library)):
+    record = library.answers.for_audience(article_id, audience_or_default(audience))
+    return see(f"/articles/{record.id}")
+
+
+@router.post("/articles/{article_id}/follow-ups")
+def article_follow_up(article_id: str, question: str = Form(""), library: Library = Depends(get_library)):
+    """A follow-up asked under a standalone article starts a thread that begins with its question."""
+    thread = library.answers.thread_from(article_id, question)
+    return see(f"/threads/{thread.id}#turn-{len(thread.turns)}")
+
+
+@router.get("/articles/{article_id}/export.{fmt}")
+def article_export(article_id: str, fmt: str, library: Library = Depends(get_library)):
+    # The printable page opens in the browser; Markdown and JSON download.
+    return export_response(library, library.answers.article(article_id), fmt, download=fmt != "html")
+
+
+@router.get("/library")
+def library_page(request: Request, q: str = Query("", max_length=200), topic: str = Query("", max_length=200),
+                 intent: str = Query("", max_length=40), status: str = Query("", max_length=40),
+                 page_number: int = Query(1, ge=1, alias="page"), library: Library = Depends(get_library)):
+    filters = {"text": q, "topic": topic, "intent": intent, "status": status}
+    total, items = library.answers.listing(**filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    return page(request, "library.html", items=items, total=total, facets=library.answers.facets(), q=q, topic=topic,
+                intent=intent, status=status, page_number=page_number, pages=max(1, -(-total // PAGE_SIZE)))
+
+
+@router.get("/sources")
+def sources_page(request: Request, kind: str = Query("", max_length=40), q: str = Query("", max_length=200),
+                 page_number: int = Query(1, ge=1, alias="page"), library: Library = Depends(get_library)):
+    total, items = library.browse_sources(kind=kind, text=q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    return page(request, "sources.html", items=items, total=total, kinds=SOURCE_KINDS, kind=kind, q=q,
+                page_number=page_number, pages=max(1, -(-total // PAGE_SIZE)))
+
+
+@router.get("/sources/{source_id:path}")
+def source_page(request: Request, source_id: str, version: int | None = Query(None, ge=1),
+                passage: int | None = Query(None, ge=0), library: Library = Depends(get_library)):
+    from ..references import identifier_and_url
+
+    source, passages = library.source(source_id, version)
+    identifier, url = identifier_and_url(source)
+    return page(request, "source.html", source=source, passages=passages, marked=passage, identifier=identifier,
+                identifier_url=url, versions=library.source_versions(source_id), source_url=source_url)
+
+
+@router.get("/policy")
+def policy(request: Request, library: Library = Depends(get_library)):
+    return page(request, "policy.html", policy=library.editorial_policy())
+
+
+@router.get("/status")
+def status(request: Request, library: Library = Depends(get_library)):
+    return page(request, "status.html", health=health_of(library))
+
+
+def error_page(request: Request, status_code: int, detail: str):
+    return page(request, "error.html", status_code=status_code, status=status_code, detail=detail)

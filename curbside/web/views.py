@@ -1,0 +1,60 @@
+"""Rendering pages: the web templates share the article partials and filters of curbside.render."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from ..model import AUDIENCES, ArticleRecord, Passage, Reference
+from ..render import html as article_html
+
+TEMPLATES = Path(__file__).parent / "templates"
+AUDIENCE_LABELS = {"physician": "Physician", "pharmacist": "Pharmacist", "nurse": "Nurse",
+                   "student": "Student", "patient": "Patient or caregiver"}
+
+
+@lru_cache(maxsize=1)
+def templates() -> Jinja2Templates:
+    env = article_html.environment().overlay(
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(article_html.TEMPLATES)]))
+    env.globals.update(audiences=AUDIENCES, audience_labels=AUDIENCE_LABELS, source_url=source_url)
+    env.filters.update(markdown=markdown, query=urlencode)
+    return Jinja2Templates(env=env)
+
+
+def page(request: Request, name: str, status_code: int = 200, **context):
+    return templates().TemplateResponse(request, name, context, status_code=status_code)
+
+
+def source_url(source_id: str, version: int | None = None, passage: int | None = None) -> str:
+    """The source browser's page for a source; with `passage`, scrolled to and marking it."""
+    url = f"/sources/{quote(source_id, safe=':')}"
+    query = {key: value for key, value in (("version", version), ("passage", passage)) if value is not None}
+    if query:
+        url += "?" + urlencode(query)
+    return url + (f"#p-{passage}" if passage is not None else "")
+
+
+def web_source_href(reference: Reference, passage: Passage) -> str:
+    return source_url(reference.source_id, reference.source_version, passage.order)
+
+
+def article_view(library, record: ArticleRecord) -> dict:
+    """The context `_article_body.html` needs, with citations opening the library's source pages."""
+    return article_html.article_context(record.article, library.passage_or_none, source_href=web_source_href,
+                                        record=record)
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def markdown(text: str) -> Markup:
+    """Markdown with raw HTML switched off: a policy file cannot smuggle a script into the page."""
+    return Markup(_MARKDOWN.render(text))
