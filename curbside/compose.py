@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+from .audience import LEADS, lead_sections, rewrite_claims
 from .differ import Quoted, mark_differences
 from .extract import Statement, extract_statements
 from .followups import suggest_follow_ups
@@ -87,13 +88,16 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
         disclaimer=DISCLAIMERS["patient" if audience == "patient" else "professional"],
     )
     hits = _unique_hits(hits)
-    considered, relevant = _relevant_candidates(question, hits, vocabulary)
+    considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
     layout = layout_for(question.intent)
     drafts = _draft_sections(question, layout, relevant)
     sections = {spec.key: _section(spec, drafts[spec.key]) for spec in layout if drafts.get(spec.key)}
     if question.intent == "treatment" and (algorithm := _algorithm(layout, drafts)) is not None:
         sections[algorithm.key] = algorithm
     article.sections = [sections[spec.key] for spec in layout if spec.key in sections]
+    if audience in LEADS:
+        article.sections = lead_sections(audience, [(c.statement, c.hit) for c in relevant], article.sections,
+                                         _claim_maker(relevant))
     article.explain = _explain(question, considered, relevant, drafts)
     if not article.sections:
         article.kind, article.message = "insufficient", INSUFFICIENT
@@ -105,6 +109,7 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
     cite(article, article.all_claims(), source_of, today_year=today_year)
     mark_differences(article, _quoted(layout, drafts))
     article.follow_ups = suggest_follow_ups(question, [c.statement for c in relevant], article)
+    rewrite_claims(article, audience, protected=[*question.drugs, *question.conditions])
     return article
 
 
@@ -129,7 +134,8 @@ class _Reading(NamedTuple):
     key: str  # its words only: the same sentence in two passages has one key
 
 
-def _relevant_candidates(question: Question, hits: list[Hit], vocabulary) -> tuple[list[_Candidate], list[_Candidate]]:
+def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
+                         audience: str = "physician") -> tuple[list[_Candidate], list[_Candidate]]:
     """(every statement considered, those about the question that are real statements), each
     sentence once, in evidence order."""
     names = [words for name in [*question.conditions, *question.condition_expansions] if (words := _word_set(fold(name)))]
@@ -149,7 +155,7 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary) -> tup
             about = _is_about(question, reading, names, drugs, heading_matches, heading_names_drug)
             if about:
                 seen.add(reading.key)
-                candidate.order = (about != _ON_TOPIC, *_evidence_order(statement, hit, rank))
+                candidate.order = (about != _ON_TOPIC, *_evidence_order(statement, hit, rank, audience))
                 relevant.append(candidate)
     relevant.sort(key=lambda c: c.order)
     return considered, relevant
@@ -174,14 +180,16 @@ def _heading(title: str, section: str, conditions: tuple[str, ...]) -> tuple[str
     return folded, _word_set(folded)
 
 
-def _evidence_order(statement: Statement, hit: Hit, rank: int) -> tuple:
+def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "physician") -> tuple:
     """Strongest evidence first: a graded guideline or systematic-review statement, then any
     guideline, review or graded statement, then the rest; within each, a stated strong
-    recommendation, then retrieval rank, then reading order."""
+    recommendation, then retrieval rank, then reading order. A patient reads sources written for
+    patients first, when the library holds some on the question."""
     strong_kind = hit.source.kind in _STRONG_KINDS
     graded = bool(statement.grade or statement.strength)
     tier = 0 if strong_kind and graded else 1 if strong_kind or graded else 2
-    return tier, statement.strength != "strong", rank, hit.passage.id, statement.start
+    written_for_reader = audience != "patient" or hit.source.kind == "consumer"
+    return not written_for_reader, tier, statement.strength != "strong", rank, hit.passage.id, statement.start
 
 
 def _is_boilerplate(statement: Statement) -> bool:
@@ -327,6 +335,18 @@ def _claim(candidate: _Candidate) -> Claim:
         doses=[dose.text for dose in statement.doses],
     )
     return candidate.claim
+
+
+def _claim_maker(relevant: list[_Candidate]):
+    """(statement, hit) -> its claim: the one the body already quotes, so a quote that moves to an
+    audience's leading section keeps its place in the sources-differ notes, else a new one."""
+    by_key = {(c.hit.passage.id, c.statement.start): c for c in relevant}
+
+    def make(statement, hit) -> Claim:
+        candidate = by_key[(hit.passage.id, statement.start)]
+        return candidate.claim or _claim(candidate)
+
+    return make
 
 
 def _copy(claim: Claim) -> Claim:

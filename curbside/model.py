@@ -157,6 +157,14 @@ class Claim:
     grade: str = ""
     roles: list[str] = field(default_factory=list)
     doses: list[str] = field(default_factory=list)  # dose mentions as written
+    # The sentence as this article's audience reads it (plain words, abbreviations expanded, doses
+    # left to the clinician); "" = the quote itself. `text` stays the verbatim quote the citation
+    # is checked against, and `plain` may hold no number the quote does not.
+    plain: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.plain or self.text
 
 
 @dataclass
@@ -228,6 +236,7 @@ class Article:
     message: str = ""  # the plain answer when kind != "article" (insufficient evidence, emergency, ...)
     closest_sources: list[Reference] = field(default_factory=list)  # what was found when insufficient
     disclaimer: str = ""
+    care_advice: str = ""  # for patients: when to talk to a clinician and when to get urgent care
     follow_ups: list[str] = field(default_factory=list)
     continues: str = ""  # the earlier question this follow-up continues, if any
     status: str = "draft"

@@ -111,6 +111,9 @@ def _claim_problems(claim: Claim, passage: Passage | None) -> list[str]:
     for number in dict.fromkeys(numbers(claim.text)):
         if number not in passage_numbers:
             reasons.append(f"unsupported number {_as_written(claim.text, number)}")
+    for number in dict.fromkeys(numbers(claim.plain)):
+        if number not in passage_numbers:
+            reasons.append(f"its plain-words version adds the number {_as_written(claim.plain, number)}")
     if wording not in normalize_space(passage.text):
         reasons.append("reworded: not the cited passage's wording")
     elif claim.quote_end > claim.quote_start and \

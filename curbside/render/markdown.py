@@ -22,6 +22,8 @@ def render(article: Article, *, passage_lookup=None, color: bool = False) -> str
         blocks.append(escape(article.message))
         if article.closest_sources:
             blocks.append("**Closest sources found:**\n\n" + _references(article.closest_sources, anchors=False))
+    if article.care_advice:
+        blocks.append(f"> **Talk to your clinician; when to get urgent care:** {escape(article.care_advice)}")
     if article.disclaimer:
         blocks.append(f"*{escape(article.disclaimer)}*")
     if article.follow_ups:
@@ -59,7 +61,7 @@ def _article_blocks(article: Article) -> list[str]:
 
 
 def _claims(claims: list[Claim]) -> str:
-    return " ".join(f"{escape(claim.text)} {_link(claim.citation)}" for claim in claims)
+    return " ".join(f"{escape(claim.shown)} {_link(claim.citation)}" for claim in claims)
 
 
 def _link(number: int) -> str:

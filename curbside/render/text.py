@@ -18,6 +18,8 @@ def render(article: Article, *, passage_lookup=None, color: bool = False) -> str
         blocks += _article_blocks(article, color)
     else:
         blocks += _message_blocks(article)
+    if article.care_advice:
+        blocks.append(_wrap("TALK TO YOUR CLINICIAN; WHEN TO GET URGENT CARE: " + article.care_advice))
     if article.disclaimer:
         blocks.append(_wrap(article.disclaimer))
     if article.follow_ups:
@@ -26,7 +28,7 @@ def render(article: Article, *, passage_lookup=None, color: bool = False) -> str
 
 
 def claims_text(claims: list[Claim]) -> str:
-    return " ".join(f"{claim.text} [{claim.citation}]" for claim in claims)
+    return " ".join(f"{claim.shown} [{claim.citation}]" for claim in claims)
 
 
 def _title(article: Article) -> str:
