@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 LIBRARY ?= $(HOME)/.local/share/curbside/library
 SHARED ?= ../shared
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: setup run test bench demo-library clean
 
@@ -17,11 +19,11 @@ $(BIN)/curbside: pyproject.toml
 
 setup: $(BIN)/curbside
 
-# Starter library (open-medicine, offline), then the app.
+# Starter library (open-medicine, offline), then the web app (Ctrl-C stops it).
 run: setup
 	$(BIN)/curbside ingest starter --library $(LIBRARY)
 	$(BIN)/curbside stats --library $(LIBRARY)
-	$(BIN)/curbside ask "What is the first-line treatment for community acquired pneumonia?" --library $(LIBRARY)
+	$(BIN)/curbside serve --library $(LIBRARY) --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -q

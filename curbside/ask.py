@@ -73,7 +73,9 @@ def check_audience(audience: str) -> str:
 
 
 def ask(library, question: str, *, audience: str = "physician", thread: list[Question] | None = None,
-        coverage: Coverage = Coverage()) -> Article:
+        coverage: Coverage = Coverage(), check_follow_ups: bool = True) -> Article:
+    """The verified article. With `check_follow_ups`, a suggested follow-up is offered only if
+    asking it gives an article (not "the library does not cover this")."""
     text = check_question(question)
     audience = check_audience(audience)
     searcher = library.searcher
@@ -99,8 +101,15 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
     if thread and q.inherited:
         article.continues = thread[-1].text
+    if check_follow_ups:
+        article.follow_ups = [text for text in article.follow_ups if answerable(library, text, audience, coverage)]
     article.explain["coverage"] = facts  # no timings here: the same question must give the same article
     return article
+
+
+def answerable(library, question: str, audience: str, coverage: Coverage) -> bool:
+    follow_up = ask(library, question, audience=audience, coverage=coverage, check_follow_ups=False)
+    return follow_up.kind == "article"
 
 
 def insufficient_article(q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int) -> Article:

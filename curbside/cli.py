@@ -158,17 +158,73 @@ def ask(
     explain: bool = typer.Option(False, "--explain", help="Also print how the article was built."),
 ) -> None:
     """Answer a question with a structured, fully cited article."""
-    from .render import FORMATS, render
+    from .render import FORMATS
 
     if fmt not in FORMATS:
         raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(FORMATS)}.")
     lib = _open(library)
     article = lib.ask(question, audience=audience)
-    out.print(render(article, fmt, passage_lookup=lib.passage_or_none, color=out.is_terminal and fmt == "text"),
-              highlight=False, markup=False)
+    _print_article(lib, article, fmt)
     if explain:
         err.print(json.dumps({"explain": article.explain, "verification": article.verification.__dict__}, indent=2, default=str),
                   highlight=False, markup=False)
+
+
+thread_app = typer.Typer(no_args_is_help=True, help="Continue a conversation: follow-ups keep the earlier question's condition.")
+app.add_typer(thread_app, name="thread")
+
+
+def _print_article(lib: Library, article, fmt: str) -> None:
+    from .render import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+    out.print(render(article, fmt, passage_lookup=lib.passage_or_none, color=out.is_terminal and fmt == "text"),
+              highlight=False, markup=False)
+
+
+@thread_app.command("start")
+def thread_start(
+    question: str = typer.Argument(..., help="The first question."),
+    audience: str = typer.Option("physician", "--audience", help="physician, pharmacist, nurse, student or patient."),
+    fmt: str = typer.Option("text", "--format", help="text, md, json or html."),
+    library: Optional[Path] = LibraryOption,
+) -> None:
+    """Ask a first question and keep it as a thread; prints the thread id, then the article."""
+    lib = _open(library)
+    thread, record = lib.answers.start_thread(question, audience)
+    err.print(f"thread {thread.id}: continue with `curbside thread ask {thread.id} \"...\"`", highlight=False)
+    _print_article(lib, record.article, fmt)
+
+
+@thread_app.command("ask")
+def thread_ask(
+    thread_id: str = typer.Argument(..., help="The id `curbside thread start` printed."),
+    question: str = typer.Argument(..., help="A follow-up, e.g. 'and in pregnancy?'."),
+    fmt: str = typer.Option("text", "--format", help="text, md, json or html."),
+    library: Optional[Path] = LibraryOption,
+) -> None:
+    """Ask a follow-up in a thread, read in the light of the earlier questions."""
+    lib = _open(library)
+    thread, record = lib.answers.follow_up(thread_id, question)
+    _print_article(lib, record.article, fmt)
+
+
+@thread_app.command("show")
+def thread_show(thread_id: str, library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """The questions of a thread and the article that answered each."""
+    lib = _open(library)
+    thread = lib.answers.thread(thread_id)
+    records = lib.answers.thread_articles(thread)
+    if as_json:
+        out.print_json(data={"thread": {"id": thread.id, "audience": thread.audience, "created_at": thread.created_at},
+                             "turns": [{"turn": t.turn, "question": t.question, "article": r.id, "title": r.article.title,
+                                        "kind": r.article.kind} for t, r in zip(thread.turns, records)]})
+        return
+    out.print(f"[bold]thread {thread.id}[/bold] · for {thread.audience} · started {thread.created_at[:16]}", highlight=False)
+    for turn, record in zip(thread.turns, records):
+        out.print(f"{turn.turn}. {turn.question}\n   → {record.article.title} [dim]({record.id}, {record.article.kind})[/dim]",
+                  highlight=False)
 
 
 @app.command()
