@@ -183,7 +183,18 @@ def _safe_cut(pattern: re.Pattern, head: str, rest: str) -> bool:
     numeric = re.search(r"\d\s*$", head) and re.match(r"\s*\d", rest)  # "10; 20", "5, and 10": one run of numbers
     if numeric or head.count("(") > head.count(")") or head.count("[") > head.count("]"):
         return False
+    if _is_list_and(pattern, head):
+        return False
     return not pattern.pattern.startswith(":") or ("," in rest and not _LIST_LEAD_END.search(head))
+
+
+def _is_list_and(pattern: re.Pattern, head: str) -> bool:
+    """", and" closing a list ("steroids, NSAIDs, and colchicine are effective") joins items, not
+    clauses: the item before it follows another comma within a few words."""
+    if "and" not in pattern.pattern:
+        return False
+    last_clause = head.rsplit(",", 1)
+    return len(last_clause) == 2 and len(last_clause[1].split()) <= 3
 
 
 def _capitalise(text: str) -> str:

@@ -231,3 +231,10 @@ def test_plain_sentence_combines_the_three_steps():
         "Examplamab is first choice for hypertension in adults with long-term kidney disease. It reduces the risk "
         "of heart attack in people with diabetic nephropathy (kidney damage caused by diabetes) "
         f"({DOSE_NOTE}).")
+
+
+def test_split_long_keeps_a_list_closed_by_comma_and_in_one_sentence():
+    # Synthetic drug names; ", and" here joins list items, so cutting there would orphan the verb.
+    text = ("Trial evidence showed that examplamab, testoxetine, and fictocaine are effective treatments to reduce "
+            "pain in adults with synthetic neuropathy over many weeks of careful follow-up.")
+    assert split_long(text) == text

@@ -10,10 +10,10 @@ from .. import __version__
 from ..library import Library
 from ..model import ArticleRecord
 from .exports import export_response
-from .schemas import (ArticleList, AskRequest, Audience, FollowUpRequest, Health, PassageView, SearchResults,
+from .schemas import (ERROR_RESPONSES, ArticleList, AskRequest, Audience, FollowUpRequest, Health, PassageView, SearchResults,
                       SourceList, SourceView, ThreadAnswer, ThreadView)
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
 QuestionText = Query(min_length=1, max_length=2000, description="A clinical question in plain words.")
 

@@ -63,7 +63,7 @@ def follow_up(thread_id: str, question: str = Form(""), audience: str = Form("")
 def article_page(request: Request, article_id: str, version: int | None = Query(None, ge=1),
                  library: Library = Depends(get_library)):
     record = library.answers.article(article_id, version)
-    return page(request, "article.html", record=record, **article_view(library, record))
+    return page(request, "article.html", **article_view(library, record))
 
 
 @router.get("/articles/{article_id}/for")

@@ -42,10 +42,25 @@ def validation_message(exc: RequestValidationError) -> str:
     if kind == "string_too_long":
         return f"The field '{field}' is longer than {error['ctx']['max_length']} characters; shorten it."
     if kind == "string_type":
-        return f"The field '{field}' must be text (a JSON string), not {type(error.get('input')).__name__}."
+        return f"The field '{field}' must be text (a JSON string), not {_json_type(error.get('input'))}."
     if kind == "extra_forbidden":
         return f"The field '{field}' is not accepted here; remove it (see /docs for the fields)."
     return f"The field '{field}' is invalid: {message[0].lower() + message[1:]}; see /docs for what it accepts."
+
+
+def _json_type(value) -> str:
+    """The JSON name of what the client sent, not Python's."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "text"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -75,5 +90,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
+        from .guards import security_headers
+
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return respond(request, 500, "curbside hit an internal error answering this request; it has been logged, please try again.")
+        response = respond(request, 500, "curbside hit an internal error answering this request; it has been logged, please try again.")
+        # This handler runs outside the middleware stack, so it adds the headers itself.
+        for name, value in security_headers(request.url.path):
+            response.headers[name.decode()] = value.decode()
+        return response

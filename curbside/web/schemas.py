@@ -30,6 +30,26 @@ class FollowUpRequest(BaseModel):
 
 
 @dataclass
+class Problem:
+    """Every API error (RFC 9457 problem details): `detail` is one sentence naming the input and the fix."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+
+
+def _problem(description: str) -> dict:
+    # `model` registers the component; the content says the media type the API really sends.
+    return {"model": Problem, "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+ERROR_RESPONSES = {400: _problem("A question or parameter curbside cannot use"), 404: _problem("No such id in this library"),
+                   413: _problem("Request body too large"), 422: _problem("A field is missing, of the wrong type or out of range")}
+
+
+@dataclass
 class ArticleList:
     total: int
     items: list[ArticleSummary]
