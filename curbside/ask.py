@@ -103,7 +103,11 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         article.continues = thread[-1].text
     if check_follow_ups:
         article.follow_ups = [text for text in article.follow_ups if answerable(library, text, audience, coverage)]
-    article.explain["coverage"] = facts  # no timings here: the same question must give the same article
+    article.explain["coverage"] = facts
+    if audience == "patient" and article.kind == "article":
+        from .readability import article_grade
+
+        article.explain["readability"] = {"flesch_kincaid_grade": article_grade(article), "target": 8}  # no timings here: the same question must give the same article
     return article
 
 
