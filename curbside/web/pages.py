@@ -48,7 +48,7 @@ def thread_page(request: Request, thread_id: str, audience: str | None = None, l
     shown = audience_or_default(audience, thread.audience)
     records = library.answers.thread_articles(thread, shown)
     return page(request, "thread.html", thread=thread, audience=shown,
-                turns=[(record, article_view(library, record)) for record in records])
+                turns=[(record, article_view(library, record, f"/threads/{thread.id}/follow-ups")) for record in records])
 
 
 @router.post("/threads/{thread_id}/follow-ups")
@@ -63,7 +63,7 @@ def follow_up(thread_id: str, question: str = Form(""), audience: str = Form("")
 def article_page(request: Request, article_id: str, version: int | None = Query(None, ge=1),
                  library: Library = Depends(get_library)):
     record = library.answers.article(article_id, version)
-    return page(request, "article.html", **article_view(library, record))
+    return page(request, "article.html", **article_view(library, record, f"/articles/{record.id}/follow-ups"))
 
 
 @router.get("/articles/{article_id}/for")

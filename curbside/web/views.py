@@ -46,10 +46,12 @@ def web_source_href(reference: Reference, passage: Passage) -> str:
     return source_url(reference.source_id, reference.source_version, passage.order)
 
 
-def article_view(library, record: ArticleRecord) -> dict:
-    """The context `_article_body.html` needs, with citations opening the library's source pages."""
-    return article_html.article_context(record.article, library.passage_or_none, source_href=web_source_href,
-                                        record=record)
+def article_view(library, record: ArticleRecord, follow_up_action: str = "") -> dict:
+    """The context `_article_body.html` needs, with citations opening the library's source pages
+    and, given `follow_up_action`, suggested follow-ups that ask themselves when clicked."""
+    context = article_html.article_context(record.article, library.passage_or_none, source_href=web_source_href,
+                                           record=record)
+    return context | {"follow_up_action": follow_up_action}
 
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
