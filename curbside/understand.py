@@ -38,6 +38,7 @@ class Question:
     is_clinical: bool = True
     clinical_reason: str = ""
     inherited: list[str] = field(default_factory=list)  # fields taken from the thread
+    continues: str = ""  # the text of the earlier question this one follows up ("" when it stands alone)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -51,10 +52,13 @@ _EMPTY = Vocabulary()
 def understand(question: str, vocabulary: Vocabulary | None = None, thread: Sequence[Question] | Question | None = None) -> Question:
     """Read a question (a clinician's one line or a consumer's whole message).
 
-    `thread` is the earlier questions of the same conversation, oldest first; a follow-up that
-    names no condition ("and in pregnancy?") takes the condition, drugs and intent of the last one.
+    `thread` is the earlier questions of the same conversation, oldest first, each already read in
+    the light of those before it; a follow-up ("and in pregnancy?", "is it safe for children?",
+    "the dose?") is resolved against the last one that names a condition or drug (see `_resolve`).
     """
     vocabulary = vocabulary if vocabulary is not None else _EMPTY
+    earlier = [thread] if isinstance(thread, Question) else list(thread or ())
+    previous = next((t for t in reversed(earlier) if t.condition or t.drugs), None)
     text = question.strip()
     normalized, abbreviation_spans = expand_abbreviations(text)
     words = tokens(normalized)
@@ -64,7 +68,12 @@ def understand(question: str, vocabulary: Vocabulary | None = None, thread: Sequ
     condition_spans = _condition_spans(normalized, q.matches, abbreviation_spans, words, drug_spans)
     q.drugs = _unique(normalized[s:e] for s, e in drug_spans)
     q.modifiers = _modifiers(normalized)
-    q.intent_scores = _structural_scores(normalized, drug_spans, condition_spans, q.modifiers, _cue_scores(normalized))
+    # In a thread, an opener ("and what about ...") asks nothing of its own, and "it" may be the earlier drug.
+    lead = wording.follow_up_lead(normalized) if previous else 0
+    scored = " " * lead + normalized[lead:]
+    pointers = [start for kind, start, _ in wording.refers_back(normalized) if kind in _DRUG_POINTERS] \
+        if previous and previous.drugs else []
+    q.intent_scores = _structural_scores(scored, drug_spans, condition_spans, q.modifiers, _cue_scores(scored), pointers)
     q.emergency_reason = wording.emergency_reason(normalized)
     q.is_emergency = bool(q.emergency_reason)
     q.conditions = _unique(normalized[s:e] for s, e, _ in condition_spans)
@@ -76,8 +85,8 @@ def understand(question: str, vocabulary: Vocabulary | None = None, thread: Sequ
     q.expansions = _expansions(vocabulary, q, abbreviation_spans)
     q.keywords = _unique(w.word for w in words if _is_keyword(w.word))
     q.focus_text = _focus_text(normalized, q.condition)
-    if thread:
-        _inherit(q, [thread] if isinstance(thread, Question) else list(thread))
+    if previous is not None:
+        _resolve(q, previous, lead, condition_spans, drug_spans)
     return q
 
 
@@ -221,10 +230,11 @@ def _cue_scores(text: str) -> dict[str, float]:
     return scores
 
 
-def _structural_scores(text, drug_spans, condition_spans, modifiers, scores) -> dict[str, float]:
+def _structural_scores(text, drug_spans, condition_spans, modifiers, scores, pointers=()) -> dict[str, float]:
     """What the wording alone misses: "does <drug> cause X" asks about a side effect; two
     medicines in one sentence about taking them asks about an interaction; a safety question
-    for a pregnant, nursing, allergic or impaired person asks about contraindications."""
+    for a pregnant, nursing, allergic or impaired person asks about contraindications.
+    `pointers` are offsets of words standing for an earlier drug ("can they take it with warfarin?")."""
     scores = dict(scores)
     for m in _CAUSE_VERB.finditer(text):
         sentence_start = max(text.rfind(c, 0, m.start()) for c in ".?!\n") + 1
@@ -241,6 +251,7 @@ def _structural_scores(text, drug_spans, condition_spans, modifiers, scores) -> 
         things = sum(1 for s, _ in drug_spans if start <= s < end)
         things += sum(1 for w in tokens(sentence) if w.word in wording.SUBSTANCES)
         things += 1 if _GENERIC_MEDICINE.search(sentence) else 0
+        things += sum(1 for p in pointers if start <= p < end)
         if things >= 2 and _CONNECTIVE.search(sentence) and _TAKING.search(sentence):
             scores["interactions"] = scores.get("interactions", 0.0) + 3
             break
@@ -343,16 +354,151 @@ def _clinical(q: Question, words, abbreviation_spans) -> tuple[bool, str]:
     return False, "no medical terms found"
 
 
-def _inherit(q: Question, thread: list[Question]) -> None:
-    """A follow-up that names no condition or drug continues the last question that did."""
-    previous = next((t for t in reversed(thread) if t.condition or t.drugs), None)
-    if previous is None or q.condition or q.drugs:
+# -- follow-ups -------------------------------------------------------------------------------
+
+_DRUG_POINTERS = ("drug", "thing")  # "it", "this drug", "that": the earlier drug when there was one
+_CARRIED_ORDER = ("condition", "drugs", "intent", "modifiers")
+_DRUG_INTENTS = ("dosing", "adverse_effects", "interactions", "contraindications")
+
+
+def _resolve(q: Question, previous: Question, lead: int, condition_spans, drug_spans) -> None:
+    """Resolve a thread question against `previous`, the last earlier question naming a subject.
+
+    - It names a condition of its own as its subject ("what about asthma?", "How is gout
+      diagnosed?"): a new topic. It takes only the earlier intent, when it has no intent words,
+      and the earlier drug when a pointer before the new condition stands for it ("does it work
+      for migraine?").
+    - It names no subject ("and in pregnancy?", "the dose?", "is it safe for children?"), or a
+      condition only as a circumstance ("and in patients with heart failure?"), or a drug with
+      follow-up wording ("what if they are on warfarin?", "what about naproxen?"): it continues the
+      earlier subject. Its own intent words replace the earlier intent, else the intent is kept;
+      the patient's populations are kept unless it names others ("what about in children?").
+    - A drug question with intent words of its own and no follow-up wording stands alone.
+    """
+    text = q.normalized
+    references = wording.refers_back(text)
+    own_intent = bool(q.intent_scores)
+    asked = [(s, e) for s, e in drug_spans if not _is_circumstance_drug(text, s, e)]
+    # A condition is the patient's circumstance only in a question that leans on the thread: one
+    # with an opener, a pointer or no intent of its own, or one about a drug that names none
+    # ("what is the dose in chronic kidney disease?"); "How is chronic kidney disease diagnosed?"
+    # asks about the condition itself.
+    leans = bool(lead or references or not own_intent or wording.FOLLOW_UP_TAIL.search(text.rstrip(" ?.!"))
+                 or (q.intent in _DRUG_INTENTS and not asked))
+    circumstances = [(s, e) for s, e, _ in condition_spans if leans and _is_circumstance(text, s, e)]
+    topics = [(s, e) for s, e, _ in condition_spans if (s, e) not in circumstances]
+    carried: list[str] = []
+    if topics:
+        before_topic = [r for r in references if r[0] in _DRUG_POINTERS and r[1] < topics[0][0]]
+        if before_topic and previous.drugs and not asked:
+            q.drugs = list(previous.drugs)
+            q.expansions = _unique(q.expansions + previous.expansions)
+            q.keywords = _unique(q.keywords + _subject_words(previous.drugs))
+            carried.append("drugs")
+        if not own_intent:
+            q.intent = previous.intent
+            carried.append("intent")
+        if carried:
+            _record(q, previous, carried, _focus_of_follow_up(q, lead, references, previous, carried))
         return
-    q.condition, q.conditions, q.drugs = previous.condition, list(previous.conditions), list(previous.drugs)
-    q.condition_expansions = list(previous.condition_expansions)
-    q.expansions = _unique(q.expansions + previous.expansions)
-    q.inherited = ["condition", "drugs"]
-    if not q.intent_scores:
-        q.intent, q.inherited = previous.intent, q.inherited + ["intent"]
-    q.focus_text = _focus_text(q.normalized, q.condition)
-    q.is_clinical, q.clinical_reason = True, f"follow-up on {q.condition or ', '.join(q.drugs)}"
+    worded = bool(lead) or wording.is_follow_up_wording(text) or bool(references)
+    if asked and own_intent and not worded:
+        return  # "What are the side effects of metformin?": a question of its own
+    if not (q.drugs or worded or q.is_clinical or q.modifiers):
+        return  # "Who won the match last night?": not about the thread at all
+    adds = bool(wording.FOLLOW_UP_ADDS.search(text))
+    own_conditions = _unique(text[s:e] for s, e in circumstances)
+    if not asked:  # "and in penicillin allergy?" names a drug only as what the patient cannot take
+        q.drugs = list(previous.drugs)
+        carried.append("drugs")
+    elif previous.drugs and not wording.FOLLOW_UP_REPLACES.search(text) and (
+            adds or any(wording.CO_MEDICATION_BEFORE.search(text[lead:s]) for s, _ in asked)):
+        q.drugs = _unique(previous.drugs + q.drugs)  # "what if they are on warfarin?"
+        carried.append("drugs")
+    if previous.condition or not (own_conditions or asked):
+        carried.append("condition")
+    q.condition = previous.condition or (own_conditions[0] if own_conditions else "")
+    q.conditions = _unique(previous.conditions + own_conditions)
+    if not own_intent:
+        q.intent = previous.intent
+        carried.append("intent")
+    kept = _kept_modifiers(previous.modifiers, q.modifiers, adds)
+    if kept:
+        q.modifiers = [m for m in wording.MODIFIERS if m in q.modifiers or m in kept]
+        carried.append("modifiers")
+    if not carried:
+        return
+    if "condition" in carried:
+        q.condition_expansions = _unique(q.condition_expansions + previous.condition_expansions)
+    q.expansions = _unique(q.expansions + (previous.expansions if "drugs" in carried else previous.condition_expansions))
+    subject = ([previous.condition] if "condition" in carried else []) + (previous.drugs if "drugs" in carried else [])
+    q.keywords = _unique(q.keywords + _subject_words(subject) + _modifier_words(previous, kept))
+    _record(q, previous, carried, _focus_of_follow_up(q, lead, references, previous, carried))
+
+
+def _is_circumstance(text: str, start: int, end: int) -> bool:
+    """A condition said of the patient, not asked about: one the modifiers name ("chronic kidney
+    disease", "cirrhosis") or one the patient has ("in patients with heart failure")."""
+    if any(m.start() < end <= m.end() for pattern in wording.MODIFIERS.values() for m in pattern.finditer(text)):
+        return True
+    return bool(wording.CIRCUMSTANCE_BEFORE.search(text[:start]))
+
+
+def _is_circumstance_drug(text: str, start: int, end: int) -> bool:
+    """A drug named as part of the patient's state ("penicillin allergy", "allergic to penicillin")."""
+    return any(m.start() <= start and end <= m.end()
+               for pattern in wording.MODIFIERS.values() for m in pattern.finditer(text))
+
+
+def _kept_modifiers(earlier: list[str], own: list[str], adds: bool) -> list[str]:
+    """The earlier patient modifiers that still hold: a population named anew replaces the earlier
+    ones ("what about in children?") unless the wording adds to them ("what if she is also ...")."""
+    populations = [m for m in own if m in wording.PATIENT_MODIFIERS and m != "refractory"]
+    return [m for m in earlier if m in wording.PATIENT_MODIFIERS and m not in own
+            and (adds or m == "refractory" or not populations)]
+
+
+def _subject_words(names: list[str]) -> list[str]:
+    return [w.word for name in names for w in tokens(name) if _is_keyword(w.word)]
+
+
+def _modifier_words(question: Question, modifiers: list[str]) -> list[str]:
+    """The words that stated a kept modifier in the earlier question (or that it carried), for the lexical search."""
+    return _unique(w.word for m in modifiers for source in (question.normalized, " ".join(question.keywords))
+                   for found in wording.MODIFIERS[m].finditer(source) for w in tokens(found.group()) if _is_keyword(w.word))
+
+
+def _focus_of_follow_up(q: Question, lead: int, references, previous: Question, carried: list[str]) -> str:
+    """The follow-up restated for the sentence encoder: its own words without the opener, "it" and
+    "this drug" replaced by what they stand for, and the subject and an inherited intent first
+    ("gout treatment: in pregnancy?")."""
+    text = q.normalized
+    if "drugs" in carried and previous.drugs:
+        stands_for = {"drug": " and ".join(previous.drugs[:2]), "condition": q.condition}
+    elif "condition" in carried and q.condition:
+        # With no earlier drug, "it" is the condition, or its treatment when asked about as a drug ("is it safe?").
+        it = f"{q.condition} treatment" if q.intent in _DRUG_INTENTS else q.condition
+        stands_for = {"drug": it, "condition": q.condition}
+    else:
+        stands_for = {"condition": q.condition}
+    own = text[lead:]
+    for kind, start, end in sorted(references, key=lambda r: -r[1]):
+        if start >= lead and stands_for.get(kind):
+            own = own[:start - lead] + stands_for[kind] + own[end - lead:]
+    own = _focus_text(own, "")
+    missing = [d for d in q.drugs if d not in own][:2]
+    subject = " and ".join(missing)
+    if q.condition and q.condition not in own:
+        subject = f"{subject} for {q.condition}" if subject else q.condition
+    phrase = wording.INTENT_PHRASES.get(q.intent, "") if "intent" in carried else ""
+    restated = " ".join(part for part in (subject, phrase) if part)
+    return f"{restated}: {own}" if restated and own else restated or own
+
+
+def _record(q: Question, previous: Question, carried: list[str], focus: str) -> None:
+    q.inherited = [name for name in _CARRIED_ORDER if name in carried]
+    q.continues = previous.text
+    q.focus_text = focus
+    q.is_clinical = True
+    subject = q.condition or ", ".join(q.drugs) or previous.condition or ", ".join(previous.drugs)
+    q.clinical_reason = f"follow-up on {subject}"

@@ -256,7 +256,7 @@ _CUES: list[tuple[str, float, str]] = [
     ("treatment", 4, r"\bwhy (?:is|was|are) (?:it|this|they|\w+) prescribed\b|\bprescribed for\b|\bwho should (?:get|take|use|receive)\b"),
     ("treatment", 3, r"\bhow effective\b|\beffective(?:ness)? (?:for|in|against|at)\b"),
     ("treatment", 1, r"\b(?:surgery|surgical|operation|physical therapy|rehabilitation|massage|exercises?)\b"),
-    ("dosing", 3, r"\b(?:dose|doses|dosage|dosages|dosing|titrat\w*|taper\w*|wean\w*)\b"),
+    ("dosing", 3, r"\b(?:dose|doses|dosed|dosage|dosages|dosing|titrat\w*|taper\w*|wean\w*)\b"),
     ("dosing", 3, r"\bhow (?:much|many)\b[^.?!]{0,30}\b(?:milligrams?|mg|micrograms?|units?|ml|tablets?|pills?|capsules?|should|can i|to take|a day|per day|daily)\b"),
     ("dosing", 3, r"\b(?:how|when) (?:should|do|can|to|must|would) (?:i |you |we |one |he |she |they )?(?:take|use|inject|apply|give|administer)\b"),
     ("dosing", 2, r"\bhow (?:often|long|frequently|soon)\b[^.?!]{0,30}\b(?:take|use|inject|apply|give|taking|using)\b"),
@@ -276,7 +276,7 @@ _CUES: list[tuple[str, float, str]] = [
     ("contraindications", 1.5, r"\b(?:safe|ok|okay|alright|allowed|advisable)\b"),
     ("contraindications", 2, r"\ballerg\w* to\b|\b(?:should not|shouldnt|must not|cannot|cant) (?:be )?(?:take|taken|use|used|give|given)\b|\beven though\b"),
     ("monitoring", 4, r"\bmonitor\w*|\bfollow[- ]?up\b|\bsurveillance\b"),
-    ("monitoring", 3, r"\bhow often\b[^.?!]{0,40}\b(?:check\w*|test\w*|measur\w*|screen\w*|blood work|labs?|levels?|scan\w*|seen|visits?)\b"),
+    ("monitoring", 3, r"\bhow often\b[^.?!]{0,60}\b(?:check\w*|test\w*|measur\w*|screen\w*|blood work|labs?|levels?|scan\w*|seen|visits?)\b"),
     ("monitoring", 2, r"\bevery \d+ (?:weeks?|months?|years?)\b|\bperiodic\w*|\bregular (?:check\w*|tests?|blood)|\btargets?\b|\bgoals? (?:for|of)\b"),
     ("diagnosis", 3.5, r"\bdiagnos(?:e|es|is|ing|tic|tics)\b|\bdiagnosed\b(?!\s+(?:with|as|in|at|by|\d))|\bwork[- ]?up\b|\bdifferential\b|\bcriteria\b"),
     ("diagnosis", 2, r"\b(?:test(?:s|ing|ed)?|exam(?:s|ination)?|screen(?:ing)?|detect\w*|rule out|check (?:for|if))\b|\b(?:find out|tell|know) (?:if|whether) (?:i|he|she|you|they|my \w+) (?:have|has|had)\b"),
@@ -307,7 +307,7 @@ INTENT_CUES = [(intent, weight, re.compile(pattern)) for intent, weight, pattern
 
 # Populations and circumstances that change an answer.
 MODIFIER_PATTERNS = {
-    "refractory": r"\brefractory\b|\b(?:treatment|therapy|drug)[- ]resistant\b|\bresistant to (?:treatment|therapy)\b|\bintractable\b|\b(?:failed|not responding|unresponsive|no response|did not respond|didnt respond|inadequate response|not (?:working|helping)|(?:didnt|did not|doesnt|does not|dont|do not) (?:work|help)|no (?:relief|improvement)|little (?:if any|or no) (?:effect|relief))\b",
+    "refractory": r"\brefractory\b|\b(?:treatment|therapy|drug)[- ]resistant\b|\bresistant to (?:treatment|therapy)\b|\bintractable\b|\b(?:failed|not responding|unresponsive|no response|did not respond|didnt respond|inadequate response|not (?:working|helping)|(?:didnt|did not|doesnt|does not|dont|do not) (?:work|help)|no (?:relief|improvement)|little (?:if any|or no) (?:effect|relief))\b|\b(?:if|when|after) (?:it|that|this|these|those|they|treatment|therapy|first[- ]line(?: treatment| therapy)?) (?:fails?|is not enough|isnt enough)\b",
     "children": r"\b(?:child|children|childhood|kids?|pediatric|infants?|toddlers?|babies|baby|newborns?|neonat\w*|preschool\w*)\b",
     "adolescents": r"\b(?:adolescen\w*|teens?|teenagers?|puberty)\b",
     "pregnancy": r"\bpregnan\w*|\bexpecting (?:a )?(?:baby|child)\b|\btrimester\b|\bgestation\w*|\bantenatal\b|\bprenatal\b|\btrying to (?:conceive|get pregnant)\b",
@@ -358,3 +358,98 @@ def emergency_reason(text: str) -> str:
                 continue
             return reason
     return ""
+
+
+# -- follow-ups -------------------------------------------------------------------------------
+# How a question in a thread leans on the one before it. Each list is English wording, never
+# the wording of one question; `understand._resolve` decides what is carried.
+
+# Openers that carry no intent of their own ("and what about", "what if", "so"): the intent of a
+# thread question is read from the words after them ("what about asthma?" asks nothing new).
+FOLLOW_UP_LEAD = re.compile(
+    r"^\W*(?:(?:and|but|so|also|then|ok|okay|plus|or)\b[\s,]*)*"
+    r"(?:(?:what|how) (?:about|abt|bout)\b|what (?:happens |would happen )?if\b"
+    r"|(?:the )?same (?:question |thing |answer )?(?=for|in|with|but|if))?[\s,]*"
+)
+# Elliptical questions that open with the circumstance ("in pregnancy?", "for the elderly?").
+FOLLOW_UP_ELLIPSIS = re.compile(
+    r"^\W*(?:in|for|during|with|while|when|if|on|without|after|before|among|at|instead|again)\b"
+)
+# Endings that mark a question as said of the earlier subject ("... too?", "... instead?").
+FOLLOW_UP_TAIL = re.compile(r"\b(?:too|as well|also|then|instead|in that case|in this case|either)\W*$")
+# Wording that adds to what was said before rather than replacing it: "what if they are also on
+# warfarin" keeps the earlier drug and population.
+FOLLOW_UP_ADDS = re.compile(
+    r"\bwhat (?:happens |would happen )?if\b|\balso\b|\btoo\b|\bas well\b|\bin addition\b|\badditionally\b"
+    r"|\bplus\b|\bbesides\b"
+    r"|\b(?:already|still) (?:on|taking|using)\b"
+)
+# Wording that replaces the earlier drug: "what about naproxen instead?".
+FOLLOW_UP_REPLACES = re.compile(r"\binstead\b|\brather than\b|\b(?:switch|chang|replac|swap)\w* (?:to|with|it|for)\b|\bor\b")
+# Just before a drug: taken alongside the earlier one ("if they are on warfarin", "with clarithromycin").
+CO_MEDICATION_BEFORE = re.compile(
+    r"\b(?:on|taking|takes|took|using|uses|with|plus|and|alongside|combined with|together with|along with"
+    r"|in addition to|added to|add|adding)\s+(?:(?:a|an|the|some|also|already|regular|daily|long-term|chronic)\s+)*$"
+)
+# Just before a condition: a circumstance of the patient ("in patients with heart failure",
+# "if they also have asthma"), not a new subject ("what about asthma?").
+CIRCUMSTANCE_BEFORE = re.compile(
+    r"\b(?:in|with|has|have|having|had|got|gets|suffers? from|suffering from)\s+"
+    r"(?:(?:a|an|the|also|known|coexisting|co-existing|concomitant|concurrent|comorbid|underlying|existing"
+    r"|pre-existing|preexisting|history of)\s+)*$"
+)
+# Words that point back to the thread's subject or patient ("is it safe", "this drug", "they").
+# "It" that points nowhere ("is it safe to ...", "is it true that ...") is left out first.
+DUMMY_IT = re.compile(
+    r"\b(?:is|was|isnt|would|will|does|could|can|might|may) it (?:be )?(?:\w+ ){0,2}(?:to|that|if|when)\b"
+    r"|\bit(?:s| is| was| seems| would be| will be) (?:\w+ ){0,2}(?:to|that)\b"
+)
+_DRUG_NOUNS = r"(?:drugs?|medications?|medicines?|meds?|pills?|tablets?|agents?|treatments?|therap(?:y|ies)|regimens?|injections?|inhalers?)"
+_CONDITION_NOUNS = r"(?:condition|conditions|disease|diseases|disorder|illness|infection|problem|diagnosis)"
+DRUG_REFERENCE = re.compile(rf"\b(?:it|its|itself)\b|\b(?:this|that|these|those|the same|such|said|this same) {_DRUG_NOUNS}\b")
+CONDITION_REFERENCE = re.compile(rf"\b(?:this|that|the same|such|said|this same) {_CONDITION_NOUNS}\b")
+PATIENT_REFERENCE = re.compile(
+    r"\b(?:they|them|their|he|she|him|her|his)\b"
+    r"|\b(?:this|that|these|those|such|the same) (?:patients?|persons?|people|cases?|group|population)\b"
+)
+# "This" or "that" alone, as the thing talked about: "is that safe for kids?", "how long to take this?".
+THING_REFERENCE = re.compile(
+    r"\b(?:is|are|was|does|do|can|could|would|will|should|about|with|on|take|taking|use|using|give|giving|stop"
+    r"|stopping|start|starting|try|trying) (?:this|that|these|those)\b(?! \w+ (?:is|are|was|were|do|does|can)\b)"
+    rf"(?! (?:{_DRUG_NOUNS}|{_CONDITION_NOUNS}|patients?|persons?|people|cases?|group|population)\b)"
+)
+_REFERENCES = (("drug", DRUG_REFERENCE), ("condition", CONDITION_REFERENCE), ("patient", PATIENT_REFERENCE),
+               ("thing", THING_REFERENCE))
+
+
+def refers_back(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each word that points back to the thread: "drug" (it, this drug),
+    "condition" (this disease), "patient" (they, these patients) or "thing" (that)."""
+    flat = DUMMY_IT.sub(lambda m: " " * len(m.group()), text)
+    found = [(kind, m.start(), m.end()) for kind, pattern in _REFERENCES for m in pattern.finditer(flat)]
+    return sorted(found, key=lambda f: f[1])
+
+
+def follow_up_lead(text: str) -> int:
+    """How many leading characters of a thread question only open it ("and what about ")."""
+    m = FOLLOW_UP_LEAD.match(text)
+    return m.end() if m and any(c.isalpha() for c in m.group()) else 0
+
+
+def is_follow_up_wording(text: str) -> bool:
+    """Worded as a follow-up: an opener, an elliptical start, a closing "too?" or "instead?"."""
+    lead = follow_up_lead(text)
+    return bool(lead or FOLLOW_UP_ELLIPSIS.match(text) or FOLLOW_UP_TAIL.search(text.rstrip(" ?.!")))
+
+
+# Modifiers that describe the patient and so hold for the rest of a thread; first-line and
+# non-drug describe the answer asked for and go with the question that asked.
+PATIENT_MODIFIERS = ("refractory", "children", "adolescents", "pregnancy", "breastfeeding", "older_adults",
+                     "renal_impairment", "hepatic_impairment", "allergy")
+# An intent in a few words, to restate a follow-up that inherits it ("gout treatment: in pregnancy?").
+INTENT_PHRASES = {
+    "treatment": "treatment", "dosing": "dose", "adverse_effects": "side effects", "interactions": "interactions",
+    "contraindications": "contraindications", "monitoring": "monitoring", "diagnosis": "diagnosis",
+    "symptoms": "symptoms", "prognosis": "prognosis", "prevention": "prevention", "cause": "causes",
+    "definition": "", "other": "",
+}
