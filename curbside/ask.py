@@ -99,8 +99,7 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     if article.kind == "article" and not article.all_claims():
         # Everything the composer found failed verification: say so rather than show an empty page.
         article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
-    if thread and q.inherited:
-        article.continues = thread[-1].text
+    article.continues = q.continues  # the earlier question this follow-up was read against
     if check_follow_ups:
         article.follow_ups = [text for text in article.follow_ups if answerable(library, text, audience, coverage)]
     article.explain["coverage"] = facts
