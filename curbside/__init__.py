@@ -1,3 +1,3 @@
 """curbside: an offline clinical answer engine over your own library of guidelines and research."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

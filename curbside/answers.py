@@ -14,6 +14,7 @@ import json
 import secrets
 import threading
 
+from . import __version__
 from .ask import check_audience, check_question
 from .errors import InputError, NotFoundError
 from .model import ArticleRecord, Thread
@@ -45,7 +46,8 @@ class Answers:
         audience = check_audience(audience)
         aid = article_id(questions, audience)
         db = self.library.db
-        generation = store.library_generation(db.connection())
+        # A new curbside composes differently, so its version is part of the state a draft is kept for.
+        generation = f"{__version__}:{store.library_generation(db.connection())}"
         found = store.latest(db.connection(), aid)
         if found and (found[2] == generation or found[0].status != "draft"):
             return found[0]
