@@ -6,9 +6,16 @@ Every user-caused error ends in one line on stderr and exit code 2; no traceback
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
+
+# One BLAS thread: the vector search is one matrix-vector product per query, which BLAS's own
+# threads slow down (10-20 ms instead of ~1 ms) and which fights the web server's request threads
+# for the same cores (bench/load.py: 24 -> 44 requests/s with 2 workers). Set before numpy loads.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 import typer
 from rich.console import Console
@@ -235,7 +242,6 @@ def serve(
     library: Optional[Path] = LibraryOption,
 ) -> None:
     """Start the web app and the REST API (OpenAPI at /docs)."""
-    import os
     import socket
 
     import uvicorn
