@@ -111,8 +111,12 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
 
 
 def answerable(library, question: str, audience: str, coverage: Coverage) -> bool:
-    follow_up = ask(library, question, audience=audience, coverage=coverage, check_follow_ups=False)
-    return follow_up.kind == "article"
+    known = library.searcher.answerable
+    key = (question, audience, coverage)
+    if key not in known:
+        follow_up = ask(library, question, audience=audience, coverage=coverage, check_follow_ups=False)
+        known[key] = follow_up.kind == "article"
+    return known[key]
 
 
 def insufficient_article(q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int) -> Article:

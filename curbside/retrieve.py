@@ -112,6 +112,10 @@ class Searcher:
         self.library = library
         self._vectors = None
         self._vocabulary = None
+        # Whether a question gets an article from this library state, keyed by (question,
+        # audience, coverage): suggested follow-ups repeat across articles on one topic, and each
+        # check is a whole ask. Dropped with the vectors whenever the library changes.
+        self.answerable: dict[tuple, bool] = {}
 
     @property
     def vocabulary(self):
@@ -132,6 +136,7 @@ class Searcher:
     def invalidate(self) -> None:
         self._vectors = None
         self._vocabulary = None
+        self.answerable = {}
 
     def search(self, question: str, k: int = 10, options: SearchOptions = SearchOptions()) -> tuple[Question, list[Hit]]:
         q = understand(question, self.vocabulary)
