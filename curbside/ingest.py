@@ -1,9 +1,11 @@
 """Run a reader into the store: idempotent, versioned, one transaction per batch.
 
 A document whose content hash matches the current version is left alone; a changed one
-becomes a new version and the old one is superseded. Because each batch commits whole or
-not at all and the outcome for a document depends only on what is already stored, a run
-killed at any moment and run again ends with exactly the library an uninterrupted run makes.
+becomes a new version and the old one is superseded, and the articles in editorial care that
+cite the old one are flagged for re-review in the same transaction. Because each batch commits
+whole or not at all and the outcome for a document depends only on what is already stored, a
+run killed at any moment and run again ends with exactly the library an uninterrupted run makes
+(flags included).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import asdict
 from datetime import datetime, timezone
 
 from .model import Document, IngestReport, Skipped
+from .publish.evidence import flag_source_change
 from .store import sources as store
 from .store.database import Database
 
@@ -52,12 +55,15 @@ def ingest(
     batch_size: int = 200,
     on_item: Callable[[], None] | None = None,
     after_batch: Callable[[], int] | None = None,
+    on_flagged: Callable[[list[str]], None] | None = None,
 ) -> IngestReport:
-    """Write reader output to the store; `after_batch` (e.g. embedding) runs after each commit."""
+    """Write reader output to the store; `after_batch` (e.g. embedding) runs after each commit, and
+    `on_flagged` gets the ids of the articles each committed batch flagged for re-review."""
     started = time.perf_counter()
     reasons: Counter[str] = Counter(report.skip_reasons)
     for batch in _batches(items, batch_size):
         outcome = Counter()
+        flagged: list[str] = []
         with db.transaction() as conn:
             seen_in_batch: set[str] = set()
             for item in batch:
@@ -77,7 +83,8 @@ def ingest(
                     reasons["duplicate of an earlier record in this input"] += 1
                     continue
                 seen_in_batch.add(item.source.id)
-                result, written = _store_one(conn, item)
+                result, written, flags = _store_one(conn, item)
+                flagged += flags
                 outcome[result] += 1
                 outcome["passages"] += written
             report.added += outcome["added"]
@@ -85,6 +92,8 @@ def ingest(
             report.unchanged += outcome["unchanged"]
             report.skipped += outcome["skipped"]
         report.passages_added += outcome["passages"]
+        if on_flagged and flagged:
+            on_flagged(flagged)
         if on_item:
             for _ in batch:
                 on_item()
@@ -101,15 +110,18 @@ def ingest(
     return report
 
 
-def _store_one(conn, doc: Document) -> tuple[str, int]:
-    """Store one document if it is new or changed: (outcome, passages written)."""
+def _store_one(conn, doc: Document) -> tuple[str, int, list[str]]:
+    """Store one document if it is new or changed: (outcome, passages written, articles flagged)."""
     doc.source.content_hash = content_hash(doc)
     existing = store.current_version(conn, doc.source.id)
     if existing is not None and existing[2] == doc.source.content_hash:
-        return "unchanged", 0
+        return "unchanged", 0, []
+    version = store.latest_version(conn, doc.source.id) + 1
+    flagged: list[str] = []
     if existing is not None:
         store.supersede(conn, existing[0])
-    version = store.latest_version(conn, doc.source.id) + 1
+        # Same transaction as the supersede: a new version never exists without its flags.
+        flagged = flag_source_change(conn, doc.source.id, existing[1], version)
     doc.source.version = version
     written = store.insert_document(conn, doc, version)
-    return ("updated" if existing is not None else "added"), written
+    return ("updated" if existing is not None else "added"), written, flagged

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import ingest as ingest_stage
 from .config import Settings
-from .errors import InputError, NotFoundError
+from .errors import ConflictError, InputError, NotFoundError
 from .model import IngestReport, Passage, Source
 from .sources import get_reader
 from .store import sources as store
@@ -49,9 +49,13 @@ class Library:
             on_total(reader.estimate(source_path))
         report = IngestReport(reader=reader.NAME, path=str(source_path or reader.NAME))
         after_batch = (lambda: self.embed_pending(on_embedded)) if embed else None
+        flagged: list[str] = []
         report = ingest_stage.ingest(
-            self.db, items, report, batch_size=self.settings.ingest_batch, on_item=on_item, after_batch=after_batch
+            self.db, items, report, batch_size=self.settings.ingest_batch, on_item=on_item, after_batch=after_batch,
+            on_flagged=flagged.extend,
         )
+        if flagged:
+            self._write_audit_head()  # flags for re-review extended the audit chain
         if report.added or report.updated:
             from .sources.mesh import build_synonyms
 
@@ -59,6 +63,37 @@ class Library:
         if self._searcher is not None:
             self._searcher.invalidate()  # the next search reloads vectors and vocabulary
         return report
+
+    def withdraw_source(self, source_id: str, reason: str, actor: str = "curbside") -> list[str]:
+        """Take a source out of the library for good (its passages stay readable for old citations)
+        and flag every article in editorial care that cites it; returns the flagged article ids."""
+        from .publish import audit
+        from .publish.evidence import flag_source_change
+
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise InputError(f"Withdrawing source {source_id!r} needs a reason; say why it is withdrawn.")
+        with self.db.transaction() as conn:
+            current = store.current_version(conn, source_id)
+            if current is None:
+                status = store.latest_status(conn, source_id)
+                if status is None:
+                    raise NotFoundError(f"No source {source_id!r} in this library; list them with `curbside sources`.")
+                raise ConflictError(f"Source {source_id!r} is already {status}; only a current source can be withdrawn.")
+            pk, version, _ = current
+            store.supersede(conn, pk, status="withdrawn")
+            flagged = flag_source_change(conn, source_id, version, None)
+            audit.append(conn, actor, "withdraw_source", source_id,
+                         detail={"reason": reason, "version": version, "flagged": flagged})
+        self._write_audit_head()
+        if self._searcher is not None:
+            self._searcher.invalidate()  # its passages left the search indexes
+        return flagged
+
+    def _write_audit_head(self) -> None:
+        from .publish import audit
+
+        audit.write_head(self.db.connection(), self.path)
 
     def embed_pending(self, on_embedded: Callable[[int], None] | None = None) -> int:
         """Embed every indexed passage that has no vector yet; returns how many were embedded."""

@@ -187,3 +187,9 @@ def versions_of(conn: sqlite3.Connection, source_id: str) -> list[tuple[int, str
     rows = conn.execute("SELECT version, status, ingested_at FROM sources WHERE id = ? ORDER BY version DESC",
                         (source_id,)).fetchall()
     return [(r["version"], r["status"], r["ingested_at"]) for r in rows]
+
+
+def latest_status(conn: sqlite3.Connection, source_id: str) -> str | None:
+    """The status of a source's newest version (current, superseded, withdrawn); None if unknown."""
+    row = conn.execute("SELECT status FROM sources WHERE id = ? ORDER BY version DESC LIMIT 1", (source_id,)).fetchone()
+    return row["status"] if row else None

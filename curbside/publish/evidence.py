@@ -1,0 +1,206 @@
+"""Re-review when evidence changes: a cited source gets a new version or is withdrawn.
+
+`flag_source_change` runs inside the transaction that supersedes or withdraws the source, so a
+new source version never exists without the flags on the articles that cite the old one (a
+killed ingest rolls both back together). Editors then read each open change as a passage diff
+of exactly what the article quotes, and `resolve` closes the changes once a reviewer approves a
+version checked against the new evidence.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from ..model import article_from_dict
+from ..store import sources as source_store
+from ..store.articles import now
+from . import audit
+
+NEW_VERSION, WITHDRAWN = "new version", "withdrawn"
+# How alike two passages must be (difflib ratio) to count as the same passage reworded.
+SIMILAR = 0.5
+
+# Articles someone has taken into editorial care: everything `answers._recomposable` would not
+# re-compose by itself. Unclaimed drafts follow the library on their next view, so are not flagged.
+_IN_CARE = """(a.author_id IS NOT NULL OR a.status != 'draft' OR a.published_version IS NOT NULL
+               OR EXISTS (SELECT 1 FROM article_versions v WHERE v.article_id = a.id AND v.version = a.version
+                                                            AND v.editor_id IS NOT NULL))"""
+
+# (article id, cited version) of the articles in care whose latest or published version cites the
+# source at a version up to the given one. One lookup on the article_citations (source_id,
+# source_version) index: with no citing article it finds nothing at once, so re-ingesting an
+# uncited library pays nothing more.
+CITING_ARTICLES = f"""
+    SELECT DISTINCT a.id, c.source_version AS cited FROM article_citations c JOIN articles a ON a.id = c.article_id
+    WHERE c.source_id = ? AND c.source_version <= ?
+      AND (c.version = a.version OR c.version = a.published_version) AND {_IN_CARE}
+    ORDER BY a.id, c.source_version"""
+
+
+@dataclass
+class PassageChange:
+    """One passage an article quotes, beside what the new source version says in its place."""
+
+    passage_id: str  # the passage the article cites
+    new_passage_id: str  # its counterpart in the new version; "" = no longer in the source
+    section: str
+    old_text: str
+    new_text: str
+    diff: list[tuple[str, str]]  # (kind, words with their spacing): kind is "same", "added" or "removed"
+
+    @property
+    def changed(self) -> bool:
+        return any(kind != "same" for kind, _ in self.diff)
+
+
+@dataclass
+class EvidenceChange:
+    id: int
+    article_id: str
+    source_id: str
+    source_title: str
+    cited_version: int
+    new_version: int | None  # None when the source was withdrawn
+    change: str  # "new version" or "withdrawn"
+    detected_at: str
+    resolved_at: str | None
+    passages: list[PassageChange] = field(default_factory=list)
+
+
+# -- flagging (inside the ingest / withdraw transaction) ---------------------------------------------
+
+
+def flag_source_change(conn: sqlite3.Connection, source_id: str, cited_version: int,
+                       new_version: int | None) -> list[str]:
+    """Flag every article in editorial care whose latest or published version cites the source at
+    `cited_version` or earlier; returns the ids flagged now. Call inside the source's transaction.
+
+    Earlier versions count too: an article still quoting version 1 when version 3 arrives must see
+    the change to version 3, and withdrawing a source concerns whoever cites any version of it."""
+    change = NEW_VERSION if new_version is not None else WITHDRAWN
+    rows = conn.execute(CITING_ARTICLES, (source_id, cited_version)).fetchall()
+    flagged: list[str] = []
+    for row in rows:
+        article_id, cited = row["id"], row["cited"]
+        already = conn.execute(
+            """SELECT 1 FROM evidence_changes WHERE article_id = ? AND source_id = ? AND cited_version = ?
+               AND new_version IS ? AND change = ? AND resolved_at IS NULL""",
+            (article_id, source_id, cited, new_version, change),
+        ).fetchone()
+        if already:
+            continue
+        cur = conn.execute(
+            """INSERT INTO evidence_changes (article_id, source_id, cited_version, new_version, change, detected_at)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (article_id, source_id, cited, new_version, change, now()),
+        )
+        conn.execute("UPDATE articles SET needs_rereview = 1 WHERE id = ?", (article_id,))
+        audit.append(conn, "curbside", "flag_rereview", article_id,
+                     detail={"source_id": source_id, "cited_version": cited, "new_version": new_version,
+                             "change": change, "evidence_change": cur.lastrowid})
+        if article_id not in flagged:
+            flagged.append(article_id)
+    return flagged
+
+
+# -- reading and resolving ---------------------------------------------------------------------------
+
+
+def open_changes(conn: sqlite3.Connection, article_id: str) -> list[EvidenceChange]:
+    """The article's unresolved evidence changes, oldest first, each with the passages it quotes."""
+    rows = conn.execute(
+        "SELECT * FROM evidence_changes WHERE article_id = ? AND resolved_at IS NULL ORDER BY detected_at, id",
+        (article_id,),
+    ).fetchall()
+    if not rows:
+        return []
+    cited = _cited_passage_ids(conn, article_id)
+    return [_change(conn, row, cited) for row in rows]
+
+
+def queue(conn: sqlite3.Connection) -> list[tuple[str, str, str, list[EvidenceChange]]]:
+    """(article id, title, status, open changes) of every article awaiting re-review, the one
+    waiting longest first."""
+    rows = conn.execute(
+        """SELECT a.id, a.title, a.status FROM evidence_changes e JOIN articles a ON a.id = e.article_id
+           WHERE e.resolved_at IS NULL GROUP BY a.id ORDER BY MIN(e.detected_at), MIN(e.id)"""
+    ).fetchall()
+    return [(r["id"], r["title"], r["status"], open_changes(conn, r["id"])) for r in rows]
+
+
+def resolve(conn: sqlite3.Connection, article_id: str, actor: str) -> int:
+    """Close the article's open changes (a reviewer approved a version checked against the new
+    evidence); returns how many were closed. Call inside the approving transaction."""
+    ids = [r[0] for r in conn.execute(
+        "SELECT id FROM evidence_changes WHERE article_id = ? AND resolved_at IS NULL ORDER BY id", (article_id,))]
+    conn.execute("UPDATE articles SET needs_rereview = 0 WHERE id = ? AND needs_rereview != 0", (article_id,))
+    if not ids:
+        return 0
+    conn.execute("UPDATE evidence_changes SET resolved_at = ? WHERE article_id = ? AND resolved_at IS NULL",
+                 (now(), article_id))
+    audit.append(conn, actor, "resolve_rereview", article_id, detail={"evidence_changes": ids})
+    return len(ids)
+
+
+# -- passages and their diffs ------------------------------------------------------------------------
+
+
+def _cited_passage_ids(conn: sqlite3.Connection, article_id: str) -> set[str]:
+    """The passages the latest and the published version quote (what a reviewer must re-check)."""
+    rows = conn.execute(
+        """SELECT v.body FROM article_versions v JOIN articles a ON a.id = v.article_id
+           WHERE a.id = ? AND (v.version = a.version OR v.version = a.published_version)""",
+        (article_id,),
+    ).fetchall()
+    return {claim.passage_id for row in rows for claim in article_from_dict(json.loads(row["body"])).all_claims()}
+
+
+def _change(conn: sqlite3.Connection, row: sqlite3.Row, cited: set[str]) -> EvidenceChange:
+    old = source_store.get_source(conn, row["source_id"], row["cited_version"])
+    new = source_store.get_source(conn, row["source_id"], row["new_version"]) if row["new_version"] else None
+    title = (new or old)[1].title if (new or old) else row["source_id"]
+    old_passages = [p for p in source_store.passages_of(conn, old[0], row["source_id"]) if p.id in cited] if old else []
+    new_passages = source_store.passages_of(conn, new[0], row["source_id"]) if new else []
+    return EvidenceChange(
+        id=row["id"], article_id=row["article_id"], source_id=row["source_id"], source_title=title,
+        cited_version=row["cited_version"], new_version=row["new_version"], change=row["change"],
+        detected_at=row["detected_at"], resolved_at=row["resolved_at"],
+        passages=[_passage_change(p, new_passages) for p in old_passages],
+    )
+
+
+def _passage_change(old, new_passages) -> PassageChange:
+    match = _counterpart(old, new_passages)
+    new_text = match.text if match else ""
+    return PassageChange(passage_id=old.id, new_passage_id=match.id if match else "", section=old.section,
+                         old_text=old.text, new_text=new_text, diff=_word_diff(old.text, new_text))
+
+
+def _counterpart(old, new_passages):
+    """The same section and place if its text is still alike, else the most alike passage, else None."""
+    for candidate in new_passages:
+        if candidate.order == old.order and candidate.section == old.section and _ratio(old.text, candidate.text) >= SIMILAR:
+            return candidate
+    best, best_ratio = None, SIMILAR
+    for candidate in new_passages:
+        matcher = difflib.SequenceMatcher(None, old.text, candidate.text, autojunk=False)
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue  # cheap upper bounds rule most passages out before the full comparison
+        ratio = matcher.ratio()
+        if ratio >= best_ratio and (best is None or ratio > best_ratio):
+            best, best_ratio = candidate, ratio
+    return best
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    # Imported here: ingest imports this module to flag, and need not load the renderers the diff uses.
+    from .diff import text_diff
+
+    return [(line.kind, line.text) for line in text_diff(old, new)]
