@@ -3,8 +3,9 @@
 An answer is identified by what determines it: the audience and the questions of its thread up to
 and including its own (a follow-up such as "and in pregnancy?" means nothing alone). Asking again
 over an unchanged library returns the saved article; after the library changes, a draft is
-re-composed and saved as a new version only if its content changed. Articles past draft keep their
-reviewed text: re-review when evidence changes belongs to the editorial workflow.
+re-composed and saved as a new version only if its content changed. Articles an author has saved,
+edited or had reviewed keep their text: re-review when evidence changes belongs to the editorial
+workflow (curbside/publish).
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ from .store import articles as store
 from .understand import Question, understand
 
 MAX_THREAD_TURNS = 20  # a longer conversation is better started afresh; it also bounds the work per page
+
+
+def _recomposable(record: ArticleRecord) -> bool:
+    """Only what curbside composed and nobody has taken into editorial care follows the library by
+    itself; anything saved, edited or reviewed changes through the workflow (and is flagged for
+    re-review when its evidence changes)."""
+    return record.status == "draft" and not record.author and not record.edited_by and not record.published_version
 
 
 def article_id(questions: list[str], audience: str) -> str:
@@ -49,8 +57,8 @@ class Answers:
         # A new curbside composes differently, so its version is part of the state a draft is kept for.
         generation = f"{__version__}:{store.library_generation(db.connection())}"
         found = store.latest(db.connection(), aid)
-        if found and (found[2] == generation or found[0].status != "draft"):
-            return found[0]
+        if found and (found[2] == generation or not _recomposable(found[0])):
+            return store.published(db.connection(), aid)
         self._follow_library(generation)
         article = self.library.ask(questions[-1], audience=audience, thread=self._context(questions[:-1]))
         content_hash = hashlib.sha256(article_json(article).encode("utf-8")).hexdigest()
@@ -60,11 +68,18 @@ class Answers:
                 store.mark_generation(conn, aid, generation)
             else:
                 store.save(conn, aid, questions[:-1], article, content_hash, generation)
-        return store.latest(db.connection(), aid)[0]
+        return store.published(db.connection(), aid)
 
-    def article(self, article_id: str, version: int | None = None) -> ArticleRecord:
+    def article(self, article_id: str, version: int | None = None, *, newest: bool = False) -> ArticleRecord:
+        """A saved article as readers see it (its latest approved version, else its latest), one
+        given version, or with `newest` the latest version whatever its review state."""
         conn = self.library.db.connection()
-        record = store.version(conn, article_id, version) if version else (store.latest(conn, article_id) or (None,))[0]
+        if version:
+            record = store.version(conn, article_id, version)
+        elif newest:
+            record = (store.latest(conn, article_id) or (None,))[0]
+        else:
+            record = store.published(conn, article_id)
         if record is None:
             which = f"version {version} of article" if version else "article"
             raise NotFoundError(f"No {which} {article_id!r} in this library; find articles at /library or GET /api/articles.")

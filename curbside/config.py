@@ -41,6 +41,8 @@ class Settings:
     # The editorial policy page: this Markdown file inside the library folder, or the default one
     # curbside ships when the library has none.
     editorial_policy_file: str = "editorial-policy.md"
+    approvals_needed: int = 1  # reviewers' approvals that publish an article
+    session_hours: int = 12  # how long a sign-in lasts
 
     @classmethod
     def load(cls, library: str | Path | None = None) -> "Settings":

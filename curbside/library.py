@@ -26,6 +26,7 @@ class Library:
         self._encoder = None
         self._searcher = None
         self._answers = None
+        self._editorial = None
 
     # -- ingest ---------------------------------------------------------------------------
 
@@ -154,6 +155,15 @@ class Library:
 
             self._answers = Answers(self)
         return self._answers
+
+    @property
+    def editorial(self):
+        """Accounts, the review workflow, versions and the audit log (curbside/publish)."""
+        if self._editorial is None:
+            from .publish.editorial import Editorial
+
+            self._editorial = Editorial(self)
+        return self._editorial
 
     # -- browse ---------------------------------------------------------------------------
 

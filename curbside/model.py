@@ -281,7 +281,7 @@ def article_from_dict(data: dict[str, Any]) -> Article:
 
 # -- saved articles and threads ---------------------------------------------------------------
 
-ARTICLE_STATUSES = ("draft", "submitted", "under review", "changes requested", "approved", "retracted")
+ARTICLE_STATUSES = ("draft", "submitted", "under review", "changes requested", "revised", "approved", "retracted")
 
 
 @dataclass
@@ -298,8 +298,15 @@ class ArticleRecord:
     updated_at: str
     article: Article
     context: list[str] = field(default_factory=list)
-    reviewed_by: str = ""  # "NAME (role)" of the approving reviewer, once reviewed
+    reviewed_by: str = ""  # "NAME (role)" of the reviewers who approved this version, once approved
     reviewed_at: str = ""
+    author: str = ""  # "NAME (role)" of the author who saved it; "" while nobody has
+    edited_by: str = ""  # who made this version; "" = composed by curbside
+    note: str = ""  # the change note of this version
+    published_version: int | None = None  # the latest approved version, the one readers are shown
+    latest_version: int = 0  # the newest version, approved or not
+    needs_rereview: bool = False  # a source it cites changed or was withdrawn since
+    status_note: str = ""  # the editors' reason, shown with a retraction
 
 
 @dataclass
@@ -336,3 +343,20 @@ class Thread:
     @property
     def questions(self) -> list[str]:
         return [t.question for t in self.turns]
+
+
+@dataclass
+class User:
+    """An account of the editorial workflow (readers need none)."""
+
+    id: int
+    name: str  # the sign-in name
+    full_name: str  # how the public page names them ("Reviewed by ...")
+    role: str  # author, reviewer, editor, admin
+    disabled: bool
+    created_at: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.full_name or self.name} ({self.role})"
+

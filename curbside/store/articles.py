@@ -24,34 +24,41 @@ def library_generation(conn: sqlite3.Connection) -> str:
     return f"s{newest_source}.c{current}.e{vectors}.v{vocabulary}"
 
 
+_RECORD_SQL = """SELECT a.*, v.body, v.version AS shown_version, v.created_at AS version_created, v.content_hash,
+                         v.library_generation, v.note, e.full_name AS editor_name, e.name AS editor_login,
+                         e.role AS editor_role, w.full_name AS author_name, w.name AS author_login, w.role AS author_role
+                  FROM articles a JOIN article_versions v ON v.article_id = a.id
+                  LEFT JOIN users e ON e.id = v.editor_id LEFT JOIN users w ON w.id = a.author_id"""
+
+
 def latest(conn: sqlite3.Connection, article_id: str) -> tuple[ArticleRecord, str, str] | None:
     """(record, content hash, library generation) of an article's latest version."""
-    row = conn.execute(
-        """SELECT a.*, v.body, v.content_hash, v.library_generation FROM articles a
-           JOIN article_versions v ON v.article_id = a.id AND v.version = a.version WHERE a.id = ?""",
-        (article_id,),
-    ).fetchone()
+    row = conn.execute(f"{_RECORD_SQL} WHERE a.id = ? AND v.version = a.version", (article_id,)).fetchone()
     if row is None:
         return None
-    return _record(row, row["body"]), row["content_hash"], row["library_generation"]
+    return _record(conn, row), row["content_hash"], row["library_generation"]
 
 
 def version(conn: sqlite3.Connection, article_id: str, number: int) -> ArticleRecord | None:
-    row = conn.execute(
-        """SELECT a.*, v.body, v.version AS shown_version, v.created_at AS version_created FROM articles a
-           JOIN article_versions v ON v.article_id = a.id WHERE a.id = ? AND v.version = ?""",
-        (article_id, number),
-    ).fetchone()
+    row = conn.execute(f"{_RECORD_SQL} WHERE a.id = ? AND v.version = ?", (article_id, number)).fetchone()
+    return _record(conn, row) if row else None
+
+
+def published(conn: sqlite3.Connection, article_id: str) -> ArticleRecord | None:
+    """What readers are shown: the latest approved version, else the latest version."""
+    row = conn.execute("SELECT published_version FROM articles WHERE id = ?", (article_id,)).fetchone()
     if row is None:
         return None
-    record = _record(row, row["body"])
-    record.version, record.updated_at = row["shown_version"], row["version_created"]
-    return record
+    if row["published_version"]:
+        return version(conn, article_id, row["published_version"])
+    found = latest(conn, article_id)
+    return found[0] if found else None
 
 
 def save(conn: sqlite3.Connection, article_id: str, context: list[str], article: Article, content_hash: str,
-         generation: str) -> None:
-    """Insert the article, or add a version to it; call inside a transaction."""
+         generation: str, *, editor_id: int | None = None, note: str = "") -> int:
+    """Insert the article, or add a version to it; returns the version number. Call inside a
+    transaction. `editor_id` names the person who made this version (None: composed by curbside)."""
     stamp = now()
     body = json.dumps(article.to_dict(), sort_keys=True, ensure_ascii=False)
     row = conn.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -71,10 +78,17 @@ def save(conn: sqlite3.Connection, article_id: str, context: list[str], article:
             (number, article.kind, article.intent, article.condition, article.title, stamp, article_id),
         )
     conn.execute(
-        """INSERT INTO article_versions (article_id, version, body, content_hash, library_generation, created_at)
-           VALUES (?, ?, ?, ?, ?, ?)""",
-        (article_id, number, body, content_hash, generation, stamp),
+        """INSERT INTO article_versions (article_id, version, body, content_hash, library_generation, created_at,
+                                         editor_id, note)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        (article_id, number, body, content_hash, generation, stamp, editor_id, note),
     )
+    # Which source versions this version cites: a re-ingested or withdrawn source finds its articles here.
+    conn.executemany(
+        "INSERT OR IGNORE INTO article_citations (article_id, version, source_id, source_version) VALUES (?, ?, ?, ?)",
+        [(article_id, number, ref.source_id, ref.source_version) for ref in article.references],
+    )
+    return number
 
 
 def mark_generation(conn: sqlite3.Connection, article_id: str, generation: str) -> None:
@@ -147,14 +161,47 @@ def get_thread(conn: sqlite3.Connection, thread_id: str) -> Thread | None:
                   turns=[ThreadTurn(**dict(t)) for t in turns])
 
 
-def _record(row: sqlite3.Row, body: str) -> ArticleRecord:
-    article = article_from_dict(json.loads(body))
-    article.status = row["status"]  # the workflow's status, not the one frozen in the body
-    return ArticleRecord(
-        id=row["id"], question=row["question"], audience=row["audience"], status=row["status"],
-        version=row["version"], created_at=row["created_at"], updated_at=row["updated_at"], article=article,
-        context=json.loads(row["context"]),
+def _label(name: str | None, login: str | None, role: str | None) -> str:
+    return f"{name or login} ({role})" if login else ""
+
+
+def _record(conn: sqlite3.Connection, row: sqlite3.Row) -> ArticleRecord:
+    article = article_from_dict(json.loads(row["body"]))
+    shown = row["shown_version"]
+    approved = row["published_version"] is not None and shown <= row["published_version"] and _approvals(conn, row["id"], shown)
+    # The workflow's status belongs to the latest version; an older approved version shown to
+    # readers is "approved", and any other older version is simply superseded by a newer one.
+    if shown == row["version"]:
+        status = row["status"]
+    else:
+        status = "approved" if approved else "superseded"
+    if shown == row["published_version"] and row["status"] == "retracted":
+        status = "retracted"
+    article.status = status  # the workflow's status, not the one frozen in the body
+    record = ArticleRecord(
+        id=row["id"], question=row["question"], audience=row["audience"], status=status,
+        version=shown, created_at=row["created_at"], updated_at=row["version_created"], article=article,
+        context=json.loads(row["context"]), author=_label(row["author_name"], row["author_login"], row["author_role"]),
+        edited_by=_label(row["editor_name"], row["editor_login"], row["editor_role"]), note=row["note"],
+        published_version=row["published_version"], latest_version=row["version"],
+        needs_rereview=bool(row["needs_rereview"]), status_note=row["status_note"],
     )
+    if approved:
+        record.reviewed_by = ", ".join(label for label, _ in approved)
+        record.reviewed_at = max(at for _, at in approved)
+    return record
+
+
+def _approvals(conn: sqlite3.Connection, article_id: str, number: int) -> list[tuple[str, str]]:
+    """(reviewer label, date) of each approval of one version, in the round that approved it."""
+    rows = conn.execute(
+        """SELECT u.full_name, u.name, u.role, d.created_at FROM review_decisions d JOIN users u ON u.id = d.user_id
+           WHERE d.article_id = ? AND d.version = ? AND d.decision = 'approve'
+             AND d.round = (SELECT MAX(round) FROM review_decisions WHERE article_id = ? AND version = ? AND decision = 'approve')
+           ORDER BY d.id""",
+        (article_id, number, article_id, number),
+    ).fetchall()
+    return [(_label(r["full_name"], r["name"], r["role"]), r["created_at"]) for r in rows]
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:

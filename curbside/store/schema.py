@@ -126,4 +126,110 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (thread_id, turn)
     );
     """,
+    # 4: the editorial workflow: accounts, sessions, review, the citations an article version
+    #    makes (to find what a changed source affects), evidence changes and the audit log
+    """
+    CREATE TABLE users (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL UNIQUE COLLATE NOCASE,  -- the sign-in name
+        full_name       TEXT NOT NULL DEFAULT '',             -- shown in "Reviewed by ..."
+        role            TEXT NOT NULL,                        -- author, reviewer, editor, admin
+        password_hash   TEXT NOT NULL,                        -- argon2id
+        token_hash      TEXT NOT NULL UNIQUE,                 -- sha256 of the API token
+        disabled        INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT NOT NULL
+    );
+
+    CREATE TABLE sessions (
+        id_hash     TEXT PRIMARY KEY,                         -- sha256 of the cookie's session id
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        csrf        TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+    );
+
+    CREATE TABLE login_failures (
+        name        TEXT NOT NULL COLLATE NOCASE,
+        address     TEXT NOT NULL,
+        at          TEXT NOT NULL
+    );
+    CREATE INDEX login_failures_name ON login_failures (name, at);
+
+    ALTER TABLE articles ADD COLUMN author_id INTEGER REFERENCES users (id);  -- who saved it; NULL = nobody yet
+    ALTER TABLE articles ADD COLUMN published_version INTEGER;                -- the latest approved version
+    ALTER TABLE articles ADD COLUMN review_round INTEGER NOT NULL DEFAULT 0;   -- one more at each submission
+    ALTER TABLE articles ADD COLUMN needs_rereview INTEGER NOT NULL DEFAULT 0; -- a cited source changed
+    ALTER TABLE articles ADD COLUMN status_note TEXT NOT NULL DEFAULT '';      -- why it was retracted, shown to readers
+    ALTER TABLE article_versions ADD COLUMN editor_id INTEGER REFERENCES users (id);  -- NULL = composed by curbside
+    ALTER TABLE article_versions ADD COLUMN note TEXT NOT NULL DEFAULT '';
+
+    CREATE TABLE article_citations (
+        article_id      TEXT NOT NULL,
+        version         INTEGER NOT NULL,
+        source_id       TEXT NOT NULL,
+        source_version  INTEGER NOT NULL,
+        PRIMARY KEY (article_id, version, source_id, source_version)
+    );
+    CREATE INDEX article_citations_source ON article_citations (source_id, source_version);
+    INSERT OR IGNORE INTO article_citations (article_id, version, source_id, source_version)
+        SELECT v.article_id, v.version, json_extract(r.value, '$.source_id'), json_extract(r.value, '$.source_version')
+        FROM article_versions v, json_each(v.body, '$.references') r;
+
+    CREATE TABLE review_assignments (
+        article_id  TEXT NOT NULL REFERENCES articles (id),
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        assigned_by INTEGER REFERENCES users (id),
+        created_at  TEXT NOT NULL,
+        PRIMARY KEY (article_id, user_id)
+    );
+
+    CREATE TABLE review_decisions (
+        id          INTEGER PRIMARY KEY,
+        article_id  TEXT NOT NULL REFERENCES articles (id),
+        version     INTEGER NOT NULL,
+        round       INTEGER NOT NULL,
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        decision    TEXT NOT NULL,                            -- approve, request_changes
+        reason      TEXT NOT NULL DEFAULT '',
+        created_at  TEXT NOT NULL
+    );
+    CREATE INDEX review_decisions_article ON review_decisions (article_id, round);
+
+    CREATE TABLE review_comments (
+        id          INTEGER PRIMARY KEY,
+        article_id  TEXT NOT NULL REFERENCES articles (id),
+        version     INTEGER NOT NULL,
+        user_id     INTEGER NOT NULL REFERENCES users (id),
+        anchor      TEXT NOT NULL DEFAULT '',                 -- '' (the article), section:KEY or bullet:KEY/N
+        body        TEXT NOT NULL,
+        created_at  TEXT NOT NULL
+    );
+    CREATE INDEX review_comments_article ON review_comments (article_id, id);
+
+    CREATE TABLE evidence_changes (
+        id              INTEGER PRIMARY KEY,
+        article_id      TEXT NOT NULL REFERENCES articles (id),
+        source_id       TEXT NOT NULL,
+        cited_version   INTEGER NOT NULL,
+        new_version     INTEGER,                              -- NULL when the source was withdrawn
+        change          TEXT NOT NULL,                        -- new version, withdrawn
+        detected_at     TEXT NOT NULL,
+        resolved_at     TEXT
+    );
+    CREATE INDEX evidence_changes_open ON evidence_changes (article_id) WHERE resolved_at IS NULL;
+
+    -- Append-only; each entry's hash covers its fields and the previous entry's hash.
+    CREATE TABLE audit_log (
+        seq          INTEGER PRIMARY KEY,
+        at           TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        target       TEXT NOT NULL,
+        before_hash  TEXT NOT NULL DEFAULT '',
+        after_hash   TEXT NOT NULL DEFAULT '',
+        detail       TEXT NOT NULL DEFAULT '{}',
+        prev_hash    TEXT NOT NULL,
+        hash         TEXT NOT NULL
+    );
+    """,
 ]

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import CurbsideError, NotFoundError
+from ..errors import CurbsideError
 
 log = logging.getLogger("curbside.web")
 
@@ -77,7 +77,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CurbsideError)
     async def user_error(request: Request, exc: CurbsideError):
-        return respond(request, 404 if isinstance(exc, NotFoundError) else 400, str(exc))
+        return respond(request, exc.http_status, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

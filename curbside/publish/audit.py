@@ -1,0 +1,123 @@
+"""The audit log: every editorial action appended to a hash chain.
+
+Each entry's hash covers its own fields and the previous entry's hash, so editing an entry breaks
+its hash and deleting one breaks the link of the next. Deleting the newest entries leaves a valid
+but shorter chain; to catch that, the head (count and last hash) is also written to `audit.head`
+in the library folder after every commit, and `verify` compares the two.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..store.articles import now
+
+GENESIS = "0" * 64
+HEAD_FILE = "audit.head"
+
+
+@dataclass
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    target: str
+    before_hash: str
+    after_hash: str
+    detail: dict
+    prev_hash: str
+    hash: str
+
+
+def entry_hash(seq: int, at: str, actor: str, action: str, target: str, before_hash: str, after_hash: str,
+               detail: str, prev_hash: str) -> str:
+    canonical = json.dumps([seq, at, actor, action, target, before_hash, after_hash, detail, prev_hash],
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def append(conn: sqlite3.Connection, actor: str, action: str, target: str, *, before: str = "", after: str = "",
+           detail: dict | None = None) -> AuditEntry:
+    """Add one entry; call inside the transaction that makes the change it records."""
+    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
+    at, text = now(), json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)
+    digest = entry_hash(seq, at, actor, action, target, before, after, text, prev)
+    conn.execute(
+        """INSERT INTO audit_log (seq, at, actor, action, target, before_hash, after_hash, detail, prev_hash, hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (seq, at, actor, action, target, before, after, text, prev, digest),
+    )
+    return AuditEntry(seq, at, actor, action, target, before, after, detail or {}, prev, digest)
+
+
+def entries(conn: sqlite3.Connection, *, target: str = "", limit: int = 100, offset: int = 0) -> tuple[int, list[AuditEntry]]:
+    """(total, one page newest first), optionally for one target (an article id, a user name)."""
+    where, args = ("WHERE target = ?", [target]) if target else ("", [])
+    total = conn.execute(f"SELECT COUNT(*) FROM audit_log {where}", args).fetchone()[0]
+    rows = conn.execute(f"SELECT * FROM audit_log {where} ORDER BY seq DESC LIMIT ? OFFSET ?", args + [limit, offset])
+    return total, [_entry(row) for row in rows]
+
+
+def _entry(row: sqlite3.Row) -> AuditEntry:
+    try:
+        detail = json.loads(row["detail"])
+    except ValueError:
+        detail = {"unreadable": row["detail"]}
+    return AuditEntry(row["seq"], row["at"], row["actor"], row["action"], row["target"], row["before_hash"],
+                      row["after_hash"], detail, row["prev_hash"], row["hash"])
+
+
+def verify(conn: sqlite3.Connection, folder: Path | None = None) -> list[str]:
+    """Every break in the chain, one sentence each naming the entry; [] when the log is intact."""
+    problems, expected_prev, expected_seq = [], GENESIS, 1
+    count, last_hash = 0, GENESIS
+    for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
+        seq = row["seq"]
+        if seq != expected_seq:
+            missing = f"entry {expected_seq}" if seq == expected_seq + 1 else f"entries {expected_seq}-{seq - 1}"
+            problems.append(f"{missing} deleted: the log jumps from entry {expected_seq - 1} to entry {seq}.")
+        elif row["prev_hash"] != expected_prev:
+            problems.append(f"entry {seq} does not follow entry {seq - 1}: its link to the previous hash is broken.")
+        recomputed = entry_hash(seq, row["at"], row["actor"], row["action"], row["target"], row["before_hash"],
+                                row["after_hash"], row["detail"], row["prev_hash"])
+        if recomputed != row["hash"]:
+            problems.append(f"entry {seq} ({row['action']} {row['target']} by {row['actor']} at {row['at']}) was edited: "
+                            f"its content no longer matches its hash.")
+        expected_prev, expected_seq = row["hash"], seq + 1
+        count, last_hash = count + 1, row["hash"]
+    if folder is not None:
+        problems += _check_head(folder, count, expected_seq - 1, last_hash)
+    return problems
+
+
+def write_head(conn: sqlite3.Connection, folder: Path) -> None:
+    """Record the chain's head outside the database (after the commit that extended it)."""
+    row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    if row is None:
+        return
+    path = folder / HEAD_FILE
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(f"{row['seq']} {row['hash']}\n", encoding="utf-8")
+    temporary.replace(path)  # atomic: the file is never half-written
+
+
+def _check_head(folder: Path, count: int, last_seq: int, last_hash: str) -> list[str]:
+    path = folder / HEAD_FILE
+    if not path.exists():
+        return [] if count == 0 else [f"{path} is missing; the newest entries cannot be checked against it."]
+    try:
+        seq_text, head_hash = path.read_text(encoding="utf-8").split()
+        head_seq = int(seq_text)
+    except ValueError:
+        return [f"{path} is not a valid chain head; it should hold the last entry's number and hash."]
+    if head_seq > last_seq:
+        return [f"entries {last_seq + 1}-{head_seq} deleted: the log ends at entry {last_seq} but {HEAD_FILE} records {head_seq}."]
+    if head_seq == last_seq and head_hash != last_hash:
+        return [f"entry {last_seq} does not match {HEAD_FILE}: the newest entry was replaced."]
+    return []

@@ -1,0 +1,513 @@
+"""`Editorial`: the one place editorial actions happen (reached as `library.editorial`).
+
+The web pages, the API and the CLI all call these methods, so an action is checked the same way
+wherever it comes from: the role may take it (roles.py), the user's relation to the article
+allows it (authors act on their own articles; nobody approves what they wrote), and the article's
+state allows it (workflow.py). Each action is one transaction that also appends its audit entry,
+so the log and the data never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ConflictError, InputError, NotFoundError, PermissionDenied, SignInRequired
+from ..model import ArticleRecord, ArticleSummary, User
+from ..render.jsonout import render as article_json
+from ..store import articles as store
+from . import audit, users, workflow
+from .roles import ACTION_LABELS, READER, allowed
+
+MAX_REASON = 2000
+MAX_COMMENT = 4000
+MAX_POLICY = 100_000
+OPERATOR = "operator"  # the audit log's name for someone at the server's command line
+
+
+@dataclass
+class Comment:
+    id: int
+    version: int
+    author: str  # "NAME (role)"
+    anchor: str  # "" for the whole article, "section:KEY" or "bullet:KEY/N"
+    anchor_label: str
+    body: str
+    created_at: str
+
+
+@dataclass
+class Decision:
+    version: int
+    round: int
+    reviewer: str
+    decision: str  # approve, request_changes
+    reason: str
+    created_at: str
+
+
+@dataclass
+class VersionInfo:
+    version: int
+    created_at: str
+    made_by: str  # "NAME (role)" or "curbside" for a composed version
+    note: str
+    approved_by: list[str] = field(default_factory=list)
+    published: bool = False  # the version readers are shown
+
+
+@dataclass
+class ReviewState:
+    """What the review page shows about one article."""
+
+    record: ArticleRecord  # the latest version
+    round: int
+    approvals_needed: int
+    approvals: list[str]  # reviewers who approved the latest version in this round
+    reviewers: list[str]  # assigned reviewers
+    comments: list[Comment]
+    decisions: list[Decision]
+    actions: list[str]  # what this user may do now
+    anchors: list[tuple[str, str]]  # (anchor, label) a comment can be attached to
+    evidence_changes: list = field(default_factory=list)
+
+
+def content_hash(record: ArticleRecord | None) -> str:
+    if record is None:
+        return ""
+    return hashlib.sha256(article_json(record.article).encode("utf-8")).hexdigest()
+
+
+def role_of(user: User | None) -> str:
+    return user.role if user else READER
+
+
+def actor_name(user: User | None) -> str:
+    return user.name if user else OPERATOR
+
+
+class Editorial:
+    def __init__(self, library):
+        self.library = library
+
+    @property
+    def db(self):
+        return self.library.db
+
+    @property
+    def approvals_needed(self) -> int:
+        return max(1, int(self.library.settings.approvals_needed))
+
+    def _after_commit(self) -> None:
+        audit.write_head(self.db.connection(), Path(self.library.path))
+
+    # -- accounts ---------------------------------------------------------------------------------
+    # `actor=None` means the operator at the command line, who manages accounts by having the server.
+
+    def add_user(self, name: str, role: str, password: str, full_name: str = "", *,
+                 actor: User | None = None) -> tuple[User, str]:
+        if actor is not None:
+            self.require(actor, "manage_users")
+        with self.db.transaction() as conn:
+            user, token = users.add(conn, name, role, password, full_name)
+            audit.append(conn, actor_name(actor), "add_user", user.name, detail={"role": role, "full_name": user.full_name})
+        self._after_commit()
+        return user, token
+
+    def users(self, *, actor: User | None = None) -> list[User]:
+        if actor is not None:
+            self.require(actor, "manage_users")
+        return users.listing(self.db.connection())
+
+    def set_disabled(self, name: str, disabled: bool = True, *, actor: User | None = None) -> User:
+        if actor is not None:
+            self.require(actor, "manage_users")
+            if disabled and actor.name.lower() == name.lower():
+                raise ConflictError("You cannot disable your own account; ask another admin, or use `curbside users disable`.")
+        with self.db.transaction() as conn:
+            user = users.set_disabled(conn, name, disabled)
+            audit.append(conn, actor_name(actor), "disable_user" if disabled else "enable_user", user.name)
+        self._after_commit()
+        return user
+
+    def replace_token(self, name: str, *, actor: User | None = None) -> str:
+        if actor is not None:
+            self.require(actor, "manage_users")
+        with self.db.transaction() as conn:
+            token = users.replace_token(conn, name)
+            audit.append(conn, actor_name(actor), "replace_token", users.by_name(conn, name).name)
+        self._after_commit()
+        return token
+
+    def sign_in(self, name: str, password: str, address: str = "") -> tuple[User, str, str]:
+        """(user, session id, CSRF token); a wrong name or password is recorded, then refused."""
+        name = (name or "").strip()
+        if not name or not password:
+            raise InputError("Enter both your user name and your password to sign in.")
+        with self.db.transaction() as conn:
+            user = users.authenticate(conn, name, password, address)
+            if user is not None:
+                session_id, csrf = users.start_session(conn, user, self.library.settings.session_hours)
+                audit.append(conn, user.name, "sign_in", user.name)
+        if user is None:  # raised after the commit, so the failure counts toward the lock-out
+            raise SignInRequired(f"Wrong user name or password for {name!r}; check both and try again.")
+        self._after_commit()
+        return user, session_id, csrf
+
+    def session(self, session_id: str) -> tuple[User, str] | None:
+        return users.session_user(self.db.connection(), session_id) if session_id else None
+
+    def sign_out(self, session_id: str) -> None:
+        found = self.session(session_id)
+        with self.db.transaction() as conn:
+            users.end_session(conn, session_id)
+            if found:
+                audit.append(conn, found[0].name, "sign_out", found[0].name)
+        self._after_commit()
+
+    def user_for_token(self, token: str) -> User:
+        return users.from_token(self.db.connection(), token)
+
+    # -- permission ---------------------------------------------------------------------------------
+
+    def require(self, user: User | None, action: str, row: sqlite3.Row | None = None) -> None:
+        """Refuse, with the reason, an action this user may not take (on this article)."""
+        role = role_of(user)
+        label = ACTION_LABELS[action]
+        if not allowed(role, action):
+            if user is None:
+                raise SignInRequired(f"Sign in to {label}; reading needs no account, editorial work does.")
+            raise PermissionDenied(f"Your role ({role}) cannot {label}; ask an editor or an admin.")
+        if row is None:
+            return
+        own = row["author_id"] is not None and user is not None and row["author_id"] == user.id
+        if role == "author" and action in ("edit", "submit", "comment", "view_review") and not own:
+            raise PermissionDenied(f"Only the author who saved article {row['id']} (or an editor) can {label}.")
+        if action in ("approve", "request_changes"):
+            if own or self._made_latest(row, user):
+                raise PermissionDenied(f"You wrote or edited article {row['id']}, so you cannot {label}; another reviewer must.")
+            if not self._assigned(row["id"], user):
+                raise PermissionDenied(f"You are not assigned to review article {row['id']}; take it with \"Start review\" or ask an editor to assign you.")
+
+    def _made_latest(self, row: sqlite3.Row, user: User) -> bool:
+        found = self.db.connection().execute(
+            "SELECT 1 FROM article_versions WHERE article_id = ? AND editor_id = ? AND version = ?",
+            (row["id"], user.id, row["version"])).fetchone()
+        return found is not None
+
+    def _assigned(self, article_id: str, user: User) -> bool:
+        return self.db.connection().execute(
+            "SELECT 1 FROM review_assignments WHERE article_id = ? AND user_id = ?", (article_id, user.id)).fetchone() is not None
+
+    def _row(self, conn: sqlite3.Connection, article_id: str) -> sqlite3.Row:
+        row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"No article {article_id!r} in this library; find articles at /library or GET /api/articles.")
+        return row
+
+    def allowed_actions(self, user: User | None, article_id: str) -> list[str]:
+        """The workflow actions this user could take on the article now (for buttons and the API)."""
+        row = self._row(self.db.connection(), article_id)
+        possible = []
+        for action in ("save", "edit", "submit", "start_review", "assign", "approve", "request_changes", "retract",
+                       "rereview", "reopen", "comment"):
+            try:
+                self._check(user, action, row)
+            except InputError:
+                continue
+            possible.append(action)
+        return possible
+
+    def _check(self, user: User | None, action: str, row: sqlite3.Row) -> str:
+        """The state `action` leads to, after every check; raises the first refusal."""
+        self.require(user, action, row)
+        state = row["status"]
+        if action == "save":
+            if row["kind"] != "article":
+                raise ConflictError(f"Article {row['id']} says the library cannot answer its question, so there is nothing to review; ask a question the library covers.")
+            if row["author_id"] is not None:
+                raise ConflictError(f"Article {row['id']} is already saved by {self._name(row['author_id'])}; an editor can reassign work.")
+        if action == "edit" and role_of(user) == "author" and state not in workflow.AUTHOR_EDITABLE:
+            raise ConflictError(f"Article {row['id']} is {state}; its author can edit it again once changes are requested.")
+        if action == "submit" and row["author_id"] is None:
+            raise ConflictError(f"Save article {row['id']} as a draft before submitting it.")
+        if action == "approve" and self._approved_by(row, user):
+            raise ConflictError(f"You already approved version {row['version']} of article {row['id']}; it needs another reviewer's approval.")
+        approvals = len(self._approvals(row)) + (1 if action == "approve" else 0)
+        return workflow.next_state(state, action, approvals=approvals, needed=self.approvals_needed)
+
+    def _name(self, user_id: int) -> str:
+        return users.get(self.db.connection(), user_id).label
+
+    def _approvals(self, row: sqlite3.Row) -> list[str]:
+        rows = self.db.connection().execute(
+            """SELECT DISTINCT u.name FROM review_decisions d JOIN users u ON u.id = d.user_id
+               WHERE d.article_id = ? AND d.version = ? AND d.round = ? AND d.decision = 'approve'""",
+            (row["id"], row["version"], row["review_round"])).fetchall()
+        return [r["name"] for r in rows]
+
+    def _approved_by(self, row: sqlite3.Row, user: User) -> bool:
+        return user is not None and user.name in self._approvals(row)
+
+    # -- the lifecycle -----------------------------------------------------------------------------
+
+    def act(self, user: User | None, article_id: str, action: str, *, reason: str = "", reviewer: str = "") -> ArticleRecord:
+        """Take one workflow action (not edit or comment, which carry content: see `edit`, `comment`)."""
+        if action not in ("save", "submit", "start_review", "assign", "approve", "request_changes", "retract",
+                          "rereview", "reopen"):
+            raise InputError(f"Unknown action {action!r}; see /docs for the workflow actions.")
+        reason = " ".join((reason or "").split())
+        if len(reason) > MAX_REASON:
+            raise InputError(f"The reason is longer than {MAX_REASON} characters; shorten it.")
+        if action in ("request_changes", "retract", "rereview", "reopen") and not reason:
+            raise InputError(f"Give a reason to {ACTION_LABELS[action]}; the author and the audit log keep it.")
+        with self.db.transaction() as conn:
+            row = self._row(conn, article_id)
+            target = self._check(user, action, row)
+            before = content_hash(store.latest(conn, article_id)[0])
+            detail = {"from": row["status"], "to": target, "version": row["version"]}
+            if reason:
+                detail["reason"] = reason
+            self._apply(conn, row, user, action, target, reason, reviewer, detail)
+            audit.append(conn, actor_name(user), action, article_id, before=before, after=before, detail=detail)
+        self._after_commit()
+        return store.latest(self.db.connection(), article_id)[0]
+
+    def _apply(self, conn, row, user: User, action: str, target: str, reason: str, reviewer: str, detail: dict) -> None:
+        article_id, stamp = row["id"], store.now()
+        updates = {"status": target}
+        if action == "save":
+            updates["author_id"] = user.id
+        elif action in ("submit", "rereview"):
+            updates["review_round"] = row["review_round"] + 1
+        elif action == "start_review":
+            self._assign(conn, article_id, user, user)
+        elif action == "assign":
+            chosen = self._reviewer(conn, reviewer, row)
+            self._assign(conn, article_id, chosen, user)
+            detail["reviewer"] = chosen.name
+        elif action in ("approve", "request_changes"):
+            conn.execute(
+                """INSERT INTO review_decisions (article_id, version, round, user_id, decision, reason, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (article_id, row["version"], row["review_round"], user.id, action, reason, stamp))
+            if target == workflow.APPROVED:
+                updates["published_version"] = row["version"]
+                updates["status_note"] = ""
+                if row["needs_rereview"]:
+                    from .evidence import resolve
+
+                    resolve(conn, article_id, user.name)
+        elif action == "retract":
+            updates["status_note"] = reason
+        elif action == "reopen":
+            updates["status_note"] = ""
+        assignments = ", ".join(f"{column} = ?" for column in updates)
+        conn.execute(f"UPDATE articles SET {assignments}, updated_at = ? WHERE id = ?",
+                     [*updates.values(), stamp, article_id])
+
+    def _reviewer(self, conn, name: str, row) -> User:
+        if not name:
+            raise InputError("Name the reviewer to assign (their user name).")
+        chosen = users.by_name(conn, name)
+        if chosen.role != "reviewer" or chosen.disabled:
+            raise InputError(f"{chosen.name} is not an active reviewer; assign someone with the reviewer role.")
+        if row["author_id"] == chosen.id:
+            raise ConflictError(f"{chosen.name} wrote article {row['id']} and cannot review it; choose another reviewer.")
+        return chosen
+
+    def _assign(self, conn, article_id: str, reviewer: User, by: User) -> None:
+        conn.execute("""INSERT OR IGNORE INTO review_assignments (article_id, user_id, assigned_by, created_at)
+                        VALUES (?, ?, ?, ?)""", (article_id, reviewer.id, by.id, store.now()))
+
+    def edit(self, user: User | None, article_id: str, edits) -> ArticleRecord:
+        """A new version with the edits applied, verified like a composed article; refused whole if
+        any edit fails (an uncited claim, a number its citation does not hold, an unknown passage)."""
+        from .edits import apply_edits
+
+        with self.db.transaction() as conn:
+            row = self._row(conn, article_id)
+            target = self._check(user, "edit", row)
+            current = store.latest(conn, article_id)[0]
+            settings = self.library.settings
+            edited = apply_edits(current.article, edits, self._passage_source,
+                                 today_year=_today_year(settings),
+                                 superseded_after_years=settings.superseded_after_years)
+            edited.status = target
+            new_hash = hashlib.sha256(article_json(edited).encode("utf-8")).hexdigest()
+            generation = conn.execute(
+                "SELECT library_generation FROM article_versions WHERE article_id = ? AND version = ?",
+                (article_id, row["version"])).fetchone()[0]
+            number = store.save(conn, article_id, current.context, edited, new_hash, generation,
+                                editor_id=user.id, note=" ".join(edits.note.split()))
+            conn.execute("UPDATE articles SET status = ?, updated_at = ? WHERE id = ?", (target, store.now(), article_id))
+            audit.append(conn, user.name, "edit", article_id, before=content_hash(current), after=new_hash,
+                         detail={"from": row["status"], "to": target, "version": number, "note": edits.note})
+        self._after_commit()
+        return store.latest(self.db.connection(), article_id)[0]
+
+    def _passage_source(self, passage_id: str):
+        from ..store import sources
+
+        return sources.get_passage(self.db.connection(), passage_id)
+
+    def comment(self, user: User | None, article_id: str, body: str, anchor: str = "") -> Comment:
+        body = (body or "").strip()
+        if not body:
+            raise InputError("The comment is empty; write what the author should look at.")
+        if len(body) > MAX_COMMENT:
+            raise InputError(f"The comment is longer than {MAX_COMMENT} characters; shorten it or split it.")
+        with self.db.transaction() as conn:
+            row = self._row(conn, article_id)
+            self._check(user, "comment", row)
+            record = store.latest(conn, article_id)[0]
+            labels = dict(anchors(record))
+            if anchor not in labels:
+                raise InputError(f"Unknown place {anchor!r} in article {article_id}; comment on the article, a section or a bullet it has.")
+            cursor = conn.execute(
+                """INSERT INTO review_comments (article_id, version, user_id, anchor, body, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?)""", (article_id, row["version"], user.id, anchor, body, store.now()))
+            audit.append(conn, user.name, "comment", article_id, detail={"comment": cursor.lastrowid, "anchor": anchor,
+                                                                          "version": row["version"]})
+        self._after_commit()
+        return next(c for c in self.comments(user, article_id) if c.id == cursor.lastrowid)
+
+    # -- reading the workflow ----------------------------------------------------------------------
+
+    def comments(self, user: User | None, article_id: str) -> list[Comment]:
+        conn = self.db.connection()
+        row = self._row(conn, article_id)
+        self.require(user, "view_review", row)
+        labels = dict(anchors(store.latest(conn, article_id)[0]))
+        rows = conn.execute(
+            """SELECT c.*, u.name, u.full_name, u.role FROM review_comments c JOIN users u ON u.id = c.user_id
+               WHERE c.article_id = ? ORDER BY c.id""", (article_id,)).fetchall()
+        return [Comment(id=r["id"], version=r["version"], author=f"{r['full_name'] or r['name']} ({r['role']})",
+                        anchor=r["anchor"], anchor_label=labels.get(r["anchor"], f"{r['anchor']} (no longer in the article)"),
+                        body=r["body"], created_at=r["created_at"]) for r in rows]
+
+    def decisions(self, article_id: str) -> list[Decision]:
+        rows = self.db.connection().execute(
+            """SELECT d.*, u.name, u.full_name, u.role FROM review_decisions d JOIN users u ON u.id = d.user_id
+               WHERE d.article_id = ? ORDER BY d.id""", (article_id,)).fetchall()
+        return [Decision(version=r["version"], round=r["round"], reviewer=f"{r['full_name'] or r['name']} ({r['role']})",
+                         decision=r["decision"], reason=r["reason"], created_at=r["created_at"]) for r in rows]
+
+    def review_state(self, user: User | None, article_id: str) -> ReviewState:
+        conn = self.db.connection()
+        row = self._row(conn, article_id)
+        self.require(user, "view_review", row)
+        record = store.latest(conn, article_id)[0]
+        reviewers = [r["name"] for r in conn.execute(
+            """SELECT u.name FROM review_assignments a JOIN users u ON u.id = a.user_id WHERE a.article_id = ?
+               ORDER BY a.created_at""", (article_id,))]
+        from .evidence import open_changes
+
+        return ReviewState(record=record, round=row["review_round"], approvals_needed=self.approvals_needed,
+                           approvals=self._approvals(row), reviewers=reviewers, comments=self.comments(user, article_id),
+                           decisions=self.decisions(article_id), actions=self.allowed_actions(user, article_id),
+                           anchors=anchors(record), evidence_changes=open_changes(conn, article_id))
+
+    def history(self, article_id: str) -> list[VersionInfo]:
+        conn = self.db.connection()
+        row = self._row(conn, article_id)
+        approved: dict[int, list[str]] = {}
+        for r in conn.execute(
+                """SELECT d.version, u.name, u.full_name, u.role FROM review_decisions d JOIN users u ON u.id = d.user_id
+                   WHERE d.article_id = ? AND d.decision = 'approve' ORDER BY d.id""", (article_id,)):
+            approved.setdefault(r["version"], []).append(f"{r['full_name'] or r['name']} ({r['role']})")
+        rows = conn.execute(
+            """SELECT v.version, v.created_at, v.note, u.name, u.full_name, u.role FROM article_versions v
+               LEFT JOIN users u ON u.id = v.editor_id WHERE v.article_id = ? ORDER BY v.version DESC""",
+            (article_id,)).fetchall()
+        return [VersionInfo(version=r["version"], created_at=r["created_at"],
+                            made_by=f"{r['full_name'] or r['name']} ({r['role']})" if r["name"] else "curbside",
+                            note=r["note"], approved_by=sorted(set(approved.get(r["version"], []))),
+                            published=r["version"] == row["published_version"]) for r in rows]
+
+    def diff(self, article_id: str, old: int, new: int):
+        from .diff import version_diff
+
+        conn = self.db.connection()
+        records = [store.version(conn, article_id, number) for number in (old, new)]
+        for number, record in zip((old, new), records):
+            if record is None:
+                raise NotFoundError(f"Article {article_id} has no version {number}; its history lists the versions it has.")
+        return version_diff(records[0].article, records[1].article)
+
+    def queue(self, user: User | None) -> dict[str, list[ArticleSummary]]:
+        """The review queue, in the parts this user works on."""
+        self.require(user, "view_review")
+        role = user.role
+        parts: dict[str, list[ArticleSummary]] = {}
+        if role in ("reviewer", "editor"):
+            parts["Waiting for a reviewer"] = self._summaries("status = 'submitted'")
+        if role == "reviewer":
+            parts["Assigned to you"] = self._summaries(
+                "status = 'under review' AND id IN (SELECT article_id FROM review_assignments WHERE user_id = ?)", user.id)
+        if role in ("editor", "admin"):
+            parts["Under review"] = self._summaries("status = 'under review'")
+            parts["Needs re-review: evidence changed"] = self._summaries("needs_rereview = 1")
+            parts["Changes requested"] = self._summaries("status IN ('changes requested', 'revised')")
+        if role == "author":
+            parts["Changes requested"] = self._summaries("status IN ('changes requested') AND author_id = ?", user.id)
+        return parts
+
+    def my_articles(self, user: User | None) -> list[ArticleSummary]:
+        self.require(user, "view_review")
+        if user.role == "reviewer":
+            return self._summaries("id IN (SELECT article_id FROM review_assignments WHERE user_id = ?)", user.id)
+        return self._summaries("author_id = ?", user.id)
+
+    def _summaries(self, where: str, *args) -> list[ArticleSummary]:
+        rows = self.db.connection().execute(
+            f"""SELECT id, title, question, audience, status, kind, intent, condition, updated_at FROM articles
+                WHERE {where} ORDER BY updated_at DESC LIMIT 200""", args).fetchall()
+        return [ArticleSummary(**dict(r)) for r in rows]
+
+    # -- policy and audit --------------------------------------------------------------------------
+
+    def set_policy(self, user: User | None, text: str) -> None:
+        self.require(user, "edit_policy")
+        text = (text or "").replace("\r\n", "\n").strip()
+        if not text:
+            raise InputError("The editorial policy is empty; write the policy in Markdown.")
+        if len(text) > MAX_POLICY:
+            raise InputError(f"The editorial policy is longer than {MAX_POLICY} characters; shorten it.")
+        path = Path(self.library.path) / self.library.settings.editorial_policy_file
+        before = hashlib.sha256(self.library.editorial_policy().encode("utf-8")).hexdigest()
+        after = hashlib.sha256((text + "\n").encode("utf-8")).hexdigest()
+        with self.db.transaction() as conn:
+            temporary = path.with_suffix(".tmp")
+            temporary.write_text(text + "\n", encoding="utf-8")
+            temporary.replace(path)  # the file is swapped whole; the audit entry commits with it
+            audit.append(conn, user.name, "edit_policy", "editorial-policy", before=before, after=after)
+        self._after_commit()
+
+    def audit_entries(self, user: User | None, *, target: str = "", limit: int = 100, offset: int = 0):
+        self.require(user, "view_audit")
+        return audit.entries(self.db.connection(), target=target, limit=limit, offset=offset)
+
+    def verify_audit(self) -> list[str]:
+        return audit.verify(self.db.connection(), Path(self.library.path))
+
+
+def anchors(record: ArticleRecord) -> list[tuple[str, str]]:
+    """Where a comment can be attached: the whole article, a section, or one bullet of a section."""
+    places = [("", "The whole article")]
+    if record.article.bottom_line:
+        places.append(("section:bottom_line", "Bottom line"))
+    for section in record.article.sections:
+        places.append((f"section:{section.key}", section.title))
+        for number, bullet in enumerate(section.bullets, 1):
+            text = bullet.label or (bullet.claims[0].shown[:60] if bullet.claims else "")
+            places.append((f"bullet:{section.key}/{number}", f"{section.title} › {text}"))
+    return places
+
+
+def _today_year(settings) -> int:
+    from datetime import date
+
+    return settings.today_year or date.today().year

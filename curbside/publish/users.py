@@ -1,0 +1,173 @@
+"""Accounts, passwords, API tokens, sign-in throttling and sessions.
+
+Passwords are hashed with argon2id (argon2-cffi); API tokens and session ids are random and only
+their sha256 is stored, so a copy of the database lets nobody sign in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..errors import InputError, NotFoundError, SignInRequired, TooManyAttempts
+from ..model import User
+from .roles import ROLES
+
+MIN_PASSWORD = 10
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,39}")
+# Throttling: this many failed sign-ins for one name (or from one address) within the window
+# locks that name (or address) out until the oldest failure leaves the window.
+MAX_FAILURES_PER_NAME = 5
+MAX_FAILURES_PER_ADDRESS = 20
+FAILURE_WINDOW = timedelta(minutes=15)
+
+_hasher = PasswordHasher()
+# Verified against when the name is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return "cs_" + secrets.token_urlsafe(32)
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(id=row["id"], name=row["name"], full_name=row["full_name"], role=row["role"],
+                disabled=bool(row["disabled"]), created_at=row["created_at"])
+
+
+def check_new_account(name: str, role: str, password: str) -> None:
+    if not NAME_PATTERN.fullmatch(name or ""):
+        raise InputError(f"User name {name!r} is not usable; use 2-40 letters, digits, dots, dashes or underscores, starting with a letter or digit.")
+    if role not in ROLES:
+        raise InputError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
+    if len(password or "") < MIN_PASSWORD:
+        raise InputError(f"The password for {name} is shorter than {MIN_PASSWORD} characters; choose a longer one.")
+
+
+def add(conn: sqlite3.Connection, name: str, role: str, password: str, full_name: str = "") -> tuple[User, str]:
+    """Create an account; returns it and its API token (shown once, stored only as a hash)."""
+    check_new_account(name, role, password)
+    if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+        raise InputError(f"A user named {name!r} already exists; choose another name or disable the old account.")
+    token = new_token()
+    cursor = conn.execute(
+        "INSERT INTO users (name, full_name, role, password_hash, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (name, " ".join((full_name or "").split())[:120], role, _hasher.hash(password), digest(token), _stamp(_now())),
+    )
+    return get(conn, cursor.lastrowid), token
+
+
+def get(conn: sqlite3.Connection, user_id: int) -> User:
+    row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"No user with id {user_id}; list accounts with `curbside users list`.")
+    return _user(row)
+
+
+def by_name(conn: sqlite3.Connection, name: str) -> User:
+    row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"No user named {name!r}; list accounts with `curbside users list`.")
+    return _user(row)
+
+
+def listing(conn: sqlite3.Connection) -> list[User]:
+    return [_user(row) for row in conn.execute("SELECT * FROM users ORDER BY name")]
+
+
+def set_disabled(conn: sqlite3.Connection, name: str, disabled: bool = True) -> User:
+    user = by_name(conn, name)
+    conn.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user.id))
+    if disabled:
+        conn.execute("DELETE FROM sessions WHERE user_id = ?", (user.id,))  # signed-in browsers are signed out
+    return by_name(conn, name)
+
+
+def replace_token(conn: sqlite3.Connection, name: str) -> str:
+    user = by_name(conn, name)
+    token = new_token()
+    conn.execute("UPDATE users SET token_hash = ? WHERE id = ?", (digest(token), user.id))
+    return token
+
+
+def from_token(conn: sqlite3.Connection, token: str) -> User:
+    row = conn.execute("SELECT * FROM users WHERE token_hash = ?", (digest(token),)).fetchone()
+    if row is None or row["disabled"]:
+        raise SignInRequired("The API token is not valid (unknown, replaced or its account disabled); ask an admin for a new one with `curbside users token NAME`.")
+    return _user(row)
+
+
+# -- signing in ----------------------------------------------------------------------------------
+
+def authenticate(conn: sqlite3.Connection, name: str, password: str, address: str = "") -> User | None:
+    """The account if the password is right, else None. Every failure is recorded and counts toward
+    a lock-out, so the caller commits before telling the user (raising would roll the record back)."""
+    _refuse_if_locked(conn, name, address)
+    row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+    try:
+        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password or "")
+        ok = row is not None and not row["disabled"]
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        conn.execute("INSERT INTO login_failures (name, address, at) VALUES (?, ?, ?)", (name, address, _stamp(_now())))
+        return None
+    conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+    if _hasher.check_needs_rehash(row["password_hash"]):
+        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (_hasher.hash(password), row["id"]))
+    return _user(row)
+
+
+def _refuse_if_locked(conn: sqlite3.Connection, name: str, address: str) -> None:
+    since = _stamp(_now() - FAILURE_WINDOW)
+    conn.execute("DELETE FROM login_failures WHERE at < ?", (since,))
+    by_name_count = conn.execute("SELECT COUNT(*) FROM login_failures WHERE name = ? AND at >= ?", (name, since)).fetchone()[0]
+    by_address = conn.execute("SELECT COUNT(*) FROM login_failures WHERE address = ? AND address != '' AND at >= ?",
+                              (address, since)).fetchone()[0]
+    if by_name_count >= MAX_FAILURES_PER_NAME or by_address >= MAX_FAILURES_PER_ADDRESS:
+        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
+        raise TooManyAttempts(f"Too many failed sign-ins for {name!r}; wait {minutes} minutes before trying again, or ask an admin to check the account.")
+
+
+# -- sessions ----------------------------------------------------------------------------------
+
+def start_session(conn: sqlite3.Connection, user: User, hours: int) -> tuple[str, str]:
+    """A new session for `user`: (session id for the signed cookie, its CSRF token)."""
+    session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = _now()
+    conn.execute("DELETE FROM sessions WHERE expires_at < ?", (_stamp(now),))
+    conn.execute("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                 (digest(session_id), user.id, csrf, _stamp(now), _stamp(now + timedelta(hours=hours))))
+    return session_id, csrf
+
+
+def session_user(conn: sqlite3.Connection, session_id: str) -> tuple[User, str] | None:
+    """(user, CSRF token) of a live session of an enabled account, else None."""
+    row = conn.execute(
+        """SELECT u.*, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
+           WHERE s.id_hash = ? AND s.expires_at >= ? AND u.disabled = 0""",
+        (digest(session_id), _stamp(_now())),
+    ).fetchone()
+    return (_user(row), row["csrf"]) if row else None
+
+
+def end_session(conn: sqlite3.Connection, session_id: str) -> None:
+    conn.execute("DELETE FROM sessions WHERE id_hash = ?", (digest(session_id),))
