@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..library import Library
-from . import api, pages
+from . import account_pages, api, pages
+from .auth import CsrfGuard
 from .guards import BodyLimit, SecurityHeaders
 from .problems import install_error_handlers
 
@@ -36,12 +37,14 @@ def create_app(library: Library) -> FastAPI:
     app = FastAPI(title="curbside", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json")
     app.state.library = library
+    app.add_middleware(CsrfGuard)  # inside BodyLimit: it reads the (already capped) form body
     app.add_middleware(BodyLimit, max_bytes=library.settings.max_request_bytes)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(account_pages.router)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon():

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from ..model import AUDIENCES, ArticleRecord, Passage, Reference
 from ..render import html as article_html
+from .auth import csrf_token, current_user, ensure_csrf_cookie
 
 TEMPLATES = Path(__file__).parent / "templates"
 AUDIENCE_LABELS = {"physician": "Physician", "pharmacist": "Pharmacist", "nurse": "Nurse",
@@ -30,7 +31,12 @@ def templates() -> Jinja2Templates:
 
 
 def page(request: Request, name: str, status_code: int = 200, **context):
-    return templates().TemplateResponse(request, name, context, status_code=status_code)
+    """Render a page with who is signed in and the CSRF token its forms carry."""
+    user = current_user(request)
+    context = {"user": user, "csrf_token": csrf_token(request)} | context
+    response = templates().TemplateResponse(request, name, context, status_code=status_code)
+    ensure_csrf_cookie(request, response)
+    return response
 
 
 def source_url(source_id: str, version: int | None = None, passage: int | None = None) -> str:

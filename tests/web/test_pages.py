@@ -27,6 +27,13 @@ def assert_page(response, status: int = 200) -> str:
     return response.text
 
 
+def form_post(client, url: str, data: dict, **kwargs):
+    """Post a form as the page would: with the CSRF token the browser's cookie holds."""
+    if "curbside_csrf" not in client.cookies:
+        client.get("/")
+    return client.post(url, data={**data, "csrf_token": client.cookies["curbside_csrf"]}, **kwargs)
+
+
 def assert_page_policy(response) -> None:
     policy = response.headers.get("content-security-policy", "")
     directives = {d.split()[0]: d.split()[1:] for d in (p.strip() for p in policy.split(";")) if d}
@@ -83,7 +90,7 @@ def test_home_page_preselects_an_audience_and_refuses_an_unknown_one(client):
 
 
 def test_ask_form_redirects_to_a_new_thread(client, planted):
-    response = client.post("/ask", data={"question": planted.first_question, "audience": "physician"},
+    response = form_post(client, "/ask", data={"question": planted.first_question, "audience": "physician"},
                            follow_redirects=False)
     assert response.status_code == 303
     thread_id = thread_id_from(response.headers["location"])
@@ -97,7 +104,7 @@ def test_ask_form_redirects_to_a_new_thread(client, planted):
 def test_ask_form_defaults_to_physician_and_keeps_a_chosen_audience(client, planted):
     for audience in ("physician", "nurse"):
         data = {"question": planted.first_question} | ({"audience": audience} if audience != "physician" else {})
-        response = client.post("/ask", data=data, follow_redirects=False)
+        response = form_post(client, "/ask", data=data, follow_redirects=False)
         assert response.status_code == 303
         thread = client.get(f"/api/threads/{thread_id_from(response.headers['location'])}").json()["thread"]
         assert thread["audience"] == audience
@@ -112,14 +119,14 @@ def test_ask_form_defaults_to_physician_and_keeps_a_chosen_audience(client, plan
 ], ids=["empty", "missing", "whitespace", "too-long", "bad-audience"])
 def test_ask_form_refusals_are_an_error_page_with_one_sentence(client, data, words):
     threads_before = client.get("/api/health").json()["threads"]
-    assert_error_page(client.post("/ask", data=data, follow_redirects=False), 400, *words)
+    assert_error_page(form_post(client, "/ask", data=data, follow_redirects=False), 400, *words)
     assert client.get("/api/health").json()["threads"] == threads_before  # nothing was saved
 
 
 def test_thread_page_follow_up_form_and_audiences(client, planted):
-    location = client.post("/ask", data={"question": planted.first_question}, follow_redirects=False).headers["location"]
+    location = form_post(client, "/ask", data={"question": planted.first_question}, follow_redirects=False).headers["location"]
     thread_id = thread_id_from(location)
-    followed = client.post(f"/threads/{thread_id}/follow-ups", data={"question": "What should be monitored?"},
+    followed = form_post(client, f"/threads/{thread_id}/follow-ups", data={"question": "What should be monitored?"},
                            follow_redirects=False)
     assert followed.status_code == 303
     assert followed.headers["location"] == f"/threads/{thread_id}#turn-2"
@@ -134,7 +141,7 @@ def test_thread_page_follow_up_form_and_audiences(client, planted):
     assert '<input type="hidden" name="audience" value="nurse">' in nurse
 
     # A follow-up asked while reading the nurse version comes back to the nurse version.
-    again = client.post(f"/threads/{thread_id}/follow-ups", data={"question": "and the dose?", "audience": "nurse"},
+    again = form_post(client, f"/threads/{thread_id}/follow-ups", data={"question": "and the dose?", "audience": "nurse"},
                         follow_redirects=False)
     assert again.status_code == 303
     assert again.headers["location"] == f"/threads/{thread_id}?audience=nurse#turn-3"
@@ -143,11 +150,11 @@ def test_thread_page_follow_up_form_and_audiences(client, planted):
 
 def test_thread_page_refusals(client, planted):
     assert_error_page(client.get("/threads/tnosuchthread"), 404, "tnosuchthread")
-    location = client.post("/ask", data={"question": planted.first_question}, follow_redirects=False).headers["location"]
+    location = form_post(client, "/ask", data={"question": planted.first_question}, follow_redirects=False).headers["location"]
     thread_id = thread_id_from(location)
     assert_error_page(client.get(f"/threads/{thread_id}", params={"audience": "robot"}), 400, "audience")
-    assert_error_page(client.post(f"/threads/{thread_id}/follow-ups", data={"question": ""}), 400, "question is empty")
-    assert_error_page(client.post("/threads/tnosuchthread/follow-ups", data={"question": "and the dose?"}), 404,
+    assert_error_page(form_post(client, f"/threads/{thread_id}/follow-ups", data={"question": ""}), 400, "question is empty")
+    assert_error_page(form_post(client, "/threads/tnosuchthread/follow-ups", data={"question": "and the dose?"}), 404,
                       "tnosuchthread")
     assert len(client.get(f"/api/threads/{thread_id}").json()["thread"]["turns"]) == 1  # nothing refused was added
 
@@ -188,7 +195,7 @@ def test_article_for_refuses_an_unknown_audience(client, first_record):
 
 
 def test_follow_up_under_an_article_starts_a_thread(client, first_record):
-    response = client.post(f"/articles/{first_record['id']}/follow-ups", data={"question": "What should be monitored?"},
+    response = form_post(client, f"/articles/{first_record['id']}/follow-ups", data={"question": "What should be monitored?"},
                            follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].endswith("#turn-2")
@@ -196,7 +203,7 @@ def test_follow_up_under_an_article_starts_a_thread(client, first_record):
     thread = client.get(f"/api/threads/{thread_id}").json()
     assert [t["question"] for t in thread["thread"]["turns"]] == [first_record["question"], "What should be monitored?"]
     assert thread["articles"][1]["article"]["continues"] == first_record["question"]
-    assert_error_page(client.post(f"/articles/{first_record['id']}/follow-ups", data={"question": ""}), 400, "empty")
+    assert_error_page(form_post(client, f"/articles/{first_record['id']}/follow-ups", data={"question": ""}), 400, "empty")
 
 
 @pytest.mark.parametrize(("fmt", "media", "download"), [
@@ -353,7 +360,7 @@ def test_markdown_export_escapes_the_planted_markup(client, planted, first_recor
 
 def test_thread_and_library_escape_a_question_carrying_markup(client, planted):
     question = f"What is the first-line treatment for synthetic neuropathy {planted.script} {planted.img}?"
-    location = client.post("/ask", data={"question": question}, follow_redirects=False).headers["location"]
+    location = form_post(client, "/ask", data={"question": question}, follow_redirects=False).headers["location"]
     thread = assert_page(client.get(location))
     assert "&lt;script&gt;" in thread
     assert_no_live_markup(thread, planted)
@@ -386,7 +393,7 @@ def test_every_html_page_forbids_inline_script(client, first_record, thread_reco
         assert response.headers["content-type"].startswith("text/html"), path
         assert "content-security-policy" in response.headers, f"{path} ({response.status_code}) has no CSP"
         assert_page_policy(response)
-    assert_page_policy(client.post("/ask", data={"question": ""}))
+    assert_page_policy(form_post(client, "/ask", data={"question": ""}))
 
 
 def test_a_server_error_page_still_carries_the_security_headers(client, monkeypatch):

@@ -1,0 +1,167 @@
+"""Who is asking: signed session cookies for the pages, bearer tokens for the API, and the CSRF
+guard on every form.
+
+- Pages: the cookie holds a random session id, signed with the library's secret key (itsdangerous);
+  the database keeps only its hash, so signing out or disabling an account ends it at once.
+- API: `Authorization: Bearer <token>` (from `curbside users add` or `curbside users token`). The
+  API never reads the session cookie, so a page elsewhere cannot make a signed-in browser call it.
+- CSRF: every state-changing form carries `csrf_token`; `CsrfGuard` refuses a form POST whose token
+  is not the session's (signed in) or the `curbside_csrf` cookie's (not signed in) before any route
+  runs. Cookies are SameSite too, but the token does not depend on the browser honouring that.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..errors import SignInRequired
+from ..model import User
+from .problems import problem_response
+
+SESSION_COOKIE = "curbside_session"
+CSRF_COOKIE = "curbside_csrf"
+CSRF_FIELD = "csrf_token"
+SECRET_FILE = "secret.key"
+
+
+def secret_key(folder: Path) -> str:
+    """The library's signing key, made once with owner-only permissions (shared by every worker)."""
+    path = Path(folder) / SECRET_FILE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+    return path.read_text(encoding="ascii").strip()
+
+
+def _serializer(request_or_app) -> URLSafeSerializer:
+    state = request_or_app.state
+    if getattr(state, "session_serializer", None) is None:
+        state.session_serializer = URLSafeSerializer(secret_key(state.library.path), salt="curbside-session")
+    return state.session_serializer
+
+
+def session_id(request: Request) -> str:
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    if not cookie:
+        return ""
+    try:
+        return _serializer(request.app).loads(cookie)
+    except BadSignature:
+        return ""
+
+
+def current_session(request: Request) -> tuple[User, str] | None:
+    """(user, CSRF token) of the browser's session, or None; looked up once per request."""
+    if not hasattr(request.state, "session"):
+        sid = session_id(request)
+        request.state.session = request.app.state.library.editorial.session(sid) if sid else None
+    return request.state.session
+
+
+def current_user(request: Request) -> User | None:
+    found = current_session(request)
+    return found[0] if found else None
+
+
+def api_user(request: Request) -> User | None:
+    """The API caller named by a bearer token, or None (a reader); a wrong token is refused."""
+    header = request.headers.get("authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise SignInRequired("The Authorization header must be 'Bearer <token>'; get a token with `curbside users add` or `curbside users token`.")
+    return request.app.state.library.editorial.user_for_token(token.strip())
+
+
+def set_session_cookie(request: Request, response, sid: str, hours: int) -> None:
+    response.set_cookie(SESSION_COOKIE, _serializer(request.app).dumps(sid), max_age=hours * 3600, httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https", path="/")
+
+
+def clear_session_cookie(response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+def csrf_token(request: Request) -> str:
+    """The token forms on this page carry: the session's when signed in, else the browser's cookie
+    (made on first sight; `ensure_csrf_cookie` sets it on the response)."""
+    found = current_session(request)
+    if found:
+        return found[1]
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", "")
+    if not token:
+        token = request.state.new_csrf = secrets.token_urlsafe(32)
+    return token
+
+
+def ensure_csrf_cookie(request: Request, response) -> None:
+    new = getattr(request.state, "new_csrf", "")
+    if new:
+        response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
+
+
+class CsrfGuard:
+    """Refuse any form POST to a page without the right `csrf_token` (the API is token-authenticated
+    and exempt). Runs inside `BodyLimit`, so the body is already whole and small."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS") or scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
+        body, more = b"", True
+        messages = []
+        while more:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        request = Request(scope)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        submitted = ""
+        if content_type == "application/x-www-form-urlencoded":
+            submitted = (parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD) or [""])[0]
+        expected = _expected_token(request)
+        if not (submitted and expected and hmac.compare_digest(submitted, expected)):
+            response = problem_response(403, "This form has expired or did not come from this site; reload the page and submit it again.") \
+                if _wants_json(request) else _html_refusal(request)
+            return await response(scope, receive, send)
+
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _expected_token(request: Request) -> str:
+    sid = session_id(request)
+    if sid:
+        found = request.app.state.library.editorial.session(sid)
+        if found:
+            return found[1]
+    return request.cookies.get(CSRF_COOKIE, "")
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _html_refusal(request: Request):
+    from .pages import error_page
+
+    return error_page(request, 403, "This form has expired or did not come from this site; reload the page and submit it again.")
