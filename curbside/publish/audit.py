@@ -2,8 +2,10 @@
 
 Each entry's hash covers its own fields and the previous entry's hash, so editing an entry breaks
 its hash and deleting one breaks the link of the next. Deleting the newest entries leaves a valid
-but shorter chain; to catch that, the head (count and last hash) is also written to `audit.head`
-in the library folder after every commit, and `verify` compares the two.
+but shorter chain; to catch that, the head (number and hash of the newest entry) is also written to
+`audit.head` in the library folder after every commit, and `verify` checks the database still holds
+that entry unchanged. (Someone who can rewrite both the database and that file can rewrite history;
+keep a copy of `audit.head` elsewhere to guard against that.)
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def _entry(row: sqlite3.Row) -> AuditEntry:
 def verify(conn: sqlite3.Connection, folder: Path | None = None) -> list[str]:
     """Every break in the chain, one sentence each naming the entry; [] when the log is intact."""
     problems, expected_prev, expected_seq = [], GENESIS, 1
-    count, last_hash = 0, GENESIS
+    count = 0
     for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
         seq = row["seq"]
         if seq != expected_seq:
@@ -90,34 +92,48 @@ def verify(conn: sqlite3.Connection, folder: Path | None = None) -> list[str]:
             problems.append(f"entry {seq} ({row['action']} {row['target']} by {row['actor']} at {row['at']}) was edited: "
                             f"its content no longer matches its hash.")
         expected_prev, expected_seq = row["hash"], seq + 1
-        count, last_hash = count + 1, row["hash"]
+        count += 1
     if folder is not None:
-        problems += _check_head(folder, count, expected_seq - 1, last_hash)
+        problems += _check_head(conn, folder, count, expected_seq - 1)
     return problems
 
 
 def write_head(conn: sqlite3.Connection, folder: Path) -> None:
-    """Record the chain's head outside the database (after the commit that extended it)."""
+    """Record the chain's head outside the database (after the commit that extended it). The head
+    only moves forward: were the newest entries deleted and new ones appended in their place, the
+    entry at the recorded number would no longer carry the recorded hash."""
     row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     if row is None:
         return
     path = folder / HEAD_FILE
+    recorded = _read_head(path)
+    if recorded is not None and recorded[0] >= row["seq"]:
+        return
     temporary = path.with_suffix(".tmp")
     temporary.write_text(f"{row['seq']} {row['hash']}\n", encoding="utf-8")
     temporary.replace(path)  # atomic: the file is never half-written
 
 
-def _check_head(folder: Path, count: int, last_seq: int, last_hash: str) -> list[str]:
+def _read_head(path: Path) -> tuple[int, str] | None:
+    try:
+        seq_text, head_hash = path.read_text(encoding="utf-8").split()
+        return int(seq_text), head_hash
+    except (OSError, ValueError):
+        return None
+
+
+def _check_head(conn: sqlite3.Connection, folder: Path, count: int, last_seq: int) -> list[str]:
     path = folder / HEAD_FILE
     if not path.exists():
         return [] if count == 0 else [f"{path} is missing; the newest entries cannot be checked against it."]
-    try:
-        seq_text, head_hash = path.read_text(encoding="utf-8").split()
-        head_seq = int(seq_text)
-    except ValueError:
+    recorded = _read_head(path)
+    if recorded is None:
         return [f"{path} is not a valid chain head; it should hold the last entry's number and hash."]
+    head_seq, head_hash = recorded
     if head_seq > last_seq:
-        return [f"entries {last_seq + 1}-{head_seq} deleted: the log ends at entry {last_seq} but {HEAD_FILE} records {head_seq}."]
-    if head_seq == last_seq and head_hash != last_hash:
-        return [f"entry {last_seq} does not match {HEAD_FILE}: the newest entry was replaced."]
+        gone = f"entry {head_seq}" if head_seq == last_seq + 1 else f"entries {last_seq + 1}-{head_seq}"
+        return [f"{gone} deleted: the log ends at entry {last_seq} but {HEAD_FILE} records entry {head_seq}."]
+    row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (head_seq,)).fetchone()
+    if row is None or row["hash"] != head_hash:
+        return [f"entry {head_seq} does not match {HEAD_FILE}: it was replaced (the newest entries deleted and others written in their place)."]
     return []
