@@ -307,6 +307,7 @@ class ArticleRecord:
     latest_version: int = 0  # the newest version, approved or not
     needs_rereview: bool = False  # a source it cites changed or was withdrawn since
     status_note: str = ""  # the editors' reason, shown with a retraction
+    review_status: str = ""  # the workflow state of the article (its latest version); `status` is the shown version's
 
 
 @dataclass

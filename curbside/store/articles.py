@@ -50,7 +50,11 @@ def published(conn: sqlite3.Connection, article_id: str) -> ArticleRecord | None
     if row is None:
         return None
     if row["published_version"]:
-        return version(conn, article_id, row["published_version"])
+        record = version(conn, article_id, row["published_version"])
+        if record.status != "retracted":
+            # Readers see the approved text as approved, even while a revision of it is in review.
+            record.status = record.article.status = "approved"
+        return record
     found = latest(conn, article_id)
     return found[0] if found else None
 
@@ -184,7 +188,7 @@ def _record(conn: sqlite3.Connection, row: sqlite3.Row) -> ArticleRecord:
         context=json.loads(row["context"]), author=_label(row["author_name"], row["author_login"], row["author_role"]),
         edited_by=_label(row["editor_name"], row["editor_login"], row["editor_role"]), note=row["note"],
         published_version=row["published_version"], latest_version=row["version"],
-        needs_rereview=bool(row["needs_rereview"]), status_note=row["status_note"],
+        needs_rereview=bool(row["needs_rereview"]), status_note=row["status_note"], review_status=row["status"],
     )
     if approved:
         record.reviewed_by = ", ".join(label for label, _ in approved)
