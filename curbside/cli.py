@@ -234,6 +234,152 @@ def thread_show(thread_id: str, library: Optional[Path] = LibraryOption, as_json
                   highlight=False)
 
 
+# -- the editorial workflow: accounts, the audit log, withdrawn sources ------------------------------
+# Run by the operator at the server's command line (actor=None in `library.editorial`): having the
+# library folder is what makes someone the operator, so these need no sign-in. Each is audited.
+
+users_app = typer.Typer(no_args_is_help=True, help="Editorial accounts: add, list, disable, enable, replace API tokens.")
+app.add_typer(users_app, name="users")
+audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log of editorial actions.")
+app.add_typer(audit_app, name="audit")
+
+
+def _read_password(name: str, from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError(f"No password for {name} on standard input; pipe it in as the first line, or leave out --password-stdin to be asked.")
+        return password
+    return typer.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+
+
+def _print_token(name: str, token: str) -> None:
+    # The token alone on stdout, so a script can capture it; the note goes to stderr.
+    err.print(f"API token for {name} below, shown this once: curbside stores only its hash. "
+              f"Keep it safe; `curbside users token {name}` replaces it.", highlight=False, markup=False)
+    out.print(token, highlight=False, markup=False)
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="Sign-in name: 2-40 letters, digits, dots, dashes or underscores."),
+    role: str = typer.Option(..., "--role", help="author, reviewer, editor or admin."),
+    full_name: str = typer.Option("", "--full-name", help="How public pages name them, e.g. \"Dr A. Name\"."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin instead of asking."),
+    library: Optional[Path] = LibraryOption,
+) -> None:
+    """Create an account; prints its API token once."""
+    from .publish.users import MIN_PASSWORD, check_new_account
+
+    lib = _open(library)
+    # Refuse a bad name or role before asking for a password (the placeholder passes the length check).
+    check_new_account(name, role, "-" * MIN_PASSWORD)
+    password = _read_password(name, password_stdin)
+    user, token = lib.editorial.add_user(name, role, password, full_name)
+    err.print(f"added {user.label} as {user.name}", highlight=False, markup=False)
+    _print_token(user.name, token)
+
+
+@users_app.command("list")
+def users_list(library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """The accounts: name, full name, role, disabled, created."""
+    accounts = _open(library).editorial.users()
+    if as_json:
+        out.print_json(data=[{"name": u.name, "full_name": u.full_name, "role": u.role, "disabled": u.disabled,
+                              "created_at": u.created_at} for u in accounts])
+        return
+    if not accounts:
+        out.print("no accounts yet; create the first admin with `curbside users add NAME --role admin`", highlight=False, markup=False)
+        return
+    table = Table("name", "full name", "role", "disabled", "created")
+    for u in accounts:
+        table.add_row(u.name, u.full_name, u.role, "yes" if u.disabled else "", u.created_at[:16])
+    out.print(table)
+
+
+@users_app.command("disable")
+def users_disable(name: str, library: Optional[Path] = LibraryOption) -> None:
+    """Stop an account signing in; its sessions end and its API token stops working."""
+    user = _open(library).editorial.set_disabled(name, True)
+    out.print(f"disabled {user.name}: signed out everywhere, password and API token refused", highlight=False, markup=False)
+
+
+@users_app.command("enable")
+def users_enable(name: str, library: Optional[Path] = LibraryOption) -> None:
+    """Let a disabled account sign in again."""
+    user = _open(library).editorial.set_disabled(name, False)
+    out.print(f"enabled {user.name}", highlight=False, markup=False)
+
+
+@users_app.command("token")
+def users_token(name: str, library: Optional[Path] = LibraryOption) -> None:
+    """Replace an account's API token (the old one stops working); prints the new one once."""
+    token = _open(library).editorial.replace_token(name)
+    _print_token(name, token)
+
+
+@audit_app.command("verify")
+def audit_verify(library: Optional[Path] = LibraryOption) -> None:
+    """Check the audit log's hash chain and its head file; exit 1 naming every broken entry."""
+    from .publish import audit
+
+    lib = _open(library)
+    problems = lib.editorial.verify_audit()
+    if problems:
+        for problem in problems:
+            out.print(problem, highlight=False, markup=False)
+        err.print(f"audit log broken: {len(problems)} problem{'s' if len(problems) != 1 else ''}", highlight=False)
+        raise typer.Exit(1)
+    total, _ = audit.entries(lib.db.connection(), limit=0)
+    out.print(f"audit log intact: {total} entries", highlight=False)
+
+
+@audit_app.command("show")
+def audit_show(
+    target: str = typer.Option("", "--target", help="Only entries about this article id, user name or source id."),
+    limit: int = typer.Option(50, "--limit", help="How many of the newest entries."),
+    library: Optional[Path] = LibraryOption,
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The newest audit entries (who did what to which article, user or source, and when)."""
+    from dataclasses import asdict
+
+    from .publish import audit
+
+    if limit < 1:
+        raise InputError(f"--limit {limit} shows nothing; give 1 or more.")
+    # Read directly, not through Editorial.audit_entries, which asks a signed-in admin: the operator
+    # holds the database itself.
+    total, found = audit.entries(_open(library).db.connection(), target=target, limit=limit)
+    if as_json:
+        out.print_json(data={"total": total, "entries": [asdict(entry) for entry in found]})
+        return
+    # One line per entry, not a table: the detail is the part worth reading and a table squeezes it.
+    for entry in found:
+        detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True) if entry.detail else ""
+        out.print(f"#{entry.seq} {entry.at[:19].replace('T', ' ')} {entry.actor} {entry.action} {entry.target} {detail}".rstrip(),
+                  highlight=False, markup=False)
+    if total > len(found):
+        out.print(f"... {total - len(found)} older (use --limit)", highlight=False)
+
+
+@app.command()
+def withdraw(
+    source_id: str = typer.Argument(..., help="The source's id, as `curbside sources` lists it."),
+    reason: str = typer.Option(..., "--reason", help="Why it is withdrawn; kept in the audit log."),
+    library: Optional[Path] = LibraryOption,
+) -> None:
+    """Withdraw a source for good; articles in editorial care that cite it are flagged for re-review."""
+    from .publish.editorial import OPERATOR
+
+    flagged = _open(library).withdraw_source(source_id, reason, actor=OPERATOR)
+    out.print(f"withdrew {source_id}", highlight=False, markup=False)
+    if flagged:
+        out.print(f"flagged for re-review ({len(flagged)}): {', '.join(flagged)}", highlight=False, markup=False)
+    else:
+        out.print("no article in editorial care cites it; nothing flagged", highlight=False)
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for every interface)."),
