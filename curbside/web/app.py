@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..library import Library
-from . import account_pages, api, pages
+from . import account_pages, api, editorial_api, pages
 from .auth import CsrfGuard
 from .guards import BodyLimit, SecurityHeaders
 from .problems import install_error_handlers
@@ -43,6 +43,7 @@ def create_app(library: Library) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(editorial_api.router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)
 

@@ -13,7 +13,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..ask import MAX_QUESTION_CHARS
-from ..model import ArticleRecord, ArticleSummary, Hit, Passage, Source, Thread
+from ..model import ArticleRecord, ArticleSummary, Hit, Passage, Source, Thread, User
+from ..publish import edits, editorial
+from ..publish.audit import AuditEntry
 
 Audience = Literal["physician", "pharmacist", "nurse", "student", "patient"]
 
@@ -47,6 +49,99 @@ def _problem(description: str) -> dict:
 
 ERROR_RESPONSES = {400: _problem("A question or parameter curbside cannot use"), 404: _problem("No such id in this library"),
                    413: _problem("Request body too large"), 422: _problem("A field is missing, of the wrong type or out of range")}
+# The editorial routes also answer who may ask (401, 403) and what the article's state allows (409).
+EDITORIAL_RESPONSES = {**ERROR_RESPONSES,
+                       401: _problem("No bearer token, or one that is unknown, replaced or of a disabled account"),
+                       403: _problem("The token's role, or its relation to the article, does not allow this"),
+                       409: _problem("The article's current state does not allow this action")}
+
+
+# -- editorial requests ---------------------------------------------------------------------------
+# Empty text is left to the service, whose refusal says what to write (the generic "empty" message
+# of the validation handler is about questions); lengths are capped here so a huge body is refused
+# before it reaches the database.
+
+WorkflowAction = Literal["save", "submit", "start_review", "assign", "approve", "request_changes", "retract",
+                         "rereview", "reopen"]
+Role = Literal["author", "reviewer", "editor", "admin"]
+
+
+class WorkflowRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    reason: str = Field("", max_length=editorial.MAX_REASON,
+                        description="Why; required to request changes, retract, send back for re-review or reopen.")
+    reviewer: str = Field("", max_length=40, description="The reviewer's user name, for assign.")
+
+
+class ClaimEditRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    address: str = Field(max_length=300, description="'bottom_line/0' or 'sections/<key>/<bullet>/<claim>'.")
+    text: str | None = Field(None, max_length=edits.MAX_WORDING_CHARS,
+                             description="New wording shown to readers; \"\" goes back to the quote.")
+    delete: bool = False
+
+
+class NewClaimRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    section: str = Field(max_length=100, description="An existing section key.")
+    passage_id: str = Field(max_length=300)
+    quote: str = Field(max_length=4000, description="Words of the passage, verbatim.")
+    label: str = Field("", max_length=edits.MAX_LABEL_CHARS)
+
+
+class EditRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    title: str | None = Field(None, max_length=edits.MAX_TITLE_CHARS)
+    claims: list[ClaimEditRequest] = Field(default_factory=list, max_length=200)
+    add: list[NewClaimRequest] = Field(default_factory=list, max_length=50)
+    note: str = Field("", max_length=edits.MAX_NOTE_CHARS, description="What changed and why (required).")
+
+    def to_edits(self) -> edits.ArticleEdits:
+        return edits.ArticleEdits(
+            title=self.title, note=self.note,
+            claims=[edits.ClaimEdit(address=c.address, text=c.text, delete=c.delete) for c in self.claims],
+            add=[edits.NewClaim(section=a.section, passage_id=a.passage_id, quote=a.quote, label=a.label) for a in self.add])
+
+
+class CommentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    body: str = Field(max_length=editorial.MAX_COMMENT)
+    anchor: str = Field("", max_length=300, description="'' (the whole article), 'section:KEY' or 'bullet:KEY/N'.")
+
+
+class PolicyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    text: str = Field(max_length=editorial.MAX_POLICY, description="The editorial policy in Markdown.")
+
+
+class NewUserRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str = Field(max_length=40, description="2-40 letters, digits, dots, dashes or underscores.")
+    role: Role
+    password: str = Field(max_length=1000, description="At least 10 characters.")
+    full_name: str = Field("", max_length=120, description="How public pages name them.")
+
+
+# -- editorial responses --------------------------------------------------------------------------
+
+@dataclass
+class NewUser:
+    """A new account and its API token, shown this once (only its hash is stored)."""
+
+    user: User
+    token: str
+
+
+@dataclass
+class AuditPage:
+    total: int
+    items: list[AuditEntry]  # newest first
+
+
+@dataclass
+class AuditCheck:
+    ok: bool
+    problems: list[str]  # one sentence per break in the chain
 
 
 @dataclass

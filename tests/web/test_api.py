@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from curbside import model
+from curbside.publish import audit, diff, editorial
 from curbside.web import schemas
 
 ASK = "/api/ask"
@@ -173,7 +174,13 @@ RESPONSE_MODELS = [schemas.ArticleList, schemas.ThreadAnswer, schemas.ThreadView
                    schemas.SourceList, schemas.PassageView, schemas.SearchResults, schemas.Health,
                    model.ArticleRecord, model.Article, model.Source, model.Passage, model.ArticleSummary,
                    model.Thread, model.ThreadTurn, model.Hit, model.Claim, model.Bullet, model.Section,
-                   model.Reference, model.SourcesDiffer, model.Verification]
+                   model.Reference, model.SourcesDiffer, model.Verification,
+                   # the editorial API (tests/web/test_editorial_api.py)
+                   model.User, editorial.Comment, editorial.Decision, editorial.VersionInfo, editorial.ReviewState,
+                   audit.AuditEntry, diff.DiffLine, schemas.NewUser, schemas.AuditPage, schemas.AuditCheck]
+REQUEST_MODELS = [schemas.AskRequest, schemas.FollowUpRequest, schemas.WorkflowRequest, schemas.EditRequest,
+                  schemas.ClaimEditRequest, schemas.NewClaimRequest, schemas.CommentRequest, schemas.PolicyRequest,
+                  schemas.NewUserRequest]
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +200,7 @@ def test_openapi_component_properties_are_the_dataclass_fields(openapi, cls):
 
 
 def test_openapi_request_models_are_the_pydantic_fields(openapi):
-    for cls in (schemas.AskRequest, schemas.FollowUpRequest):
+    for cls in REQUEST_MODELS:
         component = openapi["components"]["schemas"][cls.__name__]
         assert list(component["properties"]) == list(cls.model_fields)
         assert component.get("additionalProperties") is False  # unknown fields are refused, and documented so
@@ -204,7 +211,12 @@ def test_openapi_lists_every_api_route(openapi):
         "/api/ask", "/api/articles", "/api/articles/{article_id}", "/api/articles/{article_id}/audiences/{audience}",
         "/api/articles/{article_id}/export", "/api/threads", "/api/threads/{thread_id}/follow-ups",
         "/api/threads/{thread_id}", "/api/search", "/api/sources", "/api/passages/{passage_id}",
-        "/api/sources/{source_id}", "/api/health"}
+        "/api/sources/{source_id}", "/api/health",
+        # the editorial workflow (curbside/web/editorial_api.py)
+        "/api/me", "/api/articles/{article_id}/workflow/{action}", "/api/articles/{article_id}/edits",
+        "/api/articles/{article_id}/comments", "/api/articles/{article_id}/review", "/api/articles/{article_id}/versions",
+        "/api/articles/{article_id}/diff", "/api/review-queue", "/api/audit", "/api/audit/verify", "/api/policy",
+        "/api/users", "/api/users/{name}/disable", "/api/users/{name}/enable"}
 
 
 def _resolve(openapi: dict, schema: dict) -> dict:
