@@ -8,6 +8,7 @@ protects (drugs, the condition) come through untouched, checked in code rather t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,7 +82,7 @@ def plain_words(text: str, glossary: Iterable[GlossaryEntry] | None = None, prot
     pattern, lookup = _matcher(glossary)
     blocked = _blocked_spans(text, protected)
     wanted_numbers, wanted_names = numbers(text), [len(s) for s in _name_spans(text, protected)]
-    done, pos, explained = "", 0, set()
+    done, pos, explained, left_end = "", 0, set(), -1
     for match in pattern.finditer(text):
         start, end = match.span()
         found = " ".join(match.group(0).split())
@@ -89,33 +90,97 @@ def plain_words(text: str, glossary: Iterable[GlossaryEntry] | None = None, prot
         roman = match.group(0) == "IV" and _ROMAN_BEFORE.search(text, 0, start)
         if entry is None or roman or any(s < end and start < e for s, e in blocked):
             continue
-        if (rendering := _render(entry, match.group(0), text, start, end, explained)) is None:
+        # A term right after a term left as it is belongs to one longer name with it ("X Y" where X stayed).
+        after_kept = left_end >= 0 and not text[left_end:start].strip()
+        rendering = None if after_kept else _render(entry, match.group(0), text, start, end, explained, pattern)
+        if rendering is None:
+            left_end = end
             continue
         candidate = done + text[pos:start] + rendering
         whole = candidate + text[end:]  # the guarantee, checked on the whole result
         if numbers(whole) != wanted_numbers or [len(s) for s in _name_spans(whole, protected)] != wanted_names:
+            left_end = end
             continue
         done, pos = candidate, end
-        if not entry.replaces:
+        if rendering.endswith(f"({entry.meaning})"):
             explained.add(_note_key(entry))
     return done + text[pos:]
 
 
-def _render(entry: GlossaryEntry, found: str, text: str, start: int, end: int, explained: set[tuple[str, str]]) -> str | None:
-    if entry.replaces:
-        # An abbreviation is capitalised by convention, so only a sentence start makes the plain words capital.
-        at_start = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?"
-        capital = at_start if entry.term != entry.term.lower() else found[0].isupper()
-        return entry.meaning[0].upper() + entry.meaning[1:] if capital else entry.meaning
+# Words that start no noun phrase of their own: before a replaced term they leave it standing alone.
+_FUNCTION_WORDS = frozenset("""a an the another any each every this that these those no its their his her your our my
+    some such one of to in on at by for from with without into onto about after before during than as and or nor but
+    is are was were be been being has have had do does did can could may might will would should must not""".split())
+_DETERMINERS = frozenset("a an the another any each every this that these those no its their his her your our my some one".split())
+# In a meaning, these words make it a phrase that cannot stand before a noun ("redness of the skin" + "migrans").
+_PHRASE_WORDS = frozenset("of to on in at by for from with than that which not".split())
+_NEGATED = re.compile(r"(?:\b(?:not|no|never|cannot|without|nor)|n't)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w'-]*)[ \t]+$")
+_WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][\w'-]*)")
+
+
+def _render(entry: GlossaryEntry, found: str, text: str, start: int, end: int, explained: set[tuple[str, str]],
+            pattern: re.Pattern) -> str | None:
+    """How the term reads here, or None to leave it as written. A replacement must fit the words around
+    it: never a second negation ("not contraindicated"), a doubled word ("acid" + "acid reflux"), two
+    articles ("another" + "a single medicine"), or a phrase inside a longer name ("erythema migrans")."""
+    if not entry.replaces:
+        return _note(entry, found, text, start, end, explained)
+    before = _WORD_BEFORE.search(text, 0, start)
+    before = before.group(1).lower() if before else ""
+    after = _WORD_AFTER.match(text, end)
+    after = after.group(1) if after else ""
+    words = entry.meaning.split()
+    if words[0].lower() in ("not", "no") and _NEGATED.search(text, 0, start):
+        return None
+    if _part_of_a_name(after, pattern):
+        return None
+    if before and before == words[0].lower() and len(words) > 1:
+        words = words[1:]  # "acid" + "acid reflux": the word is already there
+    if words[0].lower() in ("more", "less", "not", "no") and before and before not in _FUNCTION_WORDS:
+        return _note(entry, found, text, start, end, explained, force=True)  # "early" + "more than one medicine"
+    if words[0].lower() in ("a", "an", "the") and before:
+        if before in _DETERMINERS:
+            words = words[1:]  # "another" + "a single medicine" -> "another single medicine"
+        elif before not in _FUNCTION_WORDS:
+            return _note(entry, found, text, start, end, explained, force=True)  # "congenital hypothyroidism"
+    if after and after.lower() not in _FUNCTION_WORDS and _PHRASE_WORDS & {w.lower() for w in words}:
+        return None  # the term describes the next word, and a phrase cannot ("treatment with medicines monotherapy")
+    meaning = " ".join(words)
+    if after.lower() == "of" and meaning.endswith("ing"):
+        return None  # "cessation of therapy" would read "stopping of therapy"
+    # An abbreviation is capitalised by convention, so only a sentence start makes the plain words capital.
+    at_start = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?"
+    capital = at_start if entry.term != entry.term.lower() else found[0].isupper()
+    return meaning[0].upper() + meaning[1:] if capital else meaning
+
+
+def _part_of_a_name(after: str, pattern: re.Pattern) -> bool:
+    """A lower-case next word that no English dictionary holds makes the term part of a Latin or
+    technical name ("erythema migrans", "herpes zoster"), which a lay word must not break up."""
+    from .readability import known_word
+
+    return bool(after) and after.islower() and after.isalpha() and len(after) > 3 and not known_word(after) \
+        and not pattern.fullmatch(after)
+
+
+def _note(entry: GlossaryEntry, found: str, text: str, start: int, end: int, explained: set[tuple[str, str]],
+          force: bool = False) -> str | None:
+    """The term with its meaning in parentheses, once per text; never inside parentheses already
+    ("(PPIs (a medicine ...))") and never where the term has its own note."""
+    if not force and entry.replaces:
+        return None
     following = text[end:].lstrip()
-    if _note_key(entry) in explained or (following.startswith("(") and not following.startswith(f"({DOSE_NOTE}")):
-        return None  # explained once per text; a term already followed by parentheses has its own note
+    inside = text.count("(", 0, start) > text.count(")", 0, start)
+    if _note_key(entry) in explained or inside or (following.startswith("(") and not following.startswith(f"({DOSE_NOTE}")):
+        return None
     return f"{found} ({entry.meaning})"
 
 
 def _note_key(entry: GlossaryEntry) -> tuple[str, str]:
-    # Once per meaning and term family: "ACE inhibitor" and "ACE inhibitors" share one note, "ARB" has its own.
-    return entry.meaning.lower(), entry.term.split()[0].lower().rstrip("s")
+    # Once per term, singular or plural: "statin" and "statins" share one note (their meanings differ in number
+    # only), "ARB" has its own, and "diabetic nephropathy" does not stand for "diabetic retinopathy".
+    return "", entry.term.lower().rstrip("s")
 
 
 def _blocked_spans(text: str, protected: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -128,21 +193,113 @@ def _name_spans(text: str, protected: tuple[str, ...]) -> list[list[tuple[int, i
     return [[m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)] for name in protected]
 
 
+# -- what a patient does not need to read: citations, grades, abbreviation lists -------------
+
+# Square brackets holding a reference or an evidence grade: "[I]", "[2144]", "[1,3-5]", "[B]".
+_BRACKET_NOTE = re.compile(r"\s*\[(?:[IVX]+|[\d,\s–-]+|[A-D])\]")
+_INNERMOST = re.compile(r"\s*\(([^()]*)\)")
+# An aside whose content is a citation, an evidence grade or a statistic: nothing a patient acts on.
+_CITATION = re.compile(r"\bet al\b|^\s*[A-Z][\w'-]+(?: (?:and|&) [A-Z][\w'-]+)?,? (?:19|20)\d\d[a-z]?\s*$|^\s*(?:19|20)\d\d\s*$")
+_GRADE = re.compile(r"^\s*(?:(?:strong|weak|conditional)(?:\s+(?:for|against|recommendation))?\s*(?:[;,]|$)|(?:grade|level|class|LE|GR|LoE|GoR|SOR|"
+                    r"quality|strength|evidence|recommendation)\b\s*[\w+-]*\s*(?:[;,]|$)|[\divx]+[A-C]?\s*$|"
+                    r"[\d|+O⊕◯]+\s*$|reviewed\b|class [IV]+\b)", re.IGNORECASE)
+_STATISTIC = re.compile(r"\b(?:RR|OR|HR|CI|MD|SMD|NNT|NNH|aOR|aHR|I2|I²)\b\s*[=:,]?\s*[-\d.]|\bp\s*[=<>≤]\s*[\d.]|\bn\s*=\s*\d|"
+                        r"\b(?:median|mean|absolute risk|relative risk|hazard ratio|odds ratio|95%)\b.*\d|\d\s*vs\.?\s*\d")
+# Asides that give examples, cross-references, alternatives or study design: the sentence stands without them.
+_EXAMPLES = re.compile(r"^\s*(?:e\.g\.|eg\b|i\.e\.|for example\b|for instance\b|such as\b|including\b|see\b|"
+                       r"with or without\b|design\s*:|in addition to\b)", re.IGNORECASE)
+# A brand name after the drug's own name: "azithromycin (Zithromax)".
+_BRAND = re.compile(r"^\s*[A-Z][a-z]+(?:[- ][A-Z]{1,3})?\s*$")
+_ABBREVIATION = re.compile(r"^\s*[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*\s*$")
+# Fields of an evidence table that rate the evidence rather than say anything about care.
+_RATING_FIELD = re.compile(r"(?:^|(?<=[;.]))\s*(?:(?:quality|level|strength|grade|certainty|classification) of (?:the )?"
+                           r"(?:evidence|recommendations?)|evidence (?:level|grade|quality)|GRADE)\s*:\s*(?:[^;.]|\.(?=\S))*(?:;|(?=\.)|$)",
+                           re.IGNORECASE)
+# A numbered label before a guideline's statement: "Recommendation 59:", "Statement 3.2 -", "B -".
+_LEADING_LABEL = re.compile(r"^\s*(?:(?:recommendation|statement|key (?:point|recommendation)|question)\s*[\d.]*[a-z]?"
+                            r"|[A-Z])\s*(?:[:–—]|\s-)\s+", re.IGNORECASE)
+# A quote cut off after a joining word or mark: "Amoxicillin three times daily; OR".
+_CLIPPED_END = re.compile(r"(?:[,;:]\s*|\s+)(?:or|and|plus|either|then|followed by)\s*$|[,;:]\s*$", re.IGNORECASE)
+# A line break or a table's cell border separates items that were never one sentence.
+_ITEM_BREAK = re.compile(r"[ \t]*(?:\n|(?<=\S)[ \t]+\|[ \t]+|^\|[ \t]*|[ \t]*\|$)\s*")
+_EMPTY_CELL = re.compile(r"^[\s—–\-|.]*$")
+
+
+def without_asides(text: str, protected: Iterable[str] = ()) -> str:
+    """`text` as a patient reads it, less what only a professional uses: reference and evidence-grade
+    notes, statistics, lists of examples and the abbreviations a sentence defines but never uses again;
+    list items and table cells become sentences, and a quote cut off after "or" ends before it.
+    Only words are dropped: what is left says nothing the quote does not. An aside naming one of the
+    `protected` names (the drug or condition asked about) stays."""
+    names = [re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE) for name in protected if name.strip()]
+    shortened = _without_asides(text, names)
+    # Checked in code, not trusted to the patterns: taking words out must never make a new number ("0.5" -> "5").
+    return text if Counter(numbers(shortened)) - Counter(numbers(text)) else shortened
+
+
+def _without_asides(text: str, names: list[re.Pattern]) -> str:
+    items = [item.strip() for item in _ITEM_BREAK.split(text) if not _EMPTY_CELL.match(item)]
+    if len(items) > 1:
+        text = " ".join(item if item[-1] in ".!?:" else item + "." for item in items)
+    text = _BRACKET_NOTE.sub("", text)
+    previous = None
+    while previous != text:  # innermost first: "(PPIs (see below))" loses its inner note, then maybe itself
+        previous, text = text, _INNERMOST.sub(lambda m: _aside_kept(m, text, names), text)
+    text = _RATING_FIELD.sub("", text)
+    text = _LEADING_LABEL.sub("", text, count=1)
+    text = re.sub(r"\^[a-z](?:,[a-z])*\b", "", text)  # table footnote marks: "azithromycin^d,e"
+    stripped = text.rstrip(" .")
+    if _CLIPPED_END.search(stripped):
+        text = _CLIPPED_END.sub("", stripped) + "."
+    return _tidy_punctuation(text)
+
+
+def _aside_kept(match: re.Match, text: str, names: list[re.Pattern]) -> str:
+    inner = match.group(1)
+    if any(name.search(inner) for name in names):
+        return match.group(0).replace("(", "\0", 1).replace(")", "\1")
+    brand = _BRAND.match(inner) and re.search(r"[a-z]{4,}\s*$", text[:match.start()])
+    if brand or _CITATION.search(inner) or _GRADE.match(inner) or _STATISTIC.search(inner) or _EXAMPLES.match(inner):
+        return ""
+    if _ABBREVIATION.match(inner):
+        used_again = len(re.findall(rf"(?<![\w-]){re.escape(inner.strip())}(?![\w-])", text)) > 1
+        if not used_again:
+            return ""
+    return match.group(0).replace("(", "\0", 1).replace(")", "\1")  # kept: hidden from the next pass
+
+
+def _tidy_punctuation(text: str) -> str:
+    text = text.replace("\0", "(").replace("\1", ")")
+    text = re.sub(r"\s+([,.;:)!?])", r"\1", text)
+    text = re.sub(r"([,;:])\s*(?:[,;:]\s*)+", r"\1 ", text)
+    text = re.sub(r"[,;:]\s*([.!?])", r"\1", text)
+    text = re.sub(r"\.(?:\s*\.)+", ".", text)
+    text = re.sub(r"^[\s,;:.]+", "", re.sub(r"[ \t]{2,}", " ", text)).strip()
+    return _capitalise(text) if text else text
+
+
 # -- shorter sentences ------------------------------------------------------------------------
 
 _MODALS = {"can", "could", "may", "might", "will", "would", "should", "must", "is", "was", "has"}
-# Where a sentence may be cut and how the new one starts: "and" and ";" go, "but" stays (it carries the contrast).
+# Where a sentence may be cut, how the new one starts, and which cuts come first: ";" and ":" part what the
+# writer already parted; "and" goes, "but" stays (it carries the contrast), "which" becomes "this".
 _CUTS = [
-    (re.compile(r";\s+"), lambda rest: ""),
-    (re.compile(r",\s+and\s+"), lambda rest: ""),
-    (re.compile(r",\s+but\s+"), lambda rest: "but "),
-    (re.compile(r",\s+which\s+"), lambda rest: _which(rest)),
-    (re.compile(r",?\s+because\s+"), lambda rest: "this is because "),
-    (re.compile(r":\s+"), lambda rest: ""),
+    (0, re.compile(r";\s+"), lambda rest: ""),
+    (1, re.compile(r":\s+"), lambda rest: ""),
+    (2, re.compile(r",\s+and\s+"), lambda rest: ""),
+    (2, re.compile(r",\s+but\s+"), lambda rest: "but "),
+    (2, re.compile(r",\s+which\s+"), lambda rest: _which(rest)),
+    (2, re.compile(r",?\s+because\s+"), lambda rest: "this is because "),
+    (2, re.compile(r",\s+so\s+"), lambda rest: "so "),
 ]
 # A colon is a cut only when a list follows and the words before it stand alone as a sentence.
 _LIST_LEAD_END = re.compile(r"\b(?:include|includes|including|are|is|were|as|e\.g\.|i\.e\.|namely|of|with)\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])(\s+)(?=[A-Z(\"'])")
+# A clause after "and"/"but"/"so" stands alone only with its own subject and verb: not "..., and should be used".
+_NO_SUBJECT = _MODALS | {"are", "were", "be", "been", "being", "have", "had", "do", "does", "did", "cannot", "to",
+                         "also", "then", "not", "only", "either", "both", "in", "on", "at", "with", "for", "of", "by",
+                         "what", "how", "when", "where", "whether", "who", "whom", "if", "than", "as"}
+_FINITE = _MODALS | {"are", "were", "have", "had", "do", "does", "did", "cannot"}
 
 
 def _which(rest: str) -> str:
@@ -152,7 +309,7 @@ def _which(rest: str) -> str:
     return "these " if plural else "this "
 
 
-def split_long(text: str, max_words: int = 20) -> str:
+def split_long(text: str, max_words: int = 14) -> str:
     """Long sentences cut at safe points into shorter ones; unchanged when no safe point exists."""
     parts = _SENTENCE_END.split(text)  # sentences at even positions, the whitespace between them at odd ones
     return "".join(part if i % 2 else _split_sentence(part, max_words) for i, part in enumerate(parts))
@@ -162,30 +319,47 @@ def _split_sentence(sentence: str, max_words: int) -> str:
     if len(sentence.split()) <= max_words:
         return sentence
     best = None
-    for pattern, lead in _CUTS:
+    for rank, pattern, lead in _CUTS:
         for match in pattern.finditer(sentence):
             head, rest = sentence[:match.start()], sentence[match.end():]
-            if not _safe_cut(pattern, head, rest):
+            if not _safe_cut(rank, pattern, head, rest):
                 continue
-            balance = abs(len(head.split()) - len(rest.split()))
-            if best is None or balance < best[0]:
-                best = (balance, head, lead(rest) + rest)
+            key = (rank, abs(len(head.split()) - len(rest.split())))
+            if best is None or key < best[0]:
+                best = (key, head, lead(rest) + rest)
     if best is None:
         return sentence
     _, head, rest = best
     return _split_sentence(head.rstrip().rstrip(",") + ".", max_words) + " " + _split_sentence(_capitalise(rest), max_words)
 
 
-def _safe_cut(pattern: re.Pattern, head: str, rest: str) -> bool:
-    """Never inside parentheses or a run of numbers, and never leaving a stub of a sentence."""
+def _safe_cut(rank: int, pattern: re.Pattern, head: str, rest: str) -> bool:
+    """Never inside parentheses or a run of numbers, and never leaving a stub of a sentence, a label
+    without its item ("Risk Rationale.") or a clause without its subject."""
     if len(head.split()) < 4 or len(re.findall(r"[A-Za-z]+", rest)) < 3:
         return False
     numeric = re.search(r"\d\s*$", head) and re.match(r"\s*\d", rest)  # "10; 20", "5, and 10": one run of numbers
     if numeric or head.count("(") > head.count(")") or head.count("[") > head.count("]"):
         return False
-    if _is_list_and(pattern, head):
+    if rank == 1:  # ":" after a label ("...; Risk Rationale: ...") would leave the label alone
+        label = re.split(r"[;.]", head)[-1].split()
+        return len(label) > 3 and "," in rest and not _LIST_LEAD_END.search(head)
+    if rank == 2 and re.search(r"and|but|so|because", pattern.pattern) and not _stands_alone(rest):
         return False
-    return not pattern.pattern.startswith(":") or ("," in rest and not _LIST_LEAD_END.search(head))
+    return not _is_list_and(pattern, head)
+
+
+def _stands_alone(clause: str) -> bool:
+    """Whether a clause cut from a sentence has a subject and a verb of its own: its first word is not a verb
+    or a preposition, and a verb ("can", "is", "reduces", "improved") follows within a few words."""
+    words = re.findall(r"[A-Za-z][\w'-]*", clause)
+    if len(words) < 3 or words[0].lower() in _NO_SUBJECT or words[0].lower().endswith(("ing", "ly")):
+        return False
+    later = [w.lower() for w in words[1:7]]
+    # "it reduces", "symptoms improved", "the drug lowers": a verb ending in -s or -ed right after a short subject.
+    subject_length = 2 if words[0].lower() in _DETERMINERS else 1
+    verb = later[subject_length - 1] if len(later) >= subject_length else ""
+    return any(w in _FINITE for w in later) or (verb.endswith(("s", "ed")) and not verb.endswith("ss"))
 
 
 def _is_list_and(pattern: re.Pattern, head: str) -> bool:
@@ -230,6 +404,9 @@ def without_doses(text: str) -> str:
             start = lead.start()
         elif of := _DOSE_OF.search(text, 0, start):
             start = of.start(1)  # "a starting dose of 20 mg" -> "a starting dose"
+        if limit := _limit(text, start, end):
+            text = limit
+            continue
         one = group[0] if len(group) == 1 and not group[0].titration else None
         keep = one.duration if one and one.text.endswith(one.duration) else ""  # "for 5 days" may stay
         if not keep and start == group[0].start and (of := _OF_AFTER.match(text, end)):
@@ -240,8 +417,31 @@ def without_doses(text: str) -> str:
     return _with_note(_tidy(text))
 
 
+# A dose that is a threshold ("in excess of 350 mg", ">325 mg/day", "350 mg or more"): the threshold is
+# what the sentence is about, so it stays in words when its amount goes.
+_LIMIT_LEAD = re.compile(r"(?:(?P<above>[>≥]|\b(?:in excess of|more than|greater than|higher than|exceeding|above|over|"
+                         r"at least))|(?P<below>[<≤]|\b(?:less than|fewer than|lower than|below|under))|"
+                         r"(?P<verb>\bexceed(?:s|ed)?))\s*$", re.IGNORECASE)
+_LIMIT_TAIL = re.compile(r"\s*(?:(?P<above>\bor (?:more|greater|higher|above)\b|\band (?:above|over)\b|\+(?=\s*[),;.]|\s*$))|"
+                         r"(?P<below>\bor (?:less|lower|fewer|below)\b|\band (?:below|under)\b))", re.IGNORECASE)
+
+
+def _limit(text: str, start: int, end: int) -> str | None:
+    """`text` with the threshold dose at start:end in words ("above a certain dose"), or None when the
+    dose is no threshold: "Aspirin (>325 mg/day)" -> "Aspirin (above a certain dose)"."""
+    lead, tail = _LIMIT_LEAD.search(text, 0, start), _LIMIT_TAIL.match(text, end)
+    if not lead and not tail:
+        return None
+    cut_start, cut_end = (lead.start() if lead and not lead.group("verb") else start), (tail.end() if tail else end)
+    below = (lead and lead.group("below")) or (tail and tail.group("below"))
+    words = "a certain dose" if lead and lead.group("verb") else ("below" if below else "above") + " a certain dose"
+    return text[:cut_start] + " " + words + " " + text[cut_end:]
+
+
 def _tidy(text: str) -> str:
-    text = re.sub(r"\s+([,.;:)!?])", r"\1", re.sub(r"\(\s*[,;]?\s*\)", "", text))  # and parentheses left empty
+    # Parentheses left empty, or holding only the words that led into what went: "(e.g.,)", "(>)", "(or more)".
+    empty = r"\(\s*(?:e\.g\.|i\.e\.|such as|about|approximately|approx\.|[~<>≤≥=]|or more|or less|or)?[\s,;]*\)"
+    text = re.sub(r"\s+([,.;:)!?])", r"\1", re.sub(empty, "", text, flags=re.IGNORECASE))
     text = re.sub(r"([,;])\s*(?:[,;]\s*)+", r"\1 ", text)
     text = re.sub(r"[,;:]\s*([.!?])", r"\1", text)
     text = re.sub(r"\(\s+", "(", re.sub(r"[ \t]{2,}", " ", text)).strip()
@@ -256,5 +456,6 @@ def _with_note(text: str) -> str:
 
 
 def plain_sentence(text: str, glossary: Iterable[GlossaryEntry] | None = None, protected: Iterable[str] = ()) -> str:
-    """The patient rendering of one cited sentence: no doses, lay words, short sentences."""
-    return split_long(plain_words(without_doses(text), glossary, protected))
+    """The patient rendering of one cited sentence: no asides or doses, lay words, short sentences."""
+    protected = tuple(protected)
+    return split_long(plain_words(without_doses(without_asides(text, protected)), glossary, protected))

@@ -43,6 +43,11 @@ def _textstat():
     return stats
 
 
+def known_word(word: str) -> bool:
+    """Whether the pronouncing dictionary (about 130,000 English words and names) holds `word`."""
+    return word.lower() in _cmu()
+
+
 def grade(text: str) -> float:
     """Flesch–Kincaid grade level of `text` (about the US school year needed), to one decimal."""
     if not text.strip():

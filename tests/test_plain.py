@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from curbside.doses import numbers, parse_doses
 from curbside.errors import LibraryError
-from curbside.plain import (DOSE_NOTE, GlossaryEntry, load_glossary, plain_sentence, plain_words, split_long,
+from curbside.plain import (DOSE_NOTE, GlossaryEntry, load_glossary, plain_sentence, plain_words, split_long, without_asides,
                             without_doses)
 
 DRUGS = ["examplamab", "testoprazole", "fictivir", "Zentolimab"]
@@ -21,7 +21,7 @@ DRUGS = ["examplamab", "testoprazole", "fictivir", "Zentolimab"]
 
 def test_glossary_loads_with_both_spellings_and_no_numbers():
     glossary = load_glossary()
-    assert 150 <= len(glossary) <= 300
+    assert 150 <= len(glossary) <= 400
     terms = {entry.term for entry in glossary}
     assert {"hypertension", "oedema", "edema", "dyspnoea", "dyspnea", "haemorrhage", "hemorrhage", "IV", "BD"} <= terms
     assert "oral" not in terms  # kept: patients know the word
@@ -238,3 +238,144 @@ def test_split_long_keeps_a_list_closed_by_comma_and_in_one_sentence():
     text = ("Trial evidence showed that examplamab, testoxetine, and fictocaine are effective treatments to reduce "
             "pain in adults with synthetic neuropathy over many weeks of careful follow-up.")
     assert split_long(text) == text
+
+
+# -- glossary words that must fit the words around them -----------------------------------------
+# Synthetic sentences; the glossary entries in these tests are made up for the test where named.
+
+@pytest.mark.parametrize("text, expected", [
+    # a negated term whose plain meaning is itself negative stays as written: never "not not safe to use"
+    ("Examplamab is not contraindicated in adults.", "Examplamab is not contraindicated in adults."),
+    ("Examplamab is contraindicated in adults.", "Examplamab is not safe to use in adults."),
+    # the word before already starts the plain meaning: "acid" + "acid reflux"
+    ("A workup for acid gastroesophageal reflux disease was negative.", "A workup for acid reflux was negative."),
+    # a determiner before a meaning that starts with an article: "another" + "a ..."
+    ("Switch to another exampletherapy later.", "Switch to another single synthetic course later."),
+    # a term inside a longer Latin or technical name is left whole
+    ("Erythema migrans is a rash.", "Erythema migrans is a rash."),
+    # a modifier before a meaning that cannot follow one: explained instead
+    ("Early duotherapy is used.", "Early duotherapy (more than one medicine together) is used."),
+    ("Congenital hypothyroidism is rare.", "Congenital hypothyroidism (an underactive thyroid) is rare."),
+    # a term right after a term left as written belongs with it to one name
+    ("Initial pharmacotherapy monotherapy was given.", "First pharmacotherapy monotherapy was given."),
+    # a gerund meaning before "of": not "stopping of"
+    ("Cessation of examplamab is advised.", "Cessation of examplamab is advised."),
+])
+def test_a_replacement_fits_the_words_around_it(text, expected):
+    glossary = load_glossary() + (GlossaryEntry("exampletherapy", "=a single synthetic course"),
+                                  GlossaryEntry("duotherapy", "=more than one medicine together"))
+    assert plain_words(text, glossary, protected=["examplamab"]) == expected
+
+
+def test_a_class_name_keeps_its_head_word_and_is_explained():
+    assert plain_words("Interacting class: Loop diuretics.") == "Interacting class: Loop diuretics (water tablets)."
+
+
+def test_no_glossary_note_inside_parentheses():
+    text = "Testoprazole, with or without other acid drugs (such as PPIs or fictivir), helps."
+    assert plain_words(text) == text
+    assert plain_words("Proton pump inhibitors (PPIs) help.") == "Proton pump inhibitors (PPIs) help."
+
+
+# -- asides a patient does not need -------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Examplamab can be considered (Grade 2C).", "Examplamab can be considered."),
+    ("Examplamab can be considered (Smith et al., 2000).", "Examplamab can be considered."),
+    ("Examplamab can be considered [I], as can rest [II].", "Examplamab can be considered, as can rest."),
+    ("Examplamab can be considered. (Strong For; Reviewed, New-replaced)", "Examplamab can be considered."),
+    ("Examplamab can be considered (LE 2a; GR B).", "Examplamab can be considered."),
+    ("Examplamab lowered pain (RR 0.26, 95% CI 0.1 to 0.5).", "Examplamab lowered pain."),
+    ("Examplamab therapy (EXT) helps.", "Examplamab therapy helps."),  # an abbreviation never used again
+    ("Examplamab therapy (EXT) helps; EXT is safe.", "Examplamab therapy (EXT) helps; EXT is safe."),
+    ("Use a cream (e.g., fictivir or testoprazole) each day.", "Use a cream each day."),
+    ("Recommendation 59: Examplamab can be considered.", "Examplamab can be considered."),
+    ("Drug: Examplamab; Rationale: Less pain; Quality of Evidence: Moderate; Strength of Recommendation: Strong",
+     "Drug: Examplamab; Rationale: Less pain."),
+])
+def test_without_asides(text, expected):
+    assert without_asides(text) == expected
+
+
+def test_an_aside_naming_a_protected_name_stays():
+    assert without_asides("Use a cream (e.g., fictivir) each day.", protected=["fictivir"]) == (
+        "Use a cream (e.g., fictivir) each day.")
+
+
+def test_line_breaks_and_table_cells_become_sentences():
+    assert without_asides("Some medicines\nWater can ease a cough.") == "Some medicines. Water can ease a cough."
+    assert without_asides("Under 9 | Examplamab for children | —\nSynthetic Rash with Fever") == (
+        "Under 9. Examplamab for children. Synthetic Rash with Fever.")
+
+
+@pytest.mark.parametrize("text", ["Examplamab three times daily; OR", "Examplamab three times daily, and",
+                                  "Examplamab three times daily or"])
+def test_a_clipped_quote_ends_before_its_joining_word(text):
+    assert without_asides(text) == "Examplamab three times daily."
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(TOKENS, st.sampled_from(["(", ")", "[I]", "(Grade 2C)", "(e.g.,", "|", "\n", "; OR",
+                                                   "Quality of Evidence:", "et al.,", "2000"])), max_size=40))
+def test_the_plain_reading_never_adds_a_number(tokens):
+    text = " ".join(tokens)
+    for result in (without_asides(text), plain_sentence(text, protected=DRUGS)):
+        assert not Counter(numbers(result)) - Counter(numbers(text))
+
+
+# -- a dose that is a limit ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Adults should not exceed the upper limit for examplamab (350 mg or more).",
+     "Adults should not exceed the upper limit for examplamab (above a certain dose)"),
+    ("Use examplamab in excess of 350 mg with care in frail adults.",
+     "Use examplamab above a certain dose with care in frail adults"),
+    ("Drug: Examplamab (>325 mg/day) with fictivir.", "Drug: Examplamab (above a certain dose) with fictivir"),
+    ("Use less than 10 mg of examplamab in children.", "Use below a certain dose of examplamab in children"),
+    ("Do not exceed 4 g per day of examplamab.", "Do not exceed a certain dose of examplamab"),
+    ("Give examplamab 10 mg + fictivir 20 mg daily.", "Give examplamab + fictivir"),
+])
+def test_a_dose_limit_stays_in_words(text, expected):
+    result = without_doses(without_asides(text))
+    assert result == f"{expected} ({DOSE_NOTE})."
+    assert not re.search(r"\(\s*\)|\(e\.g\.,?\)|\([<>]\)|\(or more\)|in excess of in|\bthan (?:of|in)\b", result)
+
+
+def test_an_example_dose_goes_with_its_parentheses():
+    assert without_doses(without_asides("At lower doses (e.g., 40 mg daily), examplamab is safer.")) == (
+        "At lower doses, examplamab is safer.")
+    assert without_doses("At lower doses (e.g., 40 mg daily), examplamab is safer.") == (
+        f"At lower doses, examplamab is safer ({DOSE_NOTE}).")
+
+
+# -- sentences cut only where both halves stand alone -------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    # the clause after "and" has no subject of its own
+    "Examplamab should not be used in adults with synthetic kidney disease, and should be used with care in all older adults.",
+    # the last item of a long list is not a sentence
+    "The group advises rest, examplamab with a long synthetic course of care, fictivir for the rash in adults, "
+    "and written exposure.",
+    # a wh-clause is the second object of the verb before it
+    "Clearly outline in the person's synthetic action plan how and when to do this, and what to do if symptoms do "
+    "not improve.",
+])
+def test_split_long_leaves_no_fragment(text):
+    assert split_long(text, max_words=8) == text
+
+
+def test_split_long_never_leaves_a_label_alone():
+    text = ("Object Drug: Examplamab; Interacting Drug: Loop fictivir; Risk Rationale: more harm in older adults, "
+            "frail adults, and children")
+    result = split_long(text, max_words=8)
+    assert "Risk Rationale." not in result and "Risk Rationale: more harm" in result
+
+
+def test_the_plain_reading_is_easier_to_read():
+    from curbside.readability import grade
+
+    text = ("Examplamab monotherapy is recommended for individuals with synthetic hypertension (Grade 2C) [I]; "
+            "medication adherence should be monitored, and physicians should evaluate renal function (Smith et al., 2000).")
+    plain = plain_sentence(text, protected=["examplamab"])
+    assert grade(plain) < grade(text) - 4
+    assert not Counter(numbers(plain)) - Counter(numbers(text))
