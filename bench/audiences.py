@@ -35,8 +35,9 @@ The figures, per audience:
 
 The three patient articles with the highest grade are printed with their hardest sentences, and
 text problems a reader would notice in patient claims are counted and shown with examples (found
-by simple rules, so a lead, not a verdict): a number added or a dose left in, a quote cut
-mid-sentence or running list items together, a stub or a subjectless sentence left by splitting a
+by simple rules, so a lead, not a verdict, and judged on the text the patient reads): a number added
+or a dose left in, a text cut mid-sentence or running list items together (how many verbatim quotes
+are so is counted apart, in patient_claims.quote_problems), a stub or a subjectless sentence left by splitting a
 long one, a list label cut from its list, a dose limit taken out ("in excess of 350 mg in persons"
 becomes "in excess of in persons"), words that clash after a glossary replacement ("is not not safe
 to use"), leftover punctuation ("Dose:;"), a glossary note inside
@@ -243,10 +244,11 @@ def claim_problems(claim) -> list[tuple[str, str]]:
         found.append(("words clash after a glossary replacement", f"{clashes} in {claim.plain!r}"))
     if len(_NESTED.findall(claim.plain)) > len(_NESTED.findall(claim.text)):
         found.append(("glossary note inside parentheses", repr(claim.plain)))
-    if "\n" in claim.text.strip():
-        found.append(("quote spans lines (list items run together)", repr(claim.text)))
-    if _DANGLING.search(claim.text.strip()):
-        found.append(("quote stops mid-sentence", repr(claim.text)))
+    # Judged on what the patient reads: the verbatim quote stays as the source has it (counted apart below).
+    if "\n" in shown.strip():
+        found.append(("text spans lines (list items run together)", repr(shown)))
+    if _DANGLING.search(shown.strip()):
+        found.append(("text stops mid-sentence", repr(shown)))
     if claim.plain:
         for sentence in _split_starts(claim.plain, claim.text):
             words = sentence.split()
@@ -310,6 +312,7 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
     claims = cited = quoted = numbers_ok = 0
     dropped = 0
     problems: dict[str, list[dict]] = {}
+    quote_problems: Counter = Counter()  # in the verbatim quotes, which the patient reads only as plain text
     for asked in all_asked:
         article = asked.articles.get("patient")
         if article is None or article.kind != "article":
@@ -324,6 +327,8 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
             shown, verbatim = numbers(claim.plain or claim.text), set(numbers(claim.text))
             numbers_ok += all(n in verbatim for n in shown)
             dropped += sum((Counter(numbers(claim.text)) - Counter(shown)).values())
+            quote_problems["quote spans lines"] += "\n" in claim.text.strip()
+            quote_problems["quote stops mid-sentence"] += bool(_DANGLING.search(claim.text.strip()))
             for kind, detail in claim_problems(claim):
                 seen = problems.setdefault(kind, [])
                 if {"question": asked.question, "detail": detail} not in seen:  # a claim may repeat in a section
@@ -331,7 +336,7 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
     patient_claims = {"claims": claims, "cited": cited, "cited_share": share(cited, claims),
                       "quote_in_passage": quoted, "quote_in_passage_share": share(quoted, claims),
                       "numbers_kept": numbers_ok, "numbers_kept_share": share(numbers_ok, claims),
-                      "numbers_taken_out": dropped}
+                      "numbers_taken_out": dropped, "quote_problems": dict(quote_problems)}
 
     follow_ups = {}
     for audience in AUDIENCES:
