@@ -250,7 +250,8 @@ def _read_password(name: str, from_stdin: bool) -> str:
         if not password:
             raise InputError(f"No password for {name} on standard input; pipe it in as the first line, or leave out --password-stdin to be asked.")
         return password
-    return typer.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+    # Prompts on stderr, so stdout holds only the token.
+    return typer.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True, err=True)
 
 
 def _print_token(name: str, token: str) -> None:
