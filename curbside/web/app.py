@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
 from ..library import Library
-from . import account_pages, api, editorial_api, pages
+from . import account_pages, api, editorial_api, editorial_pages, pages
 from .auth import CsrfGuard
 from .guards import BodyLimit, SecurityHeaders
 from .problems import install_error_handlers
@@ -46,6 +46,7 @@ def create_app(library: Library) -> FastAPI:
     app.include_router(editorial_api.router)
     app.include_router(pages.router)
     app.include_router(account_pages.router)
+    app.include_router(editorial_pages.router)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon():
