@@ -30,11 +30,11 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def page(request: Request, name: str, status_code: int = 200, **context):
+def page(request: Request, template: str, status_code: int = 200, **context):
     """Render a page with who is signed in and the CSRF token its forms carry."""
     user = current_user(request)
     context = {"user": user, "csrf_token": csrf_token(request)} | context
-    response = templates().TemplateResponse(request, name, context, status_code=status_code)
+    response = templates().TemplateResponse(request, template, context, status_code=status_code)
     ensure_csrf_cookie(request, response)
     return response
 
