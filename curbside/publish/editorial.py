@@ -19,6 +19,7 @@ from ..model import ArticleRecord, ArticleSummary, User
 from ..render.jsonout import render as article_json
 from ..store import articles as store
 from . import audit, users, workflow
+from .evidence import EvidenceChange, open_changes
 from .roles import ACTION_LABELS, READER, allowed
 
 MAX_REASON = 2000
@@ -71,7 +72,7 @@ class ReviewState:
     decisions: list[Decision]
     actions: list[str]  # what this user may do now
     anchors: list[tuple[str, str]]  # (anchor, label) a comment can be attached to
-    evidence_changes: list = field(default_factory=list)
+    evidence_changes: list[EvidenceChange] = field(default_factory=list)
 
 
 def content_hash(record: ArticleRecord | None) -> str:
@@ -259,13 +260,13 @@ class Editorial:
                           "rereview", "reopen"):
             raise InputError(f"Unknown action {action!r}; see /docs for the workflow actions.")
         reason = " ".join((reason or "").split())
-        if len(reason) > MAX_REASON:
-            raise InputError(f"The reason is longer than {MAX_REASON} characters; shorten it.")
-        if action in ("request_changes", "retract", "rereview", "reopen") and not reason:
-            raise InputError(f"Give a reason to {ACTION_LABELS[action]}; the author and the audit log keep it.")
         with self.db.transaction() as conn:
             row = self._row(conn, article_id)
-            target = self._check(user, action, row)
+            target = self._check(user, action, row)  # who may, before what they sent: a stranger learns nothing
+            if len(reason) > MAX_REASON:
+                raise InputError(f"The reason is longer than {MAX_REASON} characters; shorten it.")
+            if action in ("request_changes", "retract", "rereview", "reopen") and not reason:
+                raise InputError(f"Give a reason to {ACTION_LABELS[action]}; the author and the audit log keep it.")
             before = content_hash(store.latest(conn, article_id)[0])
             detail = {"from": row["status"], "to": target, "version": row["version"]}
             if reason:
@@ -355,13 +356,13 @@ class Editorial:
 
     def comment(self, user: User | None, article_id: str, body: str, anchor: str = "") -> Comment:
         body = (body or "").strip()
-        if not body:
-            raise InputError("The comment is empty; write what the author should look at.")
-        if len(body) > MAX_COMMENT:
-            raise InputError(f"The comment is longer than {MAX_COMMENT} characters; shorten it or split it.")
         with self.db.transaction() as conn:
             row = self._row(conn, article_id)
             self._check(user, "comment", row)
+            if not body:
+                raise InputError("The comment is empty; write what the author should look at.")
+            if len(body) > MAX_COMMENT:
+                raise InputError(f"The comment is longer than {MAX_COMMENT} characters; shorten it or split it.")
             record = store.latest(conn, article_id)[0]
             labels = dict(anchors(record))
             if anchor not in labels:
@@ -403,8 +404,6 @@ class Editorial:
         reviewers = [r["name"] for r in conn.execute(
             """SELECT u.name FROM review_assignments a JOIN users u ON u.id = a.user_id WHERE a.article_id = ?
                ORDER BY a.created_at""", (article_id,))]
-        from .evidence import open_changes
-
         return ReviewState(record=record, round=row["review_round"], approvals_needed=self.approvals_needed,
                            approvals=self._approvals(row), reviewers=reviewers, comments=self.comments(user, article_id),
                            decisions=self.decisions(article_id), actions=self.allowed_actions(user, article_id),
@@ -480,10 +479,10 @@ class Editorial:
         before = hashlib.sha256(self.library.editorial_policy().encode("utf-8")).hexdigest()
         after = hashlib.sha256((text + "\n").encode("utf-8")).hexdigest()
         with self.db.transaction() as conn:
+            audit.append(conn, user.name, "edit_policy", "editorial-policy", before=before, after=after)
             temporary = path.with_suffix(".tmp")
             temporary.write_text(text + "\n", encoding="utf-8")
-            temporary.replace(path)  # the file is swapped whole; the audit entry commits with it
-            audit.append(conn, user.name, "edit_policy", "editorial-policy", before=before, after=after)
+            temporary.replace(path)  # last, so a failed audit entry leaves the file as it was; swapped whole
         self._after_commit()
 
     def audit_entries(self, user: User | None, *, target: str = "", limit: int = 100, offset: int = 0):

@@ -68,7 +68,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     def respond(request: Request, status: int, detail: str):
         if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
-            return problem_response(status, detail)
+            response = problem_response(status, detail)
+            if status == 401:  # HTTP asks a 401 to say how to authenticate
+                response.headers["WWW-Authenticate"] = 'Bearer realm="curbside"'
+            return response
         return error_page(request, status, detail)
 
     @app.exception_handler(RequestValidationError)
