@@ -60,7 +60,7 @@ class Answers:
         if found and (found[2] == generation or not _recomposable(found[0])):
             return store.published(db.connection(), aid)
         self._follow_library(generation)
-        article = self.library.ask(questions[-1], audience=audience, thread=self._context(questions[:-1]))
+        article = self.library.ask(questions[-1], audience=audience, thread=self.understood(questions[:-1]))
         content_hash = hashlib.sha256(article_json(article).encode("utf-8")).hexdigest()
         with db.transaction() as conn:
             again = store.latest(conn, aid)  # another request may have saved it meanwhile
@@ -149,7 +149,7 @@ class Answers:
                 self.library.searcher.invalidate()
             self._seen_generation = generation
 
-    def _context(self, earlier: list[str]) -> list[Question]:
+    def understood(self, earlier: list[str]) -> list[Question]:
         """The earlier questions understood in order, each in the light of those before it."""
         vocabulary = self.library.searcher.vocabulary
         understood: list[Question] = []

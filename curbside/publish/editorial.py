@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import __version__
 from ..errors import ConflictError, InputError, NotFoundError, PermissionDenied, SignInRequired
 from ..model import ArticleRecord, ArticleSummary, User
 from ..render.jsonout import render as article_json
@@ -346,6 +347,32 @@ class Editorial:
             conn.execute("UPDATE articles SET status = ?, updated_at = ? WHERE id = ?", (target, store.now(), article_id))
             audit.append(conn, user.name, "edit", article_id, before=content_hash(current), after=new_hash,
                          detail={"from": row["status"], "to": target, "version": number, "note": edits.note})
+        self._after_commit()
+        return store.latest(self.db.connection(), article_id)[0]
+
+    def recompose(self, user: User | None, article_id: str) -> ArticleRecord:
+        """A new version composed afresh from the library as it is now (after a cited source changed,
+        say), for the reviewers to check like any edit. Needs the right to edit the article."""
+        conn = self.db.connection()
+        self._check(user, "edit", self._row(conn, article_id))  # refuse before the (slow) composing
+        current = store.latest(conn, article_id)[0]
+        composed = self.library.ask(current.question, audience=current.audience,
+                                    thread=self.library.answers.understood(current.context))
+        with self.db.transaction() as conn:
+            row = self._row(conn, article_id)
+            target = self._check(user, "edit", row)
+            if row["version"] != current.version:
+                raise ConflictError(f"Article {article_id} changed while it was being re-composed; reload it and try again.")
+            composed.status = target
+            new_hash = hashlib.sha256(article_json(composed).encode("utf-8")).hexdigest()
+            if new_hash == content_hash(current):
+                raise ConflictError(f"Re-composing article {article_id} from the library as it is now gives the same text; nothing to change.")
+            generation = f"{__version__}:{store.library_generation(conn)}"
+            number = store.save(conn, article_id, current.context, composed, new_hash, generation,
+                                editor_id=user.id, note="Re-composed from the library as it is now.")
+            conn.execute("UPDATE articles SET status = ?, updated_at = ? WHERE id = ?", (target, store.now(), article_id))
+            audit.append(conn, user.name, "recompose", article_id, before=content_hash(current), after=new_hash,
+                         detail={"from": row["status"], "to": target, "version": number})
         self._after_commit()
         return store.latest(self.db.connection(), article_id)[0]
 

@@ -68,6 +68,13 @@ def edit_article(article_id: str, body: EditRequest, user: User | None = Depends
     return library.editorial.edit(user, article_id, body.to_edits())
 
 
+@router.post("/articles/{article_id}/recompose", response_model=ArticleRecord,
+             summary="A new version composed afresh from the library as it is now (needs the right to edit)")
+def recompose_article(article_id: str, user: User | None = Depends(caller),
+                      library: Library = Depends(get_library)) -> ArticleRecord:
+    return library.editorial.recompose(user, article_id)
+
+
 @router.get("/articles/{article_id}/comments", response_model=list[Comment], summary="Review comments, oldest first")
 def list_comments(article_id: str, user: User | None = Depends(caller),
                   library: Library = Depends(get_library)) -> list[Comment]:

@@ -105,6 +105,12 @@ async def edit_article(request: Request, article_id: str, library: Library = Dep
     return see(f"/articles/{article_id}/review")
 
 
+@router.post("/articles/{article_id}/recompose")
+def recompose_article(request: Request, article_id: str, library: Library = Depends(get_library)):
+    library.editorial.recompose(current_user(request), article_id)
+    return see(f"/articles/{article_id}/review")
+
+
 def edits_from_form(values: dict[str, str], current: ArticleRecord) -> ArticleEdits:
     """Only what the editor changed: an untouched textarea is not a rewording (its text is what
     readers already see), an unchanged title not a retitling. Addresses the article does not have

@@ -214,6 +214,7 @@ def test_openapi_lists_every_api_route(openapi):
         "/api/sources/{source_id}", "/api/health",
         # the editorial workflow (curbside/web/editorial_api.py)
         "/api/me", "/api/articles/{article_id}/workflow/{action}", "/api/articles/{article_id}/edits",
+        "/api/articles/{article_id}/recompose",
         "/api/articles/{article_id}/comments", "/api/articles/{article_id}/review", "/api/articles/{article_id}/versions",
         "/api/articles/{article_id}/diff", "/api/review-queue", "/api/audit", "/api/audit/verify", "/api/policy",
         "/api/users", "/api/users/{name}/disable", "/api/users/{name}/enable"}
