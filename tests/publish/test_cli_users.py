@@ -54,7 +54,7 @@ def folder(template, tmp_path: Path) -> Path:
 
 def curbside(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "curbside.cli", *args, "--library", str(folder)],
-                          input=stdin, capture_output=True, text=True, timeout=60)
+                          input=stdin, capture_output=True, text=True, timeout=60, check=False)
 
 
 def refused(result: subprocess.CompletedProcess) -> str:
@@ -156,9 +156,10 @@ def test_disable_enable_and_token(folder: Path) -> None:
     old = add(folder, "synthetic-reviewer", "reviewer")
     lib = Library(folder, create=False)
     try:
-        _, session_id, _ = lib.editorial.sign_in("synthetic-reviewer", PASSWORD)
+        lib.editorial.sign_in("synthetic-reviewer", PASSWORD)
     finally:
         lib.close()
+    assert rows(folder, "SELECT COUNT(*) FROM sessions") == [(1,)]
 
     disabled = curbside(folder, "users", "disable", "synthetic-reviewer")
     assert disabled.returncode == 0 and "disabled synthetic-reviewer" in disabled.stdout
