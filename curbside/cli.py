@@ -373,7 +373,7 @@ def withdraw(
     """Withdraw a source for good; articles in editorial care that cite it are flagged for re-review."""
     from .publish.editorial import OPERATOR
 
-    flagged = _open(library).withdraw_source(source_id, reason, actor=OPERATOR)
+    flagged = _open(library).withdraw_source(source_id, reason, actor=OPERATOR.name)
     out.print(f"withdrew {source_id}", highlight=False, markup=False)
     if flagged:
         out.print(f"flagged for re-review ({len(flagged)}): {', '.join(flagged)}", highlight=False, markup=False)

@@ -26,7 +26,19 @@ from .roles import ACTION_LABELS, READER, allowed
 MAX_REASON = 2000
 MAX_COMMENT = 4000
 MAX_POLICY = 100_000
-OPERATOR = "operator"  # the audit log's name for someone at the server's command line
+
+
+class Operator:
+    """Someone at the server's command line (`curbside users ...`): manages accounts by having the
+    server. A distinct value, so an anonymous web caller (None) can never be mistaken for them."""
+
+    name = "operator"  # how the audit log names them
+
+    def __repr__(self) -> str:
+        return "OPERATOR"
+
+
+OPERATOR = Operator()
 
 
 @dataclass
@@ -86,8 +98,8 @@ def role_of(user: User | None) -> str:
     return user.role if user else READER
 
 
-def actor_name(user: User | None) -> str:
-    return user.name if user else OPERATOR
+def actor_name(user: User | Operator) -> str:
+    return user.name
 
 
 class Editorial:
@@ -106,11 +118,12 @@ class Editorial:
         audit.write_head(self.db.connection(), Path(self.library.path))
 
     # -- accounts ---------------------------------------------------------------------------------
-    # `actor=None` means the operator at the command line, who manages accounts by having the server.
+    # `actor` is the signed-in user asking (None: nobody signed in, refused) or OPERATOR, the
+    # command line, which needs no account.
 
     def add_user(self, name: str, role: str, password: str, full_name: str = "", *,
-                 actor: User | None = None) -> tuple[User, str]:
-        if actor is not None:
+                 actor: User | Operator | None = OPERATOR) -> tuple[User, str]:
+        if actor is not OPERATOR:
             self.require(actor, "manage_users")
         with self.db.transaction() as conn:
             user, token = users.add(conn, name, role, password, full_name)
@@ -118,13 +131,13 @@ class Editorial:
         self._after_commit()
         return user, token
 
-    def users(self, *, actor: User | None = None) -> list[User]:
-        if actor is not None:
+    def users(self, *, actor: User | Operator | None = OPERATOR) -> list[User]:
+        if actor is not OPERATOR:
             self.require(actor, "manage_users")
         return users.listing(self.db.connection())
 
-    def set_disabled(self, name: str, disabled: bool = True, *, actor: User | None = None) -> User:
-        if actor is not None:
+    def set_disabled(self, name: str, disabled: bool = True, *, actor: User | Operator | None = OPERATOR) -> User:
+        if actor is not OPERATOR:
             self.require(actor, "manage_users")
             if disabled and actor.name.lower() == name.lower():
                 raise ConflictError("You cannot disable your own account; ask another admin, or use `curbside users disable`.")
@@ -134,8 +147,8 @@ class Editorial:
         self._after_commit()
         return user
 
-    def replace_token(self, name: str, *, actor: User | None = None) -> str:
-        if actor is not None:
+    def replace_token(self, name: str, *, actor: User | Operator | None = OPERATOR) -> str:
+        if actor is not OPERATOR:
             self.require(actor, "manage_users")
         with self.db.transaction() as conn:
             token = users.replace_token(conn, name)

@@ -210,3 +210,24 @@ def test_every_account_change_is_audited_and_the_chain_verifies(library: Library
     assert [tuple(r) for r in rows] == [("operator", action, user.name)
                                         for action in ("add_user", "replace_token", "disable_user", "enable_user")]
     assert library.editorial.verify_audit() == []
+
+
+def test_nobody_signed_in_is_never_the_operator(tmp_path) -> None:
+    """Account management from the command line needs no account (OPERATOR); a caller with no
+    account (None, as an anonymous web request arrives) is refused, not taken for the operator."""
+    from curbside.errors import SignInRequired
+    from curbside.library import Library
+    from curbside.publish.editorial import OPERATOR
+
+    lib = Library(tmp_path / "library")
+    try:
+        lib.editorial.add_user("synthetic-admin", "admin", "synthetic-password-1", actor=OPERATOR)
+        for call in (lambda: lib.editorial.add_user("intruder", "admin", "synthetic-password-1", actor=None),
+                     lambda: lib.editorial.users(actor=None),
+                     lambda: lib.editorial.set_disabled("synthetic-admin", True, actor=None),
+                     lambda: lib.editorial.replace_token("synthetic-admin", actor=None)):
+            with pytest.raises(SignInRequired):
+                call()
+        assert [user.name for user in lib.editorial.users()] == ["synthetic-admin"]
+    finally:
+        lib.close()
