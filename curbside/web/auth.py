@@ -33,14 +33,21 @@ SECRET_FILE = "secret.key"
 
 
 def secret_key(folder: Path) -> str:
-    """The library's signing key, made once with owner-only permissions (shared by every worker)."""
+    """The library's signing key, made once with owner-only permissions and shared by every worker.
+    It is written to a private temporary file and linked into place, so a worker starting at the
+    same moment reads either no key (and makes the link race) or the whole key, never half of it."""
     path = Path(folder) / SECRET_FILE
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
+    if not path.exists():
+        temporary = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another worker made it first: use theirs
+        finally:
+            temporary.unlink()
     return path.read_text(encoding="ascii").strip()
 
 
