@@ -8,14 +8,15 @@ protects (drugs, the condition) come through untouched, checked in code rather t
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from curbside.doses import numbers, parse_doses
 from curbside.errors import LibraryError
+from curbside.plain_asides import capitalise as _capitalise
+from curbside.plain_asides import without_asides
 
 GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.tsv"
 DOSE_NOTE = "your clinician decides the dose"
@@ -137,6 +138,8 @@ def _render(entry: GlossaryEntry, found: str, text: str, start: int, end: int, e
         return None
     if before and before == words[0].lower() and len(words) > 1:
         words = words[1:]  # "acid" + "acid reflux": the word is already there
+    if after and after.lower() == words[-1].lower() and len(words) > 1:
+        words = words[:-1]  # "first choice" + "choice": the next word already says it
     if words[0].lower() in ("more", "less", "not", "no") and before and before not in _FUNCTION_WORDS:
         return _note(entry, found, text, start, end, explained, force=True)  # "early" + "more than one medicine"
     if words[0].lower() in ("a", "an", "the") and before:
@@ -191,91 +194,6 @@ def _blocked_spans(text: str, protected: tuple[str, ...]) -> list[tuple[int, int
 def _name_spans(text: str, protected: tuple[str, ...]) -> list[list[tuple[int, int]]]:
     """Where each protected name occurs, as a whole word in any case ("Examplamab-induced" counts)."""
     return [[m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)] for name in protected]
-
-
-# -- what a patient does not need to read: citations, grades, abbreviation lists -------------
-
-# Square brackets holding a reference or an evidence grade: "[I]", "[2144]", "[1,3-5]", "[B]".
-_BRACKET_NOTE = re.compile(r"\s*\[(?:[IVX]+|[\d,\s–-]+|[A-D])\]")
-_INNERMOST = re.compile(r"\s*\(([^()]*)\)")
-# An aside whose content is a citation, an evidence grade or a statistic: nothing a patient acts on.
-_CITATION = re.compile(r"\bet al\b|^\s*[A-Z][\w'-]+(?: (?:and|&) [A-Z][\w'-]+)?,? (?:19|20)\d\d[a-z]?\s*$|^\s*(?:19|20)\d\d\s*$")
-_GRADE = re.compile(r"^\s*(?:(?:strong|weak|conditional)(?:\s+(?:for|against|recommendation))?\s*(?:[;,]|$)|(?:grade|level|class|LE|GR|LoE|GoR|SOR|"
-                    r"quality|strength|evidence|recommendation)\b\s*[\w+-]*\s*(?:[;,]|$)|[\divx]+[A-C]?\s*$|"
-                    r"[\d|+O⊕◯]+\s*$|reviewed\b|class [IV]+\b)", re.IGNORECASE)
-_STATISTIC = re.compile(r"\b(?:RR|OR|HR|CI|MD|SMD|NNT|NNH|aOR|aHR|I2|I²)\b\s*[=:,]?\s*[-\d.]|\bp\s*[=<>≤]\s*[\d.]|\bn\s*=\s*\d|"
-                        r"\b(?:median|mean|absolute risk|relative risk|hazard ratio|odds ratio|95%)\b.*\d|\d\s*vs\.?\s*\d")
-# Asides that give examples, cross-references, alternatives or study design: the sentence stands without them.
-_EXAMPLES = re.compile(r"^\s*(?:e\.g\.|eg\b|i\.e\.|for example\b|for instance\b|such as\b|including\b|see\b|"
-                       r"with or without\b|design\s*:|in addition to\b)", re.IGNORECASE)
-# A brand name after the drug's own name: "azithromycin (Zithromax)".
-_BRAND = re.compile(r"^\s*[A-Z][a-z]+(?:[- ][A-Z]{1,3})?\s*$")
-_ABBREVIATION = re.compile(r"^\s*[A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*\s*$")
-# Fields of an evidence table that rate the evidence rather than say anything about care.
-_RATING_FIELD = re.compile(r"(?:^|(?<=[;.]))\s*(?:(?:quality|level|strength|grade|certainty|classification) of (?:the )?"
-                           r"(?:evidence|recommendations?)|evidence (?:level|grade|quality)|GRADE)\s*:\s*(?:[^;.]|\.(?=\S))*(?:;|(?=\.)|$)",
-                           re.IGNORECASE)
-# A numbered label before a guideline's statement: "Recommendation 59:", "Statement 3.2 -", "B -".
-_LEADING_LABEL = re.compile(r"^\s*(?:(?:recommendation|statement|key (?:point|recommendation)|question)\s*[\d.]*[a-z]?"
-                            r"|[A-Z])\s*(?:[:–—]|\s-)\s+", re.IGNORECASE)
-# A quote cut off after a joining word or mark: "Amoxicillin three times daily; OR".
-_CLIPPED_END = re.compile(r"(?:[,;:]\s*|\s+)(?:or|and|plus|either|then|followed by)\s*$|[,;:]\s*$", re.IGNORECASE)
-# A line break or a table's cell border separates items that were never one sentence.
-_ITEM_BREAK = re.compile(r"[ \t]*(?:\n|(?<=\S)[ \t]+\|[ \t]+|^\|[ \t]*|[ \t]*\|$)\s*")
-_EMPTY_CELL = re.compile(r"^[\s—–\-|.]*$")
-
-
-def without_asides(text: str, protected: Iterable[str] = ()) -> str:
-    """`text` as a patient reads it, less what only a professional uses: reference and evidence-grade
-    notes, statistics, lists of examples and the abbreviations a sentence defines but never uses again;
-    list items and table cells become sentences, and a quote cut off after "or" ends before it.
-    Only words are dropped: what is left says nothing the quote does not. An aside naming one of the
-    `protected` names (the drug or condition asked about) stays."""
-    names = [re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE) for name in protected if name.strip()]
-    shortened = _without_asides(text, names)
-    # Checked in code, not trusted to the patterns: taking words out must never make a new number ("0.5" -> "5").
-    return text if Counter(numbers(shortened)) - Counter(numbers(text)) else shortened
-
-
-def _without_asides(text: str, names: list[re.Pattern]) -> str:
-    items = [item.strip() for item in _ITEM_BREAK.split(text) if not _EMPTY_CELL.match(item)]
-    if len(items) > 1:
-        text = " ".join(item if item[-1] in ".!?:" else item + "." for item in items)
-    text = _BRACKET_NOTE.sub("", text)
-    previous = None
-    while previous != text:  # innermost first: "(PPIs (see below))" loses its inner note, then maybe itself
-        previous, text = text, _INNERMOST.sub(lambda m: _aside_kept(m, text, names), text)
-    text = _RATING_FIELD.sub("", text)
-    text = _LEADING_LABEL.sub("", text, count=1)
-    text = re.sub(r"\^[a-z](?:,[a-z])*\b", "", text)  # table footnote marks: "azithromycin^d,e"
-    stripped = text.rstrip(" .")
-    if _CLIPPED_END.search(stripped):
-        text = _CLIPPED_END.sub("", stripped) + "."
-    return _tidy_punctuation(text)
-
-
-def _aside_kept(match: re.Match, text: str, names: list[re.Pattern]) -> str:
-    inner = match.group(1)
-    if any(name.search(inner) for name in names):
-        return match.group(0).replace("(", "\0", 1).replace(")", "\1")
-    brand = _BRAND.match(inner) and re.search(r"[a-z]{4,}\s*$", text[:match.start()])
-    if brand or _CITATION.search(inner) or _GRADE.match(inner) or _STATISTIC.search(inner) or _EXAMPLES.match(inner):
-        return ""
-    if _ABBREVIATION.match(inner):
-        used_again = len(re.findall(rf"(?<![\w-]){re.escape(inner.strip())}(?![\w-])", text)) > 1
-        if not used_again:
-            return ""
-    return match.group(0).replace("(", "\0", 1).replace(")", "\1")  # kept: hidden from the next pass
-
-
-def _tidy_punctuation(text: str) -> str:
-    text = text.replace("\0", "(").replace("\1", ")")
-    text = re.sub(r"\s+([,.;:)!?])", r"\1", text)
-    text = re.sub(r"([,;:])\s*(?:[,;:]\s*)+", r"\1 ", text)
-    text = re.sub(r"[,;:]\s*([.!?])", r"\1", text)
-    text = re.sub(r"\.(?:\s*\.)+", ".", text)
-    text = re.sub(r"^[\s,;:.]+", "", re.sub(r"[ \t]{2,}", " ", text)).strip()
-    return _capitalise(text) if text else text
 
 
 # -- shorter sentences ------------------------------------------------------------------------
@@ -371,12 +289,6 @@ def _is_list_and(pattern: re.Pattern, head: str) -> bool:
     return len(last_clause) == 2 and len(last_clause[1].split()) <= 3
 
 
-def _capitalise(text: str) -> str:
-    """Capitalise a new sentence's first word, unless its case means something ("eGFR", "mRNA")."""
-    word = re.match(r"[^\s,;:.!?]*", text).group(0)
-    return text[0].upper() + text[1:] if word.isalpha() and word.islower() else text
-
-
 # -- doses: for patients the amount is the clinician's decision -----------------------------
 
 _JOINER_GAP = re.compile(r"(?:[\s,;/]|\b(?:or|and|to|then|followed by|increasing|increased|up to|maximum|max)\b)*", re.I)
@@ -384,6 +296,7 @@ _JOINER_GAP = re.compile(r"(?:[\s,;/]|\b(?:or|and|to|then|followed by|increasing
 _LEAD_IN = re.compile(r"(?:\b(?:(?:at|in|with) (?:a|the) (?:\w+ )?(?:dose|dosage) of|at|to|from|by|up to|not exceeding|"
                       r"no more than|(?:a |the )?max(?:imum|imal)?(?: dose)?(?: of)?)\s+)+$", re.IGNORECASE)
 _OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
+_RANGE_LOW = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:--|[-–—]|to)\s*$")
 _DOSE_OF = re.compile(r"\b(?:dose|doses|dosage)(\s+of\s+)$", re.IGNORECASE)
 
 
@@ -399,6 +312,8 @@ def without_doses(text: str) -> str:
         groups[-1].append(dose) if joined else groups.append([dose])
     for group in reversed(groups):
         start, end = group[0].start, group[-1].end
+        if low := _RANGE_LOW.search(text, 0, start):
+            start = low.start()  # "20--40 mg": the range's low end goes with it, not "20--" left alone
         end -= bool(re.match(r"\.(?:\s+[A-Z]|\s*$)", text[end - 1:]))  # "TDS." may end the sentence too
         if lead := _LEAD_IN.search(text, 0, start):
             start = lead.start()
@@ -438,10 +353,15 @@ def _limit(text: str, start: int, end: int) -> str | None:
     return text[:cut_start] + " " + words + " " + text[cut_end:]
 
 
+# A table field whose value was the dose, left with its label only: "Daily Dose:;" in "Drug: X; Daily Dose:; Route: Oral".
+_EMPTY_FIELD = re.compile(r"(?:(?<=[;,])|^)\s*[A-Z][\w/-]*(?: [\w/-]+){0,3}:\s*(?=[;,]|$)")
+
+
 def _tidy(text: str) -> str:
     # Parentheses left empty, or holding only the words that led into what went: "(e.g.,)", "(>)", "(or more)".
     empty = r"\(\s*(?:e\.g\.|i\.e\.|such as|about|approximately|approx\.|[~<>≤≥=]|or more|or less|or)?[\s,;]*\)"
     text = re.sub(r"\s+([,.;:)!?])", r"\1", re.sub(empty, "", text, flags=re.IGNORECASE))
+    text = _EMPTY_FIELD.sub("", text)
     text = re.sub(r"([,;])\s*(?:[,;]\s*)+", r"\1 ", text)
     text = re.sub(r"[,;:]\s*([.!?])", r"\1", text)
     text = re.sub(r"\(\s+", "(", re.sub(r"[ \t]{2,}", " ", text)).strip()

@@ -260,10 +260,13 @@ def test_split_long_keeps_a_list_closed_by_comma_and_in_one_sentence():
     ("Initial pharmacotherapy monotherapy was given.", "First pharmacotherapy monotherapy was given."),
     # a gerund meaning before "of": not "stopping of"
     ("Cessation of examplamab is advised.", "Cessation of examplamab is advised."),
+    # the word after already ends the plain meaning: "first choice" + "choice"
+    ("Examplamab is the exampleline choice here.", "Examplamab is the first choice here."),
 ])
 def test_a_replacement_fits_the_words_around_it(text, expected):
     glossary = load_glossary() + (GlossaryEntry("exampletherapy", "=a single synthetic course"),
-                                  GlossaryEntry("duotherapy", "=more than one medicine together"))
+                                  GlossaryEntry("duotherapy", "=more than one medicine together"),
+                                  GlossaryEntry("exampleline", "=first choice"))
     assert plain_words(text, glossary, protected=["examplamab"]) == expected
 
 
@@ -339,6 +342,14 @@ def test_a_dose_limit_stays_in_words(text, expected):
     result = without_doses(without_asides(text))
     assert result == f"{expected} ({DOSE_NOTE})."
     assert not re.search(r"\(\s*\)|\(e\.g\.,?\)|\([<>]\)|\(or more\)|in excess of in|\bthan (?:of|in)\b", result)
+
+
+def test_a_dose_range_goes_whole_and_a_field_left_empty_goes_with_it():
+    # A table row (synthetic): its dose field holds only the dose, so the label has nothing left to say.
+    row = "Drug: Examplamab; Daily Dose: 20--40 mg; Route: Oral; Frequency: Once daily (evening)"
+    assert without_doses(row) == f"Drug: Examplamab; Route: Oral; Frequency: Once daily (evening) ({DOSE_NOTE})"
+    assert without_doses("Take examplamab 1.5 to 3 mg each day.") == f"Take examplamab ({DOSE_NOTE})."
+    assert without_doses("For ages 2-5, give examplamab 10 mg.") == f"For ages 2-5, give examplamab ({DOSE_NOTE})."
 
 
 def test_an_example_dose_goes_with_its_parentheses():
