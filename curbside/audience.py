@@ -13,7 +13,9 @@ leads and how a sentence reads:
   in plain words (plain.py's glossary, long sentences split, doses left to the clinician), the
   clinician-only treatment algorithm is left out, and sources' own advice on when to get help
   leads a "When to get medical help" section. Every shown sentence keeps its citation, and its
-  verbatim quote stays on the claim for the verifier and the passage viewer.
+  verbatim quote stays on the claim for the verifier and the passage viewer. Among statements that
+  answer equally well, compose shows the patient the ones that read easily (reading_band below),
+  never leaving out a warning (is_safety) for being hard.
 
 Sections added here quote statements with a role or wording the audience needs; a statement
 already quoted in the body moves to the leading section rather than appearing twice.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .extract import Statement
 from .model import Article, Bullet, Claim, Hit, Section
@@ -162,16 +165,74 @@ def _capital(label: str) -> str:
     return label[:1].upper() + label[1:] if label and not any(c.isupper() for c in label) else label
 
 
+# -- which sentences a patient can read -------------------------------------------------------
+# Used by compose to choose, among statements that make the same point, the ones a patient can read.
+# Nothing here rewords anything: it only ranks whole cited sentences.
+
+READABLE_GRADE = 8  # the grade patient articles aim at (issue 6): a sentence at or below it reads easily
+HARD_GRADE = 12  # above this (past secondary school) a sentence gives way to readable ones on the same point
+SAFETY_SECTIONS = frozenset({"get_help", "avoid", "contraindications", "cautions"})
+_SAFETY_ROLES = frozenset({"contraindication"})
+_WARNING = _mentions(r"\b(?:avoid\w*|do not|don't|should not|must not|never|contraindicat\w*|warn\w*|danger\w*|"
+                     r"allerg\w*|anaphyla\w*|life-threatening|fatal|overdose|emergency|urgent\w*|immediately|stop (?:taking|using|treatment))\b")
+
+
+# A sentence that leans on the one before it ("In fact, you may have it ...") reads well only after it.
+_LEANS_ON_PREVIOUS = re.compile(r"(?:in fact|however|also|then|therefore|thus|but|and|so|this|these|that|those|it|its|they|"
+                                r"their|them|he|she|such|both|either|neither|otherwise|instead|in addition|additionally|"
+                                r"furthermore|moreover|as a result|for this reason)\b", re.IGNORECASE)
+MIN_GRADED_WORDS = 8  # the grade of a shorter text says little: the formula is made for running prose
+
+
+@lru_cache(maxsize=16384)
+def plain_reading(text: str, protected: tuple[str, ...]) -> str:
+    """plain.plain_sentence, once per quote: compose grades the candidates, then shows the chosen ones."""
+    from .plain import plain_sentence
+
+    return plain_sentence(text, protected=protected)
+
+
+@lru_cache(maxsize=16384)
+def _as_read(text: str, protected: tuple[str, ...]) -> tuple[float, int]:
+    """(Flesch–Kincaid grade, words) of a quote as a patient reads it: its plain reading."""
+    from .readability import sentence_grade
+
+    plain = plain_reading(text, protected)
+    return sentence_grade(plain), len(plain.split())
+
+
+def reading_grade(text: str, protected: tuple[str, ...] = ()) -> float:
+    """The Flesch–Kincaid grade of a quote as a patient reads it."""
+    return _as_read(text, protected)[0]
+
+
+def reading_band(text: str, protected: tuple[str, ...] = (), alone: bool = True) -> int:
+    """0 reads easily (grade <= READABLE_GRADE), 1 takes effort, 2 is hard (above HARD_GRADE). Coarse on
+    purpose: within a band the stronger evidence still comes first. A few words, a list item shown
+    without its lead-in (`alone` False) or a sentence leaning on the one before it are never counted
+    easy, however low their grade: what they mean needs what came before."""
+    found, words = _as_read(text, protected)
+    band = 0 if found <= READABLE_GRADE else 1 if found <= HARD_GRADE else 2
+    if not alone or words < MIN_GRADED_WORDS or _LEANS_ON_PREVIOUS.match(text.lstrip()):
+        return max(band, 1)
+    return band
+
+
+def is_safety(statement: Statement) -> bool:
+    """A warning a patient must not lose for being hard to read: advice against something, a
+    contraindication, when to get help, what to watch for."""
+    return (statement.polarity == "against" or bool(_SAFETY_ROLES & set(statement.roles))
+            or _GET_HELP(statement) or _WATCH_FOR(statement) or _WARNING(statement))
+
+
 # -- how sentences read ------------------------------------------------------------------------
 
 def rewrite_claims(article: Article, audience: str, protected: list[str]) -> None:
     """Set each claim's `plain` reading for the audience (the quote itself is left as it is).
     `protected`: the drug and condition names no rewording may touch."""
     if audience == "patient":
-        from .plain import plain_sentence
-
         for claim in article.all_claims():
-            claim.plain = _only_if_changed(claim.text, plain_sentence(claim.text, protected=protected))
+            claim.plain = _only_if_changed(claim.text, plain_reading(claim.text, tuple(protected)))
         article.care_advice = CARE_ADVICE
     elif audience == "student":
         from .vocabulary import abbreviations

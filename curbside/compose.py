@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from .audience import LEADS, lead_sections, rewrite_claims
+from .audience import LEADS, SAFETY_SECTIONS, is_safety, lead_sections, reading_band, rewrite_claims
 from .differ import Quoted, mark_differences
 from .extract import Statement, extract_statements
 from .followups import suggest_follow_ups
@@ -49,6 +49,12 @@ _WORD = re.compile(r"[a-z0-9]+")
 _COURSE_WORDS = frozenset("acute subacute chronic severe mild moderate recurrent persistent refractory intractable "
                           "uncomplicated complicated advanced early".split())
 _MIN_WORDS = 4
+# A patient article (see _ForPatient): how many of a section's strongest statements readability may choose
+# among, how many readable ones it needs before it leaves the hard ones out, and the bullets its bottom line
+# may choose among.
+PATIENT_WINDOW = 3 * SECTION_LIMIT
+PATIENT_ENOUGH_IN_SECTION = 3
+BOTTOM_LINE_WINDOW = 3
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
 # The algorithm's steps: the order a clinician follows the lines of therapy.
 _ALGORITHM_STEPS = (("first_line",), ("second_line",), ("third_line", "refractory"))
@@ -91,7 +97,8 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
     considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
     layout = layout_for(question.intent)
     drafts = _draft_sections(question, layout, relevant)
-    sections = {spec.key: _section(spec, drafts[spec.key]) for spec in layout if drafts.get(spec.key)}
+    patient = _ForPatient((*question.drugs, *question.conditions)) if audience == "patient" else None
+    sections = {spec.key: _section(spec, drafts[spec.key], patient) for spec in layout if drafts.get(spec.key)}
     if question.intent == "treatment" and (algorithm := _algorithm(layout, drafts)) is not None:
         sections[algorithm.key] = algorithm
     article.sections = [sections[spec.key] for spec in layout if spec.key in sections]
@@ -104,7 +111,7 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
         article.closest_sources = closest_sources(hits, today_year=today_year,
                                                   superseded_after_years=superseded_after_years)
         return article
-    article.bottom_line = _bottom_line(question, article.sections)
+    article.bottom_line = _bottom_line(question, article.sections, patient)
     source_of = {hit.passage.id: hit.source for hit in hits}
     cite(article, article.all_claims(), source_of, today_year=today_year)
     mark_differences(article, _quoted(layout, drafts))
@@ -304,9 +311,11 @@ def _attach_details(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Dra
     return leftover
 
 
-def _section(spec: SectionSpec, drafts: list[_Draft]) -> Section:
+def _section(spec: SectionSpec, drafts: list[_Draft], patient: _ForPatient | None = None) -> Section:
     """The section's bullets, strongest evidence first, each with its best claims: one per
     source before a second from the same source, so agreement across sources shows."""
+    if patient is not None:
+        return patient.section(spec, drafts)
     drafts = sorted(drafts, key=lambda d: d.main[0].order)[:SECTION_LIMIT]
     bullets = []
     for draft in drafts:
@@ -315,8 +324,8 @@ def _section(spec: SectionSpec, drafts: list[_Draft]) -> Section:
     return Section(spec.key, spec.title, bullets, numbered=spec.numbered)
 
 
-def _spread_over_sources(candidates: list[_Candidate], limit: int) -> list[_Candidate]:
-    ordered = sorted(candidates, key=lambda c: c.order)
+def _spread_over_sources(candidates: list[_Candidate], limit: int, key=lambda c: c.order) -> list[_Candidate]:
+    ordered = sorted(candidates, key=key)
     firsts, seen = [], set()
     for candidate in ordered:
         if candidate.hit.source.id not in seen:
@@ -324,7 +333,7 @@ def _spread_over_sources(candidates: list[_Candidate], limit: int) -> list[_Cand
             firsts.append(candidate)
     first_ids = {id(c) for c in firsts}
     rest = [c for c in ordered if id(c) not in first_ids]
-    return sorted((firsts + rest)[:limit], key=lambda c: c.order)
+    return sorted((firsts + rest)[:limit], key=key)
 
 
 def _claim(candidate: _Candidate) -> Claim:
@@ -347,6 +356,76 @@ def _claim_maker(relevant: list[_Candidate]):
         return candidate.claim or _claim(candidate)
 
     return make
+
+
+class _ForPatient:
+    """How a patient article chooses among statements that answer equally well: within the
+    evidence order's tiers (on topic, written for patients, graded guideline or review), the
+    sentences a patient can read come first (audience.reading_band of the plain reading), then the
+    rest of the evidence order. It only chooses: every claim is still a whole cited sentence, and
+    the other audiences never come here.
+
+    - a section of single statements (diagnosis, monitoring, considerations) takes its bullets
+      from its PATIENT_WINDOW strongest statements, the most readable first, and leaves the hard
+      ones out when PATIENT_ENOUGH_IN_SECTION readable ones are there to take their places;
+    - a bullet shows its most readable claims first;
+    - which interventions get a bullet stays as the evidence order has it: each is its own point;
+    - safety content (audience.is_safety, and every bullet of a safety section) is never left out
+      for being hard: what other readers get of it, the patient gets too."""
+
+    def __init__(self, protected: tuple[str, ...]):
+        self.protected = protected
+
+    def band(self, candidate: _Candidate) -> int:
+        return reading_band(candidate.statement.text, self.protected, alone=not candidate.statement.lead_in)
+
+    def key(self, candidate: _Candidate) -> tuple:
+        on_topic, for_reader, tier, *rest = candidate.order
+        return on_topic, for_reader, tier, self.band(candidate), *rest
+
+    def section(self, spec: SectionSpec, drafts: list[_Draft]) -> Section:
+        drafts = sorted(drafts, key=lambda d: d.main[0].order)
+        if spec.by_intervention or spec.key in SAFETY_SECTIONS or len(drafts) <= 1:
+            chosen = drafts[:SECTION_LIMIT]
+        else:
+            statements = [d.main[0] for d in drafts[:PATIENT_WINDOW]]
+            kept, others = self._readable_first(statements, statements[:SECTION_LIMIT], PATIENT_ENOUGH_IN_SECTION)
+            leads = {id(c) for c in kept + others[:max(0, SECTION_LIMIT - len(kept))]}
+            chosen = sorted((d for d in drafts if id(d.main[0]) in leads), key=lambda d: self.key(d.main[0]))
+        bullets = []
+        for draft in chosen:
+            mains = draft.main
+            if len(mains) > CLAIM_LIMIT:  # one claim per source first, as for everyone, then the most readable
+                kept, others = self._readable_first(mains, _spread_over_sources(mains, CLAIM_LIMIT))
+                mains = kept + _spread_over_sources(others, CLAIM_LIMIT - len(kept), self.key)
+            details = draft.details
+            if len(details) > DETAIL_LIMIT:
+                kept, others = self._readable_first(details, sorted(details, key=lambda c: c.order)[:DETAIL_LIMIT])
+                details = kept + others[:DETAIL_LIMIT - len(kept)]
+            bullets.append(Bullet(draft.label, [_claim(c) for c in self._ordered(mains) + self._ordered(details)]))
+        return Section(spec.key, spec.title, bullets, numbered=spec.numbered)
+
+    def _ordered(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        # Grading a sentence costs its plain reading: only done where there is a choice to make.
+        return sorted(candidates, key=self.key) if len(candidates) > 1 else candidates
+
+    def _readable_first(self, candidates: list[_Candidate], usual: list[_Candidate],
+                        enough: int | None = None) -> tuple[list, list]:
+        """(the safety statements of `usual`, what the other audiences get: these all stay; the other
+        `candidates`, most readable first, less the hard ones when `enough` readable ones are there)."""
+        kept = [c for c in usual if is_safety(c.statement)]
+        taken = {id(c) for c in kept}
+        others = sorted((c for c in candidates if id(c) not in taken), key=self.key)
+        readable = [c for c in others if self.band(c) < 2]
+        return kept, readable if enough is not None and len(readable) >= enough else others
+
+    def most_readable(self, bullets: list[Bullet]) -> Bullet:
+        """Of the first BOTTOM_LINE_WINDOW bullets (the strongest evidence), the first whose lead quote
+        is in the best reading band."""
+        window = bullets[:BOTTOM_LINE_WINDOW]
+        if len(window) == 1:
+            return window[0]
+        return min(window, key=lambda b: (reading_band(b.claims[0].text, self.protected), window.index(b)))
 
 
 def _copy(claim: Claim) -> Claim:
@@ -374,16 +453,18 @@ def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]])
     return Section(spec.key, spec.title, steps, numbered=True)
 
 
-def _bottom_line(question: Question, sections: list[Section]) -> list[Claim]:
-    """One to three quotes answering the question directly, each from a different bullet."""
+def _bottom_line(question: Question, sections: list[Section], patient: _ForPatient | None = None) -> list[Claim]:
+    """One to three quotes answering the question directly, each from a different bullet. A
+    patient's is the most readable lead quote of the first few bullets each part of it could use."""
     by_key = {section.key: section for section in sections}
     chosen: list[Claim] = []
     used_bullets: set[int] = set()
     for group in bottom_line_plan(question.intent, question.modifiers, [section.key for section in sections]):
         bullets = [b for key in group if key in by_key for b in by_key[key].bullets if id(b) not in used_bullets]
         if bullets:
-            used_bullets.add(id(bullets[0]))
-            chosen.append(_copy(bullets[0].claims[0]))
+            best = bullets[0] if patient is None else patient.most_readable(bullets)
+            used_bullets.add(id(best))
+            chosen.append(_copy(best.claims[0]))
     return chosen
 
 

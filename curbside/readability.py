@@ -55,6 +55,12 @@ def grade(text: str) -> float:
     return round(float(_textstat().flesch_kincaid_grade(text)), 1)
 
 
+def sentence_grade(sentence: str) -> float:
+    """The grade of one sentence as a reader meets it: a missing full stop is added, as in `article_text`."""
+    text = sentence.strip()
+    return grade(text if text[-1:] in ".!?" else text + ".") if text else 0.0
+
+
 def article_text(article: Article) -> str:
     """What a reader reads, in order: the message (when there is one), the bottom line and every
     section claim, each as shown (`claim.plain` when set, else the verbatim `claim.text`)."""
