@@ -382,6 +382,7 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
             {"question": a.question, "origin": a.origin,
              **{aud: {"kind": a.articles[aud].kind, "grade": a.grades[aud], "ms": round(a.ms[aud], 1),
                       "claims": len(a.articles[aud].all_claims()),
+                      "sections": [section.key for section in a.articles[aud].sections],
                       "follow_ups": [{"question": t, "kind": k, "in_thread": th}
                                      for t, k, th in a.follow_ups.get(aud, [])]}
                 for aud in AUDIENCES if aud in a.articles}}
