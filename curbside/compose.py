@@ -5,8 +5,9 @@ choosing and arranging: which statements answer this question, which section eac
 (layouts.py), how they group by intervention, which come first (guidelines, systematic reviews
 and graded statements, then retrieval rank), what the bottom line quotes, where sources
 disagree (differ.py), how references are numbered (references.py) and which follow-ups the
-evidence could answer (followups.py). When nothing usable is found the article says so and
-shows what was found; it never fills a gap.
+evidence could answer (followups.py). For a patient, which of the statements that answer equally
+well are shown is patient_selection.py's choice: the readable ones. When nothing usable is found
+the article says so and shows what was found; it never fills a gap.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from .audience import LEADS, SAFETY_SECTIONS, is_safety, lead_sections, reading_band, rewrite_claims
+from .audience import LEADS, lead_sections, rewrite_claims
 from .differ import Quoted, mark_differences
 from .extract import Statement, extract_statements
 from .followups import suggest_follow_ups
@@ -26,6 +27,7 @@ from .layouts import (
     bottom_line_plan, layout_for, place, title_for,
 )
 from .model import Article, Bullet, Claim, Hit, Section
+from .patient_selection import PatientSelection
 from .references import cite, closest_sources
 from .understand import Question
 from .understand_patterns import fold
@@ -49,12 +51,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 _COURSE_WORDS = frozenset("acute subacute chronic severe mild moderate recurrent persistent refractory intractable "
                           "uncomplicated complicated advanced early".split())
 _MIN_WORDS = 4
-# A patient article (see _ForPatient): how many of a section's strongest statements readability may choose
-# among, how many readable ones it needs before it leaves the hard ones out, and the bullets its bottom line
-# may choose among.
-PATIENT_WINDOW = 3 * SECTION_LIMIT
-PATIENT_ENOUGH_IN_SECTION = 3
-BOTTOM_LINE_WINDOW = 3
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
 # The algorithm's steps: the order a clinician follows the lines of therapy.
 _ALGORITHM_STEPS = (("first_line",), ("second_line",), ("third_line", "refractory"))
@@ -97,7 +93,8 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
     considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
     layout = layout_for(question.intent)
     drafts = _draft_sections(question, layout, relevant)
-    patient = _ForPatient((*question.drugs, *question.conditions)) if audience == "patient" else None
+    patient = (PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
+               if audience == "patient" else None)
     sections = {spec.key: _section(spec, drafts[spec.key], patient) for spec in layout if drafts.get(spec.key)}
     if question.intent == "treatment" and (algorithm := _algorithm(layout, drafts)) is not None:
         sections[algorithm.key] = algorithm
@@ -311,16 +308,17 @@ def _attach_details(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Dra
     return leftover
 
 
-def _section(spec: SectionSpec, drafts: list[_Draft], patient: _ForPatient | None = None) -> Section:
+def _section(spec: SectionSpec, drafts: list[_Draft], patient: PatientSelection | None = None) -> Section:
     """The section's bullets, strongest evidence first, each with its best claims: one per
-    source before a second from the same source, so agreement across sources shows."""
+    source before a second from the same source, so agreement across sources shows. A patient's
+    are chosen among those answering equally well by how they read (patient_selection.py)."""
     if patient is not None:
-        return patient.section(spec, drafts)
-    drafts = sorted(drafts, key=lambda d: d.main[0].order)[:SECTION_LIMIT]
-    bullets = []
-    for draft in drafts:
-        chosen = _spread_over_sources(draft.main, CLAIM_LIMIT) + sorted(draft.details, key=lambda c: c.order)[:DETAIL_LIMIT]
-        bullets.append(Bullet(draft.label, [_claim(candidate) for candidate in chosen]))
+        chosen = patient.bullets(spec, drafts)
+    else:
+        chosen = [(draft, _spread_over_sources(draft.main, CLAIM_LIMIT)
+                   + sorted(draft.details, key=lambda c: c.order)[:DETAIL_LIMIT])
+                  for draft in sorted(drafts, key=lambda d: d.main[0].order)[:SECTION_LIMIT]]
+    bullets = [Bullet(draft.label, [_claim(candidate) for candidate in candidates]) for draft, candidates in chosen]
     return Section(spec.key, spec.title, bullets, numbered=spec.numbered)
 
 
@@ -358,76 +356,6 @@ def _claim_maker(relevant: list[_Candidate]):
     return make
 
 
-class _ForPatient:
-    """How a patient article chooses among statements that answer equally well: within the
-    evidence order's tiers (on topic, written for patients, graded guideline or review), the
-    sentences a patient can read come first (audience.reading_band of the plain reading), then the
-    rest of the evidence order. It only chooses: every claim is still a whole cited sentence, and
-    the other audiences never come here.
-
-    - a section of single statements (diagnosis, monitoring, considerations) takes its bullets
-      from its PATIENT_WINDOW strongest statements, the most readable first, and leaves the hard
-      ones out when PATIENT_ENOUGH_IN_SECTION readable ones are there to take their places;
-    - a bullet shows its most readable claims first;
-    - which interventions get a bullet stays as the evidence order has it: each is its own point;
-    - safety content (audience.is_safety, and every bullet of a safety section) is never left out
-      for being hard: what other readers get of it, the patient gets too."""
-
-    def __init__(self, protected: tuple[str, ...]):
-        self.protected = protected
-
-    def band(self, candidate: _Candidate) -> int:
-        return reading_band(candidate.statement.text, self.protected, alone=not candidate.statement.lead_in)
-
-    def key(self, candidate: _Candidate) -> tuple:
-        on_topic, for_reader, tier, *rest = candidate.order
-        return on_topic, for_reader, tier, self.band(candidate), *rest
-
-    def section(self, spec: SectionSpec, drafts: list[_Draft]) -> Section:
-        drafts = sorted(drafts, key=lambda d: d.main[0].order)
-        if spec.by_intervention or spec.key in SAFETY_SECTIONS or len(drafts) <= 1:
-            chosen = drafts[:SECTION_LIMIT]
-        else:
-            statements = [d.main[0] for d in drafts[:PATIENT_WINDOW]]
-            kept, others = self._readable_first(statements, statements[:SECTION_LIMIT], PATIENT_ENOUGH_IN_SECTION)
-            leads = {id(c) for c in kept + others[:max(0, SECTION_LIMIT - len(kept))]}
-            chosen = sorted((d for d in drafts if id(d.main[0]) in leads), key=lambda d: self.key(d.main[0]))
-        bullets = []
-        for draft in chosen:
-            mains = draft.main
-            if len(mains) > CLAIM_LIMIT:  # one claim per source first, as for everyone, then the most readable
-                kept, others = self._readable_first(mains, _spread_over_sources(mains, CLAIM_LIMIT))
-                mains = kept + _spread_over_sources(others, CLAIM_LIMIT - len(kept), self.key)
-            details = draft.details
-            if len(details) > DETAIL_LIMIT:
-                kept, others = self._readable_first(details, sorted(details, key=lambda c: c.order)[:DETAIL_LIMIT])
-                details = kept + others[:DETAIL_LIMIT - len(kept)]
-            bullets.append(Bullet(draft.label, [_claim(c) for c in self._ordered(mains) + self._ordered(details)]))
-        return Section(spec.key, spec.title, bullets, numbered=spec.numbered)
-
-    def _ordered(self, candidates: list[_Candidate]) -> list[_Candidate]:
-        # Grading a sentence costs its plain reading: only done where there is a choice to make.
-        return sorted(candidates, key=self.key) if len(candidates) > 1 else candidates
-
-    def _readable_first(self, candidates: list[_Candidate], usual: list[_Candidate],
-                        enough: int | None = None) -> tuple[list, list]:
-        """(the safety statements of `usual`, what the other audiences get: these all stay; the other
-        `candidates`, most readable first, less the hard ones when `enough` readable ones are there)."""
-        kept = [c for c in usual if is_safety(c.statement)]
-        taken = {id(c) for c in kept}
-        others = sorted((c for c in candidates if id(c) not in taken), key=self.key)
-        readable = [c for c in others if self.band(c) < 2]
-        return kept, readable if enough is not None and len(readable) >= enough else others
-
-    def most_readable(self, bullets: list[Bullet]) -> Bullet:
-        """Of the first BOTTOM_LINE_WINDOW bullets (the strongest evidence), the first whose lead quote
-        is in the best reading band."""
-        window = bullets[:BOTTOM_LINE_WINDOW]
-        if len(window) == 1:
-            return window[0]
-        return min(window, key=lambda b: (reading_band(b.claims[0].text, self.protected), window.index(b)))
-
-
 def _copy(claim: Claim) -> Claim:
     """The same quote as a separate object, for the bottom line and the algorithm."""
     return Claim(**{**claim.__dict__, "roles": list(claim.roles), "doses": list(claim.doses)})
@@ -453,7 +381,7 @@ def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]])
     return Section(spec.key, spec.title, steps, numbered=True)
 
 
-def _bottom_line(question: Question, sections: list[Section], patient: _ForPatient | None = None) -> list[Claim]:
+def _bottom_line(question: Question, sections: list[Section], patient: PatientSelection | None = None) -> list[Claim]:
     """One to three quotes answering the question directly, each from a different bullet. A
     patient's is the most readable lead quote of the first few bullets each part of it could use."""
     by_key = {section.key: section for section in sections}
