@@ -198,8 +198,8 @@ def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "
 
 def _is_boilerplate(statement: Statement) -> bool:
     text = statement.text.strip()
-    if _BOILERPLATE.search(text) or text.endswith(":"):
-        return True
+    if _BOILERPLATE.search(text) or text.endswith(":") or statement.rating_only:
+        return True  # a cross-reference, a lead-in without its list, or only a rating of the sentence before
     if _DANGLING.match(text) and not statement.interventions:
         return True  # "These should be reserved for ...": quoted alone, nobody knows what "these" are
     if text.rstrip(".)]").endswith("?") or text.count("(") != text.count(")") or text.count("[") != text.count("]"):

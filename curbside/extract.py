@@ -8,6 +8,9 @@ sentence says. Pure functions over text: no store, no model.
 
 Roles say what a sentence talks about, polarity says which way: "Opioids are not recommended as
 first-line treatment" has roles first_line and avoid, polarity "against".
+
+A sentence that is only an evidence rating ("Grade: E (Expert Opinion); ACC/AHA LOE: C") is marked
+rating_only: it grades the sentence before it and says nothing a reader could act on alone.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ class Statement:
     populations: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)  # doses.numbers() of the sentence
     lead_in: str = ""  # for a list item, the sentence that introduced the list ("Options include:")
+    # Only an evidence rating or its field labels, no clinical words (see _only_rates): not a statement to quote.
+    rating_only: bool = False
     section: str = ""
     passage_id: str = ""
 
@@ -225,6 +230,7 @@ def _statement(sentence: str, start: int, end: int, section: str, passage_grade:
         trigger_interventions=trigger_interventions, classes=classes,
         doses=doses, grade=own_grade or passage_grade, polarity=_polarity(lowered, roles), strength=_strength(lowered, own_grade.lower()),
         populations=populations, numbers=numbers(sentence), section=section,
+        rating_only=not named and _only_rates(sentence),
     )
 
 
@@ -261,6 +267,76 @@ def _polarity(text: str, roles: set[str]) -> str:
 def _strength(sentence: str, grade: str) -> str:
     match = _STRENGTH.search(grade) or _STRENGTH.search(sentence)
     return next(group for group in match.groups() if group).lower() if match else ""
+
+
+# -- sentences that only rate the evidence ----------------------------------------------------------
+# Guidelines print a recommendation's rating after it, often as a sentence of its own: "NHLBI Grade: B
+# (Moderate); ACC/AHA COR: I; ACC/AHA LOE: B (Author et al., 2001)", "(Strength of Evidence = C; Strength
+# of Recommendation = Weak positive recommendation)", "Level A recommendations.". Such a sentence is a
+# rating when it names a rating system and, once the rating's own words go, fewer than MIN_CONTENT_WORDS
+# words are left. A table row that only uses the word ("GOLD Grade: GOLD 2; Severity: Moderate; FEV1 %
+# predicted: ...", "Grade: IV; West Haven Criteria: Coma; ...") keeps its field values and stays, and a
+# low- or high-grade tumour or fever is not a rating.
+MIN_CONTENT_WORDS = 3
+_RATING_NAMED = _words(
+    r"(?<!low )(?<!low-)(?<!high )(?<!high-)\bgrade[sd]?\b", r"\blevels? (?:of evidence|[a-e1-5]\b)", r"\bevidence (?:level|quality|grade)",
+    r"\bclass (?:i{1,3}|iv)[abc]?\b", r"\b(?:strength|quality|certainty) of (?:the )?(?:evidence|recommendations?)\b",
+    r"\brecommendation (?:strength|grade|class)\b")
+_RATING_CODES = re.compile(r"\b(?:LOE|COR|SOR|GRADE)\b")  # level of evidence, class and strength of recommendation
+# A rating's words: the scales' names, levels and qualities. The phrases go first, so "of" in "level of
+# evidence" is not left to count as a word.
+_RATING_PHRASES = _words(
+    r"\b(?:levels?|strength|quality|certainty|grades?|class(?:es)?) of (?:the )?(?:evidence|recommendations?)\b",
+    r"\b(?:expert|consensus) (?:opinion|consensus)\b", r"\bgood practice points?\b", r"\bbest practice(?: statements?)?\b",
+    r"\bet al\b")
+_RATING_WORDS = frozenset({
+    "grade", "grades", "graded", "grading", "ungraded", "level", "levels", "evidence", "class", "classes", "strength",
+    "recommendation", "recommendations", "quality", "certainty", "rating", "rated", "statement", "loe", "cor", "sor", "gpp"})
+# How strong or good a rating says the evidence is: a rating's words only in a field that names a rating
+# ("Quality of evidence: Moderate"), a value of its own elsewhere ("Severity: Moderate").
+_RATING_QUALITIES = frozenset({
+    "strong", "strongly", "weak", "weakly", "conditional", "high", "moderate", "low", "very", "positive", "negative",
+    "insufficient", "inconclusive", "limited", "fair", "good", "poor", "expert", "opinion", "consensus"})
+_RATING_FIELDS = re.compile(r"[;\n]")
+# An author-year citation in brackets, "(Author & Other, 1963; Name et al., 1991)": names, not content.
+_CITATION_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_INNERMOST_BRACKET = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+# Acronyms written before a rating's name are its system or developer ("ACC/AHA LOE", "NHLBI Grade").
+_RATING_SYSTEM = re.compile(r"\b[A-Z][A-Z0-9&]+(?:\s*[/-]\s*[A-Z][A-Z0-9&]+)*(?=\s+(?i:grade|loe|cor|sor|class|level|recommendation|"
+                            r"evidence|strength|quality)\b)")
+_LEVEL_CODE = re.compile(r"\b[A-E]-(?:NR|R|EO|LD)\b")  # ACC/AHA levels: B-NR, B-R, C-EO, C-LD
+_ROMAN = re.compile(r"(?:i{1,3}|iv|v)[abc]?")  # classes and levels I to V, IIa, IIb ...
+_CONTENT_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _only_rates(sentence: str) -> bool:
+    """Names a rating system and leaves fewer than MIN_CONTENT_WORDS words once the rating's words go."""
+    named = _RATING_NAMED.search(sentence.lower()) or _RATING_CODES.search(sentence)
+    return bool(named) and len(_content_words(sentence)) < MIN_CONTENT_WORDS
+
+
+def _content_words(sentence: str) -> list[str]:
+    """The words of a sentence that are not part of an evidence rating: no rating system, level, class,
+    grade letter, number or citation."""
+    text = _without_citations(sentence)
+    text = _LEVEL_CODE.sub(" ", _RATING_SYSTEM.sub(" ", text))
+    words = []
+    for field_text in _RATING_FIELDS.split(text):
+        rates = bool(_RATING_NAMED.search(field_text.lower()) or _RATING_CODES.search(field_text))
+        for word in _CONTENT_WORD.findall(_RATING_PHRASES.sub(" ", field_text.lower()) if rates else field_text.lower()):
+            if word in _RATING_WORDS or _ROMAN.fullmatch(word) or (rates and word in _RATING_QUALITIES):
+                continue
+            words.append(word)
+    return words
+
+
+def _without_citations(text: str) -> str:
+    """The text less its bracketed author-year citations; other brackets lose only their marks, so an
+    acronym inside a citation ("(... (ARIC) Study, 1989)") does not keep it whole."""
+    while match := _INNERMOST_BRACKET.search(text):
+        inner = match.group(1)
+        text = text[:match.start()] + (" " if _CITATION_YEAR.search(inner) else f" {inner} ") + text[match.end():]
+    return text
 
 
 def _inherit(item: Statement, lead_in: Statement) -> None:

@@ -186,3 +186,17 @@ def test_title_does_not_repeat_a_population_the_condition_names():
                         drugs=["examplamab"], modifiers=["renal_impairment"])
     assert compose(question, [], today_year=TODAY).title == (
         "Contraindications and Cautions for Examplamab in Synthetic Kidney Disease")
+
+
+def test_a_line_that_only_rates_the_evidence_is_not_quoted():
+    # Under a monitoring heading every sentence reads as monitoring, the rating line too: before it was
+    # refused, it led the bottom line.
+    rated = _hit("rated", (
+        "Renal function should be checked every 3 months during examplamab therapy. "
+        "EXSOC Grade: B (Moderate); XYZ/ABC COR: I; XYZ/ABC LOE: B-R (Placeholder et al., 2001). "
+        "Liver tests are repeated yearly in synthetic neuropathy."), section="Recommendations › Monitoring")
+    question = _question("monitoring", drugs=["examplamab"],
+                         text="What monitoring is needed for examplamab in synthetic neuropathy?")
+    article = compose(question, [rated], today_year=TODAY)
+    assert article.bottom_line[0].text == "Renal function should be checked every 3 months during examplamab therapy."
+    assert not any("EXSOC" in text for text in _texts(article))

@@ -275,3 +275,41 @@ def test_drugs_named_only_in_the_failure_trigger_are_not_the_statement_s_interve
     s = extract_statements("If examplamab fails, switch to testoxetine 30 mg daily.")[0]
     assert s.trigger_interventions == ["examplamab"]
     assert "examplamab" not in s.interventions
+
+
+# Rating lines from invented rating systems (EXSOC, XYZ/ABC, SRS): the shapes guidelines print after a
+# recommendation, with no clinical words of their own.
+@pytest.mark.parametrize("line", [
+    "EXSOC Grade: E (Expert Opinion); XYZ/ABC COR: IIb; XYZ/ABC LOE: C",
+    "EXSOC Grade: B (Moderate); XYZ/ABC COR: III: Harm; XYZ/ABC LOE: B-NR (Placeholder et al., 2001; Sample, 1999)",
+    "(Strength of Evidence = C; Strength of Recommendation = Weak positive recommendation)",
+    "Quality of evidence: Low\nSRS Recommendation Strength: Strong",
+    "Level A recommendations.",
+    "Class IIa, Level of Evidence B.",
+    "Grade of Recommendation: Strong recommendation based on moderate-quality evidence, 1B.",
+    "The quality of the evidence was very low.",
+])
+def test_a_line_that_only_rates_the_evidence_is_rating_only(line):
+    assert one(line).rating_only
+
+
+@pytest.mark.parametrize("line", [
+    # a recommendation carrying its grade
+    "Examplamab is recommended for synthetic neuropathy (EXSOC Grade: B; XYZ/ABC LOE: C).",
+    "Synthetic grade 3 neuropathy needs two invented drugs.",
+    # a table row that uses the word "grade" for a stage: its field values are content
+    "SRS Grade: SRS 2; Severity: Moderate; Sample index: 50–80%",
+    "Grade: Grade IV; Example Scale: Coma; Pretend Features: Unresponsive",
+    # a low- or high-grade finding is not an evidence rating
+    "High-grade made-up lesion symptoms",
+    # a list item naming a treatment is one, whatever rating follows it
+    "Testoprazole (Class I, LOE: A)",
+])
+def test_a_line_with_clinical_words_is_not_rating_only(line):
+    assert not one(line).rating_only
+
+
+def test_the_rating_after_a_recommendation_is_marked_and_the_recommendation_is_not():
+    recommendation, rating = extract_statements(
+        "Examplamab may be considered for synthetic neuropathy. EXSOC Grade: E (Expert Opinion); XYZ/ABC LOE: C")
+    assert not recommendation.rating_only and rating.rating_only
