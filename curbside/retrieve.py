@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 
 from .model import Hit
-from .rerank import RerankWeights, rerank
+from .rerank import RerankWeights, note_other_conditions, rerank
 from .store import sources as store
 from .understand import Question, understand
 
@@ -163,13 +163,26 @@ class Searcher:
             # Only the head of the fused list can reach the page; reranking the tail costs time
             # (heading intent per passage) and a tail passage would need a >2x boost to climb.
             hits.sort(key=lambda h: (-h.score, h.passage.id))
-            hits = rerank(q, hits[:RERANK_DEPTH], options.weights, options.audience) + hits[RERANK_DEPTH:]
+            hits = rerank(q, hits[:RERANK_DEPTH], options.weights, options.audience, self.vocabulary) + \
+                note_other_conditions(q, hits[RERANK_DEPTH:], self.vocabulary)
         hits.sort(key=lambda h: (-h.score, h.passage.id))
+        if options.rerank and options.weights.narrower > 0:
+            hits = _other_conditions_last(hits)
         hits = _cap_per_source(hits, options.per_source_cap)[:k]
         elapsed = (time.perf_counter() - started) * 1000
         for h in hits:
             h.explain["search_ms"] = round(elapsed, 2)
         return hits
+
+
+def _other_conditions_last(hits: list[Hit]) -> list[Hit]:
+    """Passages whose source is about a different condition that only shares the question's words
+    (rerank factor `narrower` 1: "pulmonary hypertension" for "How is hypertension diagnosed?")
+    after every other passage. A demotion, not a cut: their words pass the composer's "is it about
+    the condition" test, so anywhere among the evidence they get quoted as if they answered; they
+    still come when the library holds nothing else."""
+    return [h for h in hits if h.explain.get("rerank_narrower", 0.0) < 1.0] + \
+        [h for h in hits if h.explain.get("rerank_narrower", 0.0) >= 1.0]
 
 
 def _cap_per_source(hits: list[Hit], cap: int) -> list[Hit]:
