@@ -104,6 +104,11 @@ def mark_generation(conn: sqlite3.Connection, article_id: str, generation: str) 
     )
 
 
+# What readers are told an article's status is: a published article stays "approved" while a
+# revision of it is in review (they are shown the approved version); staff pages read `status`.
+SHOWN_STATUS = "(CASE WHEN published_version IS NOT NULL AND status != 'retracted' THEN 'approved' ELSE status END)"
+
+
 def listing(conn: sqlite3.Connection, *, text: str = "", topic: str = "", intent: str = "", status: str = "",
             kinds: tuple[str, ...] = ("article",), limit: int = 50, offset: int = 0) -> tuple[int, list[ArticleSummary]]:
     """(total, one page) of saved articles matching every given filter, newest first."""
@@ -112,15 +117,15 @@ def listing(conn: sqlite3.Connection, *, text: str = "", topic: str = "", intent
         where.append("(title LIKE ? ESCAPE '\\' OR question LIKE ? ESCAPE '\\' OR condition LIKE ? ESCAPE '\\')")
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         args += [pattern] * 3
-    for column, value in (("condition", topic), ("intent", intent), ("status", status)):
+    for column, value in (("condition", topic), ("intent", intent), (SHOWN_STATUS, status)):
         if value:
             where.append(f"{column} = ?")
             args.append(value)
     clause = " AND ".join(where)
     total = conn.execute(f"SELECT COUNT(*) FROM articles WHERE {clause}", args).fetchone()[0]
     rows = conn.execute(
-        f"""SELECT id, title, question, audience, status, kind, intent, condition, updated_at FROM articles
-            WHERE {clause} ORDER BY updated_at DESC, id LIMIT ? OFFSET ?""",
+        f"""SELECT id, title, question, audience, {SHOWN_STATUS} AS status, kind, intent, condition, updated_at
+            FROM articles WHERE {clause} ORDER BY updated_at DESC, id LIMIT ? OFFSET ?""",
         args + [limit, offset],
     ).fetchall()
     return total, [ArticleSummary(**dict(r)) for r in rows]
@@ -129,12 +134,12 @@ def listing(conn: sqlite3.Connection, *, text: str = "", topic: str = "", intent
 def facets(conn: sqlite3.Connection) -> dict[str, list[tuple[str, int]]]:
     """The topics, question types and statuses saved articles have, with counts, for filters."""
     result = {}
-    for column in ("condition", "intent", "status"):
+    for name, column in (("condition", "condition"), ("intent", "intent"), ("status", SHOWN_STATUS)):
         rows = conn.execute(
             f"SELECT {column} AS value, COUNT(*) AS n FROM articles WHERE kind = 'article' AND {column} != '' "
-            f"GROUP BY {column} ORDER BY n DESC, value LIMIT 100"
+            f"GROUP BY value ORDER BY n DESC, value LIMIT 100"
         ).fetchall()
-        result[column] = [(r["value"], r["n"]) for r in rows]
+        result[name] = [(r["value"], r["n"]) for r in rows]
     return result
 
 

@@ -61,3 +61,23 @@ def test_changed_source_flags_approved_article_and_recomposing_plus_approval_res
         assert ed.verify_audit() == []
     finally:
         lib.close()
+
+
+def test_library_listing_shows_readers_a_published_article_as_approved_while_its_revision_is_reviewed(tmp_path: Path) -> None:
+    lib = Library(tmp_path / "library")
+    lib.ingest("files", _write_notes(tmp_path / "notes"))
+    ed = lib.editorial
+    author, _ = ed.add_user("ada", "author", PASSWORD)
+    reviewer, _ = ed.add_user("rex", "reviewer", PASSWORD)
+    editor, _ = ed.add_user("eve", "editor", PASSWORD)
+    try:
+        article_id = lib.answers.answer([CLAIMED_QUESTION]).id
+        for user, action in ((author, "save"), (author, "submit"), (reviewer, "start_review"), (reviewer, "approve")):
+            ed.act(user, article_id, action)
+        ed.act(editor, article_id, "rereview", reason="Synthetic: a second look.")
+        _, items = lib.answers.listing(status="approved")
+        assert [(item.id, item.status) for item in items] == [(article_id, "approved")]
+        assert ("approved", 1) in lib.answers.facets()["status"]
+        assert [s.id for s in ed.queue(reviewer)["Waiting for a reviewer"]] == [article_id]  # staff see the real state
+    finally:
+        lib.close()
