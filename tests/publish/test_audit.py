@@ -9,10 +9,7 @@ names are invented and say nothing true about medicine. The actions are real one
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +17,8 @@ import pytest
 from curbside.library import Library
 from curbside.publish import audit
 from curbside.publish.edits import ArticleEdits, ClaimEdit
+
+from .support import copy_of, curbside, library_from_note
 
 NOTE = """# Synthetic neuropathy guideline
 
@@ -49,12 +48,8 @@ def _monitoring_address(record) -> str:
 def template(tmp_path_factory) -> Path:
     """A library folder whose audit log holds ACTIONS: four accounts and one article's review."""
     root = tmp_path_factory.mktemp("audit")
-    (root / "notes").mkdir()
-    (root / "notes" / "neuropathy.md").write_text(NOTE, encoding="utf-8")
-    lib = Library(root / "library")
+    lib, article_id = library_from_note(root, NOTE, QUESTION)
     try:
-        lib.ingest("files", root / "notes", embed=False)
-        article_id = lib.answers.answer([QUESTION]).id
         ed = lib.editorial
         ed.add_user("synthetic-admin", "admin", PASSWORD)
         author, _ = ed.add_user("synthetic-author", "author", PASSWORD)
@@ -79,14 +74,7 @@ def template(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def folder(template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "library"
-    shutil.copytree(template, copy)
-    return copy
-
-
-def curbside(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "curbside.cli", *args, "--library", str(folder)],
-                          input=stdin, capture_output=True, text=True, timeout=60, check=False)
+    return copy_of(template, tmp_path)
 
 
 def tamper(folder: Path, sql: str, *args) -> None:

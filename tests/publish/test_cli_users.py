@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from curbside.library import Library
+
+from .support import copy_of, curbside, library_from_note
 
 NOTE = """# Synthetic neuropathy guideline
 
@@ -34,27 +34,14 @@ PASSWORD = "synthetic-password-1"
 def template(tmp_path_factory) -> tuple[Path, str]:
     """A library with one source and one composed article nobody has taken into care."""
     root = tmp_path_factory.mktemp("cli-users")
-    (root / "notes").mkdir()
-    (root / "notes" / "neuropathy.md").write_text(NOTE, encoding="utf-8")
-    lib = Library(root / "library")
-    try:
-        lib.ingest("files", root / "notes", embed=False)
-        article_id = lib.answers.answer([QUESTION]).id
-    finally:
-        lib.close()
+    lib, article_id = library_from_note(root, NOTE, QUESTION)
+    lib.close()
     return root / "library", article_id
 
 
 @pytest.fixture
 def folder(template, tmp_path: Path) -> Path:
-    copy = tmp_path / "library"
-    shutil.copytree(template[0], copy)
-    return copy
-
-
-def curbside(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "curbside.cli", *args, "--library", str(folder)],
-                          input=stdin, capture_output=True, text=True, timeout=60, check=False)
+    return copy_of(template[0], tmp_path)
 
 
 def refused(result: subprocess.CompletedProcess) -> str:
