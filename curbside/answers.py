@@ -58,7 +58,8 @@ class Answers:
         generation = f"{__version__}:{store.library_generation(db.connection())}"
         found = store.latest(db.connection(), aid)
         if found and (found[2] == generation or not _recomposable(found[0])):
-            return store.published(db.connection(), aid)
+            # The saved-answer path: most articles have no approved version, and then readers see the latest.
+            return found[0] if not found[0].published_version else store.published(db.connection(), aid)
         self._follow_library(generation)
         article = self.library.ask(questions[-1], audience=audience, thread=self.understood(questions[:-1]))
         content_hash = hashlib.sha256(article_json(article).encode("utf-8")).hexdigest()

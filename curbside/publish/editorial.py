@@ -250,7 +250,7 @@ class Editorial:
             raise ConflictError(f"Save article {row['id']} as a draft before submitting it.")
         if action == "approve" and self._approved_by(row, user):
             raise ConflictError(f"You already approved version {row['version']} of article {row['id']}; it needs another reviewer's approval.")
-        approvals = len(self._approvals(row)) + (1 if action == "approve" else 0)
+        approvals = len(self._approvals(row)) + 1 if action == "approve" else 0  # only approve counts them
         return workflow.next_state(state, action, approvals=approvals, needed=self.approvals_needed)
 
     def _name(self, user_id: int) -> str:
