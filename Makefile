@@ -7,7 +7,7 @@ SHARED ?= ../shared
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test bench demo-library clean
+.PHONY: setup browser run test bench demo-library clean
 
 $(BIN)/curbside: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,17 @@ $(BIN)/curbside: pyproject.toml
 
 setup: $(BIN)/curbside
 
+# Debian's chromium for the browser tests (apt; a no-op when it is installed).
+browser:
+	scripts/ensure-chromium
+
 # Starter library (open-medicine, offline), then the web app (Ctrl-C stops it).
 run: setup
 	$(BIN)/curbside ingest starter --library $(LIBRARY)
 	$(BIN)/curbside stats --library $(LIBRARY)
 	$(BIN)/curbside serve --library $(LIBRARY) --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -56,7 +56,7 @@ def running_server(library):
 @contextmanager
 def launched_browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium; .ci/run does) "
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make test` does: scripts/ensure-chromium) "
                     "or point CURBSIDE_CHROMIUM at a chromium binary. This test is never skipped.")
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as p:
