@@ -90,6 +90,23 @@ def test_text_bold_is_ansi_only_when_colour_is_asked_for():
     assert "\033[1mExamplamab 20 mg daily" in out
 
 
+def test_text_drops_control_characters_from_library_text_and_keeps_only_its_own_bold():
+    from dataclasses import replace
+
+    article = synthetic_article()
+    escaped = "\x1b[31mred\x1b]0;retitled\x07\r"
+    article.title = f"Treatment {escaped}"
+    article.sections[0].title = f"First-line {escaped}"
+    article.references[0] = replace(article.references[0], title=f"Synthetic guideline {escaped}")
+    article.follow_ups = [f"Synthetic follow-up {escaped}?"]
+    plain = render(article, "text", color=False)
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", plain)
+    assert "Treatment [31mred]0;retitled" in plain and "Synthetic follow-up [31mred]0;retitled?" in plain
+    coloured = render(article, "text", color=True)
+    assert set(re.findall(r"\x1b\[[0-9;]*m", coloured)) == {"\x1b[1m", "\x1b[0m"}
+    assert coloured.count("\x1b") == len(re.findall(r"\x1b\[[0-9;]*m", coloured))
+
+
 def test_markdown_bolds_the_bottom_line_and_links_citations_to_anchors():
     out = render(synthetic_article(), "md")
     assert "**Bottom line:** **Examplamab 20 mg daily is the suggested starting dose. [\\[1\\]](#ref-1)**" in out
