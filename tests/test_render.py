@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -91,8 +92,6 @@ def test_text_bold_is_ansi_only_when_colour_is_asked_for():
 
 
 def test_text_drops_control_characters_from_library_text_and_keeps_only_its_own_bold():
-    from dataclasses import replace
-
     article = synthetic_article()
     escaped = "\x1b[31mred\x1b]0;retitled\x07\r"
     article.title = f"Treatment {escaped}"
