@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -88,6 +89,21 @@ def test_text_fits_80_columns_and_lays_out_bullets_algorithm_and_references():
 def test_text_bold_is_ansi_only_when_colour_is_asked_for():
     out = render(synthetic_article(), "text", color=True)
     assert "\033[1mExamplamab 20 mg daily" in out
+
+
+def test_text_drops_control_characters_from_library_text_and_keeps_only_its_own_bold():
+    article = synthetic_article()
+    escaped = "\x1b[31mred\x1b]0;retitled\x07\r"
+    article.title = f"Treatment {escaped}"
+    article.sections[0].title = f"First-line {escaped}"
+    article.references[0] = replace(article.references[0], title=f"Synthetic guideline {escaped}")
+    article.follow_ups = [f"Synthetic follow-up {escaped}?"]
+    plain = render(article, "text", color=False)
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", plain)
+    assert "Treatment [31mred]0;retitled" in plain and "Synthetic follow-up [31mred]0;retitled?" in plain
+    coloured = render(article, "text", color=True)
+    assert set(re.findall(r"\x1b\[[0-9;]*m", coloured)) == {"\x1b[1m", "\x1b[0m"}
+    assert coloured.count("\x1b") == len(re.findall(r"\x1b\[[0-9;]*m", coloured))
 
 
 def test_markdown_bolds_the_bottom_line_and_links_citations_to_anchors():

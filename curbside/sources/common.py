@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,7 @@ from ..errors import InputError
 from ..model import Skipped
 
 _WS = re.compile(r"\s+")
+_CHUNK = 1 << 20
 
 
 def require_path(path: Path, what: str) -> Path:
@@ -45,14 +48,61 @@ def decode_text(origin: str, data: bytes) -> str | Skipped:
 
 
 def read_file_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
-    """A file's bytes, refusing oversized files before reading them into memory."""
+    """A regular file's bytes, at most `max_bytes` of them ever read into memory.
+
+    FIFOs, devices and sockets are refused before they are opened (a FIFO blocks the read for
+    ever, /dev/zero never ends) and again on the opened handle, in case the path changed in
+    between. The limit is held while reading, since `st_size` is 0 for /proc files and a file can
+    grow after it was measured.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Skipped(str(path), f"larger than the {max_bytes // (1024 * 1024)} MB limit (set max_file_bytes to raise it)")
-        return path.read_bytes()
+        status = path.stat()
+        problem = not_regular(path, status)
+        if problem:
+            return problem
+        if status.st_size > max_bytes:
+            return _too_large(path, max_bytes)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb") as handle:
+            problem = not_regular(path, os.fstat(handle.fileno()))
+            if problem:
+                return problem
+            data = _read_at_most(handle, max_bytes + 1)
     except OSError as exc:
         return Skipped(str(path), f"cannot be read ({exc.strerror})")
+    return _too_large(path, max_bytes) if len(data) > max_bytes else data
+
+
+def _read_at_most(handle, limit: int) -> bytes:
+    # In chunks: read(limit) would allocate `limit` bytes up front, and callers pass huge limits.
+    chunks, total = [], 0
+    while total < limit:
+        chunk = handle.read(min(_CHUNK, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def not_regular(path: Path, status: os.stat_result) -> Skipped | None:
+    """A skip naming what `path` is if it is not a regular file (a FIFO, a device ...), else None."""
+    mode = status.st_mode
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        kind = "a FIFO"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "a folder" if stat.S_ISDIR(mode) else "a special file"
+    return Skipped(str(path), f"not a regular file ({kind}); only regular files are read")
+
+
+def _too_large(path: Path, max_bytes: int) -> Skipped:
+    return Skipped(str(path), f"larger than the {max_bytes // (1024 * 1024)} MB limit (set max_file_bytes to raise it)")
 
 
 def iter_members(path: Path, suffix: str, max_bytes: int) -> Iterator[tuple[str, bytes | Skipped]]:

@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import re
+import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from ..config import Settings
 from ..model import Document, Passage, Skipped, Source
-from .common import decode_text, find_grade, normalize_space, problem_with_bytes, read_file_bytes, require_path
+from ..terminal import CONTROL, visible
+from .common import decode_text, find_grade, normalize_space, not_regular, problem_with_bytes, read_file_bytes, require_path
 from .html_text import read_html
 from .markdown import first_heading, front_matter, parse_markdown, passages_from_blocks, split_spans
 
@@ -43,27 +45,53 @@ def estimate(path: Path) -> int | None:
 def read(path: Path, settings: Settings) -> Iterator[Document | Skipped]:
     # Checked here, not inside the generator, so a missing PATH fails before anything is read.
     path = require_path(path, "a folder or a Markdown, HTML, PDF or text file")
-    return (_read_file(file, name, relative, settings.max_file_bytes) for file, name, relative in _files(path))
+    root = path.resolve() if path.is_dir() else None
+    return (_read_file(file, name, relative, root, settings.max_file_bytes) for file, name, relative in _files(path))
 
 
 def _files(path: Path) -> Iterator[tuple[Path, str, str]]:
     """(file, name for its source id, path inside the folder) in a stable order.
 
-    Hidden files and folders (.git, .DS_Store) are not documents anyone asked to ingest.
+    Hidden files and folders (.git, .DS_Store) are not documents anyone asked to ingest. A link to
+    a folder is listed as an entry, not entered, so the report says it was not followed.
     """
-    if path.is_file():
+    if not path.is_dir():
         yield path, path.name, path.name
         return
     base = path.resolve().name
     for folder, subfolders, names in os.walk(path):
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-        for name in sorted(n for n in names if not n.startswith(".")):
+        linked = [d for d in subfolders if os.path.islink(os.path.join(folder, d))]
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in linked)
+        for name in sorted(n for n in [*names, *linked] if not n.startswith(".")):
             file = Path(folder) / name
             relative = file.relative_to(path).as_posix()
             yield file, f"{base}/{relative}", relative
 
 
-def _read_file(file: Path, name: str, relative: str, max_bytes: int) -> Document | Skipped:
+def _not_readable(file: Path, name: str, root: Path | None) -> Skipped | None:
+    """Why `file` is not read at all: a name no URL can carry, a special file, a link out of the folder."""
+    if CONTROL.search(name):
+        # A newline or other control character in a source id cannot be addressed by a page or API URL.
+        return Skipped(visible(str(file)), "file name holds a control character (such as a newline); rename the file and ingest again")
+    try:
+        status = file.stat()
+    except OSError as exc:
+        reason = "broken symbolic link; fix or remove it" if file.is_symlink() else f"cannot be read ({exc.strerror})"
+        return Skipped(str(file), reason)
+    if stat.S_ISDIR(status.st_mode):
+        return Skipped(str(file), "link to a folder, not followed; move or copy the folder in to ingest it")
+    problem = not_regular(file, status)
+    if problem:
+        return problem
+    if root is not None and not file.resolve().is_relative_to(root):
+        return Skipped(str(file), "symbolic link to a file outside the folder, not followed; copy the file in to ingest it")
+    return None
+
+
+def _read_file(file: Path, name: str, relative: str, root: Path | None, max_bytes: int) -> Document | Skipped:
+    problem = _not_readable(file, name, root)
+    if problem:
+        return problem
     origin = str(file)
     suffix = file.suffix.lower()
     form = FORMATS.get(suffix)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.model import Document, Skipped
 from curbside.sources import files
+from curbside.sources.common import read_file_bytes
 from curbside.sources.markdown import MAX_PASSAGE_CHARS, clean_inline, parse_markdown, passages_from_blocks, split_spans
 
 SETTINGS = Settings(library=Path("unused"))
@@ -273,3 +276,82 @@ def test_table_row_grade_ignores_a_first_column_that_names_a_scale_level() -> No
     scale, advice = passages_from_blocks(parse_markdown(text), "s", "Root")
     assert (scale.text, scale.grade) == ("Class: Class III; Meaning: a fictional scale level", "")
     assert (advice.text, advice.grade) == ("Advice: Give examplamab; Strength: Grade B", "Grade B")
+
+
+# -- what is not a document in the folder: links out of it, special files, unaddressable names ---
+
+
+def _read_folder(folder: Path, settings: Settings = SETTINGS) -> dict[str, Document | Skipped]:
+    return {item.source.id if isinstance(item, Document) else item.origin: item for item in files.read(folder, settings)}
+
+
+def test_symlink_leaving_the_folder_is_skipped_and_one_inside_is_read(tmp_path: Path) -> None:
+    outside = write(tmp_path, "outside.txt", "Synthetic text that lives outside the ingested folder.\n")
+    notes = tmp_path / "notes"
+    write(notes, "a.txt", "Synthetic note a.\n")
+    (notes / "leak.txt").symlink_to(outside)
+    (notes / "alias.txt").symlink_to(notes / "a.txt")
+    items = _read_folder(notes)
+    assert items[str(notes / "leak.txt")] == Skipped(
+        str(notes / "leak.txt"), "symbolic link to a file outside the folder, not followed; copy the file in to ingest it")
+    assert [p.text for p in items["file:notes/alias.txt"].passages] == ["Synthetic note a."]
+    assert "file:notes/a.txt" in items
+
+
+def test_links_to_folders_and_broken_links_are_named_not_followed(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    write(notes, "a.txt", "Synthetic note a.\n")
+    write(tmp_path, "elsewhere/b.txt", "Synthetic note b.\n")
+    (notes / "linked").symlink_to(tmp_path / "elsewhere")
+    (notes / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    items = _read_folder(notes)
+    assert items[str(notes / "linked")].reason == "link to a folder, not followed; move or copy the folder in to ingest it"
+    assert items[str(notes / "gone.txt")].reason == "broken symbolic link; fix or remove it"
+    assert set(items) == {"file:notes/a.txt", str(notes / "linked"), str(notes / "gone.txt")}
+
+
+def test_fifo_is_skipped_without_blocking_the_ingest(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    write(notes, "a.txt", "Synthetic note a.\n")
+    os.mkfifo(notes / "pipe.txt")
+    result: dict = {}
+    reader = threading.Thread(target=lambda: result.update(_read_folder(notes)), daemon=True)
+    reader.start()
+    reader.join(timeout=20)
+    if reader.is_alive():
+        # Open the write end so the blocked read returns and the thread ends, then fail.
+        os.close(os.open(notes / "pipe.txt", os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a folder with a FIFO in it blocked")
+    assert result[str(notes / "pipe.txt")].reason == "not a regular file (a FIFO); only regular files are read"
+    assert "file:notes/a.txt" in result
+
+
+def test_link_to_a_device_is_skipped_as_not_a_regular_file(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    write(notes, "a.txt", "Synthetic note a.\n")
+    (notes / "zero.txt").symlink_to("/dev/zero")  # st_size 0, endless content
+    items = _read_folder(notes)
+    assert items[str(notes / "zero.txt")].reason == "not a regular file (a device); only regular files are read"
+    # Named as PATH itself it is refused the same way, not read.
+    assert read_one(Path("/dev/zero")).reason == "not a regular file (a device); only regular files are read"
+
+
+def test_size_limit_holds_while_reading_not_only_from_stat() -> None:
+    # /proc files are regular files whose st_size is 0 however much they hold: the limit must be
+    # enforced on the bytes read, as for a file that grows after it was measured.
+    status = Path("/proc/self/status")
+    assert status.stat().st_size == 0 and len(status.read_bytes()) > 100
+    item = read_file_bytes(status, 100)
+    assert isinstance(item, Skipped) and item.reason.startswith("larger than the")
+
+
+@pytest.mark.parametrize("bad", ["two\nlines.md", "escape\x1b[31m.md", "tab\there.md"])
+def test_file_name_with_a_control_character_is_refused_and_the_rest_read(tmp_path: Path, bad: str) -> None:
+    notes = tmp_path / "notes"
+    write(notes, "a.txt", "Synthetic note a.\n")
+    write(notes, bad, "# Synthetic\n\nA synthetic note with an awkward name.\n")
+    items = list(files.read(notes, SETTINGS))
+    assert [i.source.id for i in items if isinstance(i, Document)] == ["file:notes/a.txt"]
+    (skipped,) = [i for i in items if isinstance(i, Skipped)]
+    shown = str(notes / bad).replace("\n", "\\n").replace("\x1b", "\\x1b").replace("\t", "\\t")
+    assert skipped == Skipped(shown, "file name holds a control character (such as a newline); rename the file and ingest again")
