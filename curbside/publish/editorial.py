@@ -318,7 +318,10 @@ class Editorial:
         elif action == "retract":
             updates["status_note"] = reason
         elif action == "reopen":
+            # Nothing is published any more: readers see the reopened draft as a draft until a
+            # reviewer approves a version again (a published_version left set read as "approved").
             updates["status_note"] = ""
+            updates["published_version"] = None
         assignments = ", ".join(f"{column} = ?" for column in updates)
         conn.execute(f"UPDATE articles SET {assignments}, updated_at = ? WHERE id = ?",
                      [*updates.values(), stamp, article_id])
