@@ -523,9 +523,9 @@ class Editorial:
         after = hashlib.sha256((text + "\n").encode("utf-8")).hexdigest()
         with self.db.transaction() as conn:
             audit.append(conn, user.name, "edit_policy", "editorial-policy", before=before, after=after)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(text + "\n", encoding="utf-8")
-            temporary.replace(path)  # last, so a failed audit entry leaves the file as it was; swapped whole
+            # Last, so a failed audit entry leaves the file as it was; swapped whole through a
+            # temporary file of its own, so two admins saving at once do not collide.
+            audit.write_atomically(path, text + "\n")
         self._after_commit()
 
     def audit_entries(self, user: User | None, *, target: str = "", limit: int = 100, offset: int = 0):
