@@ -428,11 +428,13 @@ def serve(
         os.environ["CURBSIDE_LIBRARY"] = str(lib.path)
         lib.close()
         uvicorn.run("curbside.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+                    log_level="warning", proxy_headers=False)
         return
     from .web import create_app
 
-    uvicorn.run(create_app(lib), host=host, port=port, log_level="warning")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local client;
+    # the app reads it only from the proxies named in settings (web/auth.py client_address).
+    uvicorn.run(create_app(lib), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def main() -> None:

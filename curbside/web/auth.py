@@ -13,8 +13,10 @@ guard on every form.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -49,6 +51,34 @@ def secret_key(folder: Path) -> str:
         finally:
             temporary.unlink()
     return path.read_text(encoding="ascii").strip()
+
+
+def client_address(request: Request) -> str:
+    """The client's address, as sign-in throttling counts it: the connection's peer, unless the peer
+    is a proxy the operator named in `trusted_proxies`; then the nearest X-Forwarded-For entry that is
+    not one of those proxies (the rest of the header is whatever the client chose to send)."""
+    peer = request.client.host if request.client else ""
+    networks = _networks(tuple(request.app.state.library.settings.trusted_proxies))
+    if not _trusted(peer, networks):
+        return peer
+    hops = [hop.strip() for header in request.headers.getlist("x-forwarded-for") for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            return hop[:100]
+    return hops[0][:100] if hops else peer
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in proxies)
+
+
+def _trusted(host: str, networks: tuple) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def _serializer(request_or_app) -> URLSafeSerializer:
