@@ -15,6 +15,7 @@ from .model import AUDIENCES, Article, Hit
 from .references import closest_sources
 from .retrieve import SearchOptions
 from .safety import emergency_article, out_of_scope_article
+from .topic import topical_evidence
 from .understand import Question, understand
 from .verify import verify
 
@@ -83,14 +84,18 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     if q.is_emergency:
         return emergency_article(q, audience)
     hits = searcher.search_question(q, EVIDENCE_HITS, SearchOptions(audience=audience, per_source_cap=6))
-    covered, facts = coverage.covers(q, hits)
+    # With no recognised condition, only sources that name the question's topic are evidence;
+    # the closest sources an abstention lists still come from every hit.
+    evidence, topic = topical_evidence(q, hits, searcher.vocabulary)
+    covered, facts = coverage.covers(q, evidence)
+    facts.update(topic)
     if not q.is_clinical and not (thread or covered):
         # Refuse only what looks non-clinical and finds nothing close: a bare brand name
         # ("Will Xyzal work?") reads as non-clinical yet is answerable.
         return out_of_scope_article(q, audience)
     today_year = library.settings.today_year or date.today().year
     if covered:
-        article = compose(q, hits, audience=audience, today_year=today_year,
+        article = compose(q, evidence, audience=audience, today_year=today_year,
                           superseded_after_years=library.settings.superseded_after_years,
                           vocabulary=searcher.vocabulary)
     else:
