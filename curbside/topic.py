@@ -82,7 +82,7 @@ def topical_evidence(q: Question, hits: list[Hit], vocabulary: Vocabulary | None
     if not terms:
         return hits, {"topic_words": []}
     kept = [h for h in hits if on_topic(terms, h)]
-    return kept, {"topic_words": [" ".join(sorted(t.names[0])) for t in terms], "on_topic_hits": len(kept)}
+    return kept, {"topic_words": [" ".join(sorted(t.names[0])) for t in terms], "off_topic_hits": len(hits) - len(kept)}
 
 
 def _asking_offsets(text: str, words) -> set[int]:
