@@ -1,15 +1,16 @@
 """A question whose condition curbside does not recognise is answered only from sources that name
 its topic (curbside/topic.py), or not at all.
 
-"Quibblewort" is an invented word no condition rule recognises, as "hiccups" is in the starter
-library: the question's wording ("first-line treatment for persistent ...") is close enough to the
-neuropathy guidelines' for the cosine gate alone to pass them.
+"Quibblewort" and "wobblegrip" are invented words no condition rule recognises, as "hiccups" is in
+the starter library. The wobblegrip guideline is worded so like the question ("the first-line
+treatment for persistent ...") that the cosine gate alone lets it answer a question on quibblewort.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from curbside.ask import Coverage
 from curbside.ingest import ingest
 from curbside.model import IngestReport
 from curbside.topic import topic_terms
@@ -19,6 +20,10 @@ from curbside.verify import check_citations
 from synthetic_library import _doc, build
 
 QUESTION = "What is the first-line treatment for persistent quibblewort?"
+SAME_WORDING = ("test:wobblegrip", "guideline", "Synthetic wobblegrip guideline", 2024,
+                [("Recommendations › First-line treatment",
+                  "The first-line treatment for persistent wobblegrip is fictolol 10 mg once daily.")],
+                ["wobblegrip"])
 ON_TOPIC = ("test:quibblewort", "guideline", "Synthetic test guideline on persistent quibblewort", 2024,
             [("Recommendations › Persistent quibblewort",
               "Examplazine 5 mg once daily is recommended as first-line therapy for persistent quibblewort "
@@ -26,18 +31,23 @@ ON_TOPIC = ("test:quibblewort", "guideline", "Synthetic test guideline on persis
             ["quibblewort"])
 
 
+def _library(path, extra):
+    library = build(path)
+    ingest(library.db, [_doc(*doc) for doc in extra], IngestReport("test", "synthetic"), after_batch=library.embed_pending)
+    library.searcher.invalidate()
+    return library
+
+
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory):
-    library = build(tmp_path_factory.mktemp("topic") / "lib")
+    library = _library(tmp_path_factory.mktemp("topic") / "lib", [SAME_WORDING])
     yield library
     library.close()
 
 
 @pytest.fixture(scope="module")
 def lib_with_topic(tmp_path_factory):
-    library = build(tmp_path_factory.mktemp("topic-covered") / "lib")
-    ingest(library.db, [_doc(*ON_TOPIC)], IngestReport("test", "synthetic"), after_batch=library.embed_pending)
-    library.searcher.invalidate()
+    library = _library(tmp_path_factory.mktemp("topic-covered") / "lib", [SAME_WORDING, ON_TOPIC])
     yield library
     library.close()
 
@@ -50,10 +60,13 @@ def test_topic_words_leave_out_what_is_asked_for_whom_and_the_course():
 
 def test_a_cue_that_takes_any_word_does_not_swallow_the_topic():
     # "will <anything> work" is a treatment cue; the word in its middle is still the topic.
-    assert [sorted(t.names[0]) for t in topic_terms(understand("Will examplamab work?"))] == [["examplamab"]]
+    assert [sorted(t.names[0]) for t in topic_terms(understand("Will Xyzal work?"))] == [["xyzal"]]
 
 
 def test_unrecognised_topic_the_library_lacks_abstains_instead_of_quoting_other_guidelines(lib):
+    _, hits = lib.searcher.search(QUESTION)
+    # The case the gate is for: close enough in meaning to pass on the cosine alone.
+    assert max(h.explain.get("vector", 0.0) for h in hits) >= Coverage().min_cosine
     article = lib.ask(QUESTION)
     assert article.condition == ""  # the case the gate is for
     assert article.kind == "insufficient", [r.source_id for r in article.references]
