@@ -33,8 +33,9 @@ class Coverage:
     """Whether the retrieved evidence is about the question at all (the abstention gate).
 
     A question that names a drug needs a top hit that names it too. A question that names a
-    condition is covered when a top hit's source names that condition (title, conditions or heading). One that names none is covered when the best passage is
-    close enough in meaning: `min_cosine` is the best balanced accuracy on the LiveQA dev set
+    condition is covered when a top hit's source names that condition (title, conditions or
+    heading). One that names none is given only the hits whose source names its topic words
+    (topic.py), and is covered when the best of those is close enough in meaning: `min_cosine` is the best balanced accuracy on the LiveQA dev set
     (bench/abstention.py: at 0.50 it answers 80 % of questions the collection covers and abstains
     on 54 % of those it does not; "covered" = an answer judged 3-4 exists).
     """
