@@ -12,9 +12,10 @@ import pytest
 
 from curbside.ask import Coverage
 from curbside.ingest import ingest
-from curbside.model import IngestReport
-from curbside.topic import topic_terms
+from curbside.model import Hit, IngestReport, Passage, Source
+from curbside.topic import on_topic, topic_terms
 from curbside.understand import understand
+from curbside.vocabulary import Vocabulary
 from curbside.verify import check_citations
 
 from synthetic_library import _doc, build
@@ -61,6 +62,21 @@ def test_topic_words_leave_out_what_is_asked_for_whom_and_the_course():
 def test_a_cue_that_takes_any_word_does_not_swallow_the_topic():
     # "will <anything> work" is a treatment cue; the word in its middle is still the topic.
     assert [sorted(t.names[0]) for t in topic_terms(understand("Will Xyzal work?"))] == [["xyzal"]]
+
+
+def test_a_source_that_names_the_topic_by_a_vocabulary_synonym_is_on_topic():
+    # An invented concept of a kind that is not a condition, with a synonym, as MeSH would hold it.
+    vocabulary = Vocabulary([("X1", "Quibblewort", "phenomenon", "Z01.1")],
+                            [("quibblewort", "X1", "name", "Quibblewort"), ("wobbleweed", "X1", "synonym", "Wobbleweed")])
+    terms = topic_terms(understand(QUESTION, vocabulary), vocabulary)
+
+    def hit(title: str, section: str) -> Hit:
+        source = Source(id="test:s", kind="guideline", title=title, origin="test")
+        return Hit(Passage("test:s", 0, section, "Synthetic text."), source, 1.0)
+
+    assert on_topic(terms, hit("Synthetic wobbleweed guideline", "Recommendations"))
+    assert on_topic(terms, hit("Synthetic guideline", "Recommendations › Quibbleworts"))
+    assert not on_topic(terms, hit("Synthetic wobblegrip guideline", "First-line treatment"))
 
 
 def test_unrecognised_topic_the_library_lacks_abstains_instead_of_quoting_other_guidelines(lib):
