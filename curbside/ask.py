@@ -15,6 +15,7 @@ from .model import AUDIENCES, Article, Hit
 from .references import closest_sources
 from .retrieve import SearchOptions
 from .safety import emergency_article, out_of_scope_article
+from .topic import topical_evidence
 from .understand import Question, understand
 from .verify import verify
 
@@ -32,8 +33,9 @@ class Coverage:
     """Whether the retrieved evidence is about the question at all (the abstention gate).
 
     A question that names a drug needs a top hit that names it too. A question that names a
-    condition is covered when a top hit's source names that condition (title, conditions or heading). One that names none is covered when the best passage is
-    close enough in meaning: `min_cosine` is the best balanced accuracy on the LiveQA dev set
+    condition is covered when a top hit's source names that condition (title, conditions or
+    heading). One that names none is given only the hits whose source names its topic words
+    (topic.py), and is covered when the best of those is close enough in meaning: `min_cosine` is the best balanced accuracy on the LiveQA dev set
     (bench/abstention.py: at 0.50 it answers 80 % of questions the collection covers and abstains
     on 54 % of those it does not; "covered" = an answer judged 3-4 exists).
     """
@@ -83,14 +85,18 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     if q.is_emergency:
         return emergency_article(q, audience)
     hits = searcher.search_question(q, EVIDENCE_HITS, SearchOptions(audience=audience, per_source_cap=6))
-    covered, facts = coverage.covers(q, hits)
+    # With no recognised condition, only sources that name the question's topic are evidence;
+    # the closest sources an abstention lists still come from every hit.
+    evidence, topic = topical_evidence(q, hits, searcher.vocabulary)
+    covered, facts = coverage.covers(q, evidence)
+    facts.update(topic)
     if not q.is_clinical and not (thread or covered):
         # Refuse only what looks non-clinical and finds nothing close: a bare brand name
         # ("Will Xyzal work?") reads as non-clinical yet is answerable.
         return out_of_scope_article(q, audience)
     today_year = library.settings.today_year or date.today().year
     if covered:
-        article = compose(q, hits, audience=audience, today_year=today_year,
+        article = compose(q, evidence, audience=audience, today_year=today_year,
                           superseded_after_years=library.settings.superseded_after_years,
                           vocabulary=searcher.vocabulary)
     else:

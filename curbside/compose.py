@@ -30,7 +30,7 @@ from .model import Article, Bullet, Claim, Hit, Section
 from .patient_selection import PatientSelection
 from .references import cite, closest_sources
 from .understand import Question
-from .understand_patterns import fold
+from .understand_patterns import COURSE_WORDS, fold, word_set
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {
@@ -47,9 +47,6 @@ _BOILERPLATE = re.compile(r"^(?:see|refer to|for more (?:information|details)|cl
 _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
-# Words for a condition's course or severity: a source about the condition need not repeat them.
-_COURSE_WORDS = frozenset("acute subacute chronic severe mild moderate recurrent persistent refractory intractable "
-                          "uncomplicated complicated advanced early".split())
 _MIN_WORDS = 4
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
 # The algorithm's steps: the order a clinician follows the lines of therapy.
@@ -142,7 +139,7 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
                          audience: str = "physician") -> tuple[list[_Candidate], list[_Candidate]]:
     """(every statement considered, those about the question that are real statements), each
     sentence once, in evidence order."""
-    names = [words for name in [*question.conditions, *question.condition_expansions] if (words := _word_set(fold(name)))]
+    names = [words for name in [*question.conditions, *question.condition_expansions] if (words := word_set(fold(name)))]
     drugs = {drug.lower() for drug in question.drugs}
     considered, relevant, seen = [], [], set()
     for rank, hit in enumerate(hits):
@@ -174,14 +171,14 @@ def _read(passage_id: str, text: str, section: str, grade: str, vocabulary) -> t
     for statement in extract_statements(text, section, grade, vocabulary):
         statement.passage_id = passage_id
         folded = fold(statement.text)
-        readings.append(_Reading(statement, folded, _word_set(folded), " ".join(_WORD.findall(folded))))
+        readings.append(_Reading(statement, folded, word_set(folded), " ".join(_WORD.findall(folded))))
     return tuple(readings)
 
 
 @lru_cache(maxsize=8192)
 def _heading(title: str, section: str, conditions: tuple[str, ...]) -> tuple[str, frozenset[str]]:
     folded = fold(" ".join([title, section, *conditions]))
-    return folded, _word_set(folded)
+    return folded, word_set(folded)
 
 
 def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "physician") -> tuple:
@@ -226,18 +223,13 @@ def _is_about(question: Question, reading: _Reading, names: list[frozenset[str]]
     return _MENTIONS if _names_condition(names, reading.words) else ""
 
 
-def _word_set(folded: str) -> frozenset[str]:
-    """The words of a folded text, a plural 's' dropped so "ulcers" and "ulcer" agree."""
-    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _WORD.findall(folded))
-
-
 def _names_condition(names: list[frozenset[str]], words: frozenset[str], loosely: bool = False) -> bool:
     """A condition name is named when its words are there, leaving out words for its course or
     severity ("gout" names "acute gout"). Loosely, for a source's title and headings, which
     name the topic of everything under them: a name of three or more words may miss one more
     ("Diabetic Neuropathy" heads a passage on "diabetic peripheral neuropathy")."""
     for name in names:
-        core = name - _COURSE_WORDS or name
+        core = name - COURSE_WORDS or name
         if len(core - words) <= (1 if loosely and len(core) >= 3 else 0):
             return True
     return False

@@ -60,6 +60,14 @@ def tokens(folded: str) -> list[Token]:
     return out
 
 
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def word_set(folded: str) -> frozenset[str]:
+    """The words of a folded text, a plural 's' dropped so "ulcers" and "ulcer" agree."""
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in _PLAIN_WORD.findall(folded))
+
+
 def lookup_key(text: str) -> str:
     """The form a term is looked up by: "Alzheimer's Disease" and "alzheimer disease" agree."""
     return " ".join(t.word for t in tokens(fold(text)))
@@ -162,6 +170,9 @@ trisomy deletion mutation
 """.split())
 CONDITION_SUFFIXES = ("itis", "osis", "emia", "pathy", "algia", "oma", "plegia", "trophy", "penia", "megaly",
                       "rrhea", "rrhage", "uria", "ectasis", "sclerosis", "stenosis", "plasia", "ocele")
+# Words for a condition's course or severity: a source about the condition need not repeat them.
+COURSE_WORDS = frozenset("acute subacute chronic severe mild moderate recurrent persistent refractory intractable "
+                         "uncomplicated complicated advanced early".split())
 NOT_CONDITIONS = frozenset("diagnosis prognosis osmosis empathy sympathy nostalgia aroma diploma stoma".split())
 
 
