@@ -3,6 +3,8 @@ follow-up in place and shows progress."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
@@ -12,6 +14,7 @@ from ..model import AUDIENCES, SOURCE_KINDS
 from .api import get_library, health_of
 from .examples import example_questions
 from .exports import export_response
+from .schemas import Number
 from .views import article_view, page, source_url
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +63,7 @@ def follow_up(thread_id: str, question: str = Form(""), audience: str = Form("")
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: str, version: int | None = Query(None, ge=1),
+def article_page(request: Request, article_id: str, version: Annotated[Number | None, Query(ge=1)] = None,
                  library: Library = Depends(get_library)):
     record = library.answers.article(article_id, version)
     return page(request, "article.html", **article_view(library, record, f"/articles/{record.id}/follow-ups"))
@@ -88,7 +91,7 @@ def article_export(article_id: str, fmt: str, library: Library = Depends(get_lib
 @router.get("/library")
 def library_page(request: Request, q: str = Query("", max_length=200), topic: str = Query("", max_length=200),
                  intent: str = Query("", max_length=40), status: str = Query("", max_length=40),
-                 page_number: int = Query(1, ge=1, alias="page"), library: Library = Depends(get_library)):
+                 page_number: Annotated[Number, Query(ge=1, alias="page")] = 1, library: Library = Depends(get_library)):
     filters = {"text": q, "topic": topic, "intent": intent, "status": status}
     total, items = library.answers.listing(**filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     return page(request, "library.html", items=items, total=total, facets=library.answers.facets(), q=q, topic=topic,
@@ -97,15 +100,15 @@ def library_page(request: Request, q: str = Query("", max_length=200), topic: st
 
 @router.get("/sources")
 def sources_page(request: Request, kind: str = Query("", max_length=40), q: str = Query("", max_length=200),
-                 page_number: int = Query(1, ge=1, alias="page"), library: Library = Depends(get_library)):
+                 page_number: Annotated[Number, Query(ge=1, alias="page")] = 1, library: Library = Depends(get_library)):
     total, items = library.browse_sources(kind=kind, text=q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     return page(request, "sources.html", items=items, total=total, kinds=SOURCE_KINDS, kind=kind, q=q,
                 page_number=page_number, pages=max(1, -(-total // PAGE_SIZE)))
 
 
 @router.get("/sources/{source_id:path}")
-def source_page(request: Request, source_id: str, version: int | None = Query(None, ge=1),
-                passage: int | None = Query(None, ge=0), library: Library = Depends(get_library)):
+def source_page(request: Request, source_id: str, version: Annotated[Number | None, Query(ge=1)] = None,
+                passage: Annotated[Number | None, Query(ge=0)] = None, library: Library = Depends(get_library)):
     from ..references import identifier_and_url
 
     source, passages = library.source(source_id, version)
