@@ -112,7 +112,7 @@ def health_of(library: Library) -> Health:
         status="ok", version=__version__, library=stats["library"], sources_total=stats["sources_total"],
         passages_total=stats["passages_total"], sources=stats["sources"], passages=stats["passages"],
         passages_embedded=stats["passages_embedded"], source_versions_superseded=stats["source_versions_superseded"],
-        articles=saved["articles"], threads=saved["threads"],
+        articles=saved["articles"], articles_listed=library.answers.listing(limit=0)[0], threads=saved["threads"],
         vector_index=(f"{len(vectors)} vectors, {'approximate (usearch)' if vectors.approximate else 'exact'} search"
                       if vectors is not None else "no vectors: lexical search only"),
         encoder=library.encoder.model_id,

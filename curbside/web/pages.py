@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
+from ..ask import MAX_QUESTION_CHARS
 from ..errors import InputError
 from ..library import Library
 from ..model import AUDIENCES, SOURCE_KINDS
@@ -36,27 +37,51 @@ def audience_or_default(audience: str | None, default: str = "physician") -> str
 
 @router.get("/")
 def home(request: Request, audience: str | None = None, library: Library = Depends(get_library)):
-    return page(request, "home.html", audience=audience_or_default(audience), examples=example_questions(library))
+    return home_page(request, library, audience_or_default(audience))
+
+
+def home_page(request: Request, library: Library, audience: str, *, status_code: int = 200, question: str = "",
+              error: str = ""):
+    return page(request, "home.html", status_code=status_code, audience=audience, examples=example_questions(library),
+                question=question, error=error, max_question_chars=MAX_QUESTION_CHARS)
 
 
 @router.post("/ask")
-def ask(question: str = Form(""), audience: str = Form("physician"), library: Library = Depends(get_library)):
-    thread, _ = library.answers.start_thread(question, audience_or_default(audience))
+def ask(request: Request, question: str = Form(""), audience: str = Form("physician"),
+        library: Library = Depends(get_library)):
+    audience = audience_or_default(audience)
+    try:
+        thread, _ = library.answers.start_thread(question, audience)
+    except InputError as error:
+        # The question box again, the sentence above it and what was typed kept, so it can be fixed.
+        return home_page(request, library, audience, status_code=error.http_status, question=question, error=str(error))
     return see(f"/threads/{thread.id}")
 
 
 @router.get("/threads/{thread_id}")
 def thread_page(request: Request, thread_id: str, audience: str | None = None, library: Library = Depends(get_library)):
+    return thread_view(request, library, thread_id, audience)
+
+
+def thread_view(request: Request, library: Library, thread_id: str, audience: str | None, *, status_code: int = 200,
+                question: str = "", error: str = ""):
     thread = library.answers.thread(thread_id)
     shown = audience_or_default(audience, thread.audience)
     records = library.answers.thread_articles(thread, shown)
-    return page(request, "thread.html", thread=thread, audience=shown,
-                turns=[(record, article_view(library, record, f"/threads/{thread.id}/follow-ups")) for record in records])
+    return page(request, "thread.html", status_code=status_code, thread=thread, audience=shown, question=question,
+                error=error, turns=[(record, article_view(library, record, f"/threads/{thread.id}/follow-ups"))
+                                    for record in records])
 
 
 @router.post("/threads/{thread_id}/follow-ups")
-def follow_up(thread_id: str, question: str = Form(""), audience: str = Form(""), library: Library = Depends(get_library)):
-    thread, _ = library.answers.follow_up(thread_id, question)
+def follow_up(request: Request, thread_id: str, question: str = Form(""), audience: str = Form(""),
+              library: Library = Depends(get_library)):
+    try:
+        thread, _ = library.answers.follow_up(thread_id, question)
+    except InputError as error:
+        # The conversation again with the reason above the box (htmx swaps #thread: an error page has none).
+        return thread_view(request, library, thread_id, audience or None, status_code=error.http_status,
+                           question=question, error=str(error))
     shown = audience_or_default(audience, thread.audience)
     suffix = f"?audience={shown}" if shown != thread.audience else ""
     return see(f"/threads/{thread_id}{suffix}#turn-{len(thread.turns)}")

@@ -208,7 +208,8 @@ class Health:
     passages: dict[str, int]
     passages_embedded: int
     source_versions_superseded: int
-    articles: int
+    articles: int  # every saved answer, refusals and emergency pointers included
+    articles_listed: int  # of them, the articles /library lists (kind "article")
     threads: int
     vector_index: str
     encoder: str
