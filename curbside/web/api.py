@@ -74,7 +74,8 @@ def get_thread(thread_id: str, audience: Audience | None = None, library: Librar
 
 
 @router.get("/search", response_model=SearchResults, summary="Ranked passages for a question")
-def search(q: str = QuestionText, k: Annotated[Number, Query(ge=1, le=100)] = 10, library: Library = Depends(get_library)) -> SearchResults:
+def search(q: str = QuestionText, k: Annotated[Number, Query(ge=1, le=100)] = 10,
+           library: Library = Depends(get_library)) -> SearchResults:
     return SearchResults(question=q, hits=library.search(q, k))
 
 
