@@ -120,8 +120,13 @@ def answerable(library, question: str, audience: str, coverage: Coverage) -> boo
     known = library.searcher.answerable
     key = (question, audience, coverage)
     if key not in known:
-        follow_up = ask(library, question, audience=audience, coverage=coverage, check_follow_ups=False)
-        known[key] = follow_up.kind == "article"
+        try:
+            follow_up = ask(library, question, audience=audience, coverage=coverage, check_follow_ups=False)
+        except InputError:
+            # Checking a suggestion never fails the answer it belongs to: one that cannot be asked is dropped.
+            known[key] = False
+        else:
+            known[key] = follow_up.kind == "article"
     return known[key]
 
 

@@ -33,7 +33,11 @@ def suggest_follow_ups(question, statements: list[Statement], article: Article) 
                             "What monitoring is needed during {drug} treatment{for_subject}?", roles={"monitoring"}),
         _treatments(question.intent, statements, subject),
     ]
-    return [s for s in suggestions if s][:MAX_FOLLOW_UPS]
+    from .ask import MAX_QUESTION_CHARS  # here, not at the top: ask imports compose, which imports this
+
+    # A suggestion carries the question's own wording of the condition, so a question near the
+    # length limit can make one longer than a question may be: one that cannot be asked is not offered.
+    return [s for s in suggestions if s and len(s) <= MAX_QUESTION_CHARS][:MAX_FOLLOW_UPS]
 
 
 def _main_intervention(article: Article) -> str:

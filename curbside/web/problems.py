@@ -43,6 +43,12 @@ def validation_message(exc: RequestValidationError) -> str:
         return f"The field '{field}' is longer than {error['ctx']['max_length']} characters; shorten it."
     if kind == "string_type":
         return f"The field '{field}' must be text (a JSON string), not {_json_type(error.get('input'))}."
+    if kind == "less_than_equal":
+        return f"The field '{field}' must be at most {error['ctx']['le']}; use a smaller number."
+    if kind == "greater_than_equal":
+        return f"The field '{field}' must be at least {error['ctx']['ge']}; use a larger number."
+    if kind == "int_parsing":
+        return f"The field '{field}' must be a whole number such as 1; use digits only."
     if kind == "extra_forbidden":
         return f"The field '{field}' is not accepted here; remove it (see /docs for the fields)."
     return f"The field '{field}' is invalid: {message[0].lower() + message[1:]}; see /docs for what it accepts."
