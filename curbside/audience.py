@@ -235,7 +235,7 @@ def rewrite_claims(article: Article, audience: str, protected: list[str]) -> Non
             claim.plain = _only_if_changed(claim.text, plain_reading(claim.text, tuple(protected)))
         article.care_advice = CARE_ADVICE
     elif audience == "student":
-        from .vocabulary import abbreviations
+        from .language.vocabulary import abbreviations
 
         meanings = {key: entry.expansions[0] for key, entry in abbreviations().items() if entry.expansions}
         seen: set[str] = set()

@@ -30,7 +30,7 @@ from .model import Article, Bullet, Claim, Hit, Section
 from .patient_selection import PatientSelection
 from .references import cite, closest_sources
 from .understand import Question
-from .understand_patterns import fold
+from .language.words import fold
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 from itertools import combinations
 from typing import NamedTuple
 
-from .doses import Dose
+from .language.doses import Dose
 from .extract import Statement
 from .layouts import LINE_ROLES
 from .model import Article, Claim, SourcesDiffer

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from curbside.doses import numbers, parse_doses
+from curbside.language.doses import numbers, parse_doses
 from curbside.errors import LibraryError
 from curbside.plain_asides import capitalise as _capitalise
 from curbside.plain_asides import without_asides

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from curbside.doses import numbers
+from curbside.language.doses import numbers
 
 # Square brackets holding a reference or an evidence grade: "[I]", "[2144]", "[1,3-5]", "[B]".
 _BRACKET_NOTE = re.compile(r"\s*\[(?:[IVX]+|[\d,\s–-]+|[A-D])\]")

@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from .model import Hit
 from .understand import Question, detect_intent
-from .understand_patterns import STOPWORDS
-from .vocabulary import Vocabulary
+from .language.words import STOPWORDS
+from .language.vocabulary import Vocabulary
 
 # Which kinds of source a reader of each audience should see first (1 = first).
 CLINICAL_KIND_PRIOR = {

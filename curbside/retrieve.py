@@ -120,7 +120,7 @@ class Searcher:
     @property
     def vocabulary(self):
         if self._vocabulary is None:
-            from .vocabulary import Vocabulary
+            from .language.vocabulary import Vocabulary
 
             self._vocabulary = Vocabulary.from_db(self.library.db)
         return self._vocabulary

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from curbside.understand import Question, understand
-from curbside.vocabulary import Vocabulary
+from curbside.language.vocabulary import Vocabulary
 
 
 def thread_of(*texts: str, vocabulary: Vocabulary | None = None) -> list[Question]:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curbside.doses import numbers, parse_doses
+from curbside.language.doses import numbers, parse_doses
 from curbside.errors import LibraryError
 from curbside.plain import (DOSE_NOTE, GlossaryEntry, load_glossary, plain_sentence, plain_words, split_long, without_asides,
                             without_doses)

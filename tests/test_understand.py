@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from curbside.understand import Question, detect_intent, understand
-from curbside.understand_patterns import INTENTS
-from curbside.vocabulary import abbreviations
+from curbside.language.words import INTENTS
+from curbside.language.vocabulary import abbreviations
 
 # (question, intent): clinician and consumer phrasing, every intent at least twice.
 INTENT_CASES = [

@@ -32,7 +32,7 @@ from ..errors import InputError
 from ..library import Library
 from ..model import Document, IngestReport, Passage, Source
 from ..sources import get_reader
-from ..sources.common import normalize_space
+from ..language.clean import normalize_space
 
 QUESTIONS_FILE = "TREC-2017-LiveQA-Medical-Test.xml"
 JUDGED_ZIP = "QA-TestSet-LiveQA-Med-Qrels-2479-Answers.zip"

@@ -15,8 +15,9 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import InputError
 from ..model import Document, Passage, Skipped, Source
-from ..text import sentence_spans
-from .common import decode_text, normalize_space, read_file_bytes, require_path
+from ..language.sentences import sentence_spans
+from ..language.clean import normalize_space
+from .common import decode_text, read_file_bytes, require_path
 from .markdown import split_spans
 
 NAME = "cochrane"

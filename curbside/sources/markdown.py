@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Passage
-from .common import find_grade, normalize_space
+from ..language.clean import find_grade, normalize_space
 
 SECTION_SEPARATOR = " › "
 MAX_PASSAGE_CHARS = 1000  # a longer paragraph is split at sentence boundaries

@@ -24,7 +24,8 @@ from lxml import etree
 from ..config import Settings
 from ..errors import InputError
 from ..model import Document, Passage, Skipped, Source
-from .common import decode_text, iter_members, normalize_space, problem_with_bytes, require_path
+from ..language.clean import normalize_space
+from .common import decode_text, iter_members, problem_with_bytes, require_path
 
 NAME = "medquad"
 DESCRIPTION = "MedQuAD NIH consumer-health question-answer pairs (the .tar.gz or its unpacked folder)"

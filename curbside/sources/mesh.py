@@ -21,8 +21,8 @@ from ..errors import InputError
 from ..store import vocabulary as store
 from ..store.database import Database
 from ..store.vocabulary import ConceptRow, FormRow
-from ..understand_patterns import AMBIGUOUS_TERMS, EVERYDAY_WORDS, STOPWORDS, looks_like_condition, lookup_key
-from ..vocabulary import CATEGORY_ORDER, FORM_KINDS
+from ..language.words import AMBIGUOUS_TERMS, EVERYDAY_WORDS, STOPWORDS, looks_like_condition, lookup_key
+from ..language.vocabulary import CATEGORY_ORDER, FORM_KINDS
 
 NAME = "mesh"
 TERMS_FILE = "terms.tsv"

@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 
 from ..model import Passage
-from .common import find_grade
+from ..language.clean import find_grade
 from .markdown import SECTION_SEPARATOR, split_spans
 from .ngc_html import RECOMMENDING, Block, field_blocks
 

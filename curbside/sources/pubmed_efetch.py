@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ..model import Document, Passage, Skipped, Source
-from .common import normalize_space
+from ..language.clean import normalize_space
 from .markdown import SECTION_SEPARATOR
 
 ROOT_TAG = "PubmedArticleSet"

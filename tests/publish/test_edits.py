@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curbside.doses import numbers
+from curbside.language.doses import numbers
 from curbside.errors import InputError
 from curbside.model import Article, Bullet, Claim, Passage, Section, Source
 from curbside.publish.edits import ArticleEdits, ClaimEdit, NewClaim, apply_edits, claim_addresses

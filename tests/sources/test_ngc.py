@@ -17,7 +17,7 @@ from curbside.errors import InputError
 from curbside.library import Library
 from curbside.model import Document, Skipped
 from curbside.sources import ngc, ngc_passages
-from curbside.sources.common import find_grade
+from curbside.language.clean import find_grade
 from curbside.sources.ngc_html import field_blocks
 from conftest import shared_path
 

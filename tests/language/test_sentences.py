@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curbside.text import sentence_spans, split_sentences
+from curbside.language.sentences import sentence_spans, split_sentences
 
 
 def test_abbreviations_and_decimals_do_not_end_sentences():

@@ -15,9 +15,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from . import understand_patterns as wording
-from .store.vocabulary import load as load_vocabulary
-from .understand_patterns import Token, fold, lookup_key, tokens
+from . import words as wording
+from ..store.vocabulary import load as load_vocabulary
+from .words import Token, fold, lookup_key, tokens
 
 MAX_FORM_WORDS = 8  # the longest vocabulary name tried against a question, in words
 

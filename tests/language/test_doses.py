@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.doses import Dose, numbers, parse_doses
+from curbside.language.doses import Dose, numbers, parse_doses
 
 
 def only(sentence: str) -> Dose:
