@@ -24,7 +24,7 @@ from rich.table import Table
 
 from .errors import CurbsideError, InputError
 from .library import Library
-from .sources import READER_MODULES, get_reader
+from .ingest.readers import READER_MODULES, get_reader
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="curbside: cited clinical answers from your own library.")
 out = Console(soft_wrap=True)

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.rerank import RerankWeights
 from curbside.retrieve import SearchOptions
-from curbside.sources.mesh import ingest_mesh
+from curbside.ingest.mesh import ingest_mesh
 
 DESCRIPTORS = {
     "D900001": ("Examplosis", "C90.100"),

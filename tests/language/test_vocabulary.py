@@ -8,10 +8,10 @@ import pytest
 
 from conftest import shared_path
 from curbside.errors import InputError
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
-from curbside.sources.mesh import build_synonyms, ingest_mesh, inverted, read_mesh
+from curbside.ingest.mesh import build_synonyms, ingest_mesh, inverted, read_mesh
 from curbside.store.vocabulary import counts
 from curbside.understand import understand
 from curbside.language.vocabulary import Vocabulary

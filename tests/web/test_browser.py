@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Page, expect
 
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.model import Document, IngestReport, Passage, Source
 
 from synthetic_library import build

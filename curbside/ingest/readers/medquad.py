@@ -21,10 +21,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..config import Settings
-from ..errors import InputError
-from ..model import Document, Passage, Skipped, Source
-from ..language.clean import normalize_space
+from ...config import Settings
+from ...errors import InputError
+from ...model import Document, Passage, Skipped, Source
+from ...language.clean import normalize_space
 from .common import decode_text, iter_members, problem_with_bytes, require_path
 
 NAME = "medquad"

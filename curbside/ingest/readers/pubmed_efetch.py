@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from ..model import Document, Passage, Skipped, Source
-from ..language.clean import normalize_space
+from ...model import Document, Passage, Skipped, Source
+from ...language.clean import normalize_space
 from .markdown import SECTION_SEPARATOR
 
 ROOT_TAG = "PubmedArticleSet"

@@ -12,7 +12,7 @@ from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.library import Library
 from curbside.model import Document, Skipped
-from curbside.sources import cochrane
+from curbside.ingest.readers import cochrane
 
 SETTINGS = Settings(library=Path("unused"))
 

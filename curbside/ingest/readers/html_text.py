@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..language.clean import normalize_space
+from ...language.clean import normalize_space
 from .markdown import MAX_PASSAGE_CHARS, Block, split_spans, table_row
 
 # Elements that are never document text.

@@ -6,8 +6,8 @@ import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import InputError
-from ..model import Skipped
+from ...errors import InputError
+from ...model import Skipped
 
 
 def require_path(path: Path, what: str) -> Path:

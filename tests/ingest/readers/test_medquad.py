@@ -13,7 +13,7 @@ from conftest import shared_path
 from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.model import Document, Skipped
-from curbside.sources import medquad
+from curbside.ingest.readers import medquad
 
 SETTINGS = Settings(library=Path("unused"))
 

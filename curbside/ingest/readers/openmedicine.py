@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from importlib import metadata, resources
 from pathlib import Path
 
-from ..config import Settings
-from ..errors import InputError
-from ..model import Document, Passage, Skipped, Source
+from ...config import Settings
+from ...errors import InputError
+from ...model import Document, Passage, Skipped, Source
 from .common import decode_text, problem_with_bytes, read_file_bytes, require_path
 from .markdown import first_heading, parse_markdown, passages_from_blocks
 

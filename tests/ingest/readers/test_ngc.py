@@ -16,9 +16,9 @@ from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.library import Library
 from curbside.model import Document, Skipped
-from curbside.sources import ngc, ngc_passages
+from curbside.ingest.readers import ngc, ngc_passages
 from curbside.language.clean import find_grade
-from curbside.sources.ngc_html import field_blocks
+from curbside.ingest.readers.ngc_html import field_blocks
 from conftest import shared_path
 
 RECOMMENDATIONS = """<div class="content_para">

@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..config import Settings
-from ..errors import InputError
-from ..model import Document, Passage, Skipped, Source
-from ..language.sentences import sentence_spans
-from ..language.clean import normalize_space
+from ...config import Settings
+from ...errors import InputError
+from ...model import Document, Passage, Skipped, Source
+from ...language.sentences import sentence_spans
+from ...language.clean import normalize_space
 from .common import decode_text, read_file_bytes, require_path
 from .markdown import split_spans
 

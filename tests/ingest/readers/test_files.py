@@ -16,8 +16,8 @@ from pypdf import PdfReader, PdfWriter
 from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.model import Document, Skipped
-from curbside.sources import files
-from curbside.sources.markdown import MAX_PASSAGE_CHARS, clean_inline, parse_markdown, passages_from_blocks, split_spans
+from curbside.ingest.readers import files
+from curbside.ingest.readers.markdown import MAX_PASSAGE_CHARS, clean_inline, parse_markdown, passages_from_blocks, split_spans
 
 SETTINGS = Settings(library=Path("unused"))
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..model import Passage
-from ..language.clean import find_grade
+from ...model import Passage
+from ...language.clean import find_grade
 from .markdown import SECTION_SEPARATOR, split_spans
 from .ngc_html import RECOMMENDING, Block, field_blocks
 

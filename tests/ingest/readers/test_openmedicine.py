@@ -11,7 +11,7 @@ import pytest
 from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.model import Document, Skipped
-from curbside.sources import get_reader, openmedicine
+from curbside.ingest.readers import get_reader, openmedicine
 
 SETTINGS = Settings(library=Path("unused"))
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..config import Settings
-from ..errors import InputError
-from ..model import Document, Passage, Skipped, Source
-from ..language.clean import normalize_space
+from ...config import Settings
+from ...errors import InputError
+from ...model import Document, Passage, Skipped, Source
+from ...language.clean import normalize_space
 from .common import decode_text, problem_with_bytes, read_file_bytes, require_path
 from .markdown import SECTION_SEPARATOR
 from .pubmed_efetch import ROOT_TAG, read_export

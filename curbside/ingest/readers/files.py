@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..config import Settings
-from ..model import Document, Passage, Skipped, Source
-from ..language.clean import find_grade, normalize_space
+from ...config import Settings
+from ...model import Document, Passage, Skipped, Source
+from ...language.clean import find_grade, normalize_space
 from .common import decode_text, problem_with_bytes, read_file_bytes, require_path
 from .html_text import read_html
 from .markdown import first_heading, front_matter, parse_markdown, passages_from_blocks, split_spans

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from lxml import etree, html
 
-from ..language.clean import find_grade, normalize_space
+from ...language.clean import find_grade, normalize_space
 
 # Emphasis flags of a piece of text, from the tags and inline styles around it.
 BOLD, UNDERLINE, ITALIC = 1, 2, 4

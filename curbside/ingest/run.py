@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime, timezone
 
-from .model import Document, IngestReport, Skipped
-from .publish.evidence import flag_source_change
-from .store import sources as store
-from .store.database import Database
+from ..model import Document, IngestReport, Skipped
+from ..store import sources as store
+from ..store.database import Database
 
 # How many skipped inputs an ingest report lists by name (the rest are only counted).
 SKIPPED_EXAMPLES = 20
+# (conn, source id, old version, new version) -> ids of the articles flagged for re-review
+FlagChange = Callable[[object, str, int, int | None], list[str]]
 
 
 def content_hash(doc: Document) -> str:
@@ -56,9 +57,14 @@ def ingest(
     on_item: Callable[[], None] | None = None,
     after_batch: Callable[[], int] | None = None,
     on_flagged: Callable[[list[str]], None] | None = None,
+    flag_change: FlagChange | None = None,
 ) -> IngestReport:
     """Write reader output to the store; `after_batch` (e.g. embedding) runs after each commit, and
-    `on_flagged` gets the ids of the articles each committed batch flagged for re-review."""
+    `on_flagged` gets the ids of the articles each committed batch flagged for re-review.
+
+    `flag_change(conn, source_id, old_version, new_version)` flags the articles citing a source that
+    changed; Library hands in the editorial one (publish.evidence.flag_source_change), which this
+    stage cannot import (publish stands on ingest). Without it nothing is flagged."""
     started = time.perf_counter()
     reasons: Counter[str] = Counter(report.skip_reasons)
     for batch in _batches(items, batch_size):
@@ -83,7 +89,7 @@ def ingest(
                     reasons["duplicate of an earlier record in this input"] += 1
                     continue
                 seen_in_batch.add(item.source.id)
-                result, written, flags = _store_one(conn, item)
+                result, written, flags = _store_one(conn, item, flag_change)
                 flagged += flags
                 outcome[result] += 1
                 outcome["passages"] += written
@@ -110,7 +116,7 @@ def ingest(
     return report
 
 
-def _store_one(conn, doc: Document) -> tuple[str, int, list[str]]:
+def _store_one(conn, doc: Document, flag_change: FlagChange | None) -> tuple[str, int, list[str]]:
     """Store one document if it is new or changed: (outcome, passages written, articles flagged)."""
     doc.source.content_hash = content_hash(doc)
     existing = store.current_version(conn, doc.source.id)
@@ -121,7 +127,8 @@ def _store_one(conn, doc: Document) -> tuple[str, int, list[str]]:
     if existing is not None:
         store.supersede(conn, existing[0])
         # Same transaction as the supersede: a new version never exists without its flags.
-        flagged = flag_source_change(conn, doc.source.id, existing[1], version)
+        if flag_change is not None:
+            flagged = flag_change(conn, doc.source.id, existing[1], version)
     doc.source.version = version
     written = store.insert_document(conn, doc, version)
     return ("updated" if existing is not None else "added"), written, flagged

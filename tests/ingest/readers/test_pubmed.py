@@ -12,8 +12,8 @@ from conftest import shared_path
 from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.model import Document, Skipped
-from curbside.sources import pubmed
-from curbside.sources.pubmed_efetch import kind_of
+from curbside.ingest.readers import pubmed
+from curbside.ingest.readers.pubmed_efetch import kind_of
 
 SETTINGS = Settings(library=Path("unused"))
 

@@ -13,8 +13,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from ..model import Passage
-from ..language.clean import find_grade, normalize_space
+from ...model import Passage
+from ...language.clean import find_grade, normalize_space
 
 SECTION_SEPARATOR = " › "
 MAX_PASSAGE_CHARS = 1000  # a longer paragraph is split at sentence boundaries

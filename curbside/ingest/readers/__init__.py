@@ -17,9 +17,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from ..errors import InputError
+from ...errors import InputError
 
-# name on the command line -> module under curbside.sources
+# name on the command line -> module under curbside.ingest.readers
 READER_MODULES = {
     "starter": "openmedicine",
     "openmedicine": "openmedicine",
