@@ -70,10 +70,10 @@ from curbside.evaluate import medlfqa  # noqa: E402
 from curbside.evaluate.metrics import mean, percentile  # noqa: E402
 from curbside.library import Library  # noqa: E402
 from curbside.model import Article  # noqa: E402
-from curbside.readability import article_grade, grade  # noqa: E402
+from curbside.compose.readability import article_grade, grade  # noqa: E402
 from curbside.language.clean import normalize_space  # noqa: E402
 from curbside.language.sentences import split_sentences  # noqa: E402
-from curbside.understand import understand  # noqa: E402
+from curbside.search.understand import understand  # noqa: E402
 
 AUDIENCES = ("physician", "patient")
 # Ordinary clinician questions about common conditions and drugs, written once and not changed to

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 import answers
-from curbside import rerank
+from curbside.search import rerank
 from curbside.evaluate import medlfqa
 from curbside.library import Library
 

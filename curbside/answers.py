@@ -21,7 +21,7 @@ from .errors import InputError, NotFoundError
 from .model import ArticleRecord, Thread
 from .render.jsonout import render as article_json
 from .store import articles as store
-from .understand import Question, understand
+from .search.understand import Question, understand
 
 MAX_THREAD_TURNS = 20  # a longer conversation is better started afresh; it also bounds the work per page
 

@@ -129,7 +129,7 @@ class Library:
     @property
     def searcher(self):
         if self._searcher is None:
-            from .retrieve import Searcher
+            from .search.retrieve import Searcher
 
             self._searcher = Searcher(self)
         return self._searcher
@@ -137,7 +137,7 @@ class Library:
     def search(self, question: str, k: int = 10, options=None) -> list:
         """Ranked `Hit`s for a question (hybrid BM25 + vectors, reranked)."""
         from .ask import check_question
-        from .retrieve import SearchOptions
+        from .search.retrieve import SearchOptions
 
         if k < 1 or k > 200:
             raise InputError(f"k={k} is out of range; ask for between 1 and 200 results.")

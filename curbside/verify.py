@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from .language.doses import numbers, parse_doses
 from .model import Article, Claim, Passage, Reference, SourcesDiffer, Verification
-from .references import renumber
+from .compose.references import renumber
 from .language.clean import normalize_space
 
 # Passage id -> the passage, or None when the library does not hold it (the renderers take the same).

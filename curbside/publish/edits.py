@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from ..language.doses import NUMBER_WORDS, numbers, parse_doses
 from ..errors import InputError
 from ..model import Article, Bullet, Claim, Passage, Source
-from ..references import reference_for, renumber
+from ..compose.references import reference_for, renumber
 from ..language.clean import normalize_space
 from ..verify import check_citations, verify
 

@@ -106,7 +106,7 @@ def sources_page(request: Request, kind: str = Query("", max_length=40), q: str 
 @router.get("/sources/{source_id:path}")
 def source_page(request: Request, source_id: str, version: int | None = Query(None, ge=1),
                 passage: int | None = Query(None, ge=0), library: Library = Depends(get_library)):
-    from ..references import identifier_and_url
+    from ..compose.references import identifier_and_url
 
     source, passages = library.source(source_id, version)
     identifier, url = identifier_and_url(source)

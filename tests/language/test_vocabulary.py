@@ -13,7 +13,7 @@ from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.ingest.mesh import build_synonyms, ingest_mesh, inverted, read_mesh
 from curbside.store.vocabulary import counts
-from curbside.understand import understand
+from curbside.search.understand import understand
 from curbside.language.vocabulary import Vocabulary
 
 # Real descriptor names and tree numbers (names are vocabulary, not claims), a handful of each kind.

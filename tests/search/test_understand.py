@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.understand import Question, detect_intent, understand
+from curbside.search.understand import Question, detect_intent, understand
 from curbside.language.words import INTENTS
 from curbside.language.vocabulary import abbreviations
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .extract import Statement
-from .model import Article, Bullet, Claim, Hit, Section
+from ..model import Article, Bullet, Claim, Hit, Section
 
 MAX_BULLETS = 6  # per added section: it leads the article, it must stay short
 
@@ -235,7 +235,7 @@ def rewrite_claims(article: Article, audience: str, protected: list[str]) -> Non
             claim.plain = _only_if_changed(claim.text, plain_reading(claim.text, tuple(protected)))
         article.care_advice = CARE_ADVICE
     elif audience == "student":
-        from .language.vocabulary import abbreviations
+        from ..language.vocabulary import abbreviations
 
         meanings = {key: entry.expansions[0] for key, entry in abbreviations().items() if entry.expansions}
         seen: set[str] = set()

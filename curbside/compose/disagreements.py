@@ -14,10 +14,10 @@ from __future__ import annotations
 from itertools import combinations
 from typing import NamedTuple
 
-from .language.doses import Dose
+from ..language.doses import Dose
 from .extract import Statement
 from .layouts import LINE_ROLES
-from .model import Article, Claim, SourcesDiffer
+from ..model import Article, Claim, SourcesDiffer
 
 MAX_NOTES = 6  # an article that disagrees with itself everywhere needs a reviewer, not more notes
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from curbside.model import Article, Bullet, Claim, Hit, Passage, Section, Source, SourcesDiffer
-from curbside.references import cite, closest_sources, identifier_and_url, renumber
+from curbside.compose.references import cite, closest_sources, identifier_and_url, renumber
 
 
 def _source(sid: str, kind: str = "guideline", year: int | None = 2022, **identifiers) -> Source:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from curbside.language.doses import numbers, parse_doses
 from curbside.errors import LibraryError
-from curbside.plain import (DOSE_NOTE, GlossaryEntry, load_glossary, plain_sentence, plain_words, split_long, without_asides,
+from curbside.compose.plain import (DOSE_NOTE, GlossaryEntry, load_glossary, plain_sentence, plain_words, split_long, without_asides,
                             without_doses)
 
 DRUGS = ["examplamab", "testoprazole", "fictivir", "Zentolimab"]
@@ -383,7 +383,7 @@ def test_split_long_never_leaves_a_label_alone():
 
 
 def test_the_plain_reading_is_easier_to_read():
-    from curbside.readability import grade
+    from curbside.compose.readability import grade
 
     text = ("Examplamab monotherapy is recommended for individuals with synthetic hypertension (Grade 2C) [I]; "
             "medication adherence should be monitored, and physicians should evaluate renal function (Smith et al., 2000).")

@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass, replace
 
 
-from .model import Hit
+from ..model import Hit
 from .rerank import RerankWeights, note_other_conditions, rerank
-from .store import sources as store
+from ..store import sources as store
 from .understand import Question, understand
 
 RERANK_DEPTH = 60
@@ -120,7 +120,7 @@ class Searcher:
     @property
     def vocabulary(self):
         if self._vocabulary is None:
-            from .language.vocabulary import Vocabulary
+            from ..language.vocabulary import Vocabulary
 
             self._vocabulary = Vocabulary.from_db(self.library.db)
         return self._vocabulary
@@ -128,7 +128,7 @@ class Searcher:
     @property
     def vectors(self):
         if self._vectors is None:
-            from .index.vectors import VectorIndex
+            from ..index.vectors import VectorIndex
 
             self._vectors = VectorIndex.from_db(self.library.db)
         return self._vectors

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import Hit
+from ..model import Hit
 from .understand import Question, detect_intent
-from .language.words import STOPWORDS
-from .language.vocabulary import Vocabulary
+from ..language.words import STOPWORDS
+from ..language.vocabulary import Vocabulary
 
 # Which kinds of source a reader of each audience should see first (1 = first).
 CLINICAL_KIND_PRIOR = {

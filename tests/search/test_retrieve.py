@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from curbside.errors import InputError
-from curbside.retrieve import SearchOptions, fts_query
+from curbside.search.retrieve import SearchOptions, fts_query
 
 from synthetic_library import build
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from curbside.compose import DISCLAIMERS, INSUFFICIENT, compose
+from curbside.compose.article import DISCLAIMERS, INSUFFICIENT, compose
 from curbside.model import Hit, Passage, Source
-from curbside.understand import Question
+from curbside.search.understand import Question
 
 TODAY = 2024
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from curbside.differ import Quoted, find_differences, mark_differences
-from curbside.extract import extract_statements
+from curbside.compose.disagreements import Quoted, find_differences, mark_differences
+from curbside.compose.extract import extract_statements
 from curbside.model import Article, Bullet, Claim, Section
 
 

@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from .language import words as wording
-from .language.words import fold, lookup_key, tokens
-from .language.vocabulary import Match, Vocabulary, expand_abbreviations, looks_like_drug
+from ..language import words as wording
+from ..language.words import fold, lookup_key, tokens
+from ..language.vocabulary import Match, Vocabulary, expand_abbreviations, looks_like_drug
 
 
 @dataclass

@@ -6,8 +6,8 @@ services or explain what curbside can answer. They are shown instead of an artic
 
 from __future__ import annotations
 
-from .model import Article
-from .understand import Question
+from ..model import Article
+from ..search.understand import Question
 
 EMERGENCY_MESSAGE = (
     "This sounds like it may be an emergency. Call your local emergency number (for example 911, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.understand import Question, understand
+from curbside.search.understand import Question, understand
 from curbside.language.vocabulary import Vocabulary
 
 

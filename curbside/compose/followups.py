@@ -12,7 +12,7 @@ from collections import Counter
 
 from .extract import Statement
 from .layouts import LINE_ROLES, POPULATION_MODIFIERS, as_written, population_phrase
-from .model import Article
+from ..model import Article
 
 MAX_FOLLOW_UPS = 4
 

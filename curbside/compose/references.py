@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Article, Claim, Hit, Reference, Source
+from ..model import Article, Claim, Hit, Reference, Source
 
 _CITATION = re.compile(r"\[(\d+)\]")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from curbside.language.doses import numbers, parse_doses
 from curbside.errors import LibraryError
-from curbside.plain_asides import capitalise as _capitalise
-from curbside.plain_asides import without_asides
+from curbside.compose.plain_asides import capitalise as _capitalise
+from curbside.compose.plain_asides import without_asides
 
-GLOSSARY_PATH = Path(__file__).parent / "data" / "glossary.tsv"
+GLOSSARY_PATH = Path(__file__).parents[1] / "data" / "glossary.tsv"
 DOSE_NOTE = "your clinician decides the dose"
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 
-from curbside.audience import is_safety, reading_band
-from curbside.compose import SECTION_LIMIT, compose
-from curbside.extract import extract_statements
+from curbside.compose.audience import is_safety, reading_band
+from curbside.compose.article import SECTION_LIMIT, compose
+from curbside.compose.extract import extract_statements
 from curbside.model import Hit, Passage, Source
-from curbside.understand import Question
+from curbside.search.understand import Question
 
 TODAY = 2024
 HARD = (

@@ -21,14 +21,11 @@ cited sentence, and the other audiences never come here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from .audience import SAFETY_SECTIONS, is_safety, reading_band
+from .candidates import Candidate, Draft
 from .layouts import CLAIM_LIMIT, DETAIL_LIMIT, SECTION_LIMIT, SectionSpec
-from .model import Bullet
-
-if TYPE_CHECKING:
-    from .compose import _Candidate, _Draft
+from ..model import Bullet
 
 # How many of a section's strongest statements readability may choose among, how many readable ones
 # it needs before it leaves the hard ones out, and the bullets the bottom line may choose among.
@@ -49,14 +46,14 @@ class PatientSelection:
         self.protected = protected
         self._spread = spread_over_sources
 
-    def band(self, candidate: _Candidate) -> int:
+    def band(self, candidate: Candidate) -> int:
         return reading_band(candidate.statement.text, self.protected, alone=not candidate.statement.lead_in)
 
-    def key(self, candidate: _Candidate) -> tuple:
+    def key(self, candidate: Candidate) -> tuple:
         on_topic, for_reader, tier, *rest = candidate.order
         return on_topic, for_reader, tier, self.band(candidate), *rest
 
-    def bullets(self, spec: SectionSpec, drafts: list[_Draft]) -> list[tuple[_Draft, list[_Candidate]]]:
+    def bullets(self, spec: SectionSpec, drafts: list[Draft]) -> list[tuple[Draft, list[Candidate]]]:
         """The section's bullets, in the order shown: each draft chosen with the candidates it quotes."""
         drafts = sorted(drafts, key=lambda d: d.main[0].order)
         if spec.by_intervention or spec.key in SAFETY_SECTIONS or len(drafts) <= 1:
@@ -68,7 +65,7 @@ class PatientSelection:
             chosen = sorted((d for d in drafts if id(d.main[0]) in leads), key=lambda d: self.key(d.main[0]))
         return [(draft, self._claims_of(draft)) for draft in chosen]
 
-    def _claims_of(self, draft: _Draft) -> list[_Candidate]:
+    def _claims_of(self, draft: Draft) -> list[Candidate]:
         mains = draft.main
         if len(mains) > CLAIM_LIMIT:  # one claim per source first, as for everyone, then the most readable
             kept, others = self._readable_first(mains, self._spread(mains, CLAIM_LIMIT))
@@ -79,11 +76,11 @@ class PatientSelection:
             details = kept + others[:DETAIL_LIMIT - len(kept)]
         return self._ordered(mains) + self._ordered(details)
 
-    def _ordered(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _ordered(self, candidates: list[Candidate]) -> list[Candidate]:
         # Grading a sentence costs its plain reading: only done where there is a choice to make.
         return sorted(candidates, key=self.key) if len(candidates) > 1 else candidates
 
-    def _readable_first(self, candidates: list[_Candidate], usual: list[_Candidate],
+    def _readable_first(self, candidates: list[Candidate], usual: list[Candidate],
                         enough: int | None = None) -> tuple[list, list]:
         """(the safety statements of `usual`, what the other audiences get: these all stay; the other
         `candidates`, most readable first, less the hard ones when `enough` readable ones are there)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .language.words import MODIFIERS
+from ..language.words import MODIFIERS
 
 # Roles that give a line of therapy, in the order a clinician follows them.
 LINE_ROLES = ("first_line", "second_line", "third_line", "refractory")

@@ -14,23 +14,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
 from .audience import LEADS, lead_sections, rewrite_claims
-from .differ import Quoted, mark_differences
+from .candidates import Candidate, Draft
+from .disagreements import Quoted, mark_differences
 from .extract import Statement, extract_statements
 from .followups import suggest_follow_ups
 from .layouts import (
     CLAIM_LIMIT, DETAIL_LIMIT, POPULATION_MODIFIERS, RECOMMENDED, SECTION_LIMIT, SectionSpec,
     bottom_line_plan, layout_for, place, title_for,
 )
-from .model import Article, Bullet, Claim, Hit, Section
-from .patient_selection import PatientSelection
+from ..model import Article, Bullet, Claim, Hit, Section
+from .patient import PatientSelection
 from .references import cite, closest_sources
-from .understand import Question
-from .language.words import fold
+from ..search.understand import Question
+from ..language.words import fold
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {
@@ -54,31 +54,6 @@ _MIN_WORDS = 4
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
 # The algorithm's steps: the order a clinician follows the lines of therapy.
 _ALGORITHM_STEPS = (("first_line",), ("second_line",), ("third_line", "refractory"))
-
-
-@dataclass
-class _Candidate:
-    """A statement considered for the article, with the hit it came from and, once found
-    relevant, its place in the evidence order."""
-
-    statement: Statement
-    hit: Hit
-    order: tuple
-    roles: set[str]
-    # What it is about: the interventions it names, else a drug of the question its passage's
-    # heading names (a row under "Allopurinol" that says only "Starting dose: 100 mg/day").
-    interventions: list[str]
-    claim: Claim | None = None
-
-
-@dataclass
-class _Draft:
-    """A bullet being filled: its main candidates and the dose details attached to it."""
-
-    key: tuple[str, ...]
-    label: str
-    main: list[_Candidate] = field(default_factory=list)
-    details: list[_Candidate] = field(default_factory=list)
 
 
 def compose(question: Question, hits: list[Hit], *, audience: str = "physician", today_year: int,
@@ -139,7 +114,7 @@ class _Reading(NamedTuple):
 
 
 def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
-                         audience: str = "physician") -> tuple[list[_Candidate], list[_Candidate]]:
+                         audience: str = "physician") -> tuple[list[Candidate], list[Candidate]]:
     """(every statement considered, those about the question that are real statements), each
     sentence once, in evidence order."""
     names = [words for name in [*question.conditions, *question.condition_expansions] if (words := _word_set(fold(name)))]
@@ -152,7 +127,7 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
         for reading in _read(hit.passage.id, hit.passage.text, hit.passage.section, hit.passage.grade, vocabulary):
             statement = reading.statement
             interventions = statement.interventions or [drug for drug in question.drugs if drug.lower() in heading]
-            candidate = _Candidate(statement, hit, (), set(statement.roles), interventions)
+            candidate = Candidate(statement, hit, (), set(statement.roles), interventions)
             considered.append(candidate)
             if reading.key in seen or _is_boilerplate(statement):
                 continue
@@ -246,14 +221,14 @@ def _names_condition(names: list[frozenset[str]], words: frozenset[str], loosely
 # -- arranging them ---------------------------------------------------------------------------
 
 
-def _draft_sections(question: Question, layout: tuple[SectionSpec, ...], relevant: list[_Candidate]) -> dict[str, list[_Draft]]:
+def _draft_sections(question: Question, layout: tuple[SectionSpec, ...], relevant: list[Candidate]) -> dict[str, list[Draft]]:
     """Each relevant statement in its section, grouped into bullets. A statement no section
     takes may still give the dose of an intervention that has a bullet, and joins it; failing
     that, a plain recommendation of an intervention goes to the layout's catch-all section."""
     asked = {m.replace("_", " ") for m in question.modifiers if m in POPULATION_MODIFIERS}
-    drafts: dict[str, list[_Draft]] = {}
+    drafts: dict[str, list[Draft]] = {}
 
-    def placed(candidate: _Candidate) -> bool:
+    def placed(candidate: Candidate) -> bool:
         statement = candidate.statement
         # "Not in pregnancy" or "contraindicated in X" is a consideration for some patients, not a
         # treatment to avoid altogether.
@@ -272,14 +247,14 @@ def _draft_sections(question: Question, layout: tuple[SectionSpec, ...], relevan
     return drafts
 
 
-def _add(drafts: list[_Draft], candidate: _Candidate, by_intervention: bool) -> None:
+def _add(drafts: list[Draft], candidate: Candidate, by_intervention: bool) -> None:
     interventions = candidate.interventions if by_intervention else []
     key = tuple(i.lower() for i in interventions) or (f"#{candidate.hit.passage.id}:{candidate.statement.start}",)
     for draft in drafts:
         if draft.key == key:
             draft.main.append(candidate)
             return
-    drafts.append(_Draft(key, _label(interventions), [candidate]))
+    drafts.append(Draft(key, _label(interventions), [candidate]))
 
 
 def _label(interventions: list[str]) -> str:
@@ -290,8 +265,8 @@ def _label(interventions: list[str]) -> str:
     return ", ".join(shown)
 
 
-def _attach_details(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]],
-                    candidates: list[_Candidate]) -> list[_Candidate]:
+def _attach_details(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]],
+                    candidates: list[Candidate]) -> list[Candidate]:
     """A dose or titration statement joins the bullet of its intervention, preferring a bullet
     about that intervention alone, in the first section that takes such details. Returns the
     statements that found no bullet."""
@@ -308,7 +283,7 @@ def _attach_details(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Dra
     return leftover
 
 
-def _section(spec: SectionSpec, drafts: list[_Draft], patient: PatientSelection | None = None) -> Section:
+def _section(spec: SectionSpec, drafts: list[Draft], patient: PatientSelection | None = None) -> Section:
     """The section's bullets, strongest evidence first, each with its best claims: one per
     source before a second from the same source, so agreement across sources shows. A patient's
     are chosen among those answering equally well by how they read (patient_selection.py)."""
@@ -322,7 +297,7 @@ def _section(spec: SectionSpec, drafts: list[_Draft], patient: PatientSelection 
     return Section(spec.key, spec.title, bullets, numbered=spec.numbered)
 
 
-def _spread_over_sources(candidates: list[_Candidate], limit: int, key=lambda c: c.order) -> list[_Candidate]:
+def _spread_over_sources(candidates: list[Candidate], limit: int, key=lambda c: c.order) -> list[Candidate]:
     ordered = sorted(candidates, key=key)
     firsts, seen = [], set()
     for candidate in ordered:
@@ -334,7 +309,7 @@ def _spread_over_sources(candidates: list[_Candidate], limit: int, key=lambda c:
     return sorted((firsts + rest)[:limit], key=key)
 
 
-def _claim(candidate: _Candidate) -> Claim:
+def _claim(candidate: Candidate) -> Claim:
     statement = candidate.statement
     candidate.claim = Claim(
         text=statement.text, citation=0, passage_id=candidate.hit.passage.id, quote_start=statement.start,
@@ -344,7 +319,7 @@ def _claim(candidate: _Candidate) -> Claim:
     return candidate.claim
 
 
-def _claim_maker(relevant: list[_Candidate]):
+def _claim_maker(relevant: list[Candidate]):
     """(statement, hit) -> its claim: the one the body already quotes, so a quote that moves to an
     audience's leading section keeps its place in the sources-differ notes, else a new one."""
     by_key = {(c.hit.passage.id, c.statement.start): c for c in relevant}
@@ -361,7 +336,7 @@ def _copy(claim: Claim) -> Claim:
     return Claim(**{**claim.__dict__, "roles": list(claim.roles), "doses": list(claim.doses)})
 
 
-def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]]) -> Section | None:
+def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) -> Section | None:
     """Numbered steps in the order of the lines of therapy, each the strongest statement the
     article quotes for that line, only when the sources give at least two lines."""
     spec = next((spec for spec in layout if spec.numbered), None)
@@ -396,7 +371,7 @@ def _bottom_line(question: Question, sections: list[Section], patient: PatientSe
     return chosen
 
 
-def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]]) -> list[Quoted]:
+def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) -> list[Quoted]:
     """The statements the sections quote, in reading order, for the sources-differ check."""
     quoted = []
     for spec in layout:
@@ -407,8 +382,8 @@ def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]]) ->
     return quoted
 
 
-def _explain(question: Question, considered: list[_Candidate], relevant: list[_Candidate],
-             drafts: dict[str, list[_Draft]]) -> dict:
+def _explain(question: Question, considered: list[Candidate], relevant: list[Candidate],
+             drafts: dict[str, list[Draft]]) -> dict:
     kept = [c for ds in drafts.values() for d in ds for c in d.main + d.details if c.claim is not None]
     return {
         "intent": question.intent,
@@ -421,6 +396,6 @@ def _explain(question: Question, considered: list[_Candidate], relevant: list[_C
     }
 
 
-def _role_counts(candidates: list[_Candidate]) -> dict[str, int]:
+def _role_counts(candidates: list[Candidate]) -> dict[str, int]:
     counts = Counter(role for c in candidates for role in c.roles)
     return dict(sorted(counts.items()))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curbside.extract import ROLES, extract_statements, statements_for
+from curbside.compose.extract import ROLES, extract_statements, statements_for
 
 
 def one(sentence: str, **kwargs):
@@ -257,20 +257,20 @@ def test_statement_offsets_are_verbatim(pieces):
 
 def test_failure_clause_covers_a_list_of_failure_words():
     # Escalation statements must not read as advice against the drug they escalate to.
-    from curbside.extract import extract_statements
+    from curbside.compose.extract import extract_statements
 
     s = extract_statements("For patients for whom examplamab is ineffective, poorly tolerated, or contraindicated, testoxetine is recommended.")[0]
     assert "second_line" in s.roles and s.polarity == "recommend"
 
 
 def test_suggest_not_using_reads_as_against():
-    from curbside.extract import extract_statements
+    from curbside.compose.extract import extract_statements
 
     assert extract_statements("We suggest not using examplamab to treat synthetic neuropathy.")[0].polarity == "against"
 
 
 def test_drugs_named_only_in_the_failure_trigger_are_not_the_statement_s_interventions():
-    from curbside.extract import extract_statements
+    from curbside.compose.extract import extract_statements
 
     s = extract_statements("If examplamab fails, switch to testoxetine 30 mg daily.")[0]
     assert s.trigger_interventions == ["examplamab"]

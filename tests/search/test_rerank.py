@@ -14,8 +14,8 @@ import pytest
 from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
-from curbside.rerank import RerankWeights
-from curbside.retrieve import SearchOptions
+from curbside.search.rerank import RerankWeights
+from curbside.search.retrieve import SearchOptions
 from curbside.ingest.mesh import ingest_mesh
 
 DESCRIPTORS = {

@@ -6,9 +6,9 @@ import socket
 
 import pytest
 
-from curbside import readability
+from curbside.compose import readability
 from curbside.model import Article, Bullet, Claim, Section
-from curbside.readability import article_grade, article_text, grade
+from curbside.compose.readability import article_grade, article_text, grade
 
 SIMPLE = "Take the pill each day. Drink lots of water. Rest when you feel tired. Call us if you feel worse."
 COMPLEX = ("Pharmacological antihypertensive monotherapy with examplamab demonstrated statistically significant "

@@ -22,9 +22,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .language.doses import Dose, numbers, parse_doses
-from .language.clean import find_grade
-from .language.sentences import sentence_spans
+from ..language.doses import Dose, numbers, parse_doses
+from ..language.clean import find_grade
+from ..language.sentences import sentence_spans
 
 ROLES = ("first_line", "second_line", "third_line", "refractory", "combination", "non_pharmacological",
          "interventional", "avoid", "dosing", "titration", "trial_duration", "monitoring", "contraindication",
