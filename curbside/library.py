@@ -153,7 +153,7 @@ class Library:
     def answers(self):
         """Saved articles and conversation threads (what the web app and the API serve)."""
         if self._answers is None:
-            from .answers import Answers
+            from .saved import Answers
 
             self._answers = Answers(self)
         return self._answers
