@@ -4,7 +4,6 @@ follow-up in place and shows progress."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse
 
 from ..errors import InputError
 from ..library import Library
@@ -12,15 +11,12 @@ from ..model import AUDIENCES, SOURCE_KINDS
 from .api import get_library, health_of
 from .examples import example_questions
 from .exports import export_response
+from .responses import see
 from .views import article_view, page, source_url
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 20
-
-
-def see(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def audience_or_default(audience: str | None, default: str = "physician") -> str:
@@ -123,6 +119,3 @@ def policy(request: Request, library: Library = Depends(get_library)):
 def status(request: Request, library: Library = Depends(get_library)):
     return page(request, "status.html", health=health_of(library))
 
-
-def error_page(request: Request, status_code: int, detail: str):
-    return page(request, "error.html", status_code=status_code, status=status_code, detail=detail)
