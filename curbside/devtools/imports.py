@@ -37,15 +37,15 @@ LAYERS: list[tuple[str, ...]] = [
 ]
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
 
 
-def modules() -> dict[str, Path]:
-    return {module_name(path): path for path in sorted(ROOT.rglob("*.py"))}
+def modules(root: Path = ROOT) -> dict[str, Path]:
+    return {module_name(path, root): path for path in sorted(root.rglob("*.py"))}
 
 
 def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
@@ -113,8 +113,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(groups)
 
 
-def problems() -> list[str]:
-    known = modules()
+def problems(root: Path = ROOT) -> list[str]:
+    known = modules(root)
     graph = {name: imports_of(name, path, known) for name, path in known.items()}
     found = []
     for group in cycles(graph):
