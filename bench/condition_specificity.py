@@ -1,4 +1,4 @@
-"""Same-run A/B of the condition-specificity signal (curbside/rerank.py, `narrower`) on the answer
+"""Same-run A/B of the condition-specificity signal (curbside/search/rerank.py, `narrower`) on the answer
 bench: the same MedLFQA questions asked with the signal off (no question condition is read, so no
 factor, penalty or demotion) and on, in one warm process; prints one JSON object.
 
