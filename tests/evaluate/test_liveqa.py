@@ -15,6 +15,8 @@ from curbside.model import Document
 from curbside.ingest.readers import get_reader
 from conftest import shared_path
 
+pytestmark = pytest.mark.slow  # reads the shared LiveQA and MedQuAD corpora
+
 QUESTIONS_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <LiveQA2017-Medical-Test-Set-Full>
   <NLM-QUESTION qid="TQ2">

@@ -16,6 +16,8 @@ from curbside.ingest.run import ingest
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.store import embeddings
 
+pytestmark = pytest.mark.slow  # loads the real encoder
+
 SENTENCES = [
     "Metformin is the first-line drug for adults with type 2 diabetes.",
     "What medicine should a newly diagnosed diabetic adult start with?",

@@ -10,6 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # kills and resumes the CLI in subprocesses
+
 DOCUMENTS = 1500
 
 

@@ -16,6 +16,8 @@ from curbside.store.vocabulary import counts
 from curbside.search.understand import understand
 from curbside.language.vocabulary import Vocabulary
 
+pytestmark = pytest.mark.slow  # loads the shared MeSH vocabulary
+
 # Real descriptor names and tree numbers (names are vocabulary, not claims), a handful of each kind.
 TREES = {
     "D003920": ("Diabetes Mellitus", ["C19.246"]),

@@ -18,6 +18,8 @@ from curbside.model import Document, IngestReport, Passage, Source
 from curbside.publish import audit, evidence
 from curbside.ingest.readers import get_reader
 
+pytestmark = pytest.mark.slow  # ingests and re-ingests real libraries
+
 NEUROPATHY = "file:notes/neuropathy.md"
 GOUT = "file:notes/gout.md"
 NOTE = """# Synthetic neuropathy guideline

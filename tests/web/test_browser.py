@@ -30,6 +30,8 @@ from synthetic_library import build
 
 from .browser_support import TIMEOUT_MS, Watch, launched_browser, running_server
 
+pytestmark = pytest.mark.browser  # drives chromium
+
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "docs" / "screenshots" / "article.png"
 

@@ -25,6 +25,8 @@ from curbside.web.app import create_app
 
 from synthetic_library import GUIDELINE_B, _doc, build
 
+pytestmark = pytest.mark.slow  # signs in through the app over real libraries
+
 PASSWORD = "synthetic-pass-phrase-7"
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 ERROR_DETAIL = re.compile(r'<p class="detail">(.*?)</p>', re.S)

@@ -15,6 +15,8 @@ from curbside.errors import InputError
 from curbside.model import Document, Skipped
 from curbside.ingest.readers import medquad
 
+pytestmark = pytest.mark.slow  # reads the shared MedQuAD corpus
+
 SETTINGS = Settings(library=Path("unused"))
 
 # Synthetic files in MedQuAD's shapes; every name and fact is made up.

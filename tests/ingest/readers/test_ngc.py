@@ -21,6 +21,8 @@ from curbside.language.clean import find_grade
 from curbside.ingest.readers.ngc_html import field_blocks
 from conftest import shared_path
 
+pytestmark = pytest.mark.slow  # reads the shared NGC corpus
+
 RECOMMENDATIONS = """<div class="content_para">
 <p>Definitions for the strength of recommendations (<strong>1, 2</strong>) are given at the end of the "Major Recommendations" field.</p>
 <p><strong><span style="text-decoration: underline;">Diagnosis</span></strong></p>
