@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .compose import compose
+from .compose.article import compose
 from .errors import InputError
 from .model import AUDIENCES, Article, Hit
-from .references import closest_sources
-from .retrieve import SearchOptions
-from .safety import emergency_article, out_of_scope_article
-from .topic import topical_evidence
-from .understand import Question, understand
+from .compose.references import closest_sources
+from .search.retrieve import SearchOptions
+from .compose.safety import emergency_article, out_of_scope_article
+from .search.topic import topical_evidence
+from .search.understand import Question, understand
 from .verify import verify
 
 MAX_QUESTION_CHARS = 2000
@@ -110,7 +110,7 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         article.follow_ups = [text for text in article.follow_ups if answerable(library, text, audience, coverage)]
     article.explain["coverage"] = facts
     if audience == "patient" and article.kind == "article":
-        from .readability import article_grade
+        from .compose.readability import article_grade
 
         article.explain["readability"] = {"flesch_kincaid_grade": article_grade(article), "target": 8}  # no timings here: the same question must give the same article
     return article

@@ -25,8 +25,8 @@ from rich.text import Text
 
 from .errors import CurbsideError, InputError
 from .library import Library
-from .sources import READER_MODULES, get_reader
-from .terminal import printable, visible
+from .ingest.readers import READER_MODULES, get_reader
+from .language.terminal import printable, visible
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="curbside: cited clinical answers from your own library.")
 

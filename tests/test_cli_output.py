@@ -17,6 +17,8 @@ import pytest
 
 from curbside.library import Library
 
+pytestmark = pytest.mark.slow  # the real CLI in a subprocess
+
 ESCAPES = "\x1b[31m\x1b]0;retitled\x07"
 NOTE = f"""# Synthetic neuropathy guideline [red]:x:
 

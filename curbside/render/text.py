@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from ..model import Article, Bullet, Claim, Section
-from ..terminal import CONTROL
+from ..language.terminal import CONTROL
 from . import bullet_differs, differ_text, evidence_line, reference_line, status_parts
 
 WIDTH = 80

@@ -8,7 +8,7 @@ from ..errors import CurbsideError
 from ..library import Library
 from .api import get_library
 from .auth import clear_session_cookie, client_address, current_user, session_id, set_session_cookie
-from .pages import see
+from .responses import see
 from .views import page
 
 router = APIRouter(include_in_schema=False)

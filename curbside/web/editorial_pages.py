@@ -20,7 +20,7 @@ from ..publish.reviewers import active_reviewers
 from ..publish.roles import ROLES
 from .api import get_library
 from .auth import current_user
-from .pages import see
+from .responses import see
 from .schemas import Number
 from .views import article_view, page
 

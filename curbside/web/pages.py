@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse
 
 from ..ask import MAX_QUESTION_CHARS
 from ..errors import InputError
@@ -15,16 +14,13 @@ from ..model import AUDIENCES, SOURCE_KINDS
 from .api import get_library, health_of
 from .examples import example_questions
 from .exports import export_response
+from .responses import see
 from .schemas import Number
 from .views import article_view, page, source_url
 
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 20
-
-
-def see(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def audience_or_default(audience: str | None, default: str = "physician") -> str:
@@ -134,7 +130,7 @@ def sources_page(request: Request, kind: str = Query("", max_length=40), q: str 
 @router.get("/sources/{source_id:path}")
 def source_page(request: Request, source_id: str, version: Annotated[Number | None, Query(ge=1)] = None,
                 passage: Annotated[Number | None, Query(ge=0)] = None, library: Library = Depends(get_library)):
-    from ..references import identifier_and_url
+    from ..compose.references import identifier_and_url
 
     source, passages = library.source(source_id, version)
     identifier, url = identifier_and_url(source)
@@ -151,6 +147,3 @@ def policy(request: Request, library: Library = Depends(get_library)):
 def status(request: Request, library: Library = Depends(get_library)):
     return page(request, "status.html", health=health_of(library))
 
-
-def error_page(request: Request, status_code: int, detail: str):
-    return page(request, "error.html", status_code=status_code, status=status_code, detail=detail)

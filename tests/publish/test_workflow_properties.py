@@ -18,6 +18,7 @@ import tempfile
 from collections import deque
 from pathlib import Path
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -28,6 +29,8 @@ from curbside.publish import audit, workflow
 from curbside.publish.edits import ArticleEdits, ClaimEdit, claim_addresses
 from curbside.publish.roles import allowed
 from curbside.publish.workflow import APPROVED, DRAFT, STATES, UNDER_REVIEW
+
+pytestmark = pytest.mark.slow  # property-based runs over real libraries, ~17 s
 
 # -- the pure state machine ---------------------------------------------------------------------
 

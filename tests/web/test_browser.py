@@ -23,12 +23,14 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Page, expect
 
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.model import Document, IngestReport, Passage, Source
 
 from synthetic_library import build
 
 from .browser_support import TIMEOUT_MS, Watch, launched_browser, running_server
+
+pytestmark = pytest.mark.browser  # drives chromium
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "docs" / "screenshots" / "article.png"

@@ -18,6 +18,8 @@ from playwright.sync_api import Page, expect
 from .browser_support import TIMEOUT_MS, Watch
 from .test_browser import QUESTION, REPO, ask_from_home, base_url, browser, same_document  # noqa: F401 - fixtures
 
+pytestmark = pytest.mark.browser
+
 MOBILE_SCREENSHOT = REPO / "docs" / "screenshots" / "article-mobile-390.png"
 TAP = 44  # px: WCAG 2.5.5's target size
 
