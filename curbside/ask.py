@@ -11,7 +11,7 @@ from datetime import date
 
 from .compose.article import compose
 from .errors import InputError
-from .model import AUDIENCES, Article, Hit
+from .model import AUDIENCES, MAX_QUESTION_CHARS, Article, Hit
 from .compose.references import closest_sources
 from .search.retrieve import SearchOptions
 from .compose.safety import emergency_article, out_of_scope_article
@@ -19,7 +19,6 @@ from .search.topic import topical_evidence
 from .search.understand import Question, understand
 from .verify import verify
 
-MAX_QUESTION_CHARS = 2000
 EVIDENCE_HITS = 40  # passages the composer reads
 
 INSUFFICIENT_MESSAGE = (
