@@ -39,8 +39,9 @@ def version_generation(conn: sqlite3.Connection, article_id: str, version: int) 
 
 
 def is_assigned(conn: sqlite3.Connection, article_id: str, user_id: int) -> bool:
-    return conn.execute(
-        "SELECT 1 FROM review_assignments WHERE article_id = ? AND user_id = ?", (article_id, user_id)).fetchone() is not None
+    found = conn.execute(
+        "SELECT 1 FROM review_assignments WHERE article_id = ? AND user_id = ?", (article_id, user_id)).fetchone()
+    return found is not None
 
 
 def assign_reviewer(conn: sqlite3.Connection, article_id: str, user_id: int, assigned_by: int, created_at: str) -> None:
@@ -124,8 +125,9 @@ def submitted(conn: sqlite3.Connection) -> list[ArticleSummary]:
 
 
 def under_review_assigned_to(conn: sqlite3.Connection, user_id: int) -> list[ArticleSummary]:
-    return _summaries(
-        conn, "status = 'under review' AND id IN (SELECT article_id FROM review_assignments WHERE user_id = ?)", user_id)
+    return _summaries(conn,
+                      "status = 'under review' AND id IN (SELECT article_id FROM review_assignments WHERE user_id = ?)",
+                      user_id)
 
 
 def under_review(conn: sqlite3.Connection) -> list[ArticleSummary]:
