@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-# Articles someone has taken into editorial care: everything `answers._recomposable` would not
+# Articles someone has taken into editorial care: everything `saved._recomposable` would not
 # re-compose by itself. Unclaimed drafts follow the library on their next view, so are not flagged.
 _IN_CARE = """(a.author_id IS NOT NULL OR a.status != 'draft' OR a.published_version IS NOT NULL
                OR EXISTS (SELECT 1 FROM article_versions v WHERE v.article_id = a.id AND v.version = a.version
