@@ -193,3 +193,15 @@ def latest_status(conn: sqlite3.Connection, source_id: str) -> str | None:
     """The status of a source's newest version (current, superseded, withdrawn); None if unknown."""
     row = conn.execute("SELECT status FROM sources WHERE id = ? ORDER BY version DESC LIMIT 1", (source_id,)).fetchone()
     return row["status"] if row else None
+
+
+def bm25_matches(conn: sqlite3.Connection, query: str, weights: tuple[float, float, float],
+                 limit: int) -> list[tuple[int, float]]:
+    """(passage pk, score) of the passages matching an FTS5 query, best first; the score is BM25
+    with the given title, section and text weights, negated so that higher is better."""
+    rows = conn.execute(
+        "SELECT rowid, -bm25(passages_fts, ?, ?, ?) AS score FROM passages_fts WHERE passages_fts MATCH ? "
+        "ORDER BY score DESC, rowid LIMIT ?",
+        (*weights, query, limit),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
