@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -149,7 +150,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--library", default=None,
                         help="library folder (default: $CURBSIDE_LIBRARY or the default path)")
-    parser.add_argument("--questions", default=str(ROOT.parent / "shared" / "eval" / "clinician" / "questions.jsonl"))
+    shared = Path(os.environ.get("CURBSIDE_SHARED", ROOT.parent / "shared"))  # as tests/conftest.py finds it
+    parser.add_argument("--questions", default=str(shared / "eval" / "clinician" / "questions.jsonl"))
     parser.add_argument("--limit", type=int, default=None, help="ask only the first N (chosen) questions")
     parser.add_argument("--ids", default=None, help="comma-separated question ids, e.g. da02,db01")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")

@@ -14,8 +14,8 @@ What is measured per article (bench/clinician.py prints it):
 - abstained: the article has kind "insufficient", curbside's "the library does not hold enough
   evidence" answer. An emergency or out-of-scope reply is not an abstention; any kind other than
   "article" on an answerable question is a refusal;
-- doses without a drug: a claim, as shown (the bottom line shows claims without a label, a bullet
-  with its label), holding a dose by `doses.parse_doses` while neither its text nor its label
+- doses without a drug: a claim shown somewhere (the bottom line shows claims without a label, a
+  bullet with its label) holding a dose by `doses.parse_doses` while neither its text nor its label
   names an intervention by `extract.extract_statements` (the team's drug-class vocabulary,
   drug-name endings and the library's MeSH drug and procedure names);
 - repeated claims: the same claim text (folded, spaces and end punctuation ignored) shown twice in
@@ -157,19 +157,25 @@ def shown_claims(article: Article) -> list[tuple[str, Claim]]:
     return shown
 
 
+def normalised(text: str) -> str:
+    return fold(normalize_space(text)).strip(_END_PUNCTUATION)
+
+
 def names_intervention(text: str, vocabulary: Any = None) -> bool:
     return any(statement.interventions for statement in extract_statements(text, vocabulary=vocabulary))
 
 
 def doses_without_drug(article: Article, vocabulary: Any = None) -> list[str]:
-    """Each shown claim holding a dose while neither it nor its label names a drug."""
-    return [claim.shown for label, claim in shown_claims(article)
-            if parse_doses(claim.shown) and not names_intervention(f"{label}. {claim.shown}" if label else claim.shown,
-                                                                    vocabulary)]
-
-
-def normalised(text: str) -> str:
-    return fold(normalize_space(text)).strip(_END_PUNCTUATION)
+    """Each claim holding a dose that is shown somewhere without a drug in its text or its label;
+    a claim counts once however often it is shown (showing it twice is counted as a repeat)."""
+    unnamed: dict[str, str] = {}
+    for label, claim in shown_claims(article):
+        key = normalised(claim.shown)
+        if key in unnamed or not parse_doses(claim.shown):
+            continue
+        if not names_intervention(f"{label}. {claim.shown}" if label else claim.shown, vocabulary):
+            unnamed[key] = claim.shown
+    return list(unnamed.values())
 
 
 def repeated_claims(article: Article) -> list[str]:
