@@ -98,8 +98,7 @@ def print_table(report: dict) -> None:
         ("right source among references", f"{o['source_referenced_share']}", "", None),
         ("abstain questions abstained", f"{o['abstained']}/{o['abstain_questions']}", f"{o['abstain_questions']}/"
          f"{o['abstain_questions']}", o["abstained"] == o["abstain_questions"]),
-        ("answerable questions refused", f"{o['refused']}/{o['answerable']} {','.join(o['refused_ids'])}",
-         "0", o["refused"] == TARGETS["refused"]),
+        ("answerable questions refused", f"{o['refused']}/{o['answerable']}", "0", o["refused"] == TARGETS["refused"]),
         ("dose claims without a drug", str(o["doses_without_drug"]), "0", o["doses_without_drug"] == 0),
         ("repeated claims", str(o["repeated"]), "0", o["repeated"] == 0),
         ("claims citing listed sources", fraction(o["claims_citing_sources"], o["claims"]), "", None),
@@ -110,6 +109,11 @@ def print_table(report: dict) -> None:
     print()
     for label, figure, target, ok in rows:
         print(f"{label:<32}{figure:<24}{target:<10}{'' if ok is None else verdict(bool(ok))}")
+    if o["refused_ids"]:
+        print(f"refused: {', '.join(o['refused_ids'])}")
+    answered_abstain = [q["id"] for q in report["questions"] if q["expect"] == "abstain" and q["kind"] != "insufficient"]
+    if answered_abstain:
+        print(f"abstain questions not abstained: {', '.join(answered_abstain)}")
 
 
 def show(lib: Library, question: clinician.Question) -> None:
