@@ -29,7 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -235,9 +235,8 @@ def score(question: Question, article: Article, ms: float, vocabulary: Any = Non
     texts = [claim.shown for claim in claims]
     bottom = [claim.shown for claim in article.bottom_line] if article.kind == "article" else []
     referenced = {ref.source_id for ref in article.references} if article.kind == "article" else set()
-    matches = [match_quote(m, texts, bottom) for m in question.must_have]
-    matches = [QuoteMatch(m.must_have, m.claim, m.quote_share, m.inside, m.found, m.in_bottom_line,
-                          m.must_have.source in referenced) for m in matches]
+    matches = [replace(match_quote(m, texts, bottom), source_referenced=m.source in referenced)
+               for m in question.must_have]
     notes = [note.text for note in article.differ] if article.kind == "article" else []
     return QuestionScore(
         id=question.id, expect=question.expect, kind=article.kind, ms=ms, matches=matches, claims=len(claims),
