@@ -96,8 +96,8 @@ def print_table(report: dict) -> None:
              for half, h in o["halves"].items()]
     rows += [
         ("right source among references", f"{o['source_referenced_share']}", "", None),
-        ("abstain questions abstained", f"{o['abstained']}/{o['abstain_questions']}", f"{o['abstain_questions']}/"
-         f"{o['abstain_questions']}", o["abstained"] == o["abstain_questions"]),
+        ("abstain questions abstained", f"{o['abstained']}/{o['abstain_questions']}",
+         "{0}/{0}".format(o["abstain_questions"]), o["abstained"] == o["abstain_questions"]),
         ("answerable questions refused", f"{o['refused']}/{o['answerable']}", "0", o["refused"] == TARGETS["refused"]),
         ("dose claims without a drug", str(o["doses_without_drug"]), "0", o["doses_without_drug"] == 0),
         ("repeated claims", str(o["repeated"]), "0", o["repeated"] == 0),
