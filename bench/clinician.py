@@ -81,7 +81,8 @@ def print_table(report: dict) -> None:
     print(f"{'id':<6}{'kind':<14}{'found':>7}{'in refs':>9}{'claims':>8}{'own src':>9}{'dose/no drug':>14}"
           f"{'repeated':>10}{'differ':>8}{'ms':>8}")
     for q in report["questions"]:
-        differ = (str(len(q["differ_notes"])) + ("*" if q["names_disagreement"] else "")) if q["kind"] == "article" else "-"
+        marked = "*" if q["names_disagreement"] else ""
+        differ = f"{len(q['differ_notes'])}{marked}" if q["kind"] == "article" else "-"
         print(f"{q['id']:<6}{q['kind']:<14}{q['found']:>3}/{q['must_have']:<3}{q['source_referenced']:>6}/{q['must_have']:<2}"
               f"{q['claims']:>8}{q['claims_citing_sources']:>9}{len(q['doses_without_drug']):>14}"
               f"{len(q['repeated']):>10}{differ:>8}{q['ms']:>8.0f}")
@@ -111,7 +112,8 @@ def print_table(report: dict) -> None:
         print(f"{label:<32}{figure:<24}{target:<10}{'' if ok is None else verdict(bool(ok))}")
     if o["refused_ids"]:
         print(f"refused: {', '.join(o['refused_ids'])}")
-    answered_abstain = [q["id"] for q in report["questions"] if q["expect"] == "abstain" and q["kind"] != "insufficient"]
+    answered_abstain = [q["id"] for q in report["questions"]
+                        if q["expect"] == "abstain" and q["kind"] != "insufficient"]
     if answered_abstain:
         print(f"abstain questions not abstained: {', '.join(answered_abstain)}")
 

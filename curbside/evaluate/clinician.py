@@ -15,8 +15,8 @@ What is measured per article (bench/clinician.py prints it):
   evidence" answer. An emergency or out-of-scope reply is not an abstention; any kind other than
   "article" on an answerable question is a refusal;
 - doses without a drug: a claim shown somewhere (the bottom line shows claims without a label, a
-  bullet with its label) holding a dose by `doses.parse_doses` while neither its text nor its label
-  names an intervention by `extract.extract_statements` (the team's drug-class vocabulary,
+  bullet with its label) holding a dose by `language.doses.parse_doses` while neither its text nor its label
+  names an intervention by `compose.extract.extract_statements` (the team's drug-class vocabulary,
   drug-name endings and the library's MeSH drug and procedure names);
 - repeated claims: the same claim text (folded, spaces and end punctuation ignored) shown twice in
   one article, the bottom line counting as a place it is shown;
@@ -33,12 +33,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..doses import parse_doses
+from ..compose.extract import extract_statements
 from ..errors import InputError
-from ..extract import extract_statements
+from ..language.clean import normalize_space
+from ..language.doses import parse_doses
+from ..language.words import fold
 from ..model import Article, Claim
-from ..sources.common import normalize_space
-from ..understand_patterns import fold
 from .medlfqa import content_words
 
 MIN_QUOTE_SHARE = 0.70  # of the quote's content words the claim holds
@@ -85,7 +85,8 @@ def load_questions(path: Path) -> list[Question]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InputError(f"Cannot read {path} ({exc.strerror}); give the clinician questions file with --questions.") from None
+        raise InputError(f"Cannot read {path} ({exc.strerror}); "
+                         "give the clinician questions file with --questions.") from None
     questions = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
