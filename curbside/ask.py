@@ -15,11 +15,13 @@ from .model import AUDIENCES, Article, Hit
 from .references import closest_sources
 from .retrieve import SearchOptions
 from .safety import emergency_article, out_of_scope_article
+from .topic import focused_hits, topic_sources
 from .understand import Question, understand
 from .verify import verify
 
 MAX_QUESTION_CHARS = 2000
-EVIDENCE_HITS = 40  # passages the composer reads
+EVIDENCE_HITS = 40  # search hits the composer reads, after the passages of the topic sources
+SCAN_HITS = 60  # search hits looked through for the sources the question is about
 
 INSUFFICIENT_MESSAGE = (
     "The library does not hold enough evidence to answer this question. The closest sources it "
@@ -82,7 +84,8 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     q = understand(text, searcher.vocabulary, thread=thread)
     if q.is_emergency:
         return emergency_article(q, audience)
-    hits = searcher.search_question(q, EVIDENCE_HITS, SearchOptions(audience=audience, per_source_cap=6))
+    found = searcher.search_question(q, SCAN_HITS, SearchOptions(audience=audience, per_source_cap=6))
+    hits = found[:EVIDENCE_HITS]
     covered, facts = coverage.covers(q, hits)
     if not q.is_clinical and not (thread or covered):
         # Refuse only what looks non-clinical and finds nothing close: a bare brand name
@@ -90,7 +93,9 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         return out_of_scope_article(q, audience)
     today_year = library.settings.today_year or date.today().year
     if covered:
-        article = compose(q, hits, audience=audience, today_year=today_year,
+        topic = topic_sources(q, found, audience)
+        facts["topic_sources"] = [source.id for source in topic]
+        article = compose(q, focused_hits(searcher, q, topic) + hits, audience=audience, today_year=today_year,
                           superseded_after_years=library.settings.superseded_after_years,
                           vocabulary=searcher.vocabulary)
     else:

@@ -29,6 +29,7 @@ from .layouts import (
 from .model import Article, Bullet, Claim, Hit, Section
 from .patient_selection import PatientSelection
 from .references import cite, closest_sources
+from .topic import answers_by_part, ask_title, facets
 from .understand import Question
 from .understand_patterns import fold
 
@@ -51,6 +52,11 @@ _WORD = re.compile(r"[a-z0-9]+")
 _COURSE_WORDS = frozenset("acute subacute chronic severe mild moderate recurrent persistent refractory intractable "
                           "uncomplicated complicated advanced early".split())
 _MIN_WORDS = 4
+_PART = "part_"  # key prefix of the sections that answer a question part by part
+_PART_CLAIMS = 5  # quotes per part answered
+_PART_PER_PASSAGE = 2
+BOTTOM_LINE_PARTS = 2
+_PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
 # The algorithm's steps: the order a clinician follows the lines of therapy.
 _ALGORITHM_STEPS = (("first_line",), ("second_line",), ("third_line", "refractory"))
@@ -92,13 +98,14 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
     hits = _unique_hits(hits)
     considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
     layout = layout_for(question.intent)
-    drafts = _draft_sections(question, layout, relevant)
+    by_part, used = (_part_sections(question, relevant) if answers_by_part(question.text) else ([], set()))
+    drafts = _draft_sections(question, layout, [c for c in relevant if id(c) not in used])
     patient = (PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
                if audience == "patient" else None)
     sections = {spec.key: _section(spec, drafts[spec.key], patient) for spec in layout if drafts.get(spec.key)}
     if question.intent == "treatment" and (algorithm := _algorithm(layout, drafts)) is not None:
         sections[algorithm.key] = algorithm
-    article.sections = [sections[spec.key] for spec in layout if spec.key in sections]
+    article.sections = by_part + [sections[spec.key] for spec in layout if spec.key in sections]
     if audience in LEADS:
         article.sections = lead_sections(audience, [(c.statement, c.hit) for c in relevant], article.sections,
                                          _claim_maker(relevant))
@@ -108,7 +115,8 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
         article.closest_sources = closest_sources(hits, today_year=today_year,
                                                   superseded_after_years=superseded_after_years)
         return article
-    article.bottom_line = _bottom_line(question, article.sections, patient)
+    article.bottom_line = _bottom_line(question, article.sections, patient, bool(by_part))
+    _drop_from_body(article)
     source_of = {hit.passage.id: hit.source for hit in hits}
     cite(article, article.all_claims(), source_of, today_year=today_year)
     mark_differences(article, _quoted(layout, drafts))
@@ -156,7 +164,11 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
             considered.append(candidate)
             if reading.key in seen or _is_boilerplate(statement):
                 continue
-            about = _is_about(question, reading, names, drugs, heading_matches, heading_names_drug)
+            # A passage the topic reading chose for a part of the question, from a source about
+            # it, answers that part whatever drug or class it names (topic.py).
+            chosen_for_part = hit.explain.get("topic_source", 0.0) >= 1.0
+            about = _ON_TOPIC if chosen_for_part else _is_about(question, reading, names, drugs, heading_matches,
+                                                                  heading_names_drug)
             if about:
                 seen.add(reading.key)
                 candidate.order = (about != _ON_TOPIC, *_evidence_order(statement, hit, rank, audience))
@@ -193,7 +205,10 @@ def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "
     graded = bool(statement.grade or statement.strength)
     tier = 0 if strong_kind and graded else 1 if strong_kind or graded else 2
     written_for_reader = audience != "patient" or hit.source.kind == "consumer"
-    return not written_for_reader, tier, statement.strength != "strong", rank, hit.passage.id, statement.start
+    # Passages chosen from the sources the question is about (topic.py) come first, in the
+    # order their facets chose them.
+    topic = hit.explain.get("topic_source", 0.0) >= 1.0
+    return not topic, not written_for_reader, tier, statement.strength != "strong", rank, hit.passage.id, statement.start
 
 
 def _is_boilerplate(statement: Statement) -> bool:
@@ -381,9 +396,14 @@ def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]])
     return Section(spec.key, spec.title, steps, numbered=True)
 
 
-def _bottom_line(question: Question, sections: list[Section], patient: PatientSelection | None = None) -> list[Claim]:
+def _bottom_line(question: Question, sections: list[Section], patient: PatientSelection | None = None,
+                 by_part: bool = False) -> list[Claim]:
     """One to three quotes answering the question directly, each from a different bullet. A
-    patient's is the most readable lead quote of the first few bullets each part of it could use."""
+    patient's is the most readable lead quote of the first few bullets each part of it could use.
+    An article answering part by part leads with the first answer to each of its first parts."""
+    if by_part:
+        answers = [section for section in sections if section.key.startswith(_PART) and section.key != _PATIENT]
+        return [_copy(_strongest(section)) for section in answers[:BOTTOM_LINE_PARTS]]
     by_key = {section.key: section for section in sections}
     chosen: list[Claim] = []
     used_bullets: set[int] = set()
@@ -394,6 +414,60 @@ def _bottom_line(question: Question, sections: list[Section], patient: PatientSe
             used_bullets.add(id(best))
             chosen.append(_copy(best.claims[0]))
     return chosen
+
+
+def _strongest(section: Section) -> Claim:
+    """The section's first graded or recommending quote, else its first."""
+    claims = [claim for bullet in section.bullets for claim in bullet.claims]
+    return next((c for c in claims if c.grade or RECOMMENDED in c.roles or "first_line" in c.roles), claims[0])
+
+
+def _drop_from_body(article: Article) -> None:
+    """The bottom line is not said twice: its quotes leave the body (a bullet or section left
+    empty goes too); the algorithm keeps its steps, which restate the order of the lines."""
+    said = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
+    for section in article.sections:
+        if section.numbered:
+            continue
+        for bullet in section.bullets:
+            bullet.claims = [c for c in bullet.claims if (c.passage_id, c.quote_start) not in said]
+        section.bullets = [b for b in section.bullets if b.claims]
+    article.sections = [s for s in article.sections if s.bullets]
+
+
+def _part_sections(question: Question, relevant: list[_Candidate]) -> tuple[list[Section], set[int]]:
+    """A section for each thing the question asks, quoting the statements of the passages the
+    topic reading chose for it (topic.py), then one for what the sources say about the patient's
+    circumstances it gives (kidney function, pregnancy, a past event) when they say something
+    specific to them. Returns the sections and the ids of the candidates they use."""
+    parts = facets(question.text)
+    by_facet: dict[int, list[_Candidate]] = {}
+    for candidate in relevant:
+        explain = candidate.hit.explain
+        if explain.get("topic_source", 0.0) >= 1.0:
+            by_facet.setdefault(int(explain.get("facet", -1.0)), []).append(candidate)
+    sections, used = [], set()
+
+    def chosen(candidates: list[_Candidate], keep) -> list[_Candidate]:
+        out, per_passage = [], Counter()
+        for c in sorted(candidates, key=lambda c: (c.hit.explain.get("facet_order", 0.0), c.statement.start)):
+            if id(c) in used or not keep(c) or per_passage[c.hit.passage.id] >= _PART_PER_PASSAGE:
+                continue
+            per_passage[c.hit.passage.id] += 1
+            out.append(c)
+            used.add(id(c))
+        return out[:_PART_CLAIMS]
+
+    for index, facet in enumerate(parts):
+        if facet.asks and (answer := chosen(by_facet.get(index, []), lambda c: True)):
+            sections.append(Section(f"{_PART}{index}", ask_title(facet.text),
+                                    [Bullet(_label(c.interventions), [_claim(c)]) for c in answer]))
+    circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
+    specific = chosen(circumstances, lambda c: bool(c.roles & _CIRCUMSTANTIAL) or c.statement.polarity == "against")
+    if specific:
+        sections.append(Section(_PATIENT, "This patient's circumstances",
+                                [Bullet(_label(c.interventions), [_claim(c)]) for c in specific]))
+    return sections, used
 
 
 def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[_Draft]]) -> list[Quoted]:
