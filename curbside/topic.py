@@ -18,9 +18,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from .extract import extract_statements
 from .model import Hit, Source
 from .store import sources as store
 from .understand import Question
@@ -51,6 +53,7 @@ class TopicReading:
     per_fact: int = 2  # passages for each fact it gives about the patient
     whole_question: int = 6  # then the passages closest to the whole question
     lexical_weight: float = 0.4  # BM25 (normalised to the best passage) added to the cosine
+    recommendation_prior: float = 0.1  # added for a passage that recommends for or against, graded
 
 
 @dataclass(frozen=True)
@@ -177,17 +180,22 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     vectors = searcher.vectors
     # A passage's own heading says what it is about ("PE — Home vs Hospital"); abbreviations are
     # read as in questions so "PE" there meets "pulmonary embolism" here.
-    lexical = _SourceBM25({pk: f"{p.text} {_expanded(p.section.split('›')[-1])}" for pk, (p, _) in passages.items()})
+    # The drug classes a passage's drugs belong to count as its words ("Which anticoagulant?"
+    # meets "DOACs over VKAs").
+    read = {pk: _passage_reading(p.id, p.text, p.section, searcher.vocabulary) for pk, (p, _) in passages.items()}
+    lexical = _SourceBM25({pk: f"{p.text} {_expanded(p.section.split('›')[-1])} {read[pk][0]}"
+                           for pk, (p, _) in passages.items()})
+    prior = {pk: reading.recommendation_prior if read[pk][1] else 0.0 for pk in passages}
     parts = facets(q.text)
     # (facet index in `parts`, passages it takes, its ranking), asks before facts
     rankings: list[tuple[int, int, list[int]]] = []
     for index, facet in enumerate(parts):
         if facet.asks:
-            rankings.append((index, reading.per_ask, _ranked(_about(facet, q), encoder, vectors, pks, lexical, reading)))
+            rankings.append((index, reading.per_ask, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading)))
     for index, facet in enumerate(parts):
         if not facet.asks:
-            rankings.append((index, reading.per_fact, _ranked(_about(facet, q), encoder, vectors, pks, lexical, reading)))
-    whole = _ranked(q.text, encoder, vectors, pks, lexical, reading)
+            rankings.append((index, reading.per_fact, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading)))
+    whole = _ranked(q.text, encoder, vectors, pks, lexical, prior, reading)
     chosen: list[int] = []
     facet_of: dict[int, int] = {}  # passage pk -> facet index; -1 for the whole question
     for depth in range(max((take for _, take, _ in rankings), default=0)):
@@ -222,10 +230,22 @@ def _expanded(text: str) -> str:
     return expand_abbreviations(text)[0]
 
 
-def _ranked(text: str, encoder, vectors, pks: np.ndarray, lexical: "_SourceBM25", reading: TopicReading) -> list[int]:
+@lru_cache(maxsize=16384)
+def _passage_reading(passage_id: str, text: str, section: str, vocabulary) -> tuple[str, bool]:
+    """(the interventions and classes its statements name, whether it makes a graded or stated
+    recommendation for or against). Passages never change under one id."""
+    statements = extract_statements(text, section, "", vocabulary)
+    named = " ".join(dict.fromkeys(n for s in statements for n in (*s.interventions, *s.classes)))
+    recommends = any(s.polarity != "neutral" and (s.grade or s.strength) for s in statements)
+    return named, recommends
+
+
+def _ranked(text: str, encoder, vectors, pks: np.ndarray, lexical: "_SourceBM25", prior: dict[int, float],
+            reading: TopicReading) -> list[int]:
     cosine = dict(vectors.search(encoder.encode_query(text), len(pks), candidate_pks=pks)) if len(vectors) else {}
     words = lexical.scores(text)
-    score = {int(pk): cosine.get(int(pk), 0.0) + reading.lexical_weight * words.get(int(pk), 0.0) for pk in pks}
+    score = {int(pk): cosine.get(int(pk), 0.0) + reading.lexical_weight * words.get(int(pk), 0.0) + prior[int(pk)]
+             for pk in pks}
     return sorted(score, key=lambda pk: (-score[pk], pk))
 
 
