@@ -16,6 +16,7 @@ from .references import closest_sources
 from .retrieve import SearchOptions
 from .safety import emergency_article, out_of_scope_article
 from .topic import focused_hits, topic_sources
+from .unmentioned import unmentioned_names
 from .understand import Question, understand
 from .verify import verify
 
@@ -92,7 +93,14 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         # ("Will Xyzal work?") reads as non-clinical yet is answerable.
         return out_of_scope_article(q, audience)
     today_year = library.settings.today_year or date.today().year
-    if covered:
+    missing = unmentioned_names(text, library.db.connection())
+    if missing:
+        # Evidence on the condition does not answer a question about a drug or test the library
+        # has never heard of: say so, and list what it has on the condition, marked as such.
+        facts["unmentioned"] = missing
+        article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years,
+                                       message=unmentioned_message(missing, q.condition))
+    elif covered:
         topic = topic_sources(q, found, audience)
         facts["topic_sources"] = [source.id for source in topic]
         article = compose(q, focused_hits(searcher, q, topic) + hits, audience=audience, today_year=today_year,
@@ -124,9 +132,18 @@ def answerable(library, question: str, audience: str, coverage: Coverage) -> boo
     return known[key]
 
 
-def insufficient_article(q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int) -> Article:
+def unmentioned_message(names: list[str], condition: str) -> str:
+    listed = " or ".join(names)
+    about = f" on {condition}" if condition else ""
+    return (f"The library has no evidence on {listed}: none of its sources mentions it. The sources it holds"
+            f"{about} are listed below as what it does have, not as an answer; add guidance on {listed} and "
+            "ask again.")
+
+
+def insufficient_article(q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int,
+                         message: str = INSUFFICIENT_MESSAGE) -> Article:
     return Article(
         question=q.text, title=f"Not covered by this library: {q.text.strip()[:80]}", kind="insufficient",
-        audience=audience, intent=q.intent, condition=q.condition, message=INSUFFICIENT_MESSAGE,
+        audience=audience, intent=q.intent, condition=q.condition, message=message,
         closest_sources=closest_sources(hits, today_year=today_year, superseded_after_years=old_after),
     )

@@ -403,7 +403,7 @@ def _bottom_line(question: Question, sections: list[Section], patient: PatientSe
     An article answering part by part leads with the first answer to each of its first parts."""
     if by_part:
         answers = [section for section in sections if section.key.startswith(_PART) and section.key != _PATIENT]
-        return [_copy(_strongest(section)) for section in answers[:BOTTOM_LINE_PARTS]]
+        return [_strongest(section) for section in answers[:BOTTOM_LINE_PARTS]]
     by_key = {section.key: section for section in sections}
     chosen: list[Claim] = []
     used_bullets: set[int] = set()
@@ -412,7 +412,7 @@ def _bottom_line(question: Question, sections: list[Section], patient: PatientSe
         if bullets:
             best = bullets[0] if patient is None else patient.most_readable(bullets)
             used_bullets.add(id(best))
-            chosen.append(_copy(best.claims[0]))
+            chosen.append(best.claims[0])  # the quote itself: it leaves the body (_drop_from_body)
     return chosen
 
 
@@ -424,13 +424,17 @@ def _strongest(section: Section) -> Claim:
 
 def _drop_from_body(article: Article) -> None:
     """The bottom line is not said twice: its quotes leave the body (a bullet or section left
-    empty goes too); the algorithm keeps its steps, which restate the order of the lines."""
-    said = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
+    empty goes too), and the algorithm keeps only steps that say something else, if two remain."""
+    said = {id(claim) for claim in article.bottom_line}
+    quoted = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
     for section in article.sections:
-        if section.numbered:
+        if section.numbered:  # steps are copies: a step that is the bottom line's quote goes
+            section.bullets = [b for b in section.bullets if (b.claims[0].passage_id, b.claims[0].quote_start) not in quoted]
+            if len(section.bullets) < 2:
+                section.bullets = []  # one step is no sequence
             continue
         for bullet in section.bullets:
-            bullet.claims = [c for c in bullet.claims if (c.passage_id, c.quote_start) not in said]
+            bullet.claims = [c for c in bullet.claims if id(c) not in said]
         section.bullets = [b for b in section.bullets if b.claims]
     article.sections = [s for s in article.sections if s.bullets]
 

@@ -31,6 +31,7 @@ from .vocabulary import expand_abbreviations
 
 _STRONG_KINDS = ("guideline", "systematic_review")
 _WORD = re.compile(r"[a-z0-9]+")
+_MEASURE = re.compile(r"^\d+[a-z]?$")  # a number, or age and sex shorthand ("61f")
 _ASK_JOINS = re.compile(r";\s+|,\s+(?:and|or|but)\s+", re.IGNORECASE)
 # Words that say what kind of answer is wanted, not what it is about: they pick no source.
 _ASKING_WORDS = frozenset("""
@@ -74,7 +75,7 @@ def facets(question: str) -> list[Facet]:
             # "Which anticoagulant and dose, and do I stop at 3 months?" asks two things.
             out += [Facet(part.strip(" ,;"), True) for part in _ASK_JOINS.split(sentence) if _content(part)]
         else:
-            out += [Facet(part.strip(), False) for part in re.split(r"[,;]\s*", sentence) if _content(part)]
+            out += [Facet(part.strip(" ."), False) for part in re.split(r"[,;]\s*", sentence) if _content(part)]
     return out
 
 
@@ -94,7 +95,7 @@ def ask_title(text: str) -> str:
 
 
 def _content(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS and not w.isdigit() and len(w) > 1]
+    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS and not _MEASURE.match(w) and len(w) > 1]
 
 
 def _stem(word: str) -> str:

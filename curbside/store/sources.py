@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timezone
 
@@ -209,3 +210,12 @@ def current_passages_of_sources(conn: sqlite3.Connection, source_ids: list[str])
         for r in conn.execute("SELECT * FROM passages WHERE source_pk = ? ORDER BY ord", (row["pk"],)).fetchall():
             out[r["pk"]] = (row_to_passage(r, source.id), source)
     return out
+
+
+def mentions(conn: sqlite3.Connection, word: str) -> bool:
+    """Whether any passage of a current source holds `word` (title, heading or text)."""
+    words = re.findall(r"[^\W_]+", word.lower())
+    if not words:
+        return True
+    phrase = '"' + " ".join(words) + '"'
+    return conn.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (phrase,)).fetchone() is not None
