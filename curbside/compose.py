@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from .audience import LEADS, lead_sections, rewrite_claims
 from .differ import Quoted, mark_differences
-from .extract import Statement, extract_statements
+from .extract import Statement, extract_statements, named_in
 from .followups import suggest_follow_ups
 from .layouts import (
     CLAIM_LIMIT, DETAIL_LIMIT, POPULATION_MODIFIERS, RECOMMENDED, SECTION_LIMIT, SectionSpec,
@@ -159,11 +159,14 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
         heading_names_drug = any(drug in heading for drug in drugs)
         for reading in _read(hit.passage.id, hit.passage.text, hit.passage.section, hit.passage.grade, vocabulary):
             statement = reading.statement
-            interventions = statement.interventions or [drug for drug in question.drugs if drug.lower() in heading]
+            interventions = statement.interventions or _heading_interventions(hit.passage.section, vocabulary) \
+                or [drug for drug in question.drugs if drug.lower() in heading]
             candidate = _Candidate(statement, hit, (), set(statement.roles), interventions)
             considered.append(candidate)
             if reading.key in seen or _is_boilerplate(statement):
                 continue
+            if statement.doses and not interventions:
+                continue  # a dose is never shown without its drug ("Reduce to 2.5 mg BID if ...")
             # A passage the topic reading chose for a part of the question, from a source about
             # it, answers that part whatever drug or class it names (topic.py).
             chosen_for_part = hit.explain.get("topic_source", 0.0) >= 1.0
@@ -188,6 +191,16 @@ def _read(passage_id: str, text: str, section: str, grade: str, vocabulary) -> t
         folded = fold(statement.text)
         readings.append(_Reading(statement, folded, _word_set(folded), " ".join(_WORD.findall(folded))))
     return tuple(readings)
+
+
+@lru_cache(maxsize=8192)
+def _heading_interventions(section: str, vocabulary) -> list[str]:
+    """The drug the nearest heading names, for a statement that names none itself (the row
+    "Dose reduction for CrCl < 30 mL/min: 1 mg/kg once daily" under "LMWH › Enoxaparin")."""
+    for heading in reversed(section.split("›")):
+        if named := named_in(heading, vocabulary):
+            return named[:1]
+    return []
 
 
 @lru_cache(maxsize=8192)

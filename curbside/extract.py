@@ -489,3 +489,10 @@ def _unique(items: list[str]) -> list[str]:
             seen.add(item.lower())
             kept.append(item)
     return kept
+
+
+def named_in(text: str, vocabulary: Any = None) -> list[str]:
+    """The interventions a heading or label names, in order: what a row under "Allopurinol" or
+    "LMWH › Enoxaparin" is about when its own words ("Starting dose: 100 mg/day") do not say."""
+    found, _, _, _ = _interventions(text, vocabulary)
+    return _unique([name for _, _, name in sorted(found)])
