@@ -15,7 +15,7 @@ from .model import AUDIENCES, Article, Hit
 from .references import closest_sources
 from .retrieve import SearchOptions
 from .safety import emergency_article, out_of_scope_article
-from .topic import focused_hits, topic_sources
+from .topic_reading import focused_hits, topic_sources
 from .unmentioned import unmentioned_names
 from .understand import Question, understand
 from .verify import verify

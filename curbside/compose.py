@@ -29,7 +29,7 @@ from .layouts import (
 from .model import Article, Bullet, Claim, Hit, Section
 from .patient_selection import PatientSelection
 from .references import cite, closest_sources
-from .topic import answers_by_part, ask_title, facets
+from .topic_reading import answers_by_part, ask_title, facets
 from .understand import Question
 from .understand_patterns import fold
 

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from .store import sources as store
-from .topic import facets
+from .topic_reading import facets
 from .understand_patterns import STOPWORDS
 from .vocabulary import looks_like_drug
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.topic import Facet, answers_by_part, ask_title, facets, names_topic, topic_names
+from curbside.topic_reading import Facet, answers_by_part, ask_title, facets, names_topic, topic_names
 from curbside.understand import understand
 from curbside.verify import check_citations
 
