@@ -7,7 +7,7 @@ SHARED ?= ../shared
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup browser run test bench demo-library clean
+.PHONY: setup browser run test test-fast lint bench demo-library clean
 
 $(BIN)/curbside: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ run: setup
 
 test: setup browser
 	$(BIN)/python -m pytest -q
+
+# The inner loop: no browser, no real encoder, no CLI subprocess, no shared corpora.
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+# Lint and format check; imports must run down the layers with no loops (curbside/devtools/imports.py).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m curbside.devtools.imports
 
 bench: setup
 	$(BIN)/python bench/ingest.py --shared $(SHARED)

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from curbside.ask import EVIDENCE_HITS, Coverage  # noqa: E402
 from curbside.evaluate import liveqa  # noqa: E402
-from curbside.retrieve import SearchOptions  # noqa: E402
+from curbside.search.retrieve import SearchOptions  # noqa: E402
 
 THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(11)]
 

@@ -64,16 +64,16 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 from curbside.ask import ask  # noqa: E402
-from curbside.doses import numbers, parse_doses  # noqa: E402
+from curbside.language.doses import numbers, parse_doses  # noqa: E402
 from curbside.errors import CurbsideError  # noqa: E402
 from curbside.evaluate import medlfqa  # noqa: E402
 from curbside.evaluate.metrics import mean, percentile  # noqa: E402
 from curbside.library import Library  # noqa: E402
 from curbside.model import Article  # noqa: E402
-from curbside.readability import article_grade, grade  # noqa: E402
-from curbside.sources.common import normalize_space  # noqa: E402
-from curbside.text import split_sentences  # noqa: E402
-from curbside.understand import understand  # noqa: E402
+from curbside.compose.readability import article_grade, grade  # noqa: E402
+from curbside.language.clean import normalize_space  # noqa: E402
+from curbside.language.sentences import split_sentences  # noqa: E402
+from curbside.search.understand import understand  # noqa: E402
 
 AUDIENCES = ("physician", "patient")
 # Ordinary clinician questions about common conditions and drugs, written once and not changed to

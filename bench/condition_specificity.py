@@ -1,4 +1,4 @@
-"""Same-run A/B of the condition-specificity signal (curbside/rerank.py, `narrower`) on the answer
+"""Same-run A/B of the condition-specificity signal (curbside/search/rerank.py, `narrower`) on the answer
 bench: the same MedLFQA questions asked with the signal off (no question condition is read, so no
 factor, penalty or demotion) and on, in one warm process; prints one JSON object.
 
@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 import answers
-from curbside import rerank
+from curbside.search import rerank
 from curbside.evaluate import medlfqa
 from curbside.library import Library
 

@@ -2,6 +2,7 @@
 
     python bench/load.py --library PATH [--copy] [--workers 1] [--clients 50] [--seconds 60] [--questions FILE]
                          [--repeat 0.3] [--seed 7] [--mix ask=60,thread=15,search=15,article=10] [--json]
+                         [--writers N]
     python bench/load.py --url http://127.0.0.1:8000 [...]
 
 Without --url the script starts `curbside serve --library PATH --workers N` on a free loopback
@@ -15,6 +16,14 @@ in one asyncio loop) repeats until the time is up, drawing its next request from
 - 15 % POST /api/threads with a question, then POST /api/threads/{id}/follow-ups ("and in pregnancy?");
 - 15 % GET /api/search?q=question;
 - 10 % GET /articles/{id}, the HTML page of an article an earlier request saved.
+
+With --writers N (and --copy) the script also creates, with `curbside users add` in the copy before
+serving it, one author, one reviewer and one editor per writer, and runs N editorial clients with their Bearer
+tokens next to the readers: each asks a question of its own (POST /api/ask), and its author saves
+and submits the article, its reviewer starts the review, comments, and alternately requests changes
+or approves; an editor then retracts the approved article and reopens it (every one an audited action, its
+audit entry and head written after the commit). After the run the script runs `curbside audit
+verify` on the copy and reports it; the target then also needs it intact.
 
 The questions are ~20 generic templates (treatment, diagnosis, dosing, adverse effects,
 monitoring, ...) filled with the conditions the library's own guidelines name (GET /api/sources:
@@ -64,9 +73,10 @@ TIMEOUT_S = 30.0
 TARGET_P95_MS, TARGET_ERRORS = 2000, 0
 MIX = (("ask", 0.60), ("thread", 0.15), ("search", 0.15), ("article", 0.10))
 # Rows of the table, in order; "thread" in MIX makes one "thread start" and one "follow-up".
-ENDPOINTS = ("ask (first)", "ask (repeat)", "thread start", "follow-up", "search", "article page")
+ENDPOINTS = ("ask (first)", "ask (repeat)", "thread start", "follow-up", "search", "article page", "writer ask",
+             "editorial action")
 KIND_OF = {"ask (first)": "ask", "ask (repeat)": "ask", "thread start": "thread", "follow-up": "thread",
-           "search": "search", "article page": "article"}
+           "search": "search", "article page": "article", "writer ask": "writer", "editorial action": "writer"}
 ANSWERING = ("ask (first)", "ask (repeat)", "thread start", "follow-up")
 
 TEMPLATES = (
@@ -278,6 +288,63 @@ async def client(number: int, url: str, run: Run, deadline: float, seed: int, mi
                 await timed(http, run, "article page", "GET", f"/articles/{rng.choice(run.article_ids)}")
 
 
+# -- the editorial writers --------------------------------------------------------------------------
+
+WRITER_PASSWORD = "load-writer-password"  # accounts exist only in the temporary copy the script serves
+REASON = "Load test: a synthetic editorial action."
+
+
+def create_writer_accounts(library: Path, writers: int) -> list[dict[str, str]]:
+    """One author, one reviewer and one editor per writer, made with the real CLI in the served copy; their tokens."""
+    exe = Path(sys.executable).with_name("curbside")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "curbside.cli"]
+    accounts = []
+    for number in range(writers):
+        tokens = {}
+        for role in ("author", "reviewer", "editor"):
+            name = f"load-{role}-{number}"
+            done = subprocess.run([*command, "users", "add", name, "--role", role, "--password-stdin",
+                                   "--library", str(library)], input=WRITER_PASSWORD + "\n", capture_output=True,
+                                  text=True, cwd=ROOT, timeout=120, check=False)
+            if done.returncode != 0:
+                raise SystemExit(f"`curbside users add {name}` failed: {done.stderr.strip()}")
+            tokens[role] = done.stdout.strip().splitlines()[-1]
+        accounts.append(tokens)
+    return accounts
+
+
+async def writer(number: int, url: str, run: Run, deadline: float, tokens: dict[str, str], writers: int) -> None:
+    """Editorial work on questions no other writer takes (every writers-th of the pool, physician)."""
+    author = {"Authorization": f"Bearer {tokens['author']}"}
+    reviewer = {"Authorization": f"Bearer {tokens['reviewer']}"}
+    editor = {"Authorization": f"Bearer {tokens['editor']}"}
+    mine = run.pool[number::writers] or run.pool
+    approve_next = number % 2 == 0
+    async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT_S) as http:
+        async def step(headers: dict, path: str, body: dict | None = None) -> dict | None:
+            return await timed(http, run, "editorial action", "POST", path, headers=headers, json=body or {})
+
+        for question in mine:
+            if time.monotonic() >= deadline:
+                break
+            record = await timed(http, run, "writer ask", "POST", "/api/ask", json={"question": question, "audience": "physician"})
+            if not record or record.get("article", {}).get("kind") != "article" or record.get("author"):
+                continue  # nothing to review (the library cannot answer it), or taken already
+            workflow = f"/api/articles/{record['id']}/workflow"
+            steps = [(author, f"{workflow}/save", None), (author, f"{workflow}/submit", None),
+                     (reviewer, f"{workflow}/start_review", None),
+                     (reviewer, f"/api/articles/{record['id']}/comments", {"body": "Load test: a synthetic comment."})]
+            if approve_next:
+                steps += [(reviewer, f"{workflow}/approve", None), (editor, f"{workflow}/retract", {"reason": REASON}),
+                          (editor, f"{workflow}/reopen", {"reason": REASON})]
+            else:
+                steps += [(reviewer, f"{workflow}/request_changes", {"reason": REASON})]
+            approve_next = not approve_next
+            for headers, path, body in steps:
+                if await step(headers, path, body) is None or time.monotonic() >= deadline:
+                    break
+
+
 # -- the server ---------------------------------------------------------------------------------
 
 
@@ -378,14 +445,25 @@ def summary(samples: list[Sample], seconds: float) -> dict:
 
 
 async def load(url: str, pool: list[str], clients: int, seconds: float, repeat: float, seed: int,
-               mix: dict[str, float]) -> tuple[Run, float]:
+               mix: dict[str, float], accounts: list[dict[str, str]] = ()) -> tuple[Run, float]:
     run = Run(pool, repeat)
     started = time.monotonic()
-    await asyncio.gather(*(client(n, url, run, started + seconds, seed, mix) for n in range(clients)))
+    await asyncio.gather(*(client(n, url, run, started + seconds, seed, mix) for n in range(clients)),
+                         *(writer(n, url, run, started + seconds, tokens, len(accounts)) for n, tokens in enumerate(accounts)))
     return run, time.monotonic() - started
 
 
-def report_of(run: Run, duration: float, args, health: dict, after: dict, conditions: int, cpu: dict) -> dict:
+def verify_audit(library: Path) -> dict:
+    """`curbside audit verify` on the served library (after the server stopped): intact, and what it printed."""
+    exe = Path(sys.executable).with_name("curbside")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "curbside.cli"]
+    done = subprocess.run([*command, "audit", "verify", "--library", str(library)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300, check=False)
+    return {"intact": done.returncode == 0, "output": (done.stdout + done.stderr).strip()[-2000:]}
+
+
+def report_of(run: Run, duration: float, args, health: dict, after: dict, conditions: int, cpu: dict,
+              audit: dict | None = None) -> dict:
     samples = run.samples
     report = summary(samples, duration)
     answering = [s for s in samples if s.ok and s.composed is not None]
@@ -397,7 +475,8 @@ def report_of(run: Run, duration: float, args, health: dict, after: dict, condit
     repeated = sum(s.endpoint == "ask (repeat)" for s in samples)
     report |= {
         "target": {"errors": TARGET_ERRORS, "p95_ms": TARGET_P95_MS,
-                   "met": report["errors"] <= TARGET_ERRORS and (report["p95_ms"] or 0) <= TARGET_P95_MS},
+                   "met": report["errors"] <= TARGET_ERRORS and (report["p95_ms"] or 0) <= TARGET_P95_MS
+                   and (audit is None or audit["intact"])},
         "endpoints": {name: summary([s for s in samples if s.endpoint == name], duration) for name in ENDPOINTS},
         "asks": {"first": first, "repeat": repeated, "repeat_share": round(repeated / max(1, first + repeated), 3)},
         "answers": {
@@ -405,7 +484,7 @@ def report_of(run: Run, duration: float, args, health: dict, after: dict, condit
             "saved": summary([s for s in answering if not s.composed], duration),
         },
         "error_kinds": dict(sorted(errors.items(), key=lambda item: -item[1])),
-        "clients": args.clients, "seconds": args.seconds, "duration_s": round(duration, 2),
+        "clients": args.clients, "writers": args.writers, "audit_verify": audit, "seconds": args.seconds, "duration_s": round(duration, 2),
         "workers": args.workers if not args.url else None, "url": args.url or "started by the script",
         "seed": args.seed, "repeat": args.repeat, "questions": len(run.pool), "conditions": conditions,
         "mix": args.mix, "cpu_count": os.cpu_count(), "copied_from": args.library if args.copy else None,
@@ -445,7 +524,7 @@ def print_table(report: dict) -> None:
                                ("requests", "errors", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms")), **style)
 
     for name, s in report["endpoints"].items():
-        if s["requests"] or report["mix"].get(KIND_OF[name]):
+        if s["requests"] or report["mix"].get(KIND_OF[name]) or (KIND_OF[name] == "writer" and report["writers"]):
             row(name, s)
     row("total", report, end_section=True, style="bold")
     row("answer composed", report["answers"]["composed"])
@@ -459,6 +538,8 @@ def print_table(report: dict) -> None:
     console.print(f"{cpu}client CPU {report['client_cpu_s']} s over {report['duration_s']} s wall", highlight=False)
     for kind, count in list(report["error_kinds"].items())[:10]:
         console.print(f"error x{count}: {kind}", highlight=False)
+    if report["audit_verify"] is not None:
+        console.print(f"curbside audit verify on the served copy: {report['audit_verify']['output']}", highlight=False)
     verdict = "meets" if report["target"]["met"] else "MISSES"
     console.print(f"{verdict} the target: {TARGET_ERRORS} errors and p95 <= {TARGET_P95_MS} ms "
                   f"(measured {report['errors']} errors, p95 {report['p95_ms']} ms)", highlight=False)
@@ -495,14 +576,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--mix", type=parse_mix, default=dict(MIX),
                         help="request shares, e.g. ask=60,thread=15,search=15,article=10 (the default)")
+    parser.add_argument("--writers", type=int, default=0, help="editorial clients (needs --copy): accounts made in "
+                        "the copy with the CLI save, submit, review, comment, approve, retract and reopen via the API")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args()
     if not args.url and not args.library:
         parser.error("give --library PATH (the script starts the server) or --url of a running server")
     if args.url and args.copy:
         parser.error("--copy copies the --library the script serves; it cannot copy the library behind --url")
-    if args.clients < 1 or args.seconds <= 0 or args.workers < 1 or not 0 <= args.repeat < 1:
-        parser.error("--clients and --workers must be >= 1, --seconds > 0 and 0 <= --repeat < 1")
+    if args.writers and not args.copy:
+        parser.error("--writers creates accounts and articles in the served library, so it needs --copy (and no --url)")
+    if args.writers < 0 or args.clients < 1 or args.seconds <= 0 or args.workers < 1 or not 0 <= args.repeat < 1:
+        parser.error("--clients and --workers must be >= 1, --writers >= 0, --seconds > 0 and 0 <= --repeat < 1")
     if args.library and not args.url and not Path(args.library, "library.sqlite3").exists():
         raise SystemExit(f"No curbside library at {args.library}; create one with "
                          f"`curbside ingest starter --library {args.library}`.")
@@ -512,11 +597,13 @@ def main() -> None:
         if not fixed:
             raise SystemExit(f"{args.questions} holds no questions (one per line).")
 
-    process = log = copy = None
+    process = log = copy = audit = None
+    accounts: list[dict[str, str]] = []
     url = (args.url or "").rstrip("/")
     try:
         if not args.url:
             copy = copy_library(args.library) if args.copy else None
+            accounts = create_writer_accounts(copy, args.writers) if args.writers else []
             log = tempfile.NamedTemporaryFile("w+b", prefix="curbside-serve-", suffix=".log", delete=False)
             process, url = start_server(str(copy or args.library), args.workers, log)
         health = wait_healthy(url, process, log.name if log else None)
@@ -533,7 +620,8 @@ def main() -> None:
         cpu = {"load": [round(x, 2) for x in os.getloadavg()]}
         server_cpu = cpu_seconds(process.pid) if process else None
         client_cpu = time.process_time()
-        run, duration = asyncio.run(load(url, pool, args.clients, args.seconds, args.repeat, args.seed, args.mix))
+        run, duration = asyncio.run(load(url, pool, args.clients, args.seconds, args.repeat, args.seed, args.mix,
+                                         accounts))
         cpu["client"] = round(time.process_time() - client_cpu, 1)
         if process:
             cpu["server"] = round(cpu_seconds(process.pid) - server_cpu, 1)
@@ -548,8 +636,10 @@ def main() -> None:
             else:
                 print(f"the server's output is in {log.name}", file=sys.stderr)
         if copy is not None:
+            if args.writers and process is not None and process.poll() is not None:
+                audit = verify_audit(copy)  # the server has stopped: every head write is done
             shutil.rmtree(copy.parent, ignore_errors=True)
-    report = report_of(run, duration, args, health, after, conditions, cpu)
+    report = report_of(run, duration, args, health, after, conditions, cpu, audit)
     if args.json:
         print(json.dumps(report))
         return

@@ -116,7 +116,7 @@ def curbside_system(**changes) -> Callable[[Library, bool], SearchFn]:
         if not changes:
             return lambda question: [hit.source.id for hit in lib.search(question, k=TOP)]
         try:
-            from curbside.retrieve import SearchOptions
+            from curbside.search.retrieve import SearchOptions
 
             options = SearchOptions().but(**changes)
         except (ImportError, TypeError) as exc:

@@ -9,15 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .compose import compose
+from .compose.article import compose
 from .errors import InputError
 from .model import AUDIENCES, Article, Hit
-from .references import closest_sources
-from .retrieve import SearchOptions
-from .safety import emergency_article, out_of_scope_article
-from .topic_reading import focused_hits, topic_sources
-from .unmentioned import unmentioned_names
-from .understand import Question, understand
+from .compose.references import closest_sources
+from .search.retrieve import SearchOptions
+from .compose.safety import emergency_article, out_of_scope_article
+from .search.topic import topical_evidence
+from .compose.topic_reading import focused_hits, topic_sources
+from .search.understand import Question, understand
+from .search.unmentioned import unmentioned_names
 from .verify import verify
 
 MAX_QUESTION_CHARS = 2000
@@ -35,8 +36,9 @@ class Coverage:
     """Whether the retrieved evidence is about the question at all (the abstention gate).
 
     A question that names a drug needs a top hit that names it too. A question that names a
-    condition is covered when a top hit's source names that condition (title, conditions or heading). One that names none is covered when the best passage is
-    close enough in meaning: `min_cosine` is the best balanced accuracy on the LiveQA dev set
+    condition is covered when a top hit's source names that condition (title, conditions or
+    heading). One that names none is given only the hits whose source names its topic words
+    (topic.py), and is covered when the best of those is close enough in meaning: `min_cosine` is the best balanced accuracy on the LiveQA dev set
     (bench/abstention.py: at 0.50 it answers 80 % of questions the collection covers and abstains
     on 54 % of those it does not; "covered" = an answer judged 3-4 exists).
     """
@@ -86,8 +88,12 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     if q.is_emergency:
         return emergency_article(q, audience)
     found = searcher.search_question(q, SCAN_HITS, SearchOptions(audience=audience, per_source_cap=6))
+    # With no recognised condition, only sources that name the question's topic are evidence;
+    # the closest sources an abstention lists still come from every hit.
     hits = found[:EVIDENCE_HITS]
-    covered, facts = coverage.covers(q, hits)
+    evidence, topic = topical_evidence(q, hits, searcher.vocabulary)
+    covered, facts = coverage.covers(q, evidence)
+    facts.update(topic)
     if not q.is_clinical and not (thread or covered):
         # Refuse only what looks non-clinical and finds nothing close: a bare brand name
         # ("Will Xyzal work?") reads as non-clinical yet is answerable.
@@ -101,9 +107,10 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years,
                                        message=unmentioned_message(missing, q.condition))
     elif covered:
-        topic = topic_sources(q, found, audience)
-        facts["topic_sources"] = [source.id for source in topic]
-        article = compose(q, focused_hits(searcher, q, topic) + hits, audience=audience, today_year=today_year,
+        scan, _ = topical_evidence(q, found, searcher.vocabulary)
+        sources = topic_sources(q, scan, audience)
+        facts["topic_sources"] = [source.id for source in sources]
+        article = compose(q, focused_hits(searcher, q, sources) + evidence, audience=audience, today_year=today_year,
                           superseded_after_years=library.settings.superseded_after_years,
                           vocabulary=searcher.vocabulary)
     else:
@@ -117,7 +124,7 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         article.follow_ups = [text for text in article.follow_ups if answerable(library, text, audience, coverage)]
     article.explain["coverage"] = facts
     if audience == "patient" and article.kind == "article":
-        from .readability import article_grade
+        from .compose.readability import article_grade
 
         article.explain["readability"] = {"flesch_kincaid_grade": article_grade(article), "target": 8}  # no timings here: the same question must give the same article
     return article
@@ -127,8 +134,13 @@ def answerable(library, question: str, audience: str, coverage: Coverage) -> boo
     known = library.searcher.answerable
     key = (question, audience, coverage)
     if key not in known:
-        follow_up = ask(library, question, audience=audience, coverage=coverage, check_follow_ups=False)
-        known[key] = follow_up.kind == "article"
+        try:
+            follow_up = ask(library, question, audience=audience, coverage=coverage, check_follow_ups=False)
+        except InputError:
+            # Checking a suggestion never fails the answer it belongs to: one that cannot be asked is dropped.
+            known[key] = False
+        else:
+            known[key] = follow_up.kind == "article"
     return known[key]
 
 

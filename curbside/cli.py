@@ -21,16 +21,34 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .errors import CurbsideError, InputError
 from .library import Library
-from .sources import READER_MODULES, get_reader
+from .ingest.readers import READER_MODULES, get_reader
+from .language.terminal import printable, visible
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="curbside: cited clinical answers from your own library.")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+
+
+class _PlainConsole(Console):
+    """Prints every string as the text it is: a passage holding "[/bold]" or ":x:" is not Rich
+    markup or an emoji code, and no control character (ESC, CR) from a title, file name or
+    question reaches the terminal. Styled output is built with `_line`, never with markup."""
+
+    def render_str(self, text: str, **options) -> Text:
+        return super().render_str(printable(text), **(options | {"markup": False, "emoji": False}))
+
+
+out = _PlainConsole(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = _PlainConsole(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 LibraryOption = typer.Option(None, "--library", "-l", help="Library folder (default: $CURBSIDE_LIBRARY or ~/.local/share/curbside/library).")
+
+
+def _line(*parts: str | tuple[str, str]) -> Text:
+    """Plain parts and (part, style) pairs as one Text, with control characters removed."""
+    return Text.assemble(*((printable(p[0]), p[1]) if isinstance(p, tuple) else printable(p) for p in parts))
 
 
 def _open(library: Optional[Path], create: bool = False) -> Library:
@@ -66,15 +84,17 @@ def ingest(
     if as_json:
         out.print_json(data=report.to_dict())
         return
-    out.print(
-        f"[bold]{report.reader}[/bold] {report.path}: added {report.added}, updated {report.updated}, "
+    out.print(_line(
+        (report.reader, "bold"),
+        f" {report.path}: added {report.added}, updated {report.updated}, "
         f"unchanged {report.unchanged}, skipped {report.skipped}; {report.passages_added} passages written, "
-        f"{report.embedded} embedded in {report.seconds:.1f} s"
-    )
+        f"{report.embedded} embedded in {report.seconds:.1f} s",
+    ))
     for reason, n in report.skip_reasons.items():
         out.print(f"  skipped {n}: {reason}")
     for item in report.skipped_examples[:5]:
-        out.print(f"  e.g. {item.origin}: {item.reason}", highlight=False)
+        # Escaped, not stripped: the file must stay recognisable to be renamed or removed.
+        out.print(f"  e.g. {visible(item.origin)}: {item.reason}")
 
 
 @app.command()
@@ -111,12 +131,12 @@ def show(source_id: str, library: Optional[Path] = LibraryOption, as_json: bool 
     if as_json:
         out.print_json(data={"source": src.to_dict(), "passages": [p.to_dict() for p in passages]})
         return
-    out.print(f"[bold]{src.title}[/bold]\n{src.reference_type} · {src.developer} · {src.year or 'n.d.'} · v{src.version} ({src.status})")
+    out.print(_line((src.title, "bold"), f"\n{src.reference_type} · {src.developer} · {src.year or 'n.d.'} · v{src.version} ({src.status})"))
     for key, value in sorted(src.identifiers.items()):
-        out.print(f"  {key}: {value}", highlight=False)
+        out.print(f"  {key}: {value}")
     for p in passages:
         grade = f" [{p.grade}]" if p.grade else ""
-        out.print(f"\n[dim]{p.id} · {p.section}{grade}[/dim]\n{p.text}", highlight=False)
+        out.print(_line("\n", (f"{p.id} · {p.section}{grade}", "dim"), "\n", p.text))
 
 
 @app.command()
@@ -129,7 +149,7 @@ def stats(library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(
     table = Table("kind", "sources", "passages")
     for kind in sorted(set(data["sources"]) | set(data["passages"])):
         table.add_row(kind, str(data["sources"].get(kind, 0)), str(data["passages"].get(kind, 0)))
-    table.add_row("[bold]total", str(data["sources_total"]), str(data["passages_total"]))
+    table.add_row(Text("total", style="bold"), str(data["sources_total"]), str(data["passages_total"]))
     out.print(table)
     out.print(f"library: {data['library']}; embedded passages: {data['passages_embedded']}")
 
@@ -148,12 +168,13 @@ def search(
         out.print(json.dumps([h.to_dict() for h in hits], indent=2))
         return
     for rank, h in enumerate(hits, 1):
-        out.print(f"[bold]{rank}. {h.source.title}[/bold] [dim]({h.source.reference_type}, {h.source.year or 'n.d.'}; {h.passage.id})[/dim]", highlight=False)
-        out.print(f"   [dim]{h.passage.section}[/dim]", highlight=False)
-        out.print(f"   {h.passage.text[:300]}", highlight=False)
+        out.print(_line((f"{rank}. {h.source.title}", "bold"), " ",
+                        (f"({h.source.reference_type}, {h.source.year or 'n.d.'}; {h.passage.id})", "dim")))
+        out.print(_line("   ", (h.passage.section, "dim")))
+        out.print(f"   {h.passage.text[:300]}")
         if explain:
             parts = ", ".join(f"{key}={value:.4g}" for key, value in sorted(h.explain.items()) if isinstance(value, (int, float)))
-            out.print(f"   [cyan]score={h.score:.5f}: {parts}[/cyan]", highlight=False)
+            out.print(_line("   ", (f"score={h.score:.5f}: {parts}", "cyan")))
 
 
 @app.command()
@@ -186,8 +207,11 @@ def _print_article(lib: Library, article, fmt: str) -> None:
 
     if fmt not in FORMATS:
         raise InputError(f"Unknown format {fmt!r}; use one of: {', '.join(FORMATS)}.")
-    out.print(render(article, fmt, passage_lookup=lib.passage_or_none, color=out.is_terminal and fmt == "text"),
-              highlight=False, markup=False)
+    color = out.is_terminal and fmt == "text"
+    text = render(article, fmt, passage_lookup=lib.passage_or_none, color=color)
+    # The text renderer strips control characters from library text before adding its own bold,
+    # which is kept as style here; every other format's control characters are removed in print.
+    out.print(Text.from_ansi(text) if color else text)
 
 
 @thread_app.command("start")
@@ -228,10 +252,9 @@ def thread_show(thread_id: str, library: Optional[Path] = LibraryOption, as_json
                              "turns": [{"turn": t.turn, "question": t.question, "article": r.id, "title": r.article.title,
                                         "kind": r.article.kind} for t, r in zip(thread.turns, records)]})
         return
-    out.print(f"[bold]thread {thread.id}[/bold] · for {thread.audience} · started {thread.created_at[:16]}", highlight=False)
+    out.print(_line((f"thread {thread.id}", "bold"), f" · for {thread.audience} · started {thread.created_at[:16]}"))
     for turn, record in zip(thread.turns, records):
-        out.print(f"{turn.turn}. {turn.question}\n   → {record.article.title} [dim]({record.id}, {record.article.kind})[/dim]",
-                  highlight=False)
+        out.print(_line(f"{turn.turn}. {turn.question}\n   → {record.article.title} ", (f"({record.id}, {record.article.kind})", "dim")))
 
 
 # -- the editorial workflow: accounts, the audit log, withdrawn sources ------------------------------
@@ -405,18 +428,20 @@ def serve(
         os.environ["CURBSIDE_LIBRARY"] = str(lib.path)
         lib.close()
         uvicorn.run("curbside.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning")
+                    log_level="warning", proxy_headers=False)
         return
     from .web import create_app
 
-    uvicorn.run(create_app(lib), host=host, port=port, log_level="warning")
+    # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from any local client;
+    # the app reads it only from the proxies named in settings (web/auth.py client_address).
+    uvicorn.run(create_app(lib), host=host, port=port, log_level="warning", proxy_headers=False)
 
 
 def main() -> None:
     try:
         app()
     except CurbsideError as exc:
-        err.print(f"error: {exc}", highlight=False, soft_wrap=True)
+        err.print(f"error: {exc}")
         sys.exit(2)
     except KeyboardInterrupt:
         err.print("interrupted; every completed batch is saved and a re-run continues from there.")

@@ -43,6 +43,10 @@ class Settings:
     editorial_policy_file: str = "editorial-policy.md"
     approvals_needed: int = 1  # reviewers' approvals that publish an article
     session_hours: int = 12  # how long a sign-in lasts
+    # Reverse proxies (addresses or CIDR networks, e.g. ["127.0.0.1", "10.0.0.0/8"]) whose
+    # X-Forwarded-For names the real client. Sign-in throttling counts failures per client address,
+    # so behind a proxy name it here; no one else's forwarded header is believed (default: none).
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, library: str | Path | None = None) -> "Settings":
@@ -56,4 +60,21 @@ class Settings:
                 raise LibraryError(f"{toml_file} is not valid TOML ({exc}); fix or delete it.") from None
             known = {f.name for f in fields(cls)} - {"library"}
             settings = replace(settings, **{k: v for k, v in values.items() if k in known})
+            settings = replace(settings, trusted_proxies=_proxies(settings.trusted_proxies, toml_file))
         return settings
+
+
+def _proxies(value, toml_file: Path) -> tuple[str, ...]:
+    """The trusted proxies as a tuple of networks, refusing an entry that is not an address or network."""
+    import ipaddress
+
+    entries = [value] if isinstance(value, str) else value
+    if not isinstance(entries, (list, tuple)):
+        raise LibraryError(f"trusted_proxies in {toml_file} must be a list of addresses, e.g. [\"127.0.0.1\"]; fix it.")
+    for entry in entries:
+        try:
+            ipaddress.ip_network(str(entry), strict=False)
+        except ValueError:
+            raise LibraryError(f"trusted_proxies in {toml_file} holds {entry!r}, which is not an IP address or "
+                               f"network such as \"10.0.0.0/8\"; fix or remove it.") from None
+    return tuple(str(entry) for entry in entries)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from . import ingest as ingest_stage
+from .ingest import run as ingest_stage
 from .config import Settings
 from .errors import ConflictError, InputError, NotFoundError
 from .model import IngestReport, Passage, Source
-from .sources import get_reader
+from .ingest.readers import get_reader
 from .store import sources as store
 from .store.database import Database
 
@@ -41,6 +41,8 @@ class Library:
         on_embedded: Callable[[int], None] | None = None,
     ) -> IngestReport:
         """Read `path` with the named reader and store what is new or changed."""
+        from .publish.evidence import flag_source_change
+
         reader = get_reader(reader_name)
         source_path = Path(path).expanduser() if path is not None else None
         if source_path is None and not getattr(reader, "PATH_OPTIONAL", False):
@@ -53,12 +55,12 @@ class Library:
         flagged: list[str] = []
         report = ingest_stage.ingest(
             self.db, items, report, batch_size=self.settings.ingest_batch, on_item=on_item, after_batch=after_batch,
-            on_flagged=flagged.extend,
+            on_flagged=flagged.extend, flag_change=flag_source_change,
         )
         if flagged:
             self._write_audit_head()  # flags for re-review extended the audit chain
         if report.added or report.updated:
-            from .sources.mesh import build_synonyms
+            from .ingest.mesh import build_synonyms
 
             build_synonyms(self.db)  # focus <-> synonym pairs named in the new sources' metadata
         if self._searcher is not None:
@@ -113,7 +115,7 @@ class Library:
 
     def ingest_mesh(self, path: str | Path | None) -> dict:
         """Load the MeSH vocabulary (synonyms, drug names) from a folder of terms/tree TSVs."""
-        from .sources.mesh import ingest_mesh
+        from .ingest.mesh import ingest_mesh
 
         if path is None:
             raise InputError("`curbside ingest mesh` needs a PATH; give the folder holding terms.tsv and tree-numbers.tsv.")
@@ -127,7 +129,7 @@ class Library:
     @property
     def searcher(self):
         if self._searcher is None:
-            from .retrieve import Searcher
+            from .search.retrieve import Searcher
 
             self._searcher = Searcher(self)
         return self._searcher
@@ -135,7 +137,7 @@ class Library:
     def search(self, question: str, k: int = 10, options=None) -> list:
         """Ranked `Hit`s for a question (hybrid BM25 + vectors, reranked)."""
         from .ask import check_question
-        from .retrieve import SearchOptions
+        from .search.retrieve import SearchOptions
 
         if k < 1 or k > 200:
             raise InputError(f"k={k} is out of range; ask for between 1 and 200 results.")
@@ -151,7 +153,7 @@ class Library:
     def answers(self):
         """Saved articles and conversation threads (what the web app and the API serve)."""
         if self._answers is None:
-            from .answers import Answers
+            from .saved import Answers
 
             self._answers = Answers(self)
         return self._answers

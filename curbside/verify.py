@@ -13,10 +13,10 @@ import copy
 import re
 from collections.abc import Callable
 
-from .doses import numbers, parse_doses
+from .language.doses import numbers, parse_doses
 from .model import Article, Claim, Passage, Reference, SourcesDiffer, Verification
-from .references import renumber
-from .sources.common import normalize_space
+from .compose.references import renumber
+from .language.clean import normalize_space
 
 # Passage id -> the passage, or None when the library does not hold it (the renderers take the same).
 PassageLookup = Callable[[str], Passage | None]

@@ -6,7 +6,7 @@ exercise the pipeline's structure, they say nothing true about medicine.
 
 from __future__ import annotations
 
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
 

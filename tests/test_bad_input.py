@@ -19,7 +19,7 @@ import pytest
 
 from curbside.config import Settings
 from curbside.errors import InputError
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Skipped, Source
 

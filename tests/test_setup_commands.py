@@ -3,9 +3,13 @@ need (chromium included), and CI runs nothing but `make test`."""
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import subprocess
 from pathlib import Path
+
+pytestmark = pytest.mark.slow  # runs make and the set-up script
 
 ROOT = Path(__file__).resolve().parents[1]
 

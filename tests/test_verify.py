@@ -6,7 +6,7 @@ Every drug, dose and passage here is synthetic ("Examplamab", "Fictorin"); none 
 from __future__ import annotations
 
 from curbside.model import Article, Bullet, Claim, Passage, Reference, Section, Source, SourcesDiffer
-from curbside.references import cite
+from curbside.compose.references import cite
 from curbside.verify import check_citations, verify
 
 PASSAGES = {

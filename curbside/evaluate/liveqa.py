@@ -27,12 +27,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from .. import ingest as ingest_stage
+from ..ingest import run as ingest_stage
 from ..errors import InputError
 from ..library import Library
 from ..model import Document, IngestReport, Passage, Source
-from ..sources import get_reader
-from ..sources.common import normalize_space
+from ..publish.evidence import flag_source_change
+from ..ingest.readers import get_reader
+from ..language.clean import normalize_space
 
 QUESTIONS_FILE = "TREC-2017-LiveQA-Medical-Test.xml"
 JUDGED_ZIP = "QA-TestSet-LiveQA-Med-Qrels-2479-Answers.zip"
@@ -280,7 +281,7 @@ def build_collection(folder: Path, medquad: Path, judged_zip: Path, *, embed: bo
     mapping = map_judged_answers(load_judged_answers(judged_zip), keys)
     judged_report = ingest_stage.ingest(
         lib.db, judged_documents(mapping.added), IngestReport(reader=JUDGED_ORIGIN, path=str(judged_zip)),
-        after_batch=lib.embed_pending if embed else None,
+        after_batch=lib.embed_pending if embed else None, flag_change=flag_source_change,
     )
     stats = lib.stats()
     counts = {

@@ -56,9 +56,9 @@ import numpy as np
 from ..errors import InputError
 from ..model import Article, Passage
 from ..render import render
-from ..sources.common import normalize_space
-from ..text import split_sentences
-from ..understand_patterns import STOPWORDS, fold
+from ..language.clean import normalize_space
+from ..language.sentences import split_sentences
+from ..language.words import STOPWORDS, fold
 from ..verify import check_citations
 from .metrics import mean
 

@@ -10,9 +10,12 @@ keep a copy of `audit.head` elsewhere to guard against that.)
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,7 @@ from ..store.articles import now
 
 GENESIS = "0" * 64
 HEAD_FILE = "audit.head"
+LOCK_FILE = "audit.lock"  # flocked while the head is compared and replaced
 
 
 @dataclass
@@ -106,12 +110,28 @@ def write_head(conn: sqlite3.Connection, folder: Path) -> None:
     if row is None:
         return
     path = folder / HEAD_FILE
-    recorded = _read_head(path)
-    if recorded is not None and recorded[0] >= row["seq"]:
-        return
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(f"{row['seq']} {row['hash']}\n", encoding="utf-8")
-    temporary.replace(path)  # atomic: the file is never half-written
+    # Every worker process (and thread) writes the head after its own commit. The OS lock makes
+    # read-compare-replace one step, so an older head never replaces a newer one; the temporary
+    # file is this writer's own, so two writers never rename the same file.
+    with open(folder / LOCK_FILE, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        recorded = _read_head(path)
+        if recorded is not None and recorded[0] >= row["seq"]:
+            return
+        write_atomically(path, f"{row['seq']} {row['hash']}\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` whole with `text`, through a temporary file no other writer uses, so the file
+    is never half-written and concurrent writers never collide on one temporary name."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _read_head(path: Path) -> tuple[int, str] | None:

@@ -318,7 +318,10 @@ class Editorial:
         elif action == "retract":
             updates["status_note"] = reason
         elif action == "reopen":
+            # Nothing is published any more: readers see the reopened draft as a draft until a
+            # reviewer approves a version again (a published_version left set read as "approved").
             updates["status_note"] = ""
+            updates["published_version"] = None
         assignments = ", ".join(f"{column} = ?" for column in updates)
         conn.execute(f"UPDATE articles SET {assignments}, updated_at = ? WHERE id = ?",
                      [*updates.values(), stamp, article_id])
@@ -520,9 +523,9 @@ class Editorial:
         after = hashlib.sha256((text + "\n").encode("utf-8")).hexdigest()
         with self.db.transaction() as conn:
             audit.append(conn, user.name, "edit_policy", "editorial-policy", before=before, after=after)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(text + "\n", encoding="utf-8")
-            temporary.replace(path)  # last, so a failed audit entry leaves the file as it was; swapped whole
+            # Last, so a failed audit entry leaves the file as it was; swapped whole through a
+            # temporary file of its own, so two admins saving at once do not collide.
+            audit.write_atomically(path, text + "\n")
         self._after_commit()
 
     def audit_entries(self, user: User | None, *, target: str = "", limit: int = 100, offset: int = 0):

@@ -19,11 +19,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..doses import NUMBER_WORDS, numbers, parse_doses
+from ..language.doses import NUMBER_WORDS, numbers, parse_doses
 from ..errors import InputError
 from ..model import Article, Bullet, Claim, Passage, Source
-from ..references import reference_for, renumber
-from ..sources.common import normalize_space
+from ..compose.references import reference_for, renumber
+from ..language.clean import normalize_space
 from ..verify import check_citations, verify
 
 # Passage id -> (the passage, its source), or None when the library does not hold it.

@@ -21,8 +21,9 @@ from .roles import ROLES
 
 MIN_PASSWORD = 10
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,39}")
-# Throttling: this many failed sign-ins for one name (or from one address) within the window
-# locks that name (or address) out until the oldest failure leaves the window.
+# Throttling: this many failed sign-ins for one account (from anywhere), or from one client address
+# (for any names), within the window locks that account, or that address only, out until the
+# oldest failure leaves the window. The address is the real client's (web/auth.py client_address).
 MAX_FAILURES_PER_NAME = 5
 MAX_FAILURES_PER_ADDRESS = 20
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -142,9 +143,12 @@ def _refuse_if_locked(conn: sqlite3.Connection, name: str, address: str) -> None
     by_name_count = conn.execute("SELECT COUNT(*) FROM login_failures WHERE name = ? AND at >= ?", (name, since)).fetchone()[0]
     by_address = conn.execute("SELECT COUNT(*) FROM login_failures WHERE address = ? AND address != '' AND at >= ?",
                               (address, since)).fetchone()[0]
-    if by_name_count >= MAX_FAILURES_PER_NAME or by_address >= MAX_FAILURES_PER_ADDRESS:
-        minutes = int(FAILURE_WINDOW.total_seconds() // 60)
+    minutes = int(FAILURE_WINDOW.total_seconds() // 60)
+    if by_name_count >= MAX_FAILURES_PER_NAME:
         raise TooManyAttempts(f"Too many failed sign-ins for {name!r}; wait {minutes} minutes before trying again, or ask an admin to check the account.")
+    if by_address >= MAX_FAILURES_PER_ADDRESS:
+        # Only this client address is held back; the same accounts still sign in from elsewhere.
+        raise TooManyAttempts(f"Too many failed sign-ins from your address ({address}); wait {minutes} minutes before trying again.")
 
 
 # -- sessions ----------------------------------------------------------------------------------

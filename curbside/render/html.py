@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ..model import Article, Claim, Passage, Reference
-from ..sources.common import normalize_space
+from ..language.clean import normalize_space
 from . import (PassageLookup, as_sentence, bullet_differs, differ_text, evidence_line, evidence_years,
                reference_parts, safe_url)
 

@@ -1,10 +1,15 @@
-"""An article for an 80-column terminal: wrapped plain text, ANSI bold only when asked for."""
+"""An article for an 80-column terminal: wrapped plain text, ANSI bold only when asked for.
+
+Every piece of library text passes `_wrap`, `_title` or `_heading`, which drop its control
+characters, so the only escape sequences in the output are the renderer's own bold.
+"""
 
 from __future__ import annotations
 
 import textwrap
 
 from ..model import Article, Bullet, Claim, Section
+from ..language.terminal import CONTROL
 from . import bullet_differs, differ_text, evidence_line, reference_line, status_parts
 
 WIDTH = 80
@@ -32,7 +37,8 @@ def claims_text(claims: list[Claim]) -> str:
 
 
 def _title(article: Article) -> str:
-    lines = [article.title, "=" * min(len(article.title), WIDTH)]
+    title = CONTROL.sub("", article.title)
+    lines = [title, "=" * min(len(title), WIDTH)]
     if article.kind == "article":
         lines.append(_wrap(" · ".join(status_parts(article))))
     return "\n".join(lines)
@@ -84,6 +90,7 @@ def _list(title: str, items: list[str], color: bool) -> str:
 
 
 def _heading(title: str, color: bool) -> str:
+    title = CONTROL.sub("", title)
     return _bold(title) if color else title
 
 
@@ -95,5 +102,6 @@ def _bold(text: str) -> str:
 def _wrap(text: str, *, first: str = "", indent: str = "") -> str:
     if not text:
         return ""
-    return textwrap.fill(text, width=WIDTH, initial_indent=first, subsequent_indent=indent,
+    # textwrap turns newlines and tabs into spaces, so every control character can go.
+    return textwrap.fill(CONTROL.sub("", text), width=WIDTH, initial_indent=first, subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False)

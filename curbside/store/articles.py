@@ -177,7 +177,10 @@ def _label(name: str | None, login: str | None, role: str | None) -> str:
 def _record(conn: sqlite3.Connection, row: sqlite3.Row) -> ArticleRecord:
     article = article_from_dict(json.loads(row["body"]))
     shown = row["shown_version"]
-    approved = row["published_version"] is not None and shown <= row["published_version"] and _approvals(conn, row["id"], shown)
+    # Approved for readers only while something is published and not retracted: no version of a
+    # retracted article is shown as approved, nor "Reviewed by".
+    approved = (row["published_version"] is not None and row["status"] != "retracted"
+                and shown <= row["published_version"] and _approvals(conn, row["id"], shown))
     # The workflow's status belongs to the latest version; an older approved version shown to
     # readers is "approved", and any other older version is simply superseded by a newer one.
     if shown == row["version"]:

@@ -232,4 +232,13 @@ MIGRATIONS: list[str] = [
         hash         TEXT NOT NULL
     );
     """,
+    # 5: an article reopened after a retraction kept its published_version, so readers were shown it
+    # as approved again; unpublish every article whose latest reopen came after its latest approval.
+    """
+    UPDATE articles SET published_version = NULL
+    WHERE published_version IS NOT NULL AND status != 'retracted'
+      AND (SELECT MAX(seq) FROM audit_log WHERE target = articles.id AND action = 'reopen')
+          > COALESCE((SELECT MAX(seq) FROM audit_log WHERE target = articles.id AND action = 'approve'
+                      AND json_extract(detail, '$.to') = 'approved'), 0);
+    """,
 ]

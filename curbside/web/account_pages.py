@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from ..errors import CurbsideError
 from ..library import Library
 from .api import get_library
-from .auth import clear_session_cookie, current_user, session_id, set_session_cookie
-from .pages import see
+from .auth import clear_session_cookie, client_address, current_user, session_id, set_session_cookie
+from .responses import see
 from .views import page
 
 router = APIRouter(include_in_schema=False)
@@ -31,9 +31,8 @@ def login_form(request: Request, next: str = "/my"):
 @router.post("/login")
 def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/my"),
           library: Library = Depends(get_library)):
-    address = request.client.host if request.client else ""
     try:
-        _, sid, _ = library.editorial.sign_in(name, password, address)
+        _, sid, _ = library.editorial.sign_in(name, password, client_address(request))
     except CurbsideError as error:
         return page(request, "login.html", status_code=error.http_status, next=safe_next(next), name=name, error=str(error))
     response = see(safe_next(next))

@@ -5,22 +5,27 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..errors import CurbsideError
 from ..library import Library
 from . import account_pages, api, editorial_api, editorial_pages, pages
-from .auth import CsrfGuard
-from .guards import BodyLimit, SecurityHeaders
-from .problems import install_error_handlers
+from .guards import BodyLimit, CsrfGuard, SecurityHeaders, security_headers
+from .responses import error_page, problem_response, validation_message
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("curbside.web")
 
 DESCRIPTION = """Cited clinical answers from this library's guidelines and research.
 
@@ -73,3 +78,39 @@ def warm_up(library: Library) -> None:
     searcher = library.searcher
     searcher.vocabulary, searcher.vectors  # noqa: B018 - loading is the point
     library.search("warm up the encoder", k=1)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    def respond(request: Request, status: int, detail: str):
+        if request.url.path.startswith("/api") or request.url.path == "/openapi.json":
+            response = problem_response(status, detail)
+            if status == 401:  # HTTP asks a 401 to say how to authenticate
+                response.headers["WWW-Authenticate"] = 'Bearer realm="curbside"'
+            return response
+        return error_page(request, status, detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return respond(request, 422, validation_message(exc))
+
+    @app.exception_handler(CurbsideError)
+    async def user_error(request: Request, exc: CurbsideError):
+        return respond(request, exc.http_status, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase else None
+        if exc.status_code == 404 and detail is None:
+            detail = f"Nothing at {request.url.path}; start from the home page or see /docs for the API."
+        elif exc.status_code == 405:
+            detail = f"{request.method} is not allowed on {request.url.path}; see /docs for the methods it accepts."
+        return respond(request, exc.status_code, detail or HTTPStatus(exc.status_code).phrase)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        response = respond(request, 500, "curbside hit an internal error answering this request; it has been logged, please try again.")
+        # This handler runs outside the middleware stack, so it adds the headers itself.
+        for name, value in security_headers(request.url.path):
+            response.headers[name.decode()] = value.decode()
+        return response

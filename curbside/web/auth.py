@@ -5,26 +5,24 @@ guard on every form.
   the database keeps only its hash, so signing out or disabling an account ends it at once.
 - API: `Authorization: Bearer <token>` (from `curbside users add` or `curbside users token`). The
   API never reads the session cookie, so a page elsewhere cannot make a signed-in browser call it.
-- CSRF: every state-changing form carries `csrf_token`; `CsrfGuard` refuses a form POST whose token
+- CSRF: every state-changing form carries `csrf_token`; `CsrfGuard` (guards.py) refuses a form POST whose token
   is not the session's (signed in) or the `curbside_csrf` cookie's (not signed in) before any route
   runs. Cookies are SameSite too, but the token does not depend on the browser honouring that.
 """
 
 from __future__ import annotations
 
-import hmac
+import ipaddress
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeSerializer
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..errors import SignInRequired
 from ..model import User
-from .problems import problem_response
 
 SESSION_COOKIE = "curbside_session"
 CSRF_COOKIE = "curbside_csrf"
@@ -49,6 +47,34 @@ def secret_key(folder: Path) -> str:
         finally:
             temporary.unlink()
     return path.read_text(encoding="ascii").strip()
+
+
+def client_address(request: Request) -> str:
+    """The client's address, as sign-in throttling counts it: the connection's peer, unless the peer
+    is a proxy the operator named in `trusted_proxies`; then the nearest X-Forwarded-For entry that is
+    not one of those proxies (the rest of the header is whatever the client chose to send)."""
+    peer = request.client.host if request.client else ""
+    networks = _networks(tuple(request.app.state.library.settings.trusted_proxies))
+    if not _trusted(peer, networks):
+        return peer
+    hops = [hop.strip() for header in request.headers.getlist("x-forwarded-for") for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            return hop[:100]
+    return hops[0][:100] if hops else peer
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in proxies)
+
+
+def _trusted(host: str, networks: tuple) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def _serializer(request_or_app) -> URLSafeSerializer:
@@ -117,58 +143,3 @@ def ensure_csrf_cookie(request: Request, response) -> None:
     new = getattr(request.state, "new_csrf", "")
     if new:
         response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
-
-
-class CsrfGuard:
-    """Refuse any form POST to a page without the right `csrf_token` (the API is token-authenticated
-    and exempt). Runs inside `BodyLimit`, so the body is already whole and small."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS") or scope["path"].startswith("/api/"):
-            return await self.app(scope, receive, send)
-        body, more = b"", True
-        messages = []
-        while more:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-        request = Request(scope)
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        submitted = ""
-        if content_type == "application/x-www-form-urlencoded":
-            submitted = (parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD) or [""])[0]
-        expected = _expected_token(request)
-        if not (submitted and expected and hmac.compare_digest(submitted, expected)):
-            response = problem_response(403, "This form has expired or did not come from this site; reload the page and submit it again.") \
-                if _wants_json(request) else _html_refusal(request)
-            return await response(scope, receive, send)
-
-        async def replay():
-            return messages.pop(0) if messages else await receive()
-
-        await self.app(scope, replay, send)
-
-
-def _expected_token(request: Request) -> str:
-    sid = session_id(request)
-    if sid:
-        found = request.app.state.library.editorial.session(sid)
-        if found:
-            return found[1]
-    return request.cookies.get(CSRF_COOKIE, "")
-
-
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
-
-
-def _html_refusal(request: Request):
-    from .pages import error_page
-
-    return error_page(request, 403, "This form has expired or did not come from this site; reload the page and submit it again.")

@@ -9,6 +9,8 @@ dataclasses, so the OpenAPI schema is the Python model.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query, Request, Response, Security
 from fastapi.security import HTTPBearer
 
@@ -19,7 +21,7 @@ from ..publish.diff import DiffLine
 from ..publish.editorial import Comment, ReviewState, VersionInfo
 from .api import get_library
 from .auth import api_user
-from .schemas import (EDITORIAL_RESPONSES, AuditCheck, AuditPage, CommentRequest, EditRequest, NewUser, NewUserRequest,
+from .schemas import (EDITORIAL_RESPONSES, AuditCheck, AuditPage, CommentRequest, EditRequest, NewUser, NewUserRequest, Number,
                       PolicyRequest, WorkflowAction, WorkflowRequest)
 
 # Documents the scheme in /openapi.json (Swagger's "Authorize"); `api_user` reads the header itself.
@@ -101,8 +103,8 @@ def versions(article_id: str, library: Library = Depends(get_library)) -> list[V
 
 @router.get("/articles/{article_id}/diff", response_model=list[DiffLine],
             summary="What changed between two versions, line by line as readers see them")
-def diff(article_id: str, old: int = Query(alias="from", ge=1, description="The older version number."),
-         new: int = Query(alias="to", ge=1, description="The newer version number."),
+def diff(article_id: str, old: Annotated[Number, Query(alias="from", ge=1, description="The older version number.")],
+         new: Annotated[Number, Query(alias="to", ge=1, description="The newer version number.")],
          library: Library = Depends(get_library)) -> list[DiffLine]:
     return library.editorial.diff(article_id, old, new)
 
@@ -117,7 +119,7 @@ def review_queue(user: User | None = Depends(caller), library: Library = Depends
 
 @router.get("/audit", response_model=AuditPage, summary="The audit log, newest first")
 def audit_log(target: str = Query("", max_length=200, description="Only entries about this article id or user name."),
-              limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0),
+              limit: Annotated[Number, Query(ge=1, le=500)] = 100, offset: Annotated[Number, Query(ge=0)] = 0,
               user: User | None = Depends(caller), library: Library = Depends(get_library)) -> AuditPage:
     total, items = library.editorial.audit_entries(user, target=target, limit=limit, offset=offset)
     return AuditPage(total=total, items=items)

@@ -8,6 +8,8 @@ action is allowed, so these pages and the API can never disagree; a refusal beco
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Form, Query, Request
 
 from ..errors import ConflictError, CurbsideError
@@ -18,7 +20,8 @@ from ..publish.reviewers import active_reviewers
 from ..publish.roles import ROLES
 from .api import get_library
 from .auth import current_user
-from .pages import see
+from .responses import see
+from .schemas import Number
 from .views import article_view, page
 
 router = APIRouter(include_in_schema=False)
@@ -143,8 +146,8 @@ def history(request: Request, article_id: str, library: Library = Depends(get_li
 
 
 @router.get("/articles/{article_id}/diff")
-def diff(request: Request, article_id: str, old: int | None = Query(None, alias="from", ge=1),
-         new: int | None = Query(None, alias="to", ge=1), library: Library = Depends(get_library)):
+def diff(request: Request, article_id: str, old: Annotated[Number | None, Query(alias="from", ge=1)] = None,
+         new: Annotated[Number | None, Query(alias="to", ge=1)] = None, library: Library = Depends(get_library)):
     versions = library.editorial.history(article_id)
     chosen = diff_choice(versions)
     old, new = old or chosen["diff_from"], new or chosen["diff_to"]
@@ -163,7 +166,7 @@ def diff_choice(versions) -> dict:
 
 @router.get("/audit")
 def audit_log(request: Request, target: str = Query("", max_length=200),
-              page_number: int = Query(1, ge=1, alias="page"), library: Library = Depends(get_library)):
+              page_number: Annotated[Number, Query(ge=1, alias="page")] = 1, library: Library = Depends(get_library)):
     user = current_user(request)
     total, entries = library.editorial.audit_entries(user, target=target, limit=AUDIT_PAGE_SIZE,
                                                      offset=(page_number - 1) * AUDIT_PAGE_SIZE)

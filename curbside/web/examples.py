@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-from ..understand import understand
+from ..search.understand import understand
 
 TEMPLATES = ("What is the first-line treatment for {condition}?", "How is {condition} diagnosed?")
 SHOWN = 4

@@ -1,10 +1,16 @@
-"""Middleware that protects every response: a cap on request bodies and security headers."""
+"""Middleware that protects every response: a cap on request bodies, the CSRF guard on forms and
+security headers."""
 
 from __future__ import annotations
 
+import hmac
+from urllib.parse import parse_qs
+
+from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .problems import problem_response
+from .auth import CSRF_COOKIE, CSRF_FIELD, session_id
+from .responses import error_page, problem_response
 
 # Pages run no inline script, so an injected <script> cannot run even if escaping ever failed.
 # Styles are inline in the article partial (exports must stand alone), hence 'unsafe-inline' there.
@@ -79,3 +85,56 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class CsrfGuard:
+    """Refuse any form POST to a page without the right `csrf_token` (the API is token-authenticated
+    and exempt). Runs inside `BodyLimit`, so the body is already whole and small."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS") or scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
+        body, more = b"", True
+        messages = []
+        while more:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        request = Request(scope)
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        submitted = ""
+        if content_type == "application/x-www-form-urlencoded":
+            submitted = (parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD) or [""])[0]
+        expected = _expected_token(request)
+        if not (submitted and expected and hmac.compare_digest(submitted, expected)):
+            response = problem_response(403, "This form has expired or did not come from this site; reload the page and submit it again.") \
+                if _wants_json(request) else _html_refusal(request)
+            return await response(scope, receive, send)
+
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _expected_token(request: Request) -> str:
+    sid = session_id(request)
+    if sid:
+        found = request.app.state.library.editorial.session(sid)
+        if found:
+            return found[1]
+    return request.cookies.get(CSRF_COOKIE, "")
+
+
+def _wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def _html_refusal(request: Request):
+    return error_page(request, 403, "This form has expired or did not come from this site; reload the page and submit it again.")

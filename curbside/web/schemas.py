@@ -8,8 +8,9 @@ cannot drift from the Python model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
+from annotated_types import Le
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..ask import MAX_QUESTION_CHARS
@@ -18,6 +19,13 @@ from ..publish import edits, editorial
 from ..publish.audit import AuditEntry
 
 Audience = Literal["physician", "pharmacist", "nurse", "student", "patient"]
+
+# Every whole number a route takes (offsets, page and version numbers, counts) is this type, so
+# none can be larger than SQLite's 64-bit integers or overflow one when multiplied by a page size:
+# a billion is far beyond any library's count. Routes add their own lower bounds (and tighter
+# upper ones) in Query(); tests/web/test_integer_bounds.py finds any int parameter without it.
+MAX_NUMBER = 1_000_000_000
+Number = Annotated[int, Le(MAX_NUMBER)]
 
 
 class AskRequest(BaseModel):
@@ -200,7 +208,8 @@ class Health:
     passages: dict[str, int]
     passages_embedded: int
     source_versions_superseded: int
-    articles: int
+    articles: int  # every saved answer, refusals and emergency pointers included
+    articles_listed: int  # of them, the articles /library lists (kind "article")
     threads: int
     vector_index: str
     encoder: str

@@ -36,6 +36,10 @@ def page(request: Request, template: str, status_code: int = 200, **context):
     context = {"user": user, "csrf_token": csrf_token(request)} | context
     response = templates().TemplateResponse(request, template, context, status_code=status_code)
     ensure_csrf_cookie(request, response)
+    if status_code >= 400 and request.headers.get("HX-Request"):
+        # htmx swaps a refusal in (base.html's responseHandling) but must not push the address of
+        # the POST it answered: reloading that would be "method not allowed".
+        response.headers["HX-Push-Url"] = "false"
     return response
 
 

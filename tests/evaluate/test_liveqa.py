@@ -12,8 +12,10 @@ from curbside.errors import InputError
 from curbside.evaluate import liveqa
 from curbside.evaluate.liveqa import JudgedAnswer, Judgement
 from curbside.model import Document
-from curbside.sources import get_reader
+from curbside.ingest.readers import get_reader
 from conftest import shared_path
+
+pytestmark = pytest.mark.slow  # reads the shared LiveQA and MedQuAD corpora
 
 QUESTIONS_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <LiveQA2017-Medical-Test-Set-Full>

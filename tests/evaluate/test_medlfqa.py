@@ -15,7 +15,7 @@ from curbside.evaluate import medlfqa
 from curbside.evaluate.medlfqa import ArticleScore, Item, Match, MatchRule
 from curbside.index.embed import Encoder
 from curbside.model import Article, Bullet, Claim, Passage, Section, Source, SourcesDiffer
-from curbside.references import cite
+from curbside.compose.references import cite
 
 
 @pytest.fixture(scope="module")

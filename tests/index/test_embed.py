@@ -12,9 +12,11 @@ import pytest
 from curbside.index import sync
 from curbside.index.embed import DIMENSIONS, MODEL_ID, Encoder, _package_dir, mean_pool_normalise
 from curbside.index.sync import embed_pending, embedding_text
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.store import embeddings
+
+pytestmark = pytest.mark.slow  # loads the real encoder
 
 SENTENCES = [
     "Metformin is the first-line drug for adults with type 2 diabetes.",

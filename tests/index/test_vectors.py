@@ -90,7 +90,7 @@ def test_without_usearch_a_large_index_falls_back_to_exact(cloud, monkeypatch) -
 
 
 def test_from_db_reads_what_was_saved(library, cloud) -> None:
-    from curbside.ingest import ingest
+    from curbside.ingest.run import ingest
     from curbside.model import Document, IngestReport, Passage, Source
 
     texts = ["First.", "Second.", "Third."]

@@ -20,6 +20,8 @@ from curbside.publish.edits import ArticleEdits, ClaimEdit
 
 from .support import copy_of, curbside, library_from_note
 
+pytestmark = pytest.mark.slow  # builds and tampers with real libraries, ~18 s
+
 NOTE = """# Synthetic neuropathy guideline
 
 ## Pharmacological treatment

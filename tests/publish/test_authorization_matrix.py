@@ -48,6 +48,8 @@ from curbside.web.app import create_app
 
 from synthetic_library import build
 
+pytestmark = pytest.mark.slow  # signs in every role against a real library (argon2 hashing), ~45 s
+
 PASSWORD = "synthetic-matrix-password"
 QUESTION = "Which monitoring does synthetic neuropathy need during examplamab treatment?"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -19,6 +19,8 @@ from curbside.library import Library
 
 from .support import copy_of, curbside, library_from_note
 
+pytestmark = pytest.mark.slow  # runs the CLI in subprocesses
+
 NOTE = """# Synthetic neuropathy guideline
 
 ## Pharmacological treatment

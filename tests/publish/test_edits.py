@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curbside.doses import numbers
+from curbside.language.doses import numbers
 from curbside.errors import InputError
 from curbside.model import Article, Bullet, Claim, Passage, Section, Source
 from curbside.publish.edits import ArticleEdits, ClaimEdit, NewClaim, apply_edits, claim_addresses
-from curbside.references import cite
+from curbside.compose.references import cite
 from curbside.verify import check_citations, verify
 
 EXAMPLAMAB_START = "Examplamab 20 mg daily is the suggested starting dose for synthetic condition X."

@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from curbside.errors import ConflictError, InputError, NotFoundError
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.publish import audit, evidence
-from curbside.sources import get_reader
+from curbside.ingest.readers import get_reader
+
+pytestmark = pytest.mark.slow  # ingests and re-ingests real libraries
 
 NEUROPATHY = "file:notes/neuropathy.md"
 GOUT = "file:notes/gout.md"
@@ -241,11 +243,12 @@ def test_a_store_error_mid_batch_leaves_neither_the_new_version_nor_the_flag(set
                       [Passage("test:broken", 0, "Body", "One."), Passage("test:broken", 0, "Body", "Same order.")])
     before = {t: setup.rows(t) for t in ("sources", "evidence_changes", "audit_log", "articles")}
     with pytest.raises(sqlite3.IntegrityError):
-        ingest(setup.lib.db, iter(edited + [broken]), IngestReport(reader="test", path="-"), batch_size=5)
+        ingest(setup.lib.db, iter(edited + [broken]), IngestReport(reader="test", path="-"), batch_size=5,
+               flag_change=evidence.flag_source_change)
     assert {t: setup.rows(t) for t in before} == before
     assert setup.needs_rereview(setup.claimed) == 0
     # Run again without the broken document: the new version and its flag land together.
-    ingest(setup.lib.db, iter(edited), IngestReport(reader="test", path="-"))
+    ingest(setup.lib.db, iter(edited), IngestReport(reader="test", path="-"), flag_change=evidence.flag_source_change)
     assert setup.lib.source(NEUROPATHY)[0].version == 2 and setup.needs_rereview(setup.claimed) == 1
 
 

@@ -14,6 +14,8 @@ from curbside.library import Library
 
 from .test_evidence import CLAIMED_QUESTION, NEUROPATHY, _write_notes, EDITED_NOTE
 
+pytestmark = pytest.mark.slow  # ingests and re-ingests real libraries
+
 PASSWORD = "synthetic-password-1"
 
 

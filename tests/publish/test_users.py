@@ -15,6 +15,8 @@ from curbside.errors import ConflictError, InputError, NotFoundError, Permission
 from curbside.library import Library
 from curbside.publish import users
 
+pytestmark = pytest.mark.slow  # argon2 hashing and lockout timing, ~27 s
+
 PASSWORD = "synthetic-password-1"
 
 

@@ -18,6 +18,7 @@ import tempfile
 from collections import deque
 from pathlib import Path
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -28,6 +29,8 @@ from curbside.publish import audit, workflow
 from curbside.publish.edits import ArticleEdits, ClaimEdit, claim_addresses
 from curbside.publish.roles import allowed
 from curbside.publish.workflow import APPROVED, DRAFT, STATES, UNDER_REVIEW
+
+pytestmark = pytest.mark.slow  # property-based runs over real libraries, ~17 s
 
 # -- the pure state machine ---------------------------------------------------------------------
 
@@ -138,6 +141,7 @@ class EditorialMachine(RuleBasedStateMachine):
         assert self.lib.editorial.approvals_needed == needed
         self.users = {user.name: user for user in self.lib.editorial.users()}
         self.succeeded = 0
+        self.retracted = False  # retracted since the last approval that published a version
 
     def teardown(self) -> None:
         if self.lib is not None:
@@ -172,6 +176,9 @@ class EditorialMachine(RuleBasedStateMachine):
         event(f"{action} -> {status} (approvals needed {self.needed})")  # --hypothesis-show-statistics
         if status == APPROVED and status_before != APPROVED:
             assert action == "approve", f"{action} made the article approved"
+            self.retracted = False
+        if action == "retract":
+            self.retracted = True
 
     def _user(self, name: str | None):
         return self.users[name] if name else None
@@ -278,6 +285,28 @@ class EditorialMachine(RuleBasedStateMachine):
                 (self.article, row["published_version"]))]
             assert any(len(self._approvers(row["published_version"], r)) >= self.needed for r in rounds), \
                 f"published version {row['published_version']} lacks {self.needed} approvals in any round"
+
+    @invariant()
+    def readers_see_approved_only_when_an_approved_version_is_published_and_not_retracted(self) -> None:
+        """What readers see (the article page and API, the listing and its filter, the saved answer
+        /api/ask serves) says "approved" or "Reviewed by" only if the published version was approved
+        in a round and nobody retracted it since."""
+        if self.lib is None:
+            return
+        row = self._article()
+        record = self.lib.answers.article(self.article)
+        served = self.lib.answers.answer([QUESTION])
+        _, listed = self.lib.answers.listing(status="approved")
+        shown = {record.status == APPROVED, bool(record.reviewed_by), served.status == APPROVED,
+                 self.article in {item.id for item in listed}}
+        published = row["published_version"] is not None and not self.retracted and any(
+            len(self._approvers(row["published_version"], r[0])) >= self.needed for r in self.conn.execute(
+                "SELECT DISTINCT round FROM review_decisions WHERE article_id = ? AND version = ?",
+                (self.article, row["published_version"])))
+        assert shown == {published}, f"readers see {record.status!r} (reviewed by {record.reviewed_by!r}) " \
+                                     f"with published version {row['published_version']}, retracted since: {self.retracted}"
+        if published:
+            assert record.version == row["published_version"]
 
     @invariant()
     def the_audit_log_verifies_and_counts_every_success(self) -> None:

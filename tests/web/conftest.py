@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 from fastapi.testclient import TestClient
 
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.web.app import create_app
 

@@ -355,9 +355,9 @@ def test_articles_paging_bounds(client, first_record, thread_record):
     past = client.get("/api/articles", params={"offset": total + 5}).json()
     assert past == {"total": total, "items": []}
     assert len(client.get("/api/articles", params={"limit": 100}).json()["items"]) == min(total, 100)
-    assert_problem(client.get("/api/articles", params={"limit": 0}), 422, "limit", "greater than or equal to 1")
+    assert_problem(client.get("/api/articles", params={"limit": 0}), 422, "limit", "at least 1")
     assert_problem(client.get("/api/articles", params={"limit": 101}), 422, "limit", "100")
-    assert_problem(client.get("/api/articles", params={"limit": "ten"}), 422, "limit", "integer")
+    assert_problem(client.get("/api/articles", params={"limit": "ten"}), 422, "limit", "whole number")
     assert_problem(client.get("/api/articles", params={"offset": -1}), 422, "offset")
     assert_problem(client.get("/api/articles", params={"q": "x" * 201}), 422, "q", "200")
 
@@ -520,7 +520,7 @@ def test_search_refusals(client):
     assert_problem(client.get("/api/search", params={"q": "x" * 2001}), 422, "'q'", "shorten")
     assert_problem(client.get("/api/search", params={"q": "gout", "k": 0}), 422, "'k'", "1")
     assert_problem(client.get("/api/search", params={"q": "gout", "k": 101}), 422, "'k'", "100")
-    assert_problem(client.get("/api/search", params={"q": "gout", "k": "many"}), 422, "'k'", "integer")
+    assert_problem(client.get("/api/search", params={"q": "gout", "k": "many"}), 422, "'k'", "whole number")
     whitespace = client.get("/api/search", params={"q": "   "})
     assert_problem(whitespace, whitespace.status_code, "empty")
 

@@ -23,12 +23,14 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Page, expect
 
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.model import Document, IngestReport, Passage, Source
 
 from synthetic_library import build
 
 from .browser_support import TIMEOUT_MS, Watch, launched_browser, running_server
+
+pytestmark = pytest.mark.browser  # drives chromium
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOT = REPO / "docs" / "screenshots" / "article.png"
@@ -155,9 +157,10 @@ def test_ask_read_cite_switch_audience_follow_up_and_browse(page: Page, tmp_path
     expect(cited).to_be_in_viewport()
     expect(page.locator("article.source h1")).to_contain_text("Synthetic neuropathy guideline")
 
-    # Another audience: the thread's audience links show the whole conversation for patients.
+    # Another audience: "Written for" shows the whole conversation for patients, in the thread.
     page.goto(thread_url)
-    page.locator(".thread-meta").get_by_role("link", name="Patient or caregiver").click()
+    page.get_by_label("Audience", exact=True).select_option("patient")
+    page.get_by_role("button", name="Rewrite").click()
     page.wait_for_url(re.compile(r"/threads/[^/?#]+\?audience=patient$"))
     expect(page.locator(".thread-meta strong")).to_have_text("Patient or caregiver")
     expect(page.locator("section.turn.latest .status-bar")).to_contain_text("For: patient")
@@ -211,30 +214,36 @@ def test_ask_read_cite_switch_audience_follow_up_and_browse(page: Page, tmp_path
     page.wait_for_url(re.compile(r"/status$"))
     expect(page.get_by_role("heading", name="Library status")).to_be_visible()
     expect(page.locator("dl.metadata")).to_contain_text("5 current")
-    expect(page.locator("dl.metadata")).to_contain_text(re.compile(r"[1-9]\d* articles?, [1-9]\d* conversations?"))
+    saved = re.compile(r"[1-9]\d* articles? in the library\s+\(\d+ saved answers? in all")
+    expect(page.locator("dl.metadata")).to_contain_text(saved)
+    expect(page.locator("dl.metadata")).to_contain_text(re.compile(r"[1-9]\d* conversations?"))
 
     page.watch.assert_clean()
 
 
-def test_rewrite_for_another_audience_opens_the_article_page_and_its_follow_up_starts_a_thread(page: Page):
+def test_rewrite_stays_in_the_thread_and_a_follow_up_under_an_article_starts_one(page: Page):
     ask_from_home(page, "How is refractory synthetic neuropathy treated?", audience_label="Nurse")
+    thread_url = page.url
     expect(page.locator("section.turn.latest .status-bar")).to_contain_text("For: nurse")
     audience = page.get_by_label("Audience", exact=True)
     expect(audience).to_have_value("nurse")
 
-    # "Written for" + Rewrite: the same question's saved article for pharmacists, on its own page.
+    # "Written for" + Rewrite: the same conversation for pharmacists, without leaving it.
     audience.select_option("pharmacist")
     page.get_by_role("button", name="Rewrite").click()
-    page.wait_for_url(re.compile(r"/articles/[^/?#]+$"))
+    page.wait_for_url(thread_url + "?audience=pharmacist")
     page.watch.assert_clean()
-    expect(page.locator("article.curbside-article h1")).to_be_visible()
-    expect(page.locator(".status-bar")).to_contain_text("For: pharmacist")
+    expect(page.locator(".thread-meta strong")).to_have_text("Pharmacist")
+    expect(page.locator("section.turn.latest .status-bar")).to_contain_text("For: pharmacist")
     expect(page.get_by_label("Audience", exact=True)).to_have_value("pharmacist")
+
+    # The article's own page (its permalink); a follow-up there starts a thread that begins with its question.
+    page.locator("section.turn.latest .article-tools").get_by_role("link", name="Permalink").click()
+    page.wait_for_url(re.compile(r"/articles/[^/?#]+$"))
+    expect(page.locator(".status-bar")).to_contain_text("For: pharmacist")
     first = page.locator("details.citation").first
     first.locator("summary.cite").click()
     expect(first.locator(".passage-body mark")).to_be_visible()
-
-    # A follow-up under a standalone article starts a thread that begins with its question.
     page.get_by_label("Ask a follow-up", exact=True).fill(FOLLOW_UP)
     page.get_by_role("button", name="Ask", exact=True).click()
     page.wait_for_url(re.compile(r"/threads/[^/?#]+(#turn-2)?$"))

@@ -19,6 +19,8 @@ from synthetic_library import build
 
 from .browser_support import TIMEOUT_MS, Watch, launched_browser, running_server
 
+pytestmark = pytest.mark.browser  # drives chromium
+
 QUESTION = "What is the first-line treatment for synthetic neuropathy?"
 PASSWORD = "synthetic-password-1"
 AUTHOR = ("ada", "Ada Example-Author", "author")

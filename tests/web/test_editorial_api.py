@@ -23,6 +23,8 @@ from synthetic_library import build
 
 from .test_api import assert_problem, check_against_schema, field_names
 
+pytestmark = pytest.mark.slow  # signs in through the API over real libraries
+
 PASSWORD = "synthetic-password-1"
 # Asked only here, so the article is ours alone (it cites the synthetic monitoring passage).
 QUESTION = "Which monitoring does synthetic neuropathy need during examplamab treatment?"

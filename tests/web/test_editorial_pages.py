@@ -18,11 +18,14 @@ from datetime import date
 import pytest
 from fastapi.testclient import TestClient
 
-from curbside.ingest import ingest
+from curbside.ingest.run import ingest
 from curbside.model import IngestReport, User
+from curbside.publish.evidence import flag_source_change
 from curbside.web.app import create_app
 
 from synthetic_library import GUIDELINE_B, _doc, build
+
+pytestmark = pytest.mark.slow  # signs in through the app over real libraries
 
 PASSWORD = "synthetic-pass-phrase-7"
 TOKEN_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -420,7 +423,8 @@ def test_a_changed_source_shows_on_the_public_page_and_as_a_passage_diff_in_revi
 
         changed = [(section, text.replace("40 mg", "45 mg")) for section, text in GUIDELINE_B]
         ingest(library.db, [_doc("test:guideline-b", "guideline", "Synthetic neuropathy guideline B", 2016, changed,
-                                 ["synthetic neuropathy"])], IngestReport("test", "v2"), after_batch=library.embed_pending)
+                                 ["synthetic neuropathy"])], IngestReport("test", "v2"), after_batch=library.embed_pending,
+               flag_change=flag_source_change)
         public = assert_page(anonymous(app).get(f"/articles/{aid}"))
         assert '<p class="notice needs-rereview" role="status"><strong>Needs re-review:</strong>' in public
         assert "Reviewed by Dr Synthetic Evidence (reviewer)" in public  # the approved version stays published

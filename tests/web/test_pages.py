@@ -110,17 +110,49 @@ def test_ask_form_defaults_to_physician_and_keeps_a_chosen_audience(client, plan
         assert thread["audience"] == audience
 
 
+QUESTION_ERROR = re.compile(r'<p class="detail error" id="question-error" role="alert">(.*?)</p>', re.S)
+QUESTION_BOX = re.compile(r'<textarea id="question"[^>]*>(.*?)</textarea>', re.S)
+
+
 @pytest.mark.parametrize(("data", "words"), [
     ({"question": ""}, ("question is empty", "type a clinical question")),
     ({}, ("question is empty",)),
     ({"question": "  \n  "}, ("question is empty",)),
     ({"question": "x" * 2001}, ("2001", "shorten", "2000")),
-    ({"question": "synthetic neuropathy treatment", "audience": "robot"}, ("audience", "physician")),
-], ids=["empty", "missing", "whitespace", "too-long", "bad-audience"])
-def test_ask_form_refusals_are_an_error_page_with_one_sentence(client, data, words):
+], ids=["empty", "missing", "whitespace", "too-long"])
+def test_ask_form_refusals_are_the_question_box_with_one_sentence_above_it(client, data, words):
+    """A refused question comes back in the box it was typed in, the reason above it."""
     threads_before = client.get("/api/health").json()["threads"]
-    assert_error_page(form_post(client, "/ask", data=data, follow_redirects=False), 400, *words)
+    text = assert_page(form_post(client, "/ask", data=data, follow_redirects=False), 400)
+    shown = QUESTION_ERROR.search(text)
+    assert shown, text[:2000]
+    detail = html.unescape(shown.group(1)).strip()
+    assert detail.endswith(".") and len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", detail)) == 1, detail
+    for word in words:
+        assert word.lower() in detail.lower(), (word, detail)
+    assert html.unescape(QUESTION_BOX.search(text).group(1)) == data.get("question", "")
+    assert 'aria-describedby="question-error question-limit"' in text
     assert client.get("/api/health").json()["threads"] == threads_before  # nothing was saved
+
+
+def test_ask_form_refusal_by_htmx_is_swapped_in_without_changing_the_address(client):
+    """htmx swaps the refusal in (base.html allows 4xx) and must not push /ask, a POST-only address."""
+    response = form_post(client, "/ask", data={"question": "   "}, headers={"HX-Request": "true"}, follow_redirects=False)
+    text = assert_page(response, 400)
+    assert response.headers.get("HX-Push-Url") == "false"
+    assert QUESTION_ERROR.search(text) and '<main id="main">' in text
+    assert '"responseHandling": [{"code": "204", "swap": false}, {"code": "[2345]..", "swap": true}]' in text
+
+
+def test_ask_form_with_an_unknown_audience_is_an_error_page(client):
+    assert_error_page(form_post(client, "/ask", data={"question": "synthetic neuropathy treatment", "audience": "robot"},
+                                follow_redirects=False), 400, "audience", "physician")
+
+
+def test_the_question_box_says_it_stops_at_the_limit(client):
+    text = assert_page(client.get("/"))
+    assert 'maxlength="2000"' in text
+    assert re.search(r'<p class="hint" id="question-limit">Up to 2,000 characters: a longer question is cut off', text)
 
 
 def test_thread_page_follow_up_form_and_audiences(client, planted):
@@ -137,7 +169,10 @@ def test_thread_page_follow_up_form_and_audiences(client, planted):
 
     nurse = assert_page(client.get(f"/threads/{thread_id}", params={"audience": "nurse"}))
     assert "<strong>Nurse</strong>" in nurse and "<strong>Physician</strong>" not in nurse
-    assert f'href="/threads/{thread_id}?audience=physician"' in nurse
+    # One audience switch: "Written for" shows the whole conversation for another audience, in the thread.
+    assert f'<form method="get" action="/threads/{thread_id}" class="switch-audience">' in nurse
+    assert '<option value="nurse" selected>' in nurse
+    assert "?audience=" not in nurse.split('class="thread-meta"')[1].split("</p>")[0]  # no second switch
     assert '<input type="hidden" name="audience" value="nurse">' in nurse
 
     # A follow-up asked while reading the nurse version comes back to the nurse version.
@@ -153,7 +188,12 @@ def test_thread_page_refusals(client, planted):
     location = form_post(client, "/ask", data={"question": planted.first_question}, follow_redirects=False).headers["location"]
     thread_id = thread_id_from(location)
     assert_error_page(client.get(f"/threads/{thread_id}", params={"audience": "robot"}), 400, "audience")
-    assert_error_page(form_post(client, f"/threads/{thread_id}/follow-ups", data={"question": ""}), 400, "question is empty")
+    # A refused follow-up is the thread again, the reason above the box (htmx swaps #thread in, so an
+    # error page without one would blank the conversation).
+    refused = assert_page(form_post(client, f"/threads/{thread_id}/follow-ups", data={"question": "  "}), 400)
+    assert 'id="thread"' in refused and 'id="turn-1"' in refused
+    assert "question is empty" in re.search(r'<p class="detail error" id="follow-up-error" role="alert">(.*?)</p>',
+                                            refused).group(1)
     assert_error_page(form_post(client, "/threads/tnosuchthread/follow-ups", data={"question": "and the dose?"}), 404,
                       "tnosuchthread")
     assert len(client.get(f"/api/threads/{thread_id}").json()["thread"]["turns"]) == 1  # nothing refused was added
@@ -295,6 +335,33 @@ def test_status_page_shows_the_library_figures(client, web_library):
     for kind, count in stats["sources"].items():
         assert f'<a href="/sources?kind={kind}">' in text
     assert 'href="/api/health"' in text
+
+
+def test_status_counts_the_articles_the_library_lists(client, first_record):
+    """/status once said 14 articles while /library listed 8: it counted refusals too. Both now name the same count."""
+    assert client.post("/api/ask", json={"question": NOT_COVERED}).json()["article"]["kind"] == "insufficient"
+    listed = re.search(r'<p class="count">(\d+) articles?</p>', assert_page(client.get("/library"))).group(1)
+    saved = client.get("/api/health").json()
+    assert int(listed) == saved["articles_listed"] < saved["articles"]
+    text = assert_page(client.get("/status"))
+    assert f'<a href="/library">{listed} article' in text
+    assert f"({saved['articles']} saved answers in all, counting those saying the library does not cover" in text
+
+
+NOT_COVERED = "What is the treatment for imaginary migraine of the elbow?"
+EMERGENCY = "I took a whole bottle of examplamab pills an hour ago and feel faint, what do I do?"
+
+
+@pytest.mark.parametrize("question, kind", [(NOT_COVERED, "insufficient"), (EMERGENCY, "emergency")])
+def test_refusal_and_emergency_pages_offer_only_what_applies(client, question, kind):
+    """No audience rewrite, exports or version history for a pointer that is not an article; its permalink stays."""
+    location = form_post(client, "/ask", data={"question": question}, follow_redirects=False).headers["location"]
+    record = client.get(f"/api/threads/{thread_id_from(location)}").json()["articles"][-1]
+    assert record["article"]["kind"] == kind
+    for text in (assert_page(client.get(location)), assert_page(client.get(f"/articles/{record['id']}"))):
+        tools = text.split('<div class="article-tools">')[1].split("</div>")[0]
+        assert "Rewrite" not in tools and "Export" not in tools and "Version history" not in tools, tools
+        assert f'href="/articles/{record["id"]}">Permalink</a>' in tools
 
 
 def test_docs_serve_swagger_ui_from_the_vendored_copy(client):

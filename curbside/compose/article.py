@@ -1,0 +1,484 @@
+"""The article, composed from the statements of the retrieved passages (no language model).
+
+Every sentence in the article is a sentence of a cited passage, quoted whole. Composing is
+choosing and arranging: which statements answer this question, which section each belongs in
+(layouts.py), how they group by intervention, which come first (guidelines, systematic reviews
+and graded statements, then retrieval rank), what the bottom line quotes, where sources
+disagree (differ.py), how references are numbered (references.py) and which follow-ups the
+evidence could answer (followups.py). For a patient, which of the statements that answer equally
+well are shown is patient_selection.py's choice: the readable ones. When nothing usable is found
+the article says so and shows what was found; it never fills a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import NamedTuple
+
+from .audience import LEADS, lead_sections, rewrite_claims
+from .candidates import Candidate, Draft
+from .disagreements import Quoted, mark_differences
+from .extract import Statement, extract_statements, named_in
+from .followups import suggest_follow_ups
+from .layouts import (
+    CLAIM_LIMIT, DETAIL_LIMIT, POPULATION_MODIFIERS, RECOMMENDED, SECTION_LIMIT, SectionSpec,
+    bottom_line_plan, layout_for, place, title_for,
+)
+from ..model import Article, Bullet, Claim, Hit, Section
+from .patient import PatientSelection
+from .references import cite, closest_sources
+from ..language.words import COURSE_WORDS, fold, word_set
+from ..search.facets import answers_by_part, ask_title, facets
+from ..search.understand import Question
+
+INSUFFICIENT = "The library does not hold enough evidence to answer this question."
+DISCLAIMERS = {
+    "professional": ("This article is decision support for health professionals and does not replace clinical "
+                     "judgement; check the cited sources before acting on it."),
+    "patient": ("This information is not a substitute for advice from your own doctor, nurse or pharmacist, who "
+                "know your situation; ask them before changing any treatment. If symptoms are severe or come on "
+                "suddenly, get urgent medical care."),
+}
+_STRONG_KINDS = ("guideline", "systematic_review")
+_CIRCUMSTANTIAL = {"contraindication", "special_population"}
+# Sentences that are not statements: cross-references, and text that is a flow chart drawn in characters.
+_BOILERPLATE = re.compile(r"^(?:see|refer to|for more (?:information|details)|click|visit|call)\b|-->|->|<--", re.IGNORECASE)
+_DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_WORD = re.compile(r"[a-z0-9]+")
+_MIN_WORDS = 4
+_PART = "part_"  # key prefix of the sections that answer a question part by part
+_PART_CLAIMS = 5  # quotes per part answered
+_PART_PER_PASSAGE = 2
+BOTTOM_LINE_PARTS = 2
+_PATIENT = _PART + "patient"
+_ON_TOPIC, _MENTIONS = "on topic", "mentions"
+# The algorithm's steps: the order a clinician follows the lines of therapy.
+_ALGORITHM_STEPS = (("first_line",), ("second_line",), ("third_line", "refractory"))
+
+
+def compose(question: Question, hits: list[Hit], *, audience: str = "physician", today_year: int,
+            superseded_after_years: int = 5, vocabulary=None) -> Article:
+    """The article answering `question` from `hits` (best first)."""
+    article = Article(
+        question=question.text, title=title_for(question), audience=audience, intent=question.intent,
+        condition=question.condition, superseded_after_years=superseded_after_years,
+        disclaimer=DISCLAIMERS["patient" if audience == "patient" else "professional"],
+    )
+    hits = _unique_hits(hits)
+    considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
+    layout = layout_for(question.intent)
+    by_part, used = (_part_sections(question, relevant) if answers_by_part(question.text) else ([], set()))
+    drafts = _draft_sections(question, layout, [c for c in relevant if id(c) not in used])
+    patient = (PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
+               if audience == "patient" else None)
+    sections = {spec.key: _section(spec, drafts[spec.key], patient) for spec in layout if drafts.get(spec.key)}
+    if question.intent == "treatment" and (algorithm := _algorithm(layout, drafts)) is not None:
+        sections[algorithm.key] = algorithm
+    article.sections = by_part + [sections[spec.key] for spec in layout if spec.key in sections]
+    if audience in LEADS:
+        article.sections = lead_sections(audience, [(c.statement, c.hit) for c in relevant], article.sections,
+                                         _claim_maker(relevant))
+    article.explain = _explain(question, considered, relevant, drafts)
+    if not article.sections:
+        article.kind, article.message = "insufficient", INSUFFICIENT
+        article.closest_sources = closest_sources(hits, today_year=today_year,
+                                                  superseded_after_years=superseded_after_years)
+        return article
+    article.bottom_line = _bottom_line(question, article.sections, patient, bool(by_part))
+    _drop_from_body(article)
+    source_of = {hit.passage.id: hit.source for hit in hits}
+    cite(article, article.all_claims(), source_of, today_year=today_year)
+    mark_differences(article, _quoted(layout, drafts))
+    article.follow_ups = suggest_follow_ups(question, [c.statement for c in relevant], article)
+    rewrite_claims(article, audience, protected=[*question.drugs, *question.conditions])
+    return article
+
+
+# -- choosing statements ----------------------------------------------------------------------
+
+
+def _unique_hits(hits: list[Hit]) -> list[Hit]:
+    seen, kept = set(), []
+    for hit in hits:
+        if hit.passage.id not in seen:
+            seen.add(hit.passage.id)
+            kept.append(hit)
+    return kept
+
+
+class _Reading(NamedTuple):
+    """A statement with the forms of its text that matching needs, computed once."""
+
+    statement: Statement
+    folded: str
+    words: frozenset[str]
+    key: str  # its words only: the same sentence in two passages has one key
+
+
+def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
+                         audience: str = "physician") -> tuple[list[Candidate], list[Candidate]]:
+    """(every statement considered, those about the question that are real statements), each
+    sentence once, in evidence order."""
+    names = [words for name in [*question.conditions, *question.condition_expansions] if (words := word_set(fold(name)))]
+    drugs = {drug.lower() for drug in question.drugs}
+    considered, relevant, seen = [], [], set()
+    for rank, hit in enumerate(hits):
+        heading, heading_words = _heading(hit.source.title, hit.passage.section, tuple(hit.source.conditions))
+        heading_matches = _names_condition(names, heading_words, loosely=True)
+        heading_names_drug = any(drug in heading for drug in drugs)
+        for reading in _read(hit.passage.id, hit.passage.text, hit.passage.section, hit.passage.grade, vocabulary):
+            statement = reading.statement
+            interventions = statement.interventions or _heading_interventions(hit.passage.section, vocabulary) \
+                or [drug for drug in question.drugs if drug.lower() in heading]
+            candidate = Candidate(statement, hit, (), set(statement.roles), interventions)
+            considered.append(candidate)
+            if reading.key in seen or _is_boilerplate(statement):
+                continue
+            if statement.doses and not interventions:
+                continue  # a dose is never shown without its drug ("Reduce to 2.5 mg BID if ...")
+            # A passage the topic reading chose for a part of the question, from a source about
+            # it, answers that part whatever drug or class it names (topic.py).
+            chosen_for_part = hit.explain.get("topic_source", 0.0) >= 1.0
+            about = _ON_TOPIC if chosen_for_part else _is_about(question, reading, names, drugs, heading_matches,
+                                                                  heading_names_drug)
+            if about:
+                seen.add(reading.key)
+                candidate.order = (about != _ON_TOPIC, *_evidence_order(statement, hit, rank, audience))
+                relevant.append(candidate)
+    relevant.sort(key=lambda c: c.order)
+    return considered, relevant
+
+
+@lru_cache(maxsize=8192)
+def _read(passage_id: str, text: str, section: str, grade: str, vocabulary) -> tuple[_Reading, ...]:
+    """The statements of a passage, read once. Passages are immutable once stored (a changed
+    document is a new version with new ids) and the same passages answer many questions on one
+    topic, so this saves most of compose's time. Callers must not change what it returns."""
+    readings = []
+    for statement in extract_statements(text, section, grade, vocabulary):
+        statement.passage_id = passage_id
+        folded = fold(statement.text)
+        readings.append(_Reading(statement, folded, word_set(folded), " ".join(_WORD.findall(folded))))
+    return tuple(readings)
+
+
+@lru_cache(maxsize=8192)
+def _heading_interventions(section: str, vocabulary) -> list[str]:
+    """The drug the nearest heading names, for a statement that names none itself (the row
+    "Dose reduction for CrCl < 30 mL/min: 1 mg/kg once daily" under "LMWH › Enoxaparin")."""
+    for heading in reversed(section.split("›")):
+        if named := named_in(heading, vocabulary):
+            return named[:1]
+    return []
+
+
+@lru_cache(maxsize=8192)
+def _heading(title: str, section: str, conditions: tuple[str, ...]) -> tuple[str, frozenset[str]]:
+    folded = fold(" ".join([title, section, *conditions]))
+    return folded, word_set(folded)
+
+
+def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "physician") -> tuple:
+    """Strongest evidence first: a graded guideline or systematic-review statement, then any
+    guideline, review or graded statement, then the rest; within each, a stated strong
+    recommendation, then retrieval rank, then reading order. A patient reads sources written for
+    patients first, when the library holds some on the question."""
+    strong_kind = hit.source.kind in _STRONG_KINDS
+    graded = bool(statement.grade or statement.strength)
+    tier = 0 if strong_kind and graded else 1 if strong_kind or graded else 2
+    written_for_reader = audience != "patient" or hit.source.kind == "consumer"
+    # Passages chosen from the sources the question is about (topic.py) come first, in the
+    # order their facets chose them.
+    topic = hit.explain.get("topic_source", 0.0) >= 1.0
+    return not topic, not written_for_reader, tier, statement.strength != "strong", rank, hit.passage.id, statement.start
+
+
+def _is_boilerplate(statement: Statement) -> bool:
+    text = statement.text.strip()
+    if _BOILERPLATE.search(text) or text.endswith(":") or statement.rating_only:
+        return True  # a cross-reference, a lead-in without its list, or only a rating of the sentence before
+    if _DANGLING.match(text) and not statement.interventions:
+        return True  # "These should be reserved for ...": quoted alone, nobody knows what "these" are
+    if text.rstrip(".)]").endswith("?") or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
+        return True  # a question, or a piece of a longer sentence cut at a bracket, states nothing
+    words = len(_WORD.findall(_BRACKETED.sub(" ", text).lower()))
+    # A short list item is a statement when its lead-in says what the list is ("Options include:").
+    return words < _MIN_WORDS and not (statement.lead_in and statement.interventions)
+
+
+def _is_about(question: Question, reading: _Reading, names: list[frozenset[str]], drugs: set[str],
+              heading_matches: bool, heading_names_drug: bool) -> str:
+    """How a statement is about the question: _ON_TOPIC when it names one of the question's
+    drugs or comes from a passage whose source or heading is about its condition; _MENTIONS
+    when it only names the condition in passing (a guideline on another disease listing it as a
+    comorbidity), which ranks after every on-topic statement; "" when it is not about it. A
+    question about a drug's dose, effects or interactions keeps only statements about that drug
+    (or naming no intervention, in a passage headed by it)."""
+    interventions = {i.lower() for i in reading.statement.interventions}
+    names_drug = bool(drugs & interventions) or any(drug in reading.folded for drug in drugs)
+    if drugs and question.intent in ("dosing", "adverse_effects", "interactions", "contraindications"):
+        return _ON_TOPIC if names_drug or (not interventions and heading_names_drug) else ""
+    if (not names and not drugs) or names_drug or heading_matches:
+        return _ON_TOPIC
+    return _MENTIONS if _names_condition(names, reading.words) else ""
+
+
+def _names_condition(names: list[frozenset[str]], words: frozenset[str], loosely: bool = False) -> bool:
+    """A condition name is named when its words are there, leaving out words for its course or
+    severity ("gout" names "acute gout"). Loosely, for a source's title and headings, which
+    name the topic of everything under them: a name of three or more words may miss one more
+    ("Diabetic Neuropathy" heads a passage on "diabetic peripheral neuropathy")."""
+    for name in names:
+        core = name - COURSE_WORDS or name
+        if len(core - words) <= (1 if loosely and len(core) >= 3 else 0):
+            return True
+    return False
+
+
+# -- arranging them ---------------------------------------------------------------------------
+
+
+def _draft_sections(question: Question, layout: tuple[SectionSpec, ...], relevant: list[Candidate]) -> dict[str, list[Draft]]:
+    """Each relevant statement in its section, grouped into bullets. A statement no section
+    takes may still give the dose of an intervention that has a bullet, and joins it; failing
+    that, a plain recommendation of an intervention goes to the layout's catch-all section."""
+    asked = {m.replace("_", " ") for m in question.modifiers if m in POPULATION_MODIFIERS}
+    drafts: dict[str, list[Draft]] = {}
+
+    def placed(candidate: Candidate) -> bool:
+        statement = candidate.statement
+        # "Not in pregnancy" or "contraindicated in X" is a consideration for some patients, not a
+        # treatment to avoid altogether.
+        against = statement.polarity == "against" and not candidate.roles & _CIRCUMSTANTIAL
+        spec = place(layout, candidate.roles, statement.text, against, bool(set(statement.populations) - asked))
+        if spec is not None:
+            _add(drafts.setdefault(spec.key, []), candidate, spec.by_intervention)
+        return spec is not None
+
+    leftover = _attach_details(layout, drafts, [c for c in relevant if not placed(c)])
+    for candidate in leftover:
+        if candidate.statement.polarity == "recommend" and candidate.interventions:
+            candidate.roles.add(RECOMMENDED)
+            placed(candidate)
+    _attach_details(layout, drafts, [c for c in leftover if RECOMMENDED not in c.roles])
+    return drafts
+
+
+def _add(drafts: list[Draft], candidate: Candidate, by_intervention: bool) -> None:
+    interventions = candidate.interventions if by_intervention else []
+    key = tuple(i.lower() for i in interventions) or (f"#{candidate.hit.passage.id}:{candidate.statement.start}",)
+    for draft in drafts:
+        if draft.key == key:
+            draft.main.append(candidate)
+            return
+    drafts.append(Draft(key, _label(interventions), [candidate]))
+
+
+def _label(interventions: list[str]) -> str:
+    """The interventions as the source names them; a lowercase name gets a capital, an acronym keeps its own."""
+    shown = [name if any(c.isupper() for c in name) else name[:1].upper() + name[1:] for name in interventions[:3]]
+    if len(interventions) > 3:
+        shown[-1] += ", …"
+    return ", ".join(shown)
+
+
+def _attach_details(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]],
+                    candidates: list[Candidate]) -> list[Candidate]:
+    """A dose or titration statement joins the bullet of its intervention, preferring a bullet
+    about that intervention alone, in the first section that takes such details. Returns the
+    statements that found no bullet."""
+    leftover = []
+    for candidate in candidates:
+        name = candidate.interventions[0].lower() if candidate.interventions else ""
+        targets = [draft for spec in layout if spec.attach & candidate.roles for draft in drafts.get(spec.key, [])
+                   if name in draft.key]
+        if targets:
+            target = next((draft for draft in targets if draft.key == (name,)), targets[0])
+            target.details.append(candidate)
+        else:
+            leftover.append(candidate)
+    return leftover
+
+
+def _section(spec: SectionSpec, drafts: list[Draft], patient: PatientSelection | None = None) -> Section:
+    """The section's bullets, strongest evidence first, each with its best claims: one per
+    source before a second from the same source, so agreement across sources shows. A patient's
+    are chosen among those answering equally well by how they read (patient_selection.py)."""
+    if patient is not None:
+        chosen = patient.bullets(spec, drafts)
+    else:
+        chosen = [(draft, _spread_over_sources(draft.main, CLAIM_LIMIT)
+                   + sorted(draft.details, key=lambda c: c.order)[:DETAIL_LIMIT])
+                  for draft in sorted(drafts, key=lambda d: d.main[0].order)[:SECTION_LIMIT]]
+    bullets = [Bullet(draft.label, [_claim(candidate) for candidate in candidates]) for draft, candidates in chosen]
+    return Section(spec.key, spec.title, bullets, numbered=spec.numbered)
+
+
+def _spread_over_sources(candidates: list[Candidate], limit: int, key=lambda c: c.order) -> list[Candidate]:
+    ordered = sorted(candidates, key=key)
+    firsts, seen = [], set()
+    for candidate in ordered:
+        if candidate.hit.source.id not in seen:
+            seen.add(candidate.hit.source.id)
+            firsts.append(candidate)
+    first_ids = {id(c) for c in firsts}
+    rest = [c for c in ordered if id(c) not in first_ids]
+    return sorted((firsts + rest)[:limit], key=key)
+
+
+def _claim(candidate: Candidate) -> Claim:
+    statement = candidate.statement
+    candidate.claim = Claim(
+        text=statement.text, citation=0, passage_id=candidate.hit.passage.id, quote_start=statement.start,
+        quote_end=statement.end, grade=statement.grade, roles=list(statement.roles),
+        doses=[dose.text for dose in statement.doses],
+    )
+    return candidate.claim
+
+
+def _claim_maker(relevant: list[Candidate]):
+    """(statement, hit) -> its claim: the one the body already quotes, so a quote that moves to an
+    audience's leading section keeps its place in the sources-differ notes, else a new one."""
+    by_key = {(c.hit.passage.id, c.statement.start): c for c in relevant}
+
+    def make(statement, hit) -> Claim:
+        candidate = by_key[(hit.passage.id, statement.start)]
+        return candidate.claim or _claim(candidate)
+
+    return make
+
+
+def _copy(claim: Claim) -> Claim:
+    """The same quote as a separate object, for the bottom line and the algorithm."""
+    return Claim(**{**claim.__dict__, "roles": list(claim.roles), "doses": list(claim.doses)})
+
+
+def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) -> Section | None:
+    """Numbered steps in the order of the lines of therapy, each the strongest statement the
+    article quotes for that line, only when the sources give at least two lines."""
+    spec = next((spec for spec in layout if spec.numbered), None)
+    # A step is a recommendation when one is quoted for that line; a sentence that only
+    # mentions the line (a list of agents, a definition) is the fallback.
+    shown = sorted((c for ds in drafts.values() for d in ds for c in d.main
+                    if c.claim is not None and c.statement.polarity != "against"),
+                   key=lambda c: (c.statement.polarity != "recommend", c.order))
+    steps, used = [], set()
+    for roles in _ALGORITHM_STEPS:
+        best = next((c for c in shown if c.roles & set(roles) and id(c) not in used), None)
+        if best is not None:
+            used.add(id(best))
+            steps.append(Bullet(_label(best.interventions), [_copy(best.claim)]))
+    if spec is None or len(steps) < 2:
+        return None
+    return Section(spec.key, spec.title, steps, numbered=True)
+
+
+def _bottom_line(question: Question, sections: list[Section], patient: PatientSelection | None = None,
+                 by_part: bool = False) -> list[Claim]:
+    """One to three quotes answering the question directly, each from a different bullet. A
+    patient's is the most readable lead quote of the first few bullets each part of it could use.
+    An article answering part by part leads with the first answer to each of its first parts."""
+    if by_part:
+        answers = [section for section in sections if section.key.startswith(_PART) and section.key != _PATIENT]
+        return [_strongest(section) for section in answers[:BOTTOM_LINE_PARTS]]
+    by_key = {section.key: section for section in sections}
+    chosen: list[Claim] = []
+    used_bullets: set[int] = set()
+    for group in bottom_line_plan(question.intent, question.modifiers, [section.key for section in sections]):
+        bullets = [b for key in group if key in by_key for b in by_key[key].bullets if id(b) not in used_bullets]
+        if bullets:
+            best = bullets[0] if patient is None else patient.most_readable(bullets)
+            used_bullets.add(id(best))
+            chosen.append(best.claims[0])  # the quote itself: it leaves the body (_drop_from_body)
+    return chosen
+
+
+def _strongest(section: Section) -> Claim:
+    """The section's first graded or recommending quote, else its first."""
+    claims = [claim for bullet in section.bullets for claim in bullet.claims]
+    return next((c for c in claims if c.grade or RECOMMENDED in c.roles or "first_line" in c.roles), claims[0])
+
+
+def _drop_from_body(article: Article) -> None:
+    """The bottom line is not said twice: its quotes leave the body (a bullet or section left
+    empty goes too), and the algorithm keeps only steps that say something else, if two remain."""
+    said = {id(claim) for claim in article.bottom_line}
+    quoted = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
+    for section in article.sections:
+        if section.numbered:  # steps are copies: a step that is the bottom line's quote goes
+            section.bullets = [b for b in section.bullets if (b.claims[0].passage_id, b.claims[0].quote_start) not in quoted]
+            if len(section.bullets) < 2:
+                section.bullets = []  # one step is no sequence
+            continue
+        for bullet in section.bullets:
+            bullet.claims = [c for c in bullet.claims if id(c) not in said]
+        section.bullets = [b for b in section.bullets if b.claims]
+    article.sections = [s for s in article.sections if s.bullets]
+
+
+def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[Section], set[int]]:
+    """A section for each thing the question asks, quoting the statements of the passages the
+    topic reading chose for it (topic.py), then one for what the sources say about the patient's
+    circumstances it gives (kidney function, pregnancy, a past event) when they say something
+    specific to them. Returns the sections and the ids of the candidates they use."""
+    parts = facets(question.text)
+    by_facet: dict[int, list[Candidate]] = {}
+    for candidate in relevant:
+        explain = candidate.hit.explain
+        if explain.get("topic_source", 0.0) >= 1.0:
+            by_facet.setdefault(int(explain.get("facet", -1.0)), []).append(candidate)
+    sections, used = [], set()
+
+    def chosen(candidates: list[Candidate], keep) -> list[Candidate]:
+        out, per_passage = [], Counter()
+        for c in sorted(candidates, key=lambda c: (c.hit.explain.get("facet_order", 0.0), c.statement.start)):
+            if id(c) in used or not keep(c) or per_passage[c.hit.passage.id] >= _PART_PER_PASSAGE:
+                continue
+            per_passage[c.hit.passage.id] += 1
+            out.append(c)
+            used.add(id(c))
+        return out[:_PART_CLAIMS]
+
+    for index, facet in enumerate(parts):
+        if facet.asks and (answer := chosen(by_facet.get(index, []), lambda c: True)):
+            sections.append(Section(f"{_PART}{index}", ask_title(facet.text),
+                                    [Bullet(_label(c.interventions), [_claim(c)]) for c in answer]))
+    circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
+    specific = chosen(circumstances, lambda c: bool(c.roles & _CIRCUMSTANTIAL) or c.statement.polarity == "against")
+    if specific:
+        sections.append(Section(_PATIENT, "This patient's circumstances",
+                                [Bullet(_label(c.interventions), [_claim(c)]) for c in specific]))
+    return sections, used
+
+
+def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) -> list[Quoted]:
+    """The statements the sections quote, in reading order, for the sources-differ check."""
+    quoted = []
+    for spec in layout:
+        for draft in sorted(drafts.get(spec.key, []), key=lambda d: d.main[0].order):
+            for candidate in sorted(draft.main + draft.details, key=lambda c: c.order):
+                if candidate.claim is not None:
+                    quoted.append(Quoted(candidate.claim, candidate.statement, candidate.hit.source.id))
+    return quoted
+
+
+def _explain(question: Question, considered: list[Candidate], relevant: list[Candidate],
+             drafts: dict[str, list[Draft]]) -> dict:
+    kept = [c for ds in drafts.values() for d in ds for c in d.main + d.details if c.claim is not None]
+    return {
+        "intent": question.intent,
+        "condition": question.condition,
+        "statements_considered": len(considered),
+        "statements_relevant": len(relevant),
+        "statements_kept": len(kept),
+        "considered_by_role": _role_counts(considered),
+        "kept_by_role": _role_counts(kept),
+    }
+
+
+def _role_counts(candidates: list[Candidate]) -> dict[str, int]:
+    counts = Counter(role for c in candidates for role in c.roles)
+    return dict(sorted(counts.items()))

@@ -1,0 +1,202 @@
+"""Hybrid search: BM25 with field weights + MiniLM vectors, fused, then an evidence-aware rerank.
+
+Each part can be switched off through `SearchOptions`, which is how bench/retrieval.py
+measures what each part adds.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, replace
+
+
+from ..model import Hit
+from .rerank import RerankWeights, note_other_conditions, rerank
+from ..store import sources as store
+from .understand import Question, understand
+
+RERANK_DEPTH = 60
+_FTS_TOKEN = re.compile(r"[^\W_]+")  # letters and digits in any script, as FTS5 unicode61 splits
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    understand: bool = True  # strip chatter, find condition/intent; off = the raw question text
+    expansion: bool = True  # abbreviations and MeSH/MedQuAD synonyms added to the lexical query
+    lexical: bool = True
+    vectors: bool = True
+    fusion: str = "rrf"  # "rrf" or "weighted"
+    rerank: bool = True
+    per_source_cap: int = 3  # so one long guideline cannot fill the page
+    candidates: int = 100  # from each retriever, before fusion
+    rrf_k: int = 60
+    field_weights: tuple[float, float, float] = (2.0, 1.5, 1.0)  # bm25 weights: title, section, text
+    lexical_query: str = "keywords"  # "keywords" (chatter removed) or "raw" (every word of the message)
+    # What the encoder reads: "full" (the whole message) or "focus" (the asking sentences only).
+    # On LiveQA the whole message scored higher: the story around a question carries its topic.
+    vector_query: str = "full"
+    audience: str = "physician"
+    weights: RerankWeights = RerankWeights()
+
+    def but(self, **changes) -> "SearchOptions":
+        return replace(self, **changes)
+
+
+def fts_query(terms: list[str]) -> str:
+    """An FTS5 MATCH expression OR-ing words and quoted phrases (no FTS syntax from users)."""
+    parts, seen = [], set()
+    for term in terms:
+        words = _FTS_TOKEN.findall(term.lower())
+        if not words:
+            continue
+        phrase = " ".join(words)
+        if phrase in seen:
+            continue
+        seen.add(phrase)
+        parts.append(f'"{phrase}"')
+    return " OR ".join(parts)
+
+
+def lexical_search(conn, terms: list[str], limit: int, weights=(1.0, 1.0, 1.0)) -> list[tuple[int, float]]:
+    """(passage pk, score) by FTS5 BM25; higher is better (bm25() is negated)."""
+    query = fts_query(terms)
+    if not query:
+        return []
+    rows = conn.execute(
+        "SELECT rowid, -bm25(passages_fts, ?, ?, ?) AS score FROM passages_fts WHERE passages_fts MATCH ? "
+        "ORDER BY score DESC, rowid LIMIT ?",
+        (*weights, query, limit),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def _lexical_terms(q: Question, options: SearchOptions) -> list[str]:
+    if not options.understand:
+        return _FTS_TOKEN.findall(q.text.lower())
+    terms = _FTS_TOKEN.findall(q.normalized.lower()) if options.lexical_query == "raw" else list(q.keywords)
+    if options.expansion:
+        terms += q.expansions
+    return terms
+
+
+def _vector_text(q: Question, options: SearchOptions) -> str:
+    if not options.understand or options.vector_query == "full":
+        return q.text
+    return q.focus_text or q.text
+
+
+def fuse(ranked_lists: dict[str, list[tuple[int, float]]], options: SearchOptions) -> dict[int, dict[str, float]]:
+    """Per passage: each retriever's rank contribution and the fused score."""
+    fused: dict[int, dict[str, float]] = {}
+    for name, hits in ranked_lists.items():
+        if not hits:
+            continue
+        top = hits[0][1] or 1.0
+        for rank, (pk, score) in enumerate(hits):
+            entry = fused.setdefault(pk, {"fused": 0.0})
+            entry[name] = score
+            if options.fusion == "rrf":
+                contribution = 1.0 / (options.rrf_k + rank + 1)
+            else:  # score normalised by the best hit of that retriever
+                contribution = score / top
+            entry[f"{name}_part"] = contribution
+            entry["fused"] += contribution
+    return fused
+
+
+class Searcher:
+    """Holds what search needs in memory (vector matrix, vocabulary) for one library."""
+
+    def __init__(self, library):
+        self.library = library
+        self._vectors = None
+        self._vocabulary = None
+        # Whether a question gets an article from this library state, keyed by (question,
+        # audience, coverage): suggested follow-ups repeat across articles on one topic, and each
+        # check is a whole ask. Dropped with the vectors whenever the library changes.
+        self.answerable: dict[tuple, bool] = {}
+
+    @property
+    def vocabulary(self):
+        if self._vocabulary is None:
+            from ..language.vocabulary import Vocabulary
+
+            self._vocabulary = Vocabulary.from_db(self.library.db)
+        return self._vocabulary
+
+    @property
+    def vectors(self):
+        if self._vectors is None:
+            from ..index.vectors import VectorIndex
+
+            self._vectors = VectorIndex.from_db(self.library.db)
+        return self._vectors
+
+    def invalidate(self) -> None:
+        self._vectors = None
+        self._vocabulary = None
+        self.answerable = {}
+
+    def search(self, question: str, k: int = 10, options: SearchOptions = SearchOptions()) -> tuple[Question, list[Hit]]:
+        q = understand(question, self.vocabulary)
+        return q, self.search_question(q, k, options)
+
+    def search_question(self, q: Question, k: int = 10, options: SearchOptions = SearchOptions()) -> list[Hit]:
+        """Search for an already-understood question (threads pass one with context carried over)."""
+        started = time.perf_counter()
+        conn = self.library.db.connection()
+        ranked: dict[str, list[tuple[int, float]]] = {}
+        if options.lexical:
+            ranked["bm25"] = lexical_search(conn, _lexical_terms(q, options), options.candidates, options.field_weights)
+        if options.vectors and len(self.vectors):
+            query_vec = self.library.encoder.encode_query(_vector_text(q, options))
+            ranked["vector"] = self.vectors.search(query_vec, options.candidates)
+        fused = fuse(ranked, options)
+        found = store.passages_by_pk(conn, list(fused))
+        hits = [
+            Hit(passage=found[pk][0], source=found[pk][1], score=parts["fused"], explain=parts)
+            for pk, parts in fused.items()
+            if pk in found
+        ]
+        if options.rerank:
+            # Only the head of the fused list can reach the page; reranking the tail costs time
+            # (heading intent per passage) and a tail passage would need a >2x boost to climb.
+            hits.sort(key=lambda h: (-h.score, h.passage.id))
+            hits = rerank(q, hits[:RERANK_DEPTH], options.weights, options.audience, self.vocabulary) + \
+                note_other_conditions(q, hits[RERANK_DEPTH:], self.vocabulary)
+        hits.sort(key=lambda h: (-h.score, h.passage.id))
+        if options.rerank and options.weights.narrower > 0:
+            hits = _other_conditions_last(hits)
+        hits = _cap_per_source(hits, options.per_source_cap)[:k]
+        elapsed = (time.perf_counter() - started) * 1000
+        for h in hits:
+            h.explain["search_ms"] = round(elapsed, 2)
+        return hits
+
+
+def _other_conditions_last(hits: list[Hit]) -> list[Hit]:
+    """Passages whose source is about a different condition that only shares the question's words
+    (rerank factor `narrower` 1: "pulmonary hypertension" for "How is hypertension diagnosed?")
+    after every other passage. A demotion, not a cut: their words pass the composer's "is it about
+    the condition" test, so anywhere among the evidence they get quoted as if they answered; they
+    still come when the library holds nothing else."""
+    return [h for h in hits if h.explain.get("rerank_narrower", 0.0) < 1.0] + \
+        [h for h in hits if h.explain.get("rerank_narrower", 0.0) >= 1.0]
+
+
+def _cap_per_source(hits: list[Hit], cap: int) -> list[Hit]:
+    """At most `cap` passages per source first, then the overflow in rank order.
+
+    A demotion, not a cut: one long guideline cannot crowd others off the first page, but when
+    it is the only source on a topic its further passages still come before unrelated ones.
+    """
+    if cap <= 0:
+        return hits
+    kept, overflow, per_source = [], [], {}
+    for h in hits:
+        n = per_source.get(h.source.id, 0)
+        (kept if n < cap else overflow).append(h)
+        per_source[h.source.id] = n + 1
+    return kept + [h for h in overflow if h.explain.get("rerank_condition", 1.0) > 0] + \
+        [h for h in overflow if h.explain.get("rerank_condition", 1.0) <= 0]

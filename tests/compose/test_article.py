@@ -1,0 +1,202 @@
+"""compose: synthetic hits in, a quoted, cited, sectioned article out."""
+
+from __future__ import annotations
+
+import re
+
+from curbside.compose.article import DISCLAIMERS, INSUFFICIENT, compose
+from curbside.model import Hit, Passage, Source
+from curbside.search.understand import Question
+
+TODAY = 2024
+
+
+def _hit(source_id: str, text: str, *, kind: str = "guideline", year: int = 2022, section: str = "Recommendations",
+         title: str = "Management of synthetic neuropathy", score: float = 1.0, **identifiers) -> Hit:
+    source = Source(id=source_id, kind=kind, title=title, origin="test", developer="Example Society", year=year,
+                    identifiers=identifiers)
+    passage = Passage(source_id=source_id, order=0, section=section, text=text, id=f"{source_id}@1#0")
+    return Hit(passage, source, score)
+
+
+GUIDELINE = _hit("guide", (
+    "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy (Grade 1A). "
+    "If examplamab does not work after 4 weeks, switch to testoxetine 30 mg once daily as second-line therapy. "
+    "For refractory synthetic neuropathy, fictinib 10 mg twice daily may be considered. "
+    "Mockacillin is not recommended for synthetic neuropathy. "
+    "Renal function should be monitored every 3 months during examplamab therapy. "
+    "See also the section on diagnosis."), doi="10.1000/guide")
+OLDER_GUIDELINE = _hit("older", (
+    "Examplamab 40 mg once daily is recommended as first-line therapy for synthetic neuropathy. "
+    "Examplamab should not be used in pregnancy. "
+    "Exercise programmes are recommended for people with synthetic neuropathy."),
+    year=2015, pmid="12345", score=0.8)
+CONSUMER = _hit("leaflet", "Synthetic neuropathy is a made-up condition used in tests. See also: nerves.",
+                kind="consumer", year=2020, section="What is synthetic neuropathy?", qid="0000001-1", score=0.5)
+HITS = [GUIDELINE, OLDER_GUIDELINE, CONSUMER]
+
+
+def _question(intent: str = "treatment", drugs: list[str] | None = None, modifiers: list[str] | None = None,
+              text: str = "What is the treatment for refractory synthetic neuropathy?") -> Question:
+    return Question(text=text, intent=intent, condition="synthetic neuropathy", conditions=["synthetic neuropathy"],
+                    drugs=drugs or [], modifiers=modifiers or [])
+
+
+def _keys(article) -> list[str]:
+    return [section.key for section in article.sections]
+
+
+def _texts(article) -> list[str]:
+    return [claim.text for claim in article.all_claims()]
+
+
+def test_treatment_article_has_lines_of_therapy_avoid_and_an_algorithm():
+    article = compose(_question(modifiers=["refractory"]), HITS, today_year=TODAY)
+    assert article.kind == "article"
+    assert article.title == "Treatment of Refractory Synthetic Neuropathy"
+    # The bottom line's quotes are not repeated in the body: the refractory and avoid sections held
+    # only those, and the algorithm would have one step left that is not in the bottom line.
+    assert _keys(article) == ["first_line", "second_line", "non_pharmacological", "considerations", "monitoring"]
+    sections = {section.key: section for section in article.sections}
+    assert sections["first_line"].bullets[0].label == "Examplamab"
+    first, escalation, avoid = (claim.text for claim in article.bottom_line)
+    assert first.startswith("Examplamab 20 mg once daily is recommended as first-line")
+    assert escalation.startswith("For refractory synthetic neuropathy")  # the question asks about refractory disease
+    assert avoid == "Mockacillin is not recommended for synthetic neuropathy."
+    # a contraindication in one population is a consideration, not a drug to avoid altogether
+    assert [c.text for b in sections["considerations"].bullets for c in b.claims] == [
+        "Examplamab should not be used in pregnancy."]
+
+
+def test_boilerplate_and_off_topic_sentences_are_left_out():
+    texts = _texts(compose(_question(), HITS, today_year=TODAY))
+    assert not any(text.startswith("See also") for text in texts)
+    assert "Synthetic neuropathy is a made-up condition used in tests." not in texts  # no role a treatment article uses
+
+
+def test_dosing_question_gets_the_dosing_layout_not_the_treatment_one():
+    question = _question("dosing", drugs=["examplamab"], text="What is the dose of examplamab for synthetic neuropathy?")
+    article = compose(question, HITS, today_year=TODAY)
+    assert article.title == "Dosing of Examplamab for Synthetic Neuropathy"
+    assert _keys(article)[0] == "dosing"
+    assert not {"first_line", "second_line", "algorithm"} & set(_keys(article))
+    dosing = article.sections[0]
+    assert dosing.bullets[0].label == "Examplamab"
+    assert all("examplamab" in text.lower() for text in _texts(article))
+    assert article.bottom_line[0].doses == ["20 mg once daily"]  # and not repeated in the section
+    assert dosing.bullets[0].claims[0].doses == ["40 mg once daily"]
+
+
+def test_diagnosis_question_gets_no_treatment_template():
+    hit = _hit("dx", "The diagnosis of synthetic neuropathy is confirmed by a synthetic nerve conduction test. "
+                     "Examplamab is recommended as first-line therapy for synthetic neuropathy.")
+    article = compose(_question("diagnosis", text="How is synthetic neuropathy diagnosed?"), [hit], today_year=TODAY)
+    assert article.title == "Diagnosis of Synthetic Neuropathy"
+    assert _keys(article) == []  # its one diagnostic statement is the bottom line, not said twice
+    assert [c.text for c in article.bottom_line] == [
+        "The diagnosis of synthetic neuropathy is confirmed by a synthetic nerve conduction test."]
+
+
+def test_every_claim_is_a_verbatim_sentence_at_its_offsets():
+    article = compose(_question(modifiers=["refractory"]), HITS, today_year=TODAY)
+    passages = {hit.passage.id: hit.passage.text for hit in HITS}
+    for claim in article.all_claims():
+        assert passages[claim.passage_id][claim.quote_start:claim.quote_end] == claim.text
+        assert claim.text == claim.text.strip()
+
+
+def test_references_are_numbered_by_first_use_and_all_resolve():
+    article = compose(_question(modifiers=["refractory"]), HITS, today_year=TODAY)
+    numbers = [claim.citation for claim in article.all_claims()]
+    first_use = list(dict.fromkeys(numbers))
+    assert first_use == list(range(1, len(article.references) + 1))
+    by_number = {reference.number: reference for reference in article.references}
+    for claim in article.all_claims():
+        assert claim.passage_id in by_number[claim.citation].passage_ids
+    for note in article.differ:
+        assert {int(n) for n in re.findall(r"\[(\d+)\]", note.text)} == set(note.citations) <= set(by_number)
+    guide = by_number[1]
+    assert (guide.source_id, guide.type, guide.identifier, guide.url) == (
+        "guide", "Guideline", "doi:10.1000/guide", "https://doi.org/10.1000/guide")
+
+
+def test_sources_that_give_different_first_line_doses_are_flagged_citing_both():
+    article = compose(_question(), HITS, today_year=TODAY)
+    (note,) = article.differ
+    assert note.text == "Sources differ on the dose of examplamab: 20 mg once daily [1] versus 40 mg once daily [2]."
+    assert note.citations == [1, 2]
+    first_line = next(section for section in article.sections if section.key == "first_line")
+    assert first_line.bullets[0].differ == note.text  # next to the other side: [1] is the bottom line
+    assert [c.citation for c in first_line.bullets[0].claims] == [2]
+    assert [c.citation for c in article.bottom_line][:1] == [1]
+
+
+def test_a_source_older_than_five_years_is_possibly_superseded():
+    article = compose(_question(), HITS, today_year=TODAY)
+    flags = {reference.source_id: reference.possibly_superseded for reference in article.references}
+    assert flags == {"guide": False, "older": True}
+    assert (article.evidence_newest, article.evidence_oldest) == (2022, 2015)
+
+
+def test_follow_ups_name_only_populations_and_drugs_the_statements_name():
+    article = compose(_question(), HITS, today_year=TODAY)
+    assert 2 <= len(article.follow_ups) <= 4
+    assert article.follow_ups[0] == "How should synthetic neuropathy be treated during pregnancy?"
+    named = {"examplamab", "testoxetine", "fictinib", "mockacillin", "exercise"}
+    for follow_up in article.follow_ups:
+        assert "synthetic neuropathy" in follow_up
+        assert "children" not in follow_up and "older adults" not in follow_up
+        drugs = {word for word in re.findall(r"[a-z]+", follow_up.lower()) if word.endswith(("mab", "ine", "ib", "lin"))}
+        assert drugs <= named
+
+
+def test_same_inputs_give_the_same_article():
+    first = compose(_question(modifiers=["refractory"]), HITS, today_year=TODAY).to_dict()
+    second = compose(_question(modifiers=["refractory"]), list(HITS), today_year=TODAY).to_dict()
+    assert first == second
+
+
+def test_no_usable_statement_gives_an_insufficient_article_with_what_was_found():
+    unrelated = _hit("other", "Fictional dermatitis is treated with placebozole cream twice daily.",
+                     title="Fictional dermatitis", section="Treatment")
+    question = _question()
+    article = compose(question, [unrelated, CONSUMER], today_year=TODAY)
+    assert article.kind == "insufficient" and article.message == INSUFFICIENT
+    assert article.sections == [] and article.bottom_line == [] and article.references == []
+    assert [r.source_id for r in article.closest_sources] == ["other", "leaflet"]
+    assert compose(question, [], today_year=TODAY).kind == "insufficient"
+
+
+def test_disclaimer_depends_on_audience():
+    assert compose(_question(), HITS, today_year=TODAY).disclaimer == DISCLAIMERS["professional"]
+    patient = compose(_question(), HITS, today_year=TODAY, audience="patient")
+    assert patient.disclaimer == DISCLAIMERS["patient"] and "urgent" in patient.disclaimer
+
+
+def test_explain_counts_statements_by_role():
+    explain = compose(_question(), HITS, today_year=TODAY).explain
+    assert explain["intent"] == "treatment" and explain["condition"] == "synthetic neuropathy"
+    assert explain["statements_considered"] >= explain["statements_relevant"] >= explain["statements_kept"] > 0
+    assert explain["kept_by_role"]["first_line"] == 2
+
+
+def test_title_does_not_repeat_a_population_the_condition_names():
+    question = Question(text="Is examplamab safe in synthetic kidney disease?", intent="contraindications",
+                        condition="synthetic kidney disease", conditions=["synthetic kidney disease"],
+                        drugs=["examplamab"], modifiers=["renal_impairment"])
+    assert compose(question, [], today_year=TODAY).title == (
+        "Contraindications and Cautions for Examplamab in Synthetic Kidney Disease")
+
+
+def test_a_line_that_only_rates_the_evidence_is_not_quoted():
+    # Under a monitoring heading every sentence reads as monitoring, the rating line too: before it was
+    # refused, it led the bottom line.
+    rated = _hit("rated", (
+        "Renal function should be checked every 3 months during examplamab therapy. "
+        "EXSOC Grade: B (Moderate); XYZ/ABC COR: I; XYZ/ABC LOE: B-R (Placeholder et al., 2001). "
+        "Liver tests are repeated yearly in synthetic neuropathy."), section="Recommendations › Monitoring")
+    question = _question("monitoring", drugs=["examplamab"],
+                         text="What monitoring is needed for examplamab in synthetic neuropathy?")
+    article = compose(question, [rated], today_year=TODAY)
+    assert article.bottom_line[0].text == "Renal function should be checked every 3 months during examplamab therapy."
+    assert not any("EXSOC" in text for text in _texts(article))
