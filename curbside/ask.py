@@ -11,7 +11,7 @@ from datetime import date
 
 from .compose.article import compose
 from .errors import InputError
-from .model import AUDIENCES, Article, Hit
+from .model import AUDIENCES, MAX_QUESTION_CHARS, Article, Hit
 from .compose.references import closest_sources
 from .search.retrieve import SearchOptions
 from .compose.safety import emergency_article, out_of_scope_article
@@ -21,7 +21,6 @@ from .search.understand import Question, understand
 from .search.unmentioned import unmentioned_names
 from .verify import verify
 
-MAX_QUESTION_CHARS = 2000
 EVIDENCE_HITS = 40  # search hits the composer reads, after the passages of the topic sources
 SCAN_HITS = 60  # search hits looked through for the sources the question is about
 

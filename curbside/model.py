@@ -139,6 +139,8 @@ class Hit:
 
 ARTICLE_KINDS = ("article", "insufficient", "emergency", "out_of_scope")
 AUDIENCES = ("physician", "pharmacist", "nurse", "student", "patient")
+# The longest question asked, in characters: the API, the page's text box and ask() all hold it.
+MAX_QUESTION_CHARS = 2000
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections import Counter
 
 from .extract import Statement
 from .layouts import LINE_ROLES, POPULATION_MODIFIERS, as_written, population_phrase
-from ..model import Article
+from ..model import MAX_QUESTION_CHARS, Article
 
 MAX_FOLLOW_UPS = 4
 
@@ -33,7 +33,6 @@ def suggest_follow_ups(question, statements: list[Statement], article: Article) 
                             "What monitoring is needed during {drug} treatment{for_subject}?", roles={"monitoring"}),
         _treatments(question.intent, statements, subject),
     ]
-    from .ask import MAX_QUESTION_CHARS  # here, not at the top: ask imports compose, which imports this
 
     # A suggestion carries the question's own wording of the condition, so a question near the
     # length limit can make one longer than a question may be: one that cannot be asked is not offered.

@@ -50,6 +50,16 @@ def modules(root: Path = ROOT) -> dict[str, Path]:
 
 def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     """The curbside modules `name` imports anywhere in its file."""
+    return {target for target in _targets(name, path, known) if target in known and target != name}
+
+
+def unresolved_imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
+    """Imports of curbside modules that do not exist: a relative import left pointing at a module's
+    old place after a move fails only when that line runs (often inside a function)."""
+    return {t for t in _targets(name, path, known) if (t == PACKAGE or t.startswith(PACKAGE + ".")) and t not in known}
+
+
+def _targets(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     is_package = path.name == "__init__.py"
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
@@ -66,7 +76,7 @@ def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
             for alias in node.names:
                 submodule = f"{target}.{alias.name}"
                 found.add(submodule if submodule in known else target)
-    return {target for target in found if target in known and target != name}
+    return found
 
 
 def layer_of(name: str) -> int:
@@ -116,7 +126,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def problems(root: Path = ROOT) -> list[str]:
     known = modules(root)
     graph = {name: imports_of(name, path, known) for name, path in known.items()}
-    found = []
+    found = [f"missing module: {name} imports {target}, which does not exist"
+             for name, path in known.items() for target in sorted(unresolved_imports(name, path, known))]
     for group in cycles(graph):
         inside = set(group)
         edges = ", ".join(f"{a} -> {b}" for a in group for b in sorted(graph[a] & inside))

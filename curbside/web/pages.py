@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 
-from ..ask import MAX_QUESTION_CHARS
+from ..model import MAX_QUESTION_CHARS
 from ..errors import InputError
 from ..library import Library
 from ..model import AUDIENCES, SOURCE_KINDS

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from annotated_types import Le
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..ask import MAX_QUESTION_CHARS
+from ..model import MAX_QUESTION_CHARS
 from ..model import ArticleRecord, ArticleSummary, Hit, Passage, Source, Thread, User
 from ..publish import edits, editorial
 from ..publish.audit import AuditEntry

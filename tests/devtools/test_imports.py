@@ -32,6 +32,17 @@ def test_a_loop_held_by_a_function_level_import_is_found(tmp_path: Path) -> None
         "curbside.compose.patient -> curbside.compose.article"]
 
 
+def test_an_import_of_a_module_that_is_not_there_is_found(tmp_path: Path) -> None:
+    package = write(tmp_path, {
+        "__init__.py": "",
+        "ask.py": "LIMIT = 1\n",
+        "compose/__init__.py": "",
+        "compose/followups.py": "def suggest():\n    from .ask import LIMIT  # left behind by a move\n",
+    })
+    assert imports.problems(package) == [
+        "missing module: curbside.compose.followups imports curbside.compose.ask, which does not exist"]
+
+
 def test_an_import_from_a_lower_layer_to_a_higher_one_is_found(tmp_path: Path) -> None:
     package = write(tmp_path, {
         "__init__.py": "",
