@@ -66,14 +66,15 @@ def _terms(text: str) -> list[str]:
 
 
 def topic_names(q: Question) -> list[frozenset[str]]:
-    """What the question is about, as word sets: its main condition and the other names of it
-    (a comorbidity or a negated finding — "no bleeding history" — is not the topic), else its
-    content words that are not about the kind of answer wanted (a condition the vocabulary does
-    not know)."""
-    names = [frozenset(_name_terms(name)) for name in [*q.conditions, *q.condition_expansions]]
+    """What the question is about, as word sets: its condition names and the drugs it names
+    (an adverse-effect question is about its drug), else its content words that are not about
+    the kind of answer wanted (a condition the vocabulary does not know)."""
+    names = [frozenset(_name_terms(name)) for name in [*q.conditions, *q.condition_expansions, *q.drugs]]
     names = [name for name in names if name]
-    if names:
-        return names
+    return names or _content_names(q)
+
+
+def _content_names(q: Question) -> list[frozenset[str]]:
     words = frozenset(_stem(w) for w in q.keywords if w not in _ASKING_WORDS and not w.isdigit())
     return [frozenset([w]) for w in sorted(words)]
 
@@ -98,7 +99,11 @@ def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicRea
     """The sources about the question among the first hits, best first: the reader's preferred
     kind (guidelines and reviews for professionals, consumer pages for patients), then rank."""
     names = topic_names(q)
-    if not names:
+    # Understanding may name a symptom where the clinician means a diagnosis ("gambling" in a
+    # Parkinson's question): a source that only the question's other content words name still
+    # qualifies, after every source its condition or drug names.
+    loose = _content_names(q)
+    if not names and not loose:
         return []
     headings: dict[str, list[str]] = {}
     weight: dict[str, float] = {}
@@ -109,7 +114,9 @@ def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicRea
         # A source the search keeps returning is central to the question, not one lucky passage.
         weight[sid] = weight.get(sid, 0.0) + 1.0 / (rank + reading.rank_offset)
         headings.setdefault(sid, []).append(hit.passage.section)
-    about = [sid for sid in by_id if names_topic(names, source_topic_words(by_id[sid], headings[sid]))]
+    words = {sid: source_topic_words(by_id[sid], headings[sid]) for sid in by_id}
+    named = {sid for sid in by_id if names_topic(names, words[sid])}
+    about = [sid for sid in by_id if sid in named or names_topic(loose, words[sid])]
 
     def preference(sid: str) -> tuple:
         kind = by_id[sid].kind
