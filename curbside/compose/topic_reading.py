@@ -47,7 +47,7 @@ class TopicReading:
     max_sources: int = 3  # the first 2 / 4 guideline or review sources hold 0.68 / 0.83 of must-haves
     scan_hits: int = 60  # search hits looked through for on-topic sources
     rank_offset: float = 10.0  # a source's weight: sum of 1 / (rank + offset) over its hits
-    per_ask: int = 5  # passages for each thing the question asks
+    per_ask: int = 8  # passages for each thing the question asks
     per_fact: int = 2  # passages for each fact it gives about the patient
     whole_question: int = 6  # then the passages closest to the whole question
     lexical_weight: float = 0.4  # BM25 (normalised to the best passage) added to the cosine
@@ -95,16 +95,23 @@ def names_topic(names: list[frozenset[str]], words: frozenset[str]) -> bool:
     return any(name & words and len(name & words) * 2 >= len(name) for name in names)
 
 
-def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicReading = TopicReading()) -> list[Source]:
+@dataclass(frozen=True)
+class TopicChoice:
+    sources: list[Source]  # best first
+    named: frozenset[str]  # ids of those whose title, conditions or headings name the question's condition or drug
+
+
+def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicReading = TopicReading()) -> TopicChoice:
     """The sources about the question among the first hits, best first: the reader's preferred
-    kind (guidelines and reviews for professionals, consumer pages for patients), then rank."""
+    kind (guidelines and reviews for professionals, consumer pages for patients), then how much
+    of the search they hold."""
     names = topic_names(q)
     # Understanding may name a symptom where the clinician means a diagnosis ("gambling" in a
     # Parkinson's question): a source that only the question's other content words name still
     # qualifies, after every source its condition or drug names.
     loose = _content_names(q)
     if not names and not loose:
-        return []
+        return TopicChoice([], frozenset())
     headings: dict[str, list[str]] = {}
     weight: dict[str, float] = {}
     by_id: dict[str, Source] = {}
@@ -123,7 +130,8 @@ def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicRea
         preferred = kind == "consumer" if audience == "patient" else kind in _STRONG_KINDS
         return (not preferred, -weight[sid], sid)
 
-    return [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
+    chosen = [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
+    return TopicChoice(chosen, frozenset(s.id for s in chosen if s.id in named))
 
 
 # -- which of their passages ------------------------------------------------------------------
