@@ -446,6 +446,12 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
         if facet.asks and (answer := chosen(by_facet.get(index, []), lambda c: True)):
             sections.append(Section(f"{_PART}{index}", ask_title(facet.text),
                                     [Bullet(_label(c.interventions), [_claim(c)]) for c in answer]))
+    further = chosen(by_facet.get(-1, []), lambda c: True)
+    if further:
+        # Passages close to the whole question that no single part took: often the guideline's
+        # key recommendation on the case as a whole.
+        sections.append(Section(f"{_PART}further", "Further recommendations from these sources",
+                                [Bullet(_label(c.interventions), [_claim(c)]) for c in further]))
     circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
     specific = chosen(circumstances, lambda c: bool(c.roles & _CIRCUMSTANTIAL) or c.statement.polarity == "against")
     if specific:
