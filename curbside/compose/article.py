@@ -53,6 +53,7 @@ _PART = "part_"  # key prefix of the sections that answer a question part by par
 _PART_CLAIMS = 8  # quotes per part answered
 _PART_PER_PASSAGE = 2
 BOTTOM_LINE_PARTS = 2
+BOTTOM_LINE_RECOMMENDS = 3  # a recommendation outweighs three more of the case's words in a bottom line
 _PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
 # The algorithm's steps: the order a clinician follows the lines of therapy.
@@ -71,6 +72,7 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
     considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
     layout = layout_for(question.intent)
     by_part, used = (_part_sections(question, relevant) if answers_by_part(question.text) else ([], set()))
+    part_candidates = [c for c in relevant if id(c) in used]
     drafts = _draft_sections(question, layout, [c for c in relevant if id(c) not in used])
     patient = (PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
                if audience == "patient" else None)
@@ -87,7 +89,8 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
         article.closest_sources = closest_sources(hits, today_year=today_year,
                                                   superseded_after_years=superseded_after_years)
         return article
-    article.bottom_line = _bottom_line(question, article.sections, patient, bool(by_part))
+    article.bottom_line = (_case_bottom_line(question, part_candidates) if by_part and patient is None
+                           else _bottom_line(question, article.sections, patient, bool(by_part)))
     _drop_from_body(article)
     source_of = {hit.passage.id: hit.source for hit in hits}
     cite(article, article.all_claims(), source_of, today_year=today_year)
@@ -216,14 +219,18 @@ def _is_about(question: Question, reading: _Reading, names: list[frozenset[str]]
     when it only names the condition in passing (a guideline on another disease listing it as a
     comorbidity), which ranks after every on-topic statement; "" when it is not about it. A
     question about a drug's dose, effects or interactions keeps only statements about that drug
-    (or naming no intervention, in a passage headed by it)."""
+    (or naming no intervention, in a passage headed by it) for its condition."""
     interventions = {i.lower() for i in reading.statement.interventions}
     names_drug = bool(drugs & interventions) or any(drug in reading.folded for drug in drugs)
+    names_condition = _names_condition(names, reading.words)
+    # The drug for another condition is not an answer: a Lyme disease regimen of amoxicillin is
+    # not the dose for otitis media.
+    for_condition = not names or heading_matches or names_condition
     if drugs and question.intent in ("dosing", "adverse_effects", "interactions", "contraindications"):
-        return _ON_TOPIC if names_drug or (not interventions and heading_names_drug) else ""
-    if (not names and not drugs) or names_drug or heading_matches:
+        return _ON_TOPIC if (names_drug or (not interventions and heading_names_drug)) and for_condition else ""
+    if (not names and not drugs) or heading_matches or (names_drug and for_condition):
         return _ON_TOPIC
-    return _MENTIONS if _names_condition(names, reading.words) else ""
+    return _MENTIONS if names_condition else ""
 
 
 def _names_condition(names: list[frozenset[str]], words: frozenset[str], loosely: bool = False) -> bool:
@@ -393,6 +400,31 @@ def _bottom_line(question: Question, sections: list[Section], patient: PatientSe
             best = bullets[0] if patient is None else patient.most_readable(bullets)
             used_bullets.add(id(best))
             chosen.append(best.claims[0])  # the quote itself: it leaves the body (_drop_from_body)
+    return chosen
+
+
+def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[Claim]:
+    """For a case answered part by part: the recommendations that fit this patient best, one or
+    two from different parts. Fit is how many of the case's own words a recommendation uses
+    ("bilateral", "younger than 24 months", "without severe signs"); a graded or stated
+    recommendation for or against counts for more than a statement of fact."""
+    case = word_set(fold(question.text))
+    parts = [c for c in candidates if c.claim is not None]
+
+    def fit(c: Candidate) -> tuple:
+        recommends = c.statement.polarity != "neutral" or bool(c.statement.grade or c.statement.strength)
+        overlap = len(case & word_set(fold(c.statement.text)))
+        return (-(overlap + BOTTOM_LINE_RECOMMENDS * recommends), c.hit.explain.get("facet_order", 0.0), c.statement.start)
+
+    chosen, facets_used = [], set()
+    for c in sorted(parts, key=fit):
+        facet = c.hit.explain.get("facet", -1.0)
+        if facet in facets_used or c.statement.doses and not c.interventions:
+            continue
+        facets_used.add(facet)
+        chosen.append(c.claim)
+        if len(chosen) == BOTTOM_LINE_PARTS:
+            break
     return chosen
 
 
