@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from curbside.ask import EVIDENCE_HITS, Coverage  # noqa: E402
+from curbside.ask import EVIDENCE_HITS, EVIDENCE_PER_SOURCE_CAP, Coverage  # noqa: E402
 from curbside.evaluate import liveqa  # noqa: E402
 from curbside.search.retrieve import SearchOptions  # noqa: E402
 
@@ -40,7 +40,7 @@ def main() -> None:
     searcher = collection.library.searcher
     cases = []
     for question in questions:
-        q, hits = searcher.search(question.text, EVIDENCE_HITS, SearchOptions(per_source_cap=6))
+        q, hits = searcher.search(question.text, EVIDENCE_HITS, SearchOptions(per_source_cap=EVIDENCE_PER_SOURCE_CAP))
         covered = any(g >= 3 for g in grades.get(question.number, {}).values())
         cases.append((q, hits, covered))
     rows = []

@@ -70,7 +70,7 @@ from curbside.evaluate import medlfqa  # noqa: E402
 from curbside.evaluate.metrics import mean, percentile  # noqa: E402
 from curbside.library import Library  # noqa: E402
 from curbside.model import Article  # noqa: E402
-from curbside.compose.readability import article_grade, grade  # noqa: E402
+from curbside.compose.readability import PATIENT_GRADE_TARGET, article_grade, grade  # noqa: E402
 from curbside.language.clean import normalize_space  # noqa: E402
 from curbside.language.sentences import split_sentences  # noqa: E402
 from curbside.search.understand import understand  # noqa: E402
@@ -93,7 +93,6 @@ OWN_QUESTIONS = (
 WARM_UP = ("How is gout treated?", "What are the side effects of ibuprofen?")
 HARDEST = 3
 EXAMPLES = 3  # per kind of text problem
-GRADE_TARGET = 8
 
 
 @dataclass
@@ -307,7 +306,7 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
     patient_grades = [a.grades["patient"] for a in all_asked if a.grades.get("patient") is not None]
     paired |= {"questions": len(both),
                "patient_lower": sum(a.grades["patient"] < a.grades["physician"] for a in both),
-               "patient_at_or_below_target": sum(g <= GRADE_TARGET for g in patient_grades)}
+               "patient_at_or_below_target": sum(g <= PATIENT_GRADE_TARGET for g in patient_grades)}
 
     claims = cited = quoted = numbers_ok = 0
     dropped = 0
@@ -436,7 +435,7 @@ def print_table(report: dict) -> None:
     console.print(table)
     console.print(f"overall follow-ups giving an article: {f['overall']['article']}/{f['overall']['offered']} = "
                   f"{pct(f['overall']['article_share'])}; in the thread {pct(f['overall']['in_thread_share'])}; "
-                  f"patient articles at grade <= {GRADE_TARGET}: {p['patient_at_or_below_target']}, "
+                  f"patient articles at grade <= {PATIENT_GRADE_TARGET}: {p['patient_at_or_below_target']}, "
                   f"patient lower than physician: {p['patient_lower']} of {p['questions']}", highlight=False)
     for audience in AUDIENCES:
         for failed in f[audience]["failed"]:

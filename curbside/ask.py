@@ -24,6 +24,11 @@ from .verify import verify
 
 EVIDENCE_HITS = 40  # search hits the composer reads, after the passages of the topic sources
 SCAN_HITS = 60  # search hits looked through for the sources the question is about
+# Passages one source may give the composer: twice search's default (SearchOptions.per_source_cap,
+# 3, which keeps one long guideline from filling a results page), because an article quotes
+# several sections of its best source. No measured figure; bench/abstention.py calibrated the
+# coverage gate on evidence read with this cap.
+EVIDENCE_PER_SOURCE_CAP = 6
 
 INSUFFICIENT_MESSAGE = (
     "The library does not hold enough evidence to answer this question. The closest sources it "
@@ -105,7 +110,8 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     q = understand(text, searcher.vocabulary, thread=thread)
     if q.is_emergency:
         return emergency_article(q, audience)
-    found = searcher.search_question(q, SCAN_HITS, SearchOptions(audience=audience, per_source_cap=6))
+    options = SearchOptions(audience=audience, per_source_cap=EVIDENCE_PER_SOURCE_CAP)
+    found = searcher.search_question(q, SCAN_HITS, options)
     # With no recognised condition, only sources that name the question's topic are evidence;
     # the closest sources an abstention lists still come from every hit.
     hits = found[:EVIDENCE_HITS]
@@ -142,9 +148,11 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         article.follow_ups = [text for text in article.follow_ups if answerable(library, text, audience, coverage)]
     article.explain["coverage"] = facts
     if audience == "patient" and article.kind == "article":
-        from .compose.readability import article_grade
+        from .compose.readability import PATIENT_GRADE_TARGET, article_grade
 
-        article.explain["readability"] = {"flesch_kincaid_grade": article_grade(article), "target": 8}  # no timings here: the same question must give the same article
+        # No timings here: the same question must give the same article.
+        article.explain["readability"] = {"flesch_kincaid_grade": article_grade(article),
+                                          "target": PATIENT_GRADE_TARGET}
     return article
 
 

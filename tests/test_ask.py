@@ -63,3 +63,27 @@ def test_bad_questions_are_refused_with_one_clear_sentence(lib):
 def test_a_drug_the_evidence_never_names_is_not_answered_from_its_condition(lib):
     article = lib.ask("What is the dose of imaginarumab for synthetic neuropathy?")
     assert article.kind == "insufficient"
+
+
+def test_the_composer_reads_more_passages_per_source_than_a_search_page_shows(lib, monkeypatch):
+    from curbside.ask import EVIDENCE_PER_SOURCE_CAP
+    from curbside.search.retrieve import SearchOptions
+
+    caps = []
+    search_question = lib.searcher.search_question
+
+    def recording(q, k, options):
+        caps.append(options.per_source_cap)
+        return search_question(q, k, options)
+
+    monkeypatch.setattr(lib.searcher, "search_question", recording)
+    lib.ask("How is refractory synthetic neuropathy treated?")
+    assert caps and set(caps) == {EVIDENCE_PER_SOURCE_CAP} and EVIDENCE_PER_SOURCE_CAP > SearchOptions().per_source_cap
+
+
+def test_a_patient_article_reports_its_grade_against_the_one_target(lib):
+    from curbside.compose.readability import PATIENT_GRADE_TARGET
+
+    article = lib.ask("How is refractory synthetic neuropathy treated?", audience="patient")
+    assert article.kind == "article"
+    assert article.explain["readability"]["target"] == PATIENT_GRADE_TARGET

@@ -15,6 +15,10 @@ from functools import lru_cache
 from curbside.model import Article
 
 LANG = "en_US"  # fixed, so the grade never depends on a locale or on what another caller set
+# The Flesch-Kincaid grade a patient article aims at or below (shown in its explain data and
+# counted by bench/audiences.py). A target, not a measured figure: bench/results/audiences-demo.json
+# has 0 of 20 patient articles at or below it (mean grade 13.61).
+PATIENT_GRADE_TARGET = 8
 
 
 @lru_cache(maxsize=1)

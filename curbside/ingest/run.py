@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 
 from ..model import Document, IngestReport, Skipped
 from ..store import sources as store
+from ..store.ingest_runs import record_ingest_run
 from ..store.database import Database
 
 # How many skipped inputs an ingest report lists by name (the rest are only counted).
@@ -108,11 +109,8 @@ def ingest(
     report.skip_reasons = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
     report.seconds = round(time.perf_counter() - started, 2)
     with db.transaction() as conn:
-        conn.execute(
-            "INSERT INTO ingest_runs (reader, path, started_at, report) VALUES (?, ?, ?, ?)",
-            (report.reader, report.path, datetime.now(timezone.utc).isoformat(timespec="seconds"),
-             json.dumps(report.to_dict(), default=str)),
-        )
+        record_ingest_run(conn, report.reader, report.path, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                          json.dumps(report.to_dict(), default=str))
     return report
 
 

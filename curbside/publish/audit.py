@@ -19,6 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store import audit as store
 from ..store.articles import now
 
 GENESIS = "0" * 64
@@ -50,23 +51,17 @@ def entry_hash(seq: int, at: str, actor: str, action: str, target: str, before_h
 def append(conn: sqlite3.Connection, actor: str, action: str, target: str, *, before: str = "", after: str = "",
            detail: dict | None = None) -> AuditEntry:
     """Add one entry; call inside the transaction that makes the change it records."""
-    last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    last = store.newest_audit_entry(conn)
     seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
     at, text = now(), json.dumps(detail or {}, sort_keys=True, ensure_ascii=False)
     digest = entry_hash(seq, at, actor, action, target, before, after, text, prev)
-    conn.execute(
-        """INSERT INTO audit_log (seq, at, actor, action, target, before_hash, after_hash, detail, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (seq, at, actor, action, target, before, after, text, prev, digest),
-    )
+    store.append_audit_entry(conn, seq, at, actor, action, target, before, after, text, prev, digest)
     return AuditEntry(seq, at, actor, action, target, before, after, detail or {}, prev, digest)
 
 
 def entries(conn: sqlite3.Connection, *, target: str = "", limit: int = 100, offset: int = 0) -> tuple[int, list[AuditEntry]]:
     """(total, one page newest first), optionally for one target (an article id, a user name)."""
-    where, args = ("WHERE target = ?", [target]) if target else ("", [])
-    total = conn.execute(f"SELECT COUNT(*) FROM audit_log {where}", args).fetchone()[0]
-    rows = conn.execute(f"SELECT * FROM audit_log {where} ORDER BY seq DESC LIMIT ? OFFSET ?", args + [limit, offset])
+    total, rows = store.audit_page(conn, target, limit, offset)
     return total, [_entry(row) for row in rows]
 
 
@@ -83,7 +78,7 @@ def verify(conn: sqlite3.Connection, folder: Path | None = None) -> list[str]:
     """Every break in the chain, one sentence each naming the entry; [] when the log is intact."""
     problems, expected_prev, expected_seq = [], GENESIS, 1
     count = 0
-    for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
+    for row in store.all_audit_entries(conn):
         seq = row["seq"]
         if seq != expected_seq:
             missing = f"entry {expected_seq}" if seq == expected_seq + 1 else f"entries {expected_seq}-{seq - 1}"
@@ -106,7 +101,7 @@ def write_head(conn: sqlite3.Connection, folder: Path) -> None:
     """Record the chain's head outside the database (after the commit that extended it). The head
     only moves forward: were the newest entries deleted and new ones appended in their place, the
     entry at the recorded number would no longer carry the recorded hash."""
-    row = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    row = store.newest_audit_entry(conn)
     if row is None:
         return
     path = folder / HEAD_FILE
@@ -153,7 +148,6 @@ def _check_head(conn: sqlite3.Connection, folder: Path, count: int, last_seq: in
     if head_seq > last_seq:
         gone = f"entry {head_seq}" if head_seq == last_seq + 1 else f"entries {last_seq + 1}-{head_seq}"
         return [f"{gone} deleted: the log ends at entry {last_seq} but {HEAD_FILE} records entry {head_seq}."]
-    row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (head_seq,)).fetchone()
-    if row is None or row["hash"] != head_hash:
+    if store.audit_hash_at(conn, head_seq) != head_hash:
         return [f"entry {head_seq} does not match {HEAD_FILE}: it was replaced (the newest entries deleted and others written in their place)."]
     return []

@@ -19,6 +19,7 @@ from ..errors import ConflictError, InputError, NotFoundError, PermissionDenied,
 from ..model import ArticleRecord, ArticleSummary, User
 from ..render.jsonout import render as article_json
 from ..store import articles as store
+from ..store import editorial as review_store
 from . import audit, users, workflow
 from .evidence import EvidenceChange, open_changes
 from .roles import ACTION_LABELS, READER, allowed
@@ -207,17 +208,13 @@ class Editorial:
                 raise PermissionDenied(f"You are not assigned to review article {row['id']}; take it with \"Start review\" or ask an editor to assign you.")
 
     def _made_latest(self, row: sqlite3.Row, user: User) -> bool:
-        found = self.db.connection().execute(
-            "SELECT 1 FROM article_versions WHERE article_id = ? AND editor_id = ? AND version = ?",
-            (row["id"], user.id, row["version"])).fetchone()
-        return found is not None
+        return review_store.made_version(self.db.connection(), row["id"], user.id, row["version"])
 
     def _assigned(self, article_id: str, user: User) -> bool:
-        return self.db.connection().execute(
-            "SELECT 1 FROM review_assignments WHERE article_id = ? AND user_id = ?", (article_id, user.id)).fetchone() is not None
+        return review_store.is_assigned(self.db.connection(), article_id, user.id)
 
     def _row(self, conn: sqlite3.Connection, article_id: str) -> sqlite3.Row:
-        row = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = review_store.article_row(conn, article_id)
         if row is None:
             raise NotFoundError(f"No article {article_id!r} in this library; find articles at /library or GET /api/articles.")
         return row
@@ -257,11 +254,7 @@ class Editorial:
         return users.get(self.db.connection(), user_id).label
 
     def _approvals(self, row: sqlite3.Row) -> list[str]:
-        rows = self.db.connection().execute(
-            """SELECT DISTINCT u.name FROM review_decisions d JOIN users u ON u.id = d.user_id
-               WHERE d.article_id = ? AND d.version = ? AND d.round = ? AND d.decision = 'approve'""",
-            (row["id"], row["version"], row["review_round"])).fetchall()
-        return [r["name"] for r in rows]
+        return review_store.approver_names(self.db.connection(), row["id"], row["version"], row["review_round"])
 
     def _approved_by(self, row: sqlite3.Row, user: User) -> bool:
         return user is not None and user.name in self._approvals(row)
@@ -304,10 +297,8 @@ class Editorial:
             self._assign(conn, article_id, chosen, user)
             detail["reviewer"] = chosen.name
         elif action in ("approve", "request_changes"):
-            conn.execute(
-                """INSERT INTO review_decisions (article_id, version, round, user_id, decision, reason, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (article_id, row["version"], row["review_round"], user.id, action, reason, stamp))
+            review_store.insert_review_decision(conn, article_id, row["version"], row["review_round"], user.id, action,
+                                                reason, stamp)
             if target == workflow.APPROVED:
                 updates["published_version"] = row["version"]
                 updates["status_note"] = ""
@@ -322,9 +313,7 @@ class Editorial:
             # reviewer approves a version again (a published_version left set read as "approved").
             updates["status_note"] = ""
             updates["published_version"] = None
-        assignments = ", ".join(f"{column} = ?" for column in updates)
-        conn.execute(f"UPDATE articles SET {assignments}, updated_at = ? WHERE id = ?",
-                     [*updates.values(), stamp, article_id])
+        review_store.update_article(conn, article_id, updates, stamp)
 
     def _reviewer(self, conn, name: str, row) -> User:
         if not name:
@@ -337,8 +326,7 @@ class Editorial:
         return chosen
 
     def _assign(self, conn, article_id: str, reviewer: User, by: User) -> None:
-        conn.execute("""INSERT OR IGNORE INTO review_assignments (article_id, user_id, assigned_by, created_at)
-                        VALUES (?, ?, ?, ?)""", (article_id, reviewer.id, by.id, store.now()))
+        review_store.assign_reviewer(conn, article_id, reviewer.id, by.id, store.now())
 
     def edit(self, user: User | None, article_id: str, edits) -> ArticleRecord:
         """A new version with the edits applied, verified like a composed article; refused whole if
@@ -355,12 +343,10 @@ class Editorial:
                                  superseded_after_years=settings.superseded_after_years)
             edited.status = target
             new_hash = hashlib.sha256(article_json(edited).encode("utf-8")).hexdigest()
-            generation = conn.execute(
-                "SELECT library_generation FROM article_versions WHERE article_id = ? AND version = ?",
-                (article_id, row["version"])).fetchone()[0]
+            generation = review_store.version_generation(conn, article_id, row["version"])
             number = store.save(conn, article_id, current.context, edited, new_hash, generation,
                                 editor_id=user.id, note=" ".join(edits.note.split()))
-            conn.execute("UPDATE articles SET status = ?, updated_at = ? WHERE id = ?", (target, store.now(), article_id))
+            review_store.set_article_status(conn, article_id, target, store.now())
             audit.append(conn, user.name, "edit", article_id, before=content_hash(current), after=new_hash,
                          detail={"from": row["status"], "to": target, "version": number, "note": edits.note})
         self._after_commit()
@@ -386,7 +372,7 @@ class Editorial:
             generation = f"{__version__}:{store.library_generation(conn)}"
             number = store.save(conn, article_id, current.context, composed, new_hash, generation,
                                 editor_id=user.id, note="Re-composed from the library as it is now.")
-            conn.execute("UPDATE articles SET status = ?, updated_at = ? WHERE id = ?", (target, store.now(), article_id))
+            review_store.set_article_status(conn, article_id, target, store.now())
             audit.append(conn, user.name, "recompose", article_id, before=content_hash(current), after=new_hash,
                          detail={"from": row["status"], "to": target, "version": number})
         self._after_commit()
@@ -410,13 +396,12 @@ class Editorial:
             labels = dict(anchors(record))
             if anchor not in labels:
                 raise InputError(f"Unknown place {anchor!r} in article {article_id}; comment on the article, a section or a bullet it has.")
-            cursor = conn.execute(
-                """INSERT INTO review_comments (article_id, version, user_id, anchor, body, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?)""", (article_id, row["version"], user.id, anchor, body, store.now()))
-            audit.append(conn, user.name, "comment", article_id, detail={"comment": cursor.lastrowid, "anchor": anchor,
+            comment_id = review_store.insert_review_comment(conn, article_id, row["version"], user.id, anchor, body,
+                                                            store.now())
+            audit.append(conn, user.name, "comment", article_id, detail={"comment": comment_id, "anchor": anchor,
                                                                           "version": row["version"]})
         self._after_commit()
-        return next(c for c in self.comments(user, article_id) if c.id == cursor.lastrowid)
+        return next(c for c in self.comments(user, article_id) if c.id == comment_id)
 
     # -- reading the workflow ----------------------------------------------------------------------
 
@@ -425,17 +410,13 @@ class Editorial:
         row = self._row(conn, article_id)
         self.require(user, "view_review", row)
         labels = dict(anchors(store.latest(conn, article_id)[0]))
-        rows = conn.execute(
-            """SELECT c.*, u.name, u.full_name, u.role FROM review_comments c JOIN users u ON u.id = c.user_id
-               WHERE c.article_id = ? ORDER BY c.id""", (article_id,)).fetchall()
+        rows = review_store.comment_rows(conn, article_id)
         return [Comment(id=r["id"], version=r["version"], author=f"{r['full_name'] or r['name']} ({r['role']})",
                         anchor=r["anchor"], anchor_label=labels.get(r["anchor"], f"{r['anchor']} (no longer in the article)"),
                         body=r["body"], created_at=r["created_at"]) for r in rows]
 
     def decisions(self, article_id: str) -> list[Decision]:
-        rows = self.db.connection().execute(
-            """SELECT d.*, u.name, u.full_name, u.role FROM review_decisions d JOIN users u ON u.id = d.user_id
-               WHERE d.article_id = ? ORDER BY d.id""", (article_id,)).fetchall()
+        rows = review_store.decision_rows(self.db.connection(), article_id)
         return [Decision(version=r["version"], round=r["round"], reviewer=f"{r['full_name'] or r['name']} ({r['role']})",
                          decision=r["decision"], reason=r["reason"], created_at=r["created_at"]) for r in rows]
 
@@ -444,9 +425,7 @@ class Editorial:
         row = self._row(conn, article_id)
         self.require(user, "view_review", row)
         record = store.latest(conn, article_id)[0]
-        reviewers = [r["name"] for r in conn.execute(
-            """SELECT u.name FROM review_assignments a JOIN users u ON u.id = a.user_id WHERE a.article_id = ?
-               ORDER BY a.created_at""", (article_id,))]
+        reviewers = review_store.assigned_reviewer_names(conn, article_id)
         return ReviewState(record=record, round=row["review_round"], approvals_needed=self.approvals_needed,
                            approvals=self._approvals(row), reviewers=reviewers, comments=self.comments(user, article_id),
                            decisions=self.decisions(article_id), actions=self.allowed_actions(user, article_id),
@@ -456,14 +435,9 @@ class Editorial:
         conn = self.db.connection()
         row = self._row(conn, article_id)
         approved: dict[int, list[str]] = {}
-        for r in conn.execute(
-                """SELECT d.version, u.name, u.full_name, u.role FROM review_decisions d JOIN users u ON u.id = d.user_id
-                   WHERE d.article_id = ? AND d.decision = 'approve' ORDER BY d.id""", (article_id,)):
+        for r in review_store.approval_rows(conn, article_id):
             approved.setdefault(r["version"], []).append(f"{r['full_name'] or r['name']} ({r['role']})")
-        rows = conn.execute(
-            """SELECT v.version, v.created_at, v.note, u.name, u.full_name, u.role FROM article_versions v
-               LEFT JOIN users u ON u.id = v.editor_id WHERE v.article_id = ? ORDER BY v.version DESC""",
-            (article_id,)).fetchall()
+        rows = review_store.version_rows(conn, article_id)
         return [VersionInfo(version=r["version"], created_at=r["created_at"],
                             made_by=f"{r['full_name'] or r['name']} ({r['role']})" if r["name"] else "curbside",
                             note=r["note"], approved_by=sorted(set(approved.get(r["version"], []))),
@@ -483,31 +457,25 @@ class Editorial:
         """The review queue, in the parts this user works on."""
         self.require(user, "view_review")
         role = user.role
+        conn = self.db.connection()
         parts: dict[str, list[ArticleSummary]] = {}
         if role in ("reviewer", "editor"):
-            parts["Waiting for a reviewer"] = self._summaries("status = 'submitted'")
+            parts["Waiting for a reviewer"] = review_store.submitted(conn)
         if role == "reviewer":
-            parts["Assigned to you"] = self._summaries(
-                "status = 'under review' AND id IN (SELECT article_id FROM review_assignments WHERE user_id = ?)", user.id)
+            parts["Assigned to you"] = review_store.under_review_assigned_to(conn, user.id)
         if role in ("editor", "admin"):
-            parts["Under review"] = self._summaries("status = 'under review'")
-            parts["Needs re-review: evidence changed"] = self._summaries("needs_rereview = 1")
-            parts["Changes requested"] = self._summaries("status IN ('changes requested', 'revised')")
+            parts["Under review"] = review_store.under_review(conn)
+            parts["Needs re-review: evidence changed"] = review_store.needing_rereview(conn)
+            parts["Changes requested"] = review_store.changes_requested_or_revised(conn)
         if role == "author":
-            parts["Changes requested"] = self._summaries("status IN ('changes requested') AND author_id = ?", user.id)
+            parts["Changes requested"] = review_store.changes_requested_of_author(conn, user.id)
         return parts
 
     def my_articles(self, user: User | None) -> list[ArticleSummary]:
         self.require(user, "view_review")
         if user.role == "reviewer":
-            return self._summaries("id IN (SELECT article_id FROM review_assignments WHERE user_id = ?)", user.id)
-        return self._summaries("author_id = ?", user.id)
-
-    def _summaries(self, where: str, *args) -> list[ArticleSummary]:
-        rows = self.db.connection().execute(
-            f"""SELECT id, title, question, audience, status, kind, intent, condition, updated_at FROM articles
-                WHERE {where} ORDER BY updated_at DESC LIMIT 200""", args).fetchall()
-        return [ArticleSummary(**dict(r)) for r in rows]
+            return review_store.assigned_to(self.db.connection(), user.id)
+        return review_store.authored_by(self.db.connection(), user.id)
 
     # -- policy and audit --------------------------------------------------------------------------
 

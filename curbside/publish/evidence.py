@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from ..model import article_from_dict
+from ..store import evidence as store
 from ..store import sources as source_store
 from ..store.articles import now
 from . import audit
@@ -22,22 +23,6 @@ from . import audit
 NEW_VERSION, WITHDRAWN = "new version", "withdrawn"
 # How alike two passages must be (difflib ratio) to count as the same passage reworded.
 SIMILAR = 0.5
-
-# Articles someone has taken into editorial care: everything `answers._recomposable` would not
-# re-compose by itself. Unclaimed drafts follow the library on their next view, so are not flagged.
-_IN_CARE = """(a.author_id IS NOT NULL OR a.status != 'draft' OR a.published_version IS NOT NULL
-               OR EXISTS (SELECT 1 FROM article_versions v WHERE v.article_id = a.id AND v.version = a.version
-                                                            AND v.editor_id IS NOT NULL))"""
-
-# (article id, cited version) of the articles in care whose latest or published version cites the
-# source at a version up to the given one. One lookup on the article_citations (source_id,
-# source_version) index: with no citing article it finds nothing at once, so re-ingesting an
-# uncited library pays nothing more.
-CITING_ARTICLES = f"""
-    SELECT DISTINCT a.id, c.source_version AS cited FROM article_citations c JOIN articles a ON a.id = c.article_id
-    WHERE c.source_id = ? AND c.source_version <= ?
-      AND (c.version = a.version OR c.version = a.published_version) AND {_IN_CARE}
-    ORDER BY a.id, c.source_version"""
 
 
 @dataclass
@@ -81,26 +66,17 @@ def flag_source_change(conn: sqlite3.Connection, source_id: str, cited_version: 
     Earlier versions count too: an article still quoting version 1 when version 3 arrives must see
     the change to version 3, and withdrawing a source concerns whoever cites any version of it."""
     change = NEW_VERSION if new_version is not None else WITHDRAWN
-    rows = conn.execute(CITING_ARTICLES, (source_id, cited_version)).fetchall()
+    rows = store.citing_articles(conn, source_id, cited_version)
     flagged: list[str] = []
     for row in rows:
         article_id, cited = row["id"], row["cited"]
-        already = conn.execute(
-            """SELECT 1 FROM evidence_changes WHERE article_id = ? AND source_id = ? AND cited_version = ?
-               AND new_version IS ? AND change = ? AND resolved_at IS NULL""",
-            (article_id, source_id, cited, new_version, change),
-        ).fetchone()
-        if already:
+        if store.open_change_exists(conn, article_id, source_id, cited, new_version, change):
             continue
-        cur = conn.execute(
-            """INSERT INTO evidence_changes (article_id, source_id, cited_version, new_version, change, detected_at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
-            (article_id, source_id, cited, new_version, change, now()),
-        )
-        conn.execute("UPDATE articles SET needs_rereview = 1 WHERE id = ?", (article_id,))
+        change_id = store.insert_evidence_change(conn, article_id, source_id, cited, new_version, change, now())
+        store.mark_needs_rereview(conn, article_id)
         audit.append(conn, "curbside", "flag_rereview", article_id,
                      detail={"source_id": source_id, "cited_version": cited, "new_version": new_version,
-                             "change": change, "evidence_change": cur.lastrowid})
+                             "change": change, "evidence_change": change_id})
         if article_id not in flagged:
             flagged.append(article_id)
     return flagged
@@ -111,10 +87,7 @@ def flag_source_change(conn: sqlite3.Connection, source_id: str, cited_version: 
 
 def open_changes(conn: sqlite3.Connection, article_id: str) -> list[EvidenceChange]:
     """The article's unresolved evidence changes, oldest first, each with the passages it quotes."""
-    rows = conn.execute(
-        "SELECT * FROM evidence_changes WHERE article_id = ? AND resolved_at IS NULL ORDER BY detected_at, id",
-        (article_id,),
-    ).fetchall()
+    rows = store.open_changes_of(conn, article_id)
     if not rows:
         return []
     cited = _cited_passage_ids(conn, article_id)
@@ -124,23 +97,18 @@ def open_changes(conn: sqlite3.Connection, article_id: str) -> list[EvidenceChan
 def queue(conn: sqlite3.Connection) -> list[tuple[str, str, str, list[EvidenceChange]]]:
     """(article id, title, status, open changes) of every article awaiting re-review, the one
     waiting longest first."""
-    rows = conn.execute(
-        """SELECT a.id, a.title, a.status FROM evidence_changes e JOIN articles a ON a.id = e.article_id
-           WHERE e.resolved_at IS NULL GROUP BY a.id ORDER BY MIN(e.detected_at), MIN(e.id)"""
-    ).fetchall()
+    rows = store.articles_awaiting_rereview(conn)
     return [(r["id"], r["title"], r["status"], open_changes(conn, r["id"])) for r in rows]
 
 
 def resolve(conn: sqlite3.Connection, article_id: str, actor: str) -> int:
     """Close the article's open changes (a reviewer approved a version checked against the new
     evidence); returns how many were closed. Call inside the approving transaction."""
-    ids = [r[0] for r in conn.execute(
-        "SELECT id FROM evidence_changes WHERE article_id = ? AND resolved_at IS NULL ORDER BY id", (article_id,))]
-    conn.execute("UPDATE articles SET needs_rereview = 0 WHERE id = ? AND needs_rereview != 0", (article_id,))
+    ids = store.open_change_ids(conn, article_id)
+    store.clear_needs_rereview(conn, article_id)
     if not ids:
         return 0
-    conn.execute("UPDATE evidence_changes SET resolved_at = ? WHERE article_id = ? AND resolved_at IS NULL",
-                 (now(), article_id))
+    store.resolve_open_changes(conn, article_id, now())
     audit.append(conn, actor, "resolve_rereview", article_id, detail={"evidence_changes": ids})
     return len(ids)
 
@@ -150,11 +118,7 @@ def resolve(conn: sqlite3.Connection, article_id: str, actor: str) -> int:
 
 def _cited_passage_ids(conn: sqlite3.Connection, article_id: str) -> set[str]:
     """The passages the latest and the published version quote (what a reviewer must re-check)."""
-    rows = conn.execute(
-        """SELECT v.body FROM article_versions v JOIN articles a ON a.id = v.article_id
-           WHERE a.id = ? AND (v.version = a.version OR v.version = a.published_version)""",
-        (article_id,),
-    ).fetchall()
+    rows = store.cited_version_bodies(conn, article_id)
     return {claim.passage_id for row in rows for claim in article_from_dict(json.loads(row["body"])).all_claims()}
 
 

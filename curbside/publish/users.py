@@ -17,6 +17,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import InputError, NotFoundError, SignInRequired, TooManyAttempts
 from ..model import User
+from ..store import sign_in as sign_in_store
+from ..store import users as store
 from .roles import ROLES
 
 MIN_PASSWORD = 10
@@ -66,51 +68,49 @@ def check_new_account(name: str, role: str, password: str) -> None:
 def add(conn: sqlite3.Connection, name: str, role: str, password: str, full_name: str = "") -> tuple[User, str]:
     """Create an account; returns it and its API token (shown once, stored only as a hash)."""
     check_new_account(name, role, password)
-    if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+    if store.user_name_taken(conn, name):
         raise InputError(f"A user named {name!r} already exists; choose another name or disable the old account.")
     token = new_token()
-    cursor = conn.execute(
-        "INSERT INTO users (name, full_name, role, password_hash, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (name, " ".join((full_name or "").split())[:120], role, _hasher.hash(password), digest(token), _stamp(_now())),
-    )
-    return get(conn, cursor.lastrowid), token
+    user_id = store.insert_user(conn, name, " ".join((full_name or "").split())[:120], role, _hasher.hash(password),
+                                digest(token), _stamp(_now()))
+    return get(conn, user_id), token
 
 
 def get(conn: sqlite3.Connection, user_id: int) -> User:
-    row = conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+    row = store.find_user_by_id(conn, user_id)
     if row is None:
         raise NotFoundError(f"No user with id {user_id}; list accounts with `curbside users list`.")
     return _user(row)
 
 
 def by_name(conn: sqlite3.Connection, name: str) -> User:
-    row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+    row = store.find_user_by_name(conn, name)
     if row is None:
         raise NotFoundError(f"No user named {name!r}; list accounts with `curbside users list`.")
     return _user(row)
 
 
 def listing(conn: sqlite3.Connection) -> list[User]:
-    return [_user(row) for row in conn.execute("SELECT * FROM users ORDER BY name")]
+    return [_user(row) for row in store.all_users(conn)]
 
 
 def set_disabled(conn: sqlite3.Connection, name: str, disabled: bool = True) -> User:
     user = by_name(conn, name)
-    conn.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user.id))
+    store.set_user_disabled(conn, user.id, disabled)
     if disabled:
-        conn.execute("DELETE FROM sessions WHERE user_id = ?", (user.id,))  # signed-in browsers are signed out
+        sign_in_store.delete_sessions_of_user(conn, user.id)  # signed-in browsers are signed out
     return by_name(conn, name)
 
 
 def replace_token(conn: sqlite3.Connection, name: str) -> str:
     user = by_name(conn, name)
     token = new_token()
-    conn.execute("UPDATE users SET token_hash = ? WHERE id = ?", (digest(token), user.id))
+    store.set_token_hash(conn, user.id, digest(token))
     return token
 
 
 def from_token(conn: sqlite3.Connection, token: str) -> User:
-    row = conn.execute("SELECT * FROM users WHERE token_hash = ?", (digest(token),)).fetchone()
+    row = store.find_user_by_token_hash(conn, digest(token))
     if row is None or row["disabled"]:
         raise SignInRequired("The API token is not valid (unknown, replaced or its account disabled); ask an admin for a new one with `curbside users token NAME`.")
     return _user(row)
@@ -122,27 +122,26 @@ def authenticate(conn: sqlite3.Connection, name: str, password: str, address: st
     """The account if the password is right, else None. Every failure is recorded and counts toward
     a lock-out, so the caller commits before telling the user (raising would roll the record back)."""
     _refuse_if_locked(conn, name, address)
-    row = conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+    row = store.find_user_by_name(conn, name)
     try:
         _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password or "")
         ok = row is not None and not row["disabled"]
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        conn.execute("INSERT INTO login_failures (name, address, at) VALUES (?, ?, ?)", (name, address, _stamp(_now())))
+        sign_in_store.record_login_failure(conn, name, address, _stamp(_now()))
         return None
-    conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
+    sign_in_store.clear_login_failures(conn, name)
     if _hasher.check_needs_rehash(row["password_hash"]):
-        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (_hasher.hash(password), row["id"]))
+        store.set_password_hash(conn, row["id"], _hasher.hash(password))
     return _user(row)
 
 
 def _refuse_if_locked(conn: sqlite3.Connection, name: str, address: str) -> None:
     since = _stamp(_now() - FAILURE_WINDOW)
-    conn.execute("DELETE FROM login_failures WHERE at < ?", (since,))
-    by_name_count = conn.execute("SELECT COUNT(*) FROM login_failures WHERE name = ? AND at >= ?", (name, since)).fetchone()[0]
-    by_address = conn.execute("SELECT COUNT(*) FROM login_failures WHERE address = ? AND address != '' AND at >= ?",
-                              (address, since)).fetchone()[0]
+    sign_in_store.forget_login_failures_before(conn, since)
+    by_name_count = sign_in_store.count_login_failures_for_name(conn, name, since)
+    by_address = sign_in_store.count_login_failures_from_address(conn, address, since)
     minutes = int(FAILURE_WINDOW.total_seconds() // 60)
     if by_name_count >= MAX_FAILURES_PER_NAME:
         raise TooManyAttempts(f"Too many failed sign-ins for {name!r}; wait {minutes} minutes before trying again, or ask an admin to check the account.")
@@ -157,21 +156,16 @@ def start_session(conn: sqlite3.Connection, user: User, hours: int) -> tuple[str
     """A new session for `user`: (session id for the signed cookie, its CSRF token)."""
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = _now()
-    conn.execute("DELETE FROM sessions WHERE expires_at < ?", (_stamp(now),))
-    conn.execute("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                 (digest(session_id), user.id, csrf, _stamp(now), _stamp(now + timedelta(hours=hours))))
+    sign_in_store.delete_sessions_expired_before(conn, _stamp(now))
+    sign_in_store.insert_session(conn, digest(session_id), user.id, csrf, _stamp(now), _stamp(now + timedelta(hours=hours)))
     return session_id, csrf
 
 
 def session_user(conn: sqlite3.Connection, session_id: str) -> tuple[User, str] | None:
     """(user, CSRF token) of a live session of an enabled account, else None."""
-    row = conn.execute(
-        """SELECT u.*, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
-           WHERE s.id_hash = ? AND s.expires_at >= ? AND u.disabled = 0""",
-        (digest(session_id), _stamp(_now())),
-    ).fetchone()
+    row = sign_in_store.find_live_session(conn, digest(session_id), _stamp(_now()))
     return (_user(row), row["csrf"]) if row else None
 
 
 def end_session(conn: sqlite3.Connection, session_id: str) -> None:
-    conn.execute("DELETE FROM sessions WHERE id_hash = ?", (digest(session_id),))
+    sign_in_store.delete_session(conn, digest(session_id))

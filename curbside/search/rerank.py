@@ -22,13 +22,6 @@ from .understand import Question, detect_intent
 from ..language.words import STOPWORDS
 from ..language.vocabulary import Vocabulary
 
-# Which kinds of source a reader of each audience should see first (1 = first).
-CLINICAL_KIND_PRIOR = {
-    "guideline": 1.0, "systematic_review": 0.9, "drug_label": 0.8, "local": 0.7, "research": 0.6, "consumer": 0.3,
-}
-PATIENT_KIND_PRIOR = {
-    "consumer": 1.0, "systematic_review": 0.6, "guideline": 0.5, "local": 0.5, "drug_label": 0.5, "research": 0.3,
-}
 
 # Section headings that hold recommendations or conclusions versus background and method.
 _RECOMMENDATION_SECTION = re.compile(
@@ -60,25 +53,75 @@ class RerankWeights:
     narrower: float = 0.5
 
 
+@dataclass(frozen=True)
+class KindPrior:
+    """How much a reader of one audience should see each kind of source first (1 = first)."""
+
+    guideline: float
+    systematic_review: float
+    drug_label: float
+    local: float
+    research: float
+    consumer: float
+    other: float = 0.5  # a kind not listed here: neither first nor last
+
+    def of(self, kind: str) -> float:
+        return getattr(self, kind) if kind in _KINDS else self.other
+
+
+_KINDS = ("guideline", "systematic_review", "drug_label", "local", "research", "consumer")
+CLINICAL_KIND_PRIOR = KindPrior(guideline=1.0, systematic_review=0.9, drug_label=0.8, local=0.7, research=0.6,
+                                consumer=0.3)
+PATIENT_KIND_PRIOR = KindPrior(consumer=1.0, systematic_review=0.6, guideline=0.5, local=0.5, drug_label=0.5,
+                               research=0.3)
+
+
+@dataclass(frozen=True)
+class RerankFactors:
+    """How each evidence factor scores a passage in [0, 1], before RerankWeights weighs it.
+
+    No measured figure justifies these values one by one (bench/retrieval.py has no ablation of
+    them); the rerank as a whole moves LiveQA nDCG@10 from 0.4965 to 0.4969
+    (bench/results/retrieval-liveqa-all-systems.json, curbside-no-rerank against curbside).
+    """
+
+    clinical_kinds: KindPrior = CLINICAL_KIND_PRIOR  # every audience but patients
+    patient_kinds: KindPrior = PATIENT_KIND_PRIOR
+    # A condition name only partly in the source's title, conditions or heading: this share of
+    # the credit its words' overlap would earn (a full match scores 1).
+    partial_condition: float = 0.5
+    # Section: a recommendation or conclusion heading, a background or method one, any other; a
+    # consumer QA pair's heading is its question, whose fit is the intent factor's job.
+    recommendation_section: float = 1.0
+    background_section: float = 0.0
+    other_section: float = 0.5
+    consumer_section: float = 0.5
+    # Recency rises linearly from 0 for a source of `recency_from_year` to 1 after `recency_span_years`;
+    # a source with no year scores `undated`.
+    recency_from_year: int = 1995
+    recency_span_years: int = 30
+    undated: float = 0.3
+
+
 def rerank(q: Question, hits: list[Hit], weights: RerankWeights, audience: str = "physician",
-           vocabulary: Vocabulary | None = None) -> list[Hit]:
-    priors = PATIENT_KIND_PRIOR if audience == "patient" else CLINICAL_KIND_PRIOR
+           vocabulary: Vocabulary | None = None, factors: RerankFactors = RerankFactors()) -> list[Hit]:
+    priors = factors.patient_kinds if audience == "patient" else factors.clinical_kinds
     condition_words = _condition_words(q)
     asked = _asked_conditions(q, vocabulary, condition_words)
     question_words = _words(q.normalized)
     for hit in hits:
-        factors = {
-            "condition": _condition_match(condition_words, hit),
+        scores = {
+            "condition": _condition_match(condition_words, hit, factors),
             "intent": _intent_match(q.intent, hit),
-            "kind": priors.get(hit.source.kind, 0.5),
-            "section": _section_factor(hit),
-            "recency": _recency(hit.source.year),
+            "kind": priors.of(hit.source.kind),
+            "section": _section_factor(hit, factors),
+            "recency": _recency(hit.source.year, factors),
         }
-        boost = 1.0 + sum(getattr(weights, name) * value for name, value in factors.items())
+        boost = 1.0 + sum(getattr(weights, name) * value for name, value in scores.items())
         if asked:
-            factors["narrower"] = _narrower_factor(asked, hit, question_words, vocabulary)
-            boost -= weights.narrower * factors["narrower"]
-        hit.explain.update({f"rerank_{name}": round(value, 3) for name, value in factors.items()})
+            scores["narrower"] = _narrower_factor(asked, hit, question_words, vocabulary)
+            boost -= weights.narrower * scores["narrower"]
+        hit.explain.update({f"rerank_{name}": round(value, 3) for name, value in scores.items()})
         hit.explain["rerank_boost"] = round(boost, 3)
         hit.score = hit.explain["fused"] * boost
     return hits
@@ -106,7 +149,7 @@ def _condition_words(q: Question) -> list[frozenset[str]]:
     return out
 
 
-def _condition_match(condition_words: list[frozenset[str]], hit: Hit) -> float:
+def _condition_match(condition_words: list[frozenset[str]], hit: Hit, factors: RerankFactors) -> float:
     """1 when one of the question's condition names is fully in the source's title/conditions/heading."""
     if not condition_words:
         return 0.0
@@ -114,7 +157,7 @@ def _condition_match(condition_words: list[frozenset[str]], hit: Hit) -> float:
     best = 0.0
     for words in condition_words:
         overlap = len(words & haystack) / len(words)
-        best = max(best, overlap if overlap == 1.0 else overlap * 0.5)
+        best = max(best, overlap if overlap == 1.0 else overlap * factors.partial_condition)
     return best
 
 
@@ -218,19 +261,19 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(_WORD.findall(text.lower()))
 
 
-def _section_factor(hit: Hit) -> float:
+def _section_factor(hit: Hit, factors: RerankFactors) -> float:
     # Consumer QA pairs use the question as their heading; their fit is the intent factor's job.
     if hit.source.kind == "consumer":
-        return 0.5
+        return factors.consumer_section
     section = hit.passage.section
     if _RECOMMENDATION_SECTION.search(section):
-        return 1.0
+        return factors.recommendation_section
     if _BACKGROUND_SECTION.search(section):
-        return 0.0
-    return 0.5
+        return factors.background_section
+    return factors.other_section
 
 
-def _recency(year: int | None) -> float:
+def _recency(year: int | None, factors: RerankFactors) -> float:
     if not year:
-        return 0.3
-    return min(1.0, max(0.0, (year - 1995) / 30))
+        return factors.undated
+    return min(1.0, max(0.0, (year - factors.recency_from_year) / factors.recency_span_years))

@@ -63,12 +63,7 @@ def lexical_search(conn, terms: list[str], limit: int, weights=(1.0, 1.0, 1.0)) 
     query = fts_query(terms)
     if not query:
         return []
-    rows = conn.execute(
-        "SELECT rowid, -bm25(passages_fts, ?, ?, ?) AS score FROM passages_fts WHERE passages_fts MATCH ? "
-        "ORDER BY score DESC, rowid LIMIT ?",
-        (*weights, query, limit),
-    ).fetchall()
-    return [(r[0], r[1]) for r in rows]
+    return store.bm25_matches(conn, query, weights, limit)
 
 
 def _lexical_terms(q: Question, options: SearchOptions) -> list[str]:

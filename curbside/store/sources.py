@@ -219,3 +219,15 @@ def mentions(conn: sqlite3.Connection, word: str) -> bool:
         return True
     phrase = '"' + " ".join(words) + '"'
     return conn.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (phrase,)).fetchone() is not None
+
+
+def bm25_matches(conn: sqlite3.Connection, query: str, weights: tuple[float, float, float],
+                 limit: int) -> list[tuple[int, float]]:
+    """(passage pk, score) of the passages matching an FTS5 query, best first; the score is BM25
+    with the given title, section and text weights, negated so that higher is better."""
+    rows = conn.execute(
+        "SELECT rowid, -bm25(passages_fts, ?, ?, ?) AS score FROM passages_fts WHERE passages_fts MATCH ? "
+        "ORDER BY score DESC, rowid LIMIT ?",
+        (*weights, query, limit),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from .. import __version__
 from ..library import Library
-from ..model import ArticleRecord
+from ..model import MAX_QUESTION_CHARS, ArticleRecord
 from .exports import export_response
 from .schemas import (ERROR_RESPONSES, ArticleList, AskRequest, Audience, FollowUpRequest, Health, Number, PassageView,
                       SearchResults, SourceList, SourceView, ThreadAnswer, ThreadView)
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 
-QuestionText = Query(min_length=1, max_length=2000, description="A clinical question in plain words.")
+QuestionText = Query(min_length=1, max_length=MAX_QUESTION_CHARS, description="A clinical question in plain words.")
 
 
 def get_library(request: Request) -> Library:

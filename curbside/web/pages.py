@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 
-from ..model import MAX_QUESTION_CHARS
 from ..errors import InputError
 from ..library import Library
 from ..model import AUDIENCES, SOURCE_KINDS
@@ -39,7 +38,7 @@ def home(request: Request, audience: str | None = None, library: Library = Depen
 def home_page(request: Request, library: Library, audience: str, *, status_code: int = 200, question: str = "",
               error: str = ""):
     return page(request, "home.html", status_code=status_code, audience=audience, examples=example_questions(library),
-                question=question, error=error, max_question_chars=MAX_QUESTION_CHARS)
+                question=question, error=error)
 
 
 @router.post("/ask")

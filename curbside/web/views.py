@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from ..model import AUDIENCES, ArticleRecord, Passage, Reference
+from ..model import AUDIENCES, MAX_QUESTION_CHARS, ArticleRecord, Passage, Reference
 from ..render import html as article_html
 from .auth import csrf_token, current_user, ensure_csrf_cookie
 
@@ -25,7 +25,9 @@ AUDIENCE_LABELS = {"physician": "Physician", "pharmacist": "Pharmacist", "nurse"
 def templates() -> Jinja2Templates:
     env = article_html.environment().overlay(
         loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(article_html.TEMPLATES)]))
-    env.globals.update(audiences=AUDIENCES, audience_labels=AUDIENCE_LABELS, source_url=source_url)
+    # Every question box's maxlength is the limit ask.check_question enforces.
+    env.globals.update(audiences=AUDIENCES, audience_labels=AUDIENCE_LABELS, source_url=source_url,
+                       max_question_chars=MAX_QUESTION_CHARS)
     env.filters.update(markdown=markdown, query=urlencode)
     return Jinja2Templates(env=env)
 

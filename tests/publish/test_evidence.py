@@ -16,6 +16,7 @@ from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.publish import audit, evidence
+from curbside.store import evidence as evidence_store
 from curbside.ingest.readers import get_reader
 
 pytestmark = pytest.mark.slow  # ingests and re-ingests real libraries
@@ -254,6 +255,6 @@ def test_a_store_error_mid_batch_leaves_neither_the_new_version_nor_the_flag(set
 
 def test_finding_citing_articles_uses_the_citation_index(setup: Setup) -> None:
     # Every re-ingested source asks this once; the index keeps it one lookup however many articles.
-    plan = [r["detail"] for r in setup.conn.execute("EXPLAIN QUERY PLAN " + evidence.CITING_ARTICLES, (NEUROPATHY, 1))]
+    plan = [r["detail"] for r in setup.conn.execute("EXPLAIN QUERY PLAN " + evidence_store.CITING_ARTICLES, (NEUROPATHY, 1))]
     assert any("article_citations_source" in step for step in plan), plan
     assert not any(step.startswith("SCAN") for step in plan), plan
