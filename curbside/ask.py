@@ -16,10 +16,14 @@ from .compose.references import closest_sources
 from .search.retrieve import SearchOptions
 from .compose.safety import emergency_article, out_of_scope_article
 from .search.topic import topical_evidence
+from .compose.topic_reading import focused_hits, topic_sources
 from .search.understand import Question, understand
+from .search.facets import answers_by_part, facets
+from .search.unmentioned import unmentioned_names
 from .verify import verify
 
-EVIDENCE_HITS = 40  # passages the composer reads
+EVIDENCE_HITS = 40  # search hits the composer reads, after the passages of the topic sources
+SCAN_HITS = 60  # search hits looked through for the sources the question is about
 # Passages one source may give the composer: twice search's default (SearchOptions.per_source_cap,
 # 3, which keeps one long guideline from filling a results page), because an article quotes
 # several sections of its best source. No measured figure; bench/abstention.py calibrated the
@@ -36,9 +40,11 @@ INSUFFICIENT_MESSAGE = (
 class Coverage:
     """Whether the retrieved evidence is about the question at all (the abstention gate).
 
-    A question that names a drug needs a top hit that names it too. A question that names a
+    A question that asks about a drug needs a top hit that names it too. A question that names a
     condition is covered when a top hit's source names that condition (title, conditions or
-    heading). One that names none is given only the hits whose source names its topic words
+    heading); a case description ("74F, CrCl 28, MI in 2019. What drug first?"), whose named
+    findings are often not what any source is about, also when the best passage is close enough
+    in meaning. One that names none is given only the hits whose source names its topic words
     (topic.py), and is covered when the best of those is close enough in meaning: `min_cosine` is the best balanced accuracy on the LiveQA dev set
     (bench/abstention.py: at 0.50 it answers 80 % of questions the collection covers and abstains
     on 54 % of those it does not; "covered" = an answer judged 3-4 exists).
@@ -47,20 +53,36 @@ class Coverage:
     min_cosine: float = 0.50
     top: int = 10
 
-    def covers(self, q: Question, hits: list[Hit]) -> tuple[bool, dict]:
+    def covers(self, q: Question, hits: list[Hit], about: bool = False) -> tuple[bool, dict]:
+        """`about`: a source among the hits is about the question's condition or drug (by its
+        title, conditions or headings; compose/topic_reading.py)."""
         top = hits[: self.top]
         best_cosine = max((h.explain.get("vector", 0.0) for h in top), default=0.0)
         condition_hit = any(h.explain.get("rerank_condition", 0.0) >= 1.0 for h in top)
-        drugs = [d.lower() for d in q.drugs]
-        drug_hit = not drugs or any(d in f"{h.source.title} {h.passage.text}".lower() for h in top for d in drugs)
+        # The drugs the question asks about: in a case description ("on atorvastatin, CrCl 28.
+        # Stop or switch?") the sentences that tell are context, and their lab values read as
+        # substances ("creatinine").
+        drugs = [d.lower() for d in asked_drugs(q)]
+        # Named anywhere in the evidence the article reads, not only the first ten passages: a
+        # guideline on meningitis names dexamethasone further down.
+        drug_hit = not drugs or any(d in f"{h.source.title} {h.passage.text}".lower() for h in hits for d in drugs)
         facts = {"best_cosine": round(best_cosine, 3), "condition_in_top": condition_hit,
                  "drug_in_top": drug_hit, "hits": len(hits)}
         if not top or not drug_hit:
             # A question about a drug the evidence never names is not answered by evidence on its condition.
             return False, facts
-        if q.conditions:
+        if q.conditions and not answers_by_part(q.text):
             return condition_hit, facts
-        return best_cosine >= self.min_cosine, facts
+        # A case description names findings beside its diagnosis ("diffuse myalgias", "watery
+        # diarrhoea"): evidence close in meaning covers it even when no source is about a finding.
+        return condition_hit or about or best_cosine >= self.min_cosine, facts
+
+
+def asked_drugs(q: Question) -> list[str]:
+    """The question's drugs named where it asks (a sentence ending in "?"); all of them when no
+    sentence asks."""
+    asked = " ".join(f.text for f in facets(q.text) if f.asks).lower()
+    return [d for d in q.drugs if d.lower() in asked] if asked else list(q.drugs)
 
 
 def check_question(question: str) -> str:
@@ -89,19 +111,30 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
     if q.is_emergency:
         return emergency_article(q, audience)
     options = SearchOptions(audience=audience, per_source_cap=EVIDENCE_PER_SOURCE_CAP)
-    hits = searcher.search_question(q, EVIDENCE_HITS, options)
+    found = searcher.search_question(q, SCAN_HITS, options)
     # With no recognised condition, only sources that name the question's topic are evidence;
     # the closest sources an abstention lists still come from every hit.
+    hits = found[:EVIDENCE_HITS]
     evidence, topic = topical_evidence(q, hits, searcher.vocabulary)
-    covered, facts = coverage.covers(q, evidence)
+    scan, _ = topical_evidence(q, found, searcher.vocabulary)
+    chosen = topic_sources(q, scan, audience)
+    covered, facts = coverage.covers(q, evidence, about=bool(chosen.named))
     facts.update(topic)
     if not q.is_clinical and not (thread or covered):
         # Refuse only what looks non-clinical and finds nothing close: a bare brand name
         # ("Will Xyzal work?") reads as non-clinical yet is answerable.
         return out_of_scope_article(q, audience)
     today_year = library.settings.today_year or date.today().year
-    if covered:
-        article = compose(q, evidence, audience=audience, today_year=today_year,
+    missing = unmentioned_names(text, library.db.connection())
+    if missing:
+        # Evidence on the condition does not answer a question about a drug or test the library
+        # has never heard of: say so, and list what it has on the condition, marked as such.
+        facts["unmentioned"] = missing
+        article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years,
+                                       message=unmentioned_message(missing, q.condition))
+    elif covered:
+        facts["topic_sources"] = [source.id for source in chosen.sources]
+        article = compose(q, focused_hits(searcher, q, chosen.sources) + evidence, audience=audience, today_year=today_year,
                           superseded_after_years=library.settings.superseded_after_years,
                           vocabulary=searcher.vocabulary)
     else:
@@ -137,9 +170,18 @@ def answerable(library, question: str, audience: str, coverage: Coverage) -> boo
     return known[key]
 
 
-def insufficient_article(q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int) -> Article:
+def unmentioned_message(names: list[str], condition: str) -> str:
+    listed = " or ".join(names)
+    about = f" on {condition}" if condition else ""
+    return (f"The library has no evidence on {listed}: none of its sources mentions it. The sources it holds"
+            f"{about} are listed below as what it does have, not as an answer; add guidance on {listed} and "
+            "ask again.")
+
+
+def insufficient_article(q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int,
+                         message: str = INSUFFICIENT_MESSAGE) -> Article:
     return Article(
         question=q.text, title=f"Not covered by this library: {q.text.strip()[:80]}", kind="insufficient",
-        audience=audience, intent=q.intent, condition=q.condition, message=INSUFFICIENT_MESSAGE,
+        audience=audience, intent=q.intent, condition=q.condition, message=message,
         closest_sources=closest_sources(hits, today_year=today_year, superseded_after_years=old_after),
     )

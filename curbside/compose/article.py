@@ -20,7 +20,7 @@ from typing import NamedTuple
 from .audience import LEADS, lead_sections, rewrite_claims
 from .candidates import Candidate, Draft
 from .disagreements import Quoted, mark_differences
-from .extract import Statement, extract_statements
+from .extract import Statement, extract_statements, named_in
 from .followups import suggest_follow_ups
 from .layouts import (
     CLAIM_LIMIT, DETAIL_LIMIT, POPULATION_MODIFIERS, RECOMMENDED, SECTION_LIMIT, SectionSpec,
@@ -29,8 +29,9 @@ from .layouts import (
 from ..model import Article, Bullet, Claim, Hit, Section
 from .patient import PatientSelection
 from .references import cite, closest_sources
-from ..search.understand import Question
 from ..language.words import COURSE_WORDS, fold, word_set
+from ..search.facets import answers_by_part, ask_title, facets
+from ..search.understand import Question
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {
@@ -48,6 +49,12 @@ _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
 _MIN_WORDS = 4
+_PART = "part_"  # key prefix of the sections that answer a question part by part
+_PART_CLAIMS = 8  # quotes per part answered
+_PART_PER_PASSAGE = 2
+BOTTOM_LINE_PARTS = 2
+BOTTOM_LINE_RECOMMENDS = 3  # a recommendation outweighs three more of the case's words in a bottom line
+_PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
 # The algorithm's steps: the order a clinician follows the lines of therapy.
 _ALGORITHM_STEPS = (("first_line",), ("second_line",), ("third_line", "refractory"))
@@ -64,13 +71,15 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
     hits = _unique_hits(hits)
     considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
     layout = layout_for(question.intent)
-    drafts = _draft_sections(question, layout, relevant)
+    by_part, used = (_part_sections(question, relevant) if answers_by_part(question.text) else ([], set()))
+    part_candidates = [c for c in relevant if id(c) in used]
+    drafts = _draft_sections(question, layout, [c for c in relevant if id(c) not in used])
     patient = (PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
                if audience == "patient" else None)
     sections = {spec.key: _section(spec, drafts[spec.key], patient) for spec in layout if drafts.get(spec.key)}
     if question.intent == "treatment" and (algorithm := _algorithm(layout, drafts)) is not None:
         sections[algorithm.key] = algorithm
-    article.sections = [sections[spec.key] for spec in layout if spec.key in sections]
+    article.sections = by_part + [sections[spec.key] for spec in layout if spec.key in sections]
     if audience in LEADS:
         article.sections = lead_sections(audience, [(c.statement, c.hit) for c in relevant], article.sections,
                                          _claim_maker(relevant))
@@ -80,7 +89,9 @@ def compose(question: Question, hits: list[Hit], *, audience: str = "physician",
         article.closest_sources = closest_sources(hits, today_year=today_year,
                                                   superseded_after_years=superseded_after_years)
         return article
-    article.bottom_line = _bottom_line(question, article.sections, patient)
+    article.bottom_line = (_case_bottom_line(question, part_candidates) if by_part and patient is None
+                           else _bottom_line(question, article.sections, patient, bool(by_part)))
+    _drop_from_body(article)
     source_of = {hit.passage.id: hit.source for hit in hits}
     cite(article, article.all_claims(), source_of, today_year=today_year)
     mark_differences(article, _quoted(layout, drafts))
@@ -123,12 +134,19 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
         heading_names_drug = any(drug in heading for drug in drugs)
         for reading in _read(hit.passage.id, hit.passage.text, hit.passage.section, hit.passage.grade, vocabulary):
             statement = reading.statement
-            interventions = statement.interventions or [drug for drug in question.drugs if drug.lower() in heading]
+            interventions = statement.interventions or _heading_interventions(hit.passage.section, vocabulary) \
+                or [drug for drug in question.drugs if drug.lower() in heading]
             candidate = Candidate(statement, hit, (), set(statement.roles), interventions)
             considered.append(candidate)
             if reading.key in seen or _is_boilerplate(statement):
                 continue
-            about = _is_about(question, reading, names, drugs, heading_matches, heading_names_drug)
+            if statement.doses and not interventions:
+                continue  # a dose is never shown without its drug ("Reduce to 2.5 mg BID if ...")
+            # A passage the topic reading chose for a part of the question, from a source about
+            # it, answers that part whatever drug or class it names (topic.py).
+            chosen_for_part = hit.explain.get("topic_source", 0.0) >= 1.0
+            about = _ON_TOPIC if chosen_for_part else _is_about(question, reading, names, drugs, heading_matches,
+                                                                  heading_names_drug)
             if about:
                 seen.add(reading.key)
                 candidate.order = (about != _ON_TOPIC, *_evidence_order(statement, hit, rank, audience))
@@ -151,6 +169,16 @@ def _read(passage_id: str, text: str, section: str, grade: str, vocabulary) -> t
 
 
 @lru_cache(maxsize=8192)
+def _heading_interventions(section: str, vocabulary) -> list[str]:
+    """The drug the nearest heading names, for a statement that names none itself (the row
+    "Dose reduction for CrCl < 30 mL/min: 1 mg/kg once daily" under "LMWH › Enoxaparin")."""
+    for heading in reversed(section.split("›")):
+        if named := named_in(heading, vocabulary):
+            return named[:1]
+    return []
+
+
+@lru_cache(maxsize=8192)
 def _heading(title: str, section: str, conditions: tuple[str, ...]) -> tuple[str, frozenset[str]]:
     folded = fold(" ".join([title, section, *conditions]))
     return folded, word_set(folded)
@@ -165,7 +193,10 @@ def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "
     graded = bool(statement.grade or statement.strength)
     tier = 0 if strong_kind and graded else 1 if strong_kind or graded else 2
     written_for_reader = audience != "patient" or hit.source.kind == "consumer"
-    return not written_for_reader, tier, statement.strength != "strong", rank, hit.passage.id, statement.start
+    # Passages chosen from the sources the question is about (topic.py) come first, in the
+    # order their facets chose them.
+    topic = hit.explain.get("topic_source", 0.0) >= 1.0
+    return not topic, not written_for_reader, tier, statement.strength != "strong", rank, hit.passage.id, statement.start
 
 
 def _is_boilerplate(statement: Statement) -> bool:
@@ -188,14 +219,18 @@ def _is_about(question: Question, reading: _Reading, names: list[frozenset[str]]
     when it only names the condition in passing (a guideline on another disease listing it as a
     comorbidity), which ranks after every on-topic statement; "" when it is not about it. A
     question about a drug's dose, effects or interactions keeps only statements about that drug
-    (or naming no intervention, in a passage headed by it)."""
+    (or naming no intervention, in a passage headed by it) for its condition."""
     interventions = {i.lower() for i in reading.statement.interventions}
     names_drug = bool(drugs & interventions) or any(drug in reading.folded for drug in drugs)
+    names_condition = _names_condition(names, reading.words)
+    # The drug for another condition is not an answer: a Lyme disease regimen of amoxicillin is
+    # not the dose for otitis media.
+    for_condition = not names or heading_matches or names_condition
     if drugs and question.intent in ("dosing", "adverse_effects", "interactions", "contraindications"):
-        return _ON_TOPIC if names_drug or (not interventions and heading_names_drug) else ""
-    if (not names and not drugs) or names_drug or heading_matches:
+        return _ON_TOPIC if (names_drug or (not interventions and heading_names_drug)) and for_condition else ""
+    if (not names and not drugs) or heading_matches or (names_drug and for_condition):
         return _ON_TOPIC
-    return _MENTIONS if _names_condition(names, reading.words) else ""
+    return _MENTIONS if names_condition else ""
 
 
 def _names_condition(names: list[frozenset[str]], words: frozenset[str], loosely: bool = False) -> bool:
@@ -348,9 +383,14 @@ def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) 
     return Section(spec.key, spec.title, steps, numbered=True)
 
 
-def _bottom_line(question: Question, sections: list[Section], patient: PatientSelection | None = None) -> list[Claim]:
+def _bottom_line(question: Question, sections: list[Section], patient: PatientSelection | None = None,
+                 by_part: bool = False) -> list[Claim]:
     """One to three quotes answering the question directly, each from a different bullet. A
-    patient's is the most readable lead quote of the first few bullets each part of it could use."""
+    patient's is the most readable lead quote of the first few bullets each part of it could use.
+    An article answering part by part leads with the first answer to each of its first parts."""
+    if by_part:
+        answers = [section for section in sections if section.key.startswith(_PART) and section.key != _PATIENT]
+        return [_strongest(section) for section in answers[:BOTTOM_LINE_PARTS]]
     by_key = {section.key: section for section in sections}
     chosen: list[Claim] = []
     used_bullets: set[int] = set()
@@ -359,8 +399,97 @@ def _bottom_line(question: Question, sections: list[Section], patient: PatientSe
         if bullets:
             best = bullets[0] if patient is None else patient.most_readable(bullets)
             used_bullets.add(id(best))
-            chosen.append(_copy(best.claims[0]))
+            chosen.append(best.claims[0])  # the quote itself: it leaves the body (_drop_from_body)
     return chosen
+
+
+def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[Claim]:
+    """For a case answered part by part: the recommendations that fit this patient best, one or
+    two from different parts. Fit is how many of the case's own words a recommendation uses
+    ("bilateral", "younger than 24 months", "without severe signs"); a graded or stated
+    recommendation for or against counts for more than a statement of fact."""
+    case = word_set(fold(question.text))
+    parts = [c for c in candidates if c.claim is not None]
+
+    def fit(c: Candidate) -> tuple:
+        recommends = c.statement.polarity != "neutral" or bool(c.statement.grade or c.statement.strength)
+        overlap = len(case & word_set(fold(c.statement.text)))
+        return (-(overlap + BOTTOM_LINE_RECOMMENDS * recommends), c.hit.explain.get("facet_order", 0.0), c.statement.start)
+
+    chosen, facets_used = [], set()
+    for c in sorted(parts, key=fit):
+        facet = c.hit.explain.get("facet", -1.0)
+        if facet in facets_used or c.statement.doses and not c.interventions:
+            continue
+        facets_used.add(facet)
+        chosen.append(c.claim)
+        if len(chosen) == BOTTOM_LINE_PARTS:
+            break
+    return chosen
+
+
+def _strongest(section: Section) -> Claim:
+    """The section's first graded or recommending quote, else its first."""
+    claims = [claim for bullet in section.bullets for claim in bullet.claims]
+    return next((c for c in claims if c.grade or RECOMMENDED in c.roles or "first_line" in c.roles), claims[0])
+
+
+def _drop_from_body(article: Article) -> None:
+    """The bottom line is not said twice: its quotes leave the body (a bullet or section left
+    empty goes too), and the algorithm keeps only steps that say something else, if two remain."""
+    said = {id(claim) for claim in article.bottom_line}
+    quoted = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
+    for section in article.sections:
+        if section.numbered:  # steps are copies: a step that is the bottom line's quote goes
+            section.bullets = [b for b in section.bullets if (b.claims[0].passage_id, b.claims[0].quote_start) not in quoted]
+            if len(section.bullets) < 2:
+                section.bullets = []  # one step is no sequence
+            continue
+        for bullet in section.bullets:
+            bullet.claims = [c for c in bullet.claims if id(c) not in said]
+        section.bullets = [b for b in section.bullets if b.claims]
+    article.sections = [s for s in article.sections if s.bullets]
+
+
+def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[Section], set[int]]:
+    """A section for each thing the question asks, quoting the statements of the passages the
+    topic reading chose for it (topic.py), then one for what the sources say about the patient's
+    circumstances it gives (kidney function, pregnancy, a past event) when they say something
+    specific to them. Returns the sections and the ids of the candidates they use."""
+    parts = facets(question.text)
+    by_facet: dict[int, list[Candidate]] = {}
+    for candidate in relevant:
+        explain = candidate.hit.explain
+        if explain.get("topic_source", 0.0) >= 1.0:
+            by_facet.setdefault(int(explain.get("facet", -1.0)), []).append(candidate)
+    sections, used = [], set()
+
+    def chosen(candidates: list[Candidate], keep) -> list[Candidate]:
+        out, per_passage = [], Counter()
+        for c in sorted(candidates, key=lambda c: (c.hit.explain.get("facet_order", 0.0), c.statement.start)):
+            if id(c) in used or not keep(c) or per_passage[c.hit.passage.id] >= _PART_PER_PASSAGE:
+                continue
+            per_passage[c.hit.passage.id] += 1
+            out.append(c)
+            used.add(id(c))
+        return out[:_PART_CLAIMS]
+
+    for index, facet in enumerate(parts):
+        if facet.asks and (answer := chosen(by_facet.get(index, []), lambda c: True)):
+            sections.append(Section(f"{_PART}{index}", ask_title(facet.text),
+                                    [Bullet(_label(c.interventions), [_claim(c)]) for c in answer]))
+    further = chosen(by_facet.get(-1, []), lambda c: True)
+    if further:
+        # Passages close to the whole question that no single part took: often the guideline's
+        # key recommendation on the case as a whole.
+        sections.append(Section(f"{_PART}further", "Further recommendations from these sources",
+                                [Bullet(_label(c.interventions), [_claim(c)]) for c in further]))
+    circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
+    specific = chosen(circumstances, lambda c: bool(c.roles & _CIRCUMSTANTIAL) or c.statement.polarity == "against")
+    if specific:
+        sections.append(Section(_PATIENT, "This patient's circumstances",
+                                [Bullet(_label(c.interventions), [_claim(c)]) for c in specific]))
+    return sections, used
 
 
 def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) -> list[Quoted]:

@@ -44,7 +44,7 @@ def mark_differences(article: Article, quoted: list[Quoted]) -> None:
     notes = find_differences(quoted)[:MAX_NOTES]
     for note, claim in notes:
         article.differ.append(note)
-        bullet = _bullet_of(article, claim)
+        bullet = _bullet_of(article, claim) or _bullet_about(article, note)
         if bullet is not None and not bullet.differ:
             bullet.differ = note.text
 
@@ -139,6 +139,17 @@ def _direction(item: Quoted) -> str:
 
 def _position(items: list[Quoted], item: Quoted) -> int:
     return next(i for i, other in enumerate(items) if other is item)
+
+
+def _bullet_about(article: Article, note: SourcesDiffer):
+    """The body bullet on the note's point that quotes one of its sides, for a note whose first
+    side is the bottom line's quote (which is not repeated in the body)."""
+    topic = note.topic.lower()
+    for section in article.sections:
+        for bullet in section.bullets:
+            if topic in bullet.label.lower() and any(c.citation in note.citations for c in bullet.claims):
+                return bullet
+    return None
 
 
 def _bullet_of(article: Article, claim: Claim):

@@ -32,6 +32,12 @@ ROLES = ("first_line", "second_line", "third_line", "refractory", "combination",
          "mechanism", "definition")
 
 
+# A list of at most this many items and characters (lead-in included) is quoted whole; most
+# guideline lists of exclusions, criteria or options fit (synthetic fixtures in tests/test_extract.py).
+LIST_ITEMS_WHOLE = 8
+LIST_CHARS_WHOLE = 500
+
+
 @dataclass
 class Statement:
     text: str  # the sentence exactly as in the passage: passage_text[start:end] == text
@@ -193,7 +199,30 @@ def extract_statements(passage_text: str, section: str = "", grade: str = "", vo
         elif not span.list_item:
             lead_in = statement if sentence.rstrip().endswith(":") else None
         statements.append(statement)
-    return statements
+    return _lists_whole(passage_text, statements, section, grade, vocabulary)
+
+
+def _lists_whole(text: str, statements: list[Statement], section: str, grade: str, vocabulary: Any) -> list[Statement]:
+    """A short list stays one statement with its lead-in ("Exclusions from DOAC preference: -
+    severe renal insufficiency - ... - antiphospholipid syndrome"): its items alone say nothing
+    ("Antiphospholipid antibody syndrome"), and the lead-in alone promises a list it lacks. A
+    long list keeps its items apart, each knowing its lead-in."""
+    out: list[Statement] = []
+    i = 0
+    while i < len(statements):
+        lead = statements[i]
+        j = i + 1
+        while j < len(statements) and statements[j].lead_in and statements[j].lead_in == lead.text:
+            j += 1
+        items = statements[i + 1:j]
+        if lead.text.rstrip().endswith(":") and items and len(items) <= LIST_ITEMS_WHOLE \
+                and items[-1].end - lead.start <= LIST_CHARS_WHOLE:
+            out.append(_statement(text[lead.start:items[-1].end], lead.start, items[-1].end, section, grade, vocabulary))
+            i = j
+        else:
+            out.append(lead)
+            i += 1
+    return out
 
 
 def statements_for(passages: Iterable[Any], vocabulary: Any = None) -> list[Statement]:
@@ -460,3 +489,10 @@ def _unique(items: list[str]) -> list[str]:
             seen.add(item.lower())
             kept.append(item)
     return kept
+
+
+def named_in(text: str, vocabulary: Any = None) -> list[str]:
+    """The interventions a heading or label names, in order: what a row under "Allopurinol" or
+    "LMWH › Enoxaparin" is about when its own words ("Starting dose: 100 mg/day") do not say."""
+    found, _, _, _ = _interventions(text, vocabulary)
+    return _unique([name for _, _, name in sorted(found)])

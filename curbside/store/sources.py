@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timezone
 
@@ -193,6 +194,31 @@ def latest_status(conn: sqlite3.Connection, source_id: str) -> str | None:
     """The status of a source's newest version (current, superseded, withdrawn); None if unknown."""
     row = conn.execute("SELECT status FROM sources WHERE id = ? ORDER BY version DESC LIMIT 1", (source_id,)).fetchone()
     return row["status"] if row else None
+
+
+def current_passages_of_sources(conn: sqlite3.Connection, source_ids: list[str]) -> dict[int, tuple[Passage, Source]]:
+    """Every passage of the current version of each source, by passage rowid."""
+    if not source_ids:
+        return {}
+    marks = ",".join("?" * len(source_ids))
+    source_rows = conn.execute(
+        f"SELECT * FROM sources WHERE id IN ({marks}) AND status = 'current'", source_ids
+    ).fetchall()
+    out: dict[int, tuple[Passage, Source]] = {}
+    for row in source_rows:
+        source = row_to_source(row)
+        for r in conn.execute("SELECT * FROM passages WHERE source_pk = ? ORDER BY ord", (row["pk"],)).fetchall():
+            out[r["pk"]] = (row_to_passage(r, source.id), source)
+    return out
+
+
+def mentions(conn: sqlite3.Connection, word: str) -> bool:
+    """Whether any passage of a current source holds `word` (title, heading or text)."""
+    words = re.findall(r"[^\W_]+", word.lower())
+    if not words:
+        return True
+    phrase = '"' + " ".join(words) + '"'
+    return conn.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (phrase,)).fetchone() is not None
 
 
 def bm25_matches(conn: sqlite3.Connection, query: str, weights: tuple[float, float, float],

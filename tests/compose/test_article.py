@@ -54,13 +54,11 @@ def test_treatment_article_has_lines_of_therapy_avoid_and_an_algorithm():
     article = compose(_question(modifiers=["refractory"]), HITS, today_year=TODAY)
     assert article.kind == "article"
     assert article.title == "Treatment of Refractory Synthetic Neuropathy"
-    assert _keys(article) == ["first_line", "second_line", "refractory", "non_pharmacological", "algorithm",
-                              "considerations", "avoid", "monitoring"]
+    # The bottom line's quotes are not repeated in the body: the refractory and avoid sections held
+    # only those, and the algorithm would have one step left that is not in the bottom line.
+    assert _keys(article) == ["first_line", "second_line", "non_pharmacological", "considerations", "monitoring"]
     sections = {section.key: section for section in article.sections}
     assert sections["first_line"].bullets[0].label == "Examplamab"
-    assert [b.label for b in sections["avoid"].bullets] == ["Mockacillin"]
-    algorithm = sections["algorithm"]
-    assert algorithm.numbered and [b.claims[0].text.split()[0] for b in algorithm.bullets] == ["Examplamab", "If", "For"]
     first, escalation, avoid = (claim.text for claim in article.bottom_line)
     assert first.startswith("Examplamab 20 mg once daily is recommended as first-line")
     assert escalation.startswith("For refractory synthetic neuropathy")  # the question asks about refractory disease
@@ -85,7 +83,8 @@ def test_dosing_question_gets_the_dosing_layout_not_the_treatment_one():
     dosing = article.sections[0]
     assert dosing.bullets[0].label == "Examplamab"
     assert all("examplamab" in text.lower() for text in _texts(article))
-    assert dosing.bullets[0].claims[0].doses == ["20 mg once daily"]
+    assert article.bottom_line[0].doses == ["20 mg once daily"]  # and not repeated in the section
+    assert dosing.bullets[0].claims[0].doses == ["40 mg once daily"]
 
 
 def test_diagnosis_question_gets_no_treatment_template():
@@ -93,7 +92,7 @@ def test_diagnosis_question_gets_no_treatment_template():
                      "Examplamab is recommended as first-line therapy for synthetic neuropathy.")
     article = compose(_question("diagnosis", text="How is synthetic neuropathy diagnosed?"), [hit], today_year=TODAY)
     assert article.title == "Diagnosis of Synthetic Neuropathy"
-    assert _keys(article) == ["diagnosis"]
+    assert _keys(article) == []  # its one diagnostic statement is the bottom line, not said twice
     assert [c.text for c in article.bottom_line] == [
         "The diagnosis of synthetic neuropathy is confirmed by a synthetic nerve conduction test."]
 
@@ -127,8 +126,9 @@ def test_sources_that_give_different_first_line_doses_are_flagged_citing_both():
     assert note.text == "Sources differ on the dose of examplamab: 20 mg once daily [1] versus 40 mg once daily [2]."
     assert note.citations == [1, 2]
     first_line = next(section for section in article.sections if section.key == "first_line")
-    assert first_line.bullets[0].differ == note.text
-    assert [c.citation for c in first_line.bullets[0].claims] == [1, 2]
+    assert first_line.bullets[0].differ == note.text  # next to the other side: [1] is the bottom line
+    assert [c.citation for c in first_line.bullets[0].claims] == [2]
+    assert [c.citation for c in article.bottom_line][:1] == [1]
 
 
 def test_a_source_older_than_five_years_is_possibly_superseded():

@@ -182,11 +182,21 @@ def test_doses_and_numbers_are_attached():
 
 
 def test_list_items_inherit_the_lead_in():
-    passage = "Second-line options include:\n- Examplamab 20 mg daily\n- Testoprazole\n\nOther text follows."
-    lead, first, second, other = extract_statements(passage)
-    assert "second_line" in first.roles and "second_line" in second.roles
+    items = "".join(f"\n- Synthetic option {i}" for i in range(9))
+    passage = "Second-line options include:\n- Examplamab 20 mg daily" + items + "\n\nOther text follows."
+    lead, first, *rest = extract_statements(passage)
+    other = rest[-1]
+    assert "second_line" in first.roles and "second_line" in rest[0].roles
     assert first.lead_in == lead.text == "Second-line options include:"
     assert "second_line" not in other.roles and other.lead_in == ""
+
+
+def test_a_short_list_quoted_whole_carries_the_roles_and_drugs_of_its_items():
+    passage = "Second-line options include:\n- Examplamab 20 mg daily\n- Testoprazole\n\nOther text follows."
+    whole, other = extract_statements(passage)
+    assert whole.text == "Second-line options include:\n- Examplamab 20 mg daily\n- Testoprazole"
+    assert "second_line" in whole.roles and whole.doses
+    assert "second_line" not in other.roles
 
 
 def test_section_heading_roles_apply_to_every_statement():
@@ -313,3 +323,17 @@ def test_the_rating_after_a_recommendation_is_marked_and_the_recommendation_is_n
     recommendation, rating = extract_statements(
         "Examplamab may be considered for synthetic neuropathy. EXSOC Grade: E (Expert Opinion); XYZ/ABC LOE: C")
     assert not recommendation.rating_only and rating.rating_only
+
+
+def test_a_short_list_is_one_statement_with_its_lead_in():
+    text = "Exclusions from the synthetic preference:\n- Severe imaginary insufficiency\n- Fictional syndrome"
+    statements = extract_statements(text)
+    assert [s.text for s in statements] == [text]
+
+
+def test_a_long_list_keeps_its_items_apart_each_knowing_its_lead_in():
+    items = "".join(f"\n- Synthetic option number {i} for the fictional condition" for i in range(12))
+    text = "Options include:" + items
+    statements = extract_statements(text)
+    assert len(statements) == 13
+    assert all(s.lead_in == "Options include:" for s in statements[1:])

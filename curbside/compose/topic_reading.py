@@ -1,0 +1,250 @@
+"""Topic-first evidence: which sources are about the question, and which of their passages
+answer each thing it asks.
+
+Search ranks passages across the whole library, and the passages that carry a guideline's key
+recommendation are often not among the first 40 even when the guideline itself is the top hit
+(clinician development set: the right source is among the top-10 hits' sources for 0.86 of the
+must-have facts, the quoted passage among the top 40 passages for 0.32). So the article first
+decides which one to a few sources are *about* the question (its condition in their title,
+conditions or headings; guidelines and systematic reviews first for professionals, pages written
+for patients first for patients) and then reads those sources whole, choosing for each thing the
+question asks ("which anticoagulant and dose?", "do I stop at 3 months?") and for each fact it
+gives about the patient ("CrCl 28", "MI in 2019") the passages closest to it, by meaning
+(the passage vectors) and by words (BM25 within the source).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..language.vocabulary import expand_abbreviations
+from ..model import Hit, Source
+from ..search.facets import Facet, content_words, facets
+from ..search.understand import Question
+from ..store import sources as store
+from .extract import extract_statements
+
+_STRONG_KINDS = ("guideline", "systematic_review")
+# Words that say what kind of answer is wanted, not what it is about: they pick no source.
+_ASKING_WORDS = frozenset("""
+treat treatment treatments treating therapy therapies manage management managing option options first line
+second third choice drug drugs medication medications medicine dose doses dosing dosage start starting
+stop stopping use using give giving prescribe recommended recommend best next step steps patient patients
+what which when how long should can could would do does need needs needed take taking after before
+""".split())
+
+
+@dataclass(frozen=True)
+class TopicReading:
+    """How many sources are read whole and how many of their passages each facet of the
+    question takes. Figures from the clinician development set (bench/clinician.py)."""
+
+    max_sources: int = 3  # the first 2 / 4 guideline or review sources hold 0.68 / 0.83 of must-haves
+    scan_hits: int = 60  # search hits looked through for on-topic sources
+    rank_offset: float = 10.0  # a source's weight: sum of 1 / (rank + offset) over its hits
+    per_ask: int = 8  # passages for each thing the question asks
+    per_fact: int = 2  # passages for each fact it gives about the patient
+    whole_question: int = 6  # then the passages closest to the whole question
+    lexical_weight: float = 0.4  # BM25 (normalised to the best passage) added to the cosine
+    recommendation_prior: float = 0.1  # added for a passage that recommends for or against, graded
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _terms(text: str) -> list[str]:
+    return [_stem(w) for w in content_words(text)]
+
+
+# -- which sources ----------------------------------------------------------------------------
+
+
+def topic_names(q: Question) -> list[frozenset[str]]:
+    """What the question is about, as word sets: its condition names and the drugs it names
+    (an adverse-effect question is about its drug), else its content words that are not about
+    the kind of answer wanted (a condition the vocabulary does not know)."""
+    names = [frozenset(_name_terms(name)) for name in [*q.conditions, *q.condition_expansions, *q.drugs]]
+    names = [name for name in names if name]
+    return names or _content_names(q)
+
+
+def _content_names(q: Question) -> list[frozenset[str]]:
+    words = frozenset(_stem(w) for w in q.keywords if w not in _ASKING_WORDS and not w.isdigit())
+    return [frozenset([w]) for w in sorted(words)]
+
+
+def source_topic_words(source: Source, headings: list[str]) -> frozenset[str]:
+    return frozenset(_terms(" ".join([source.title, *source.conditions, *headings])))
+
+
+def _name_terms(name: str) -> list[str]:
+    """A condition name's words without the patient details a vignette runs into it ("72m")."""
+    return [w for w in _terms(name) if w.isalpha()]
+
+
+def names_topic(names: list[frozenset[str]], words: frozenset[str]) -> bool:
+    """A name is named when at least half its words are there ("febrile pyelonephritis" is
+    the topic of a guideline on pyelonephritis; "first unprovoked pulmonary embolism" of one on
+    pulmonary embolism)."""
+    return any(name & words and len(name & words) * 2 >= len(name) for name in names)
+
+
+@dataclass(frozen=True)
+class TopicChoice:
+    sources: list[Source]  # best first
+    named: frozenset[str]  # ids of those whose title, conditions or headings name the question's condition or drug
+
+
+def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicReading = TopicReading()) -> TopicChoice:
+    """The sources about the question among the first hits, best first: the reader's preferred
+    kind (guidelines and reviews for professionals, consumer pages for patients), then how much
+    of the search they hold."""
+    names = topic_names(q)
+    # Understanding may name a symptom where the clinician means a diagnosis ("gambling" in a
+    # Parkinson's question): a source that only the question's other content words name still
+    # qualifies, after every source its condition or drug names.
+    loose = _content_names(q)
+    if not names and not loose:
+        return TopicChoice([], frozenset())
+    headings: dict[str, list[str]] = {}
+    weight: dict[str, float] = {}
+    by_id: dict[str, Source] = {}
+    for rank, hit in enumerate(hits[: reading.scan_hits]):
+        sid = hit.source.id
+        by_id.setdefault(sid, hit.source)
+        # A source the search keeps returning is central to the question, not one lucky passage.
+        weight[sid] = weight.get(sid, 0.0) + 1.0 / (rank + reading.rank_offset)
+        headings.setdefault(sid, []).append(hit.passage.section)
+    words = {sid: source_topic_words(by_id[sid], headings[sid]) for sid in by_id}
+    named = {sid for sid in by_id if names_topic(names, words[sid])}
+    about = [sid for sid in by_id if sid in named or names_topic(loose, words[sid])]
+
+    def preference(sid: str) -> tuple:
+        kind = by_id[sid].kind
+        preferred = kind == "consumer" if audience == "patient" else kind in _STRONG_KINDS
+        return (not preferred, -weight[sid], sid)
+
+    chosen = [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
+    return TopicChoice(chosen, frozenset(s.id for s in chosen if s.id in named))
+
+
+# -- which of their passages ------------------------------------------------------------------
+
+
+def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicReading = TopicReading()) -> list[Hit]:
+    """The passages of `sources` that answer the question's facets, in the order they were
+    chosen: for each facet in turn its best passages, asks before facts, then the passages
+    closest to the whole question."""
+    if not sources:
+        return []
+    conn = searcher.library.db.connection()
+    passages = store.current_passages_of_sources(conn, [s.id for s in sources])
+    if not passages:
+        return []
+    pks = np.array(sorted(passages), dtype=np.int64)
+    encoder = searcher.library.encoder
+    vectors = searcher.vectors
+    # A passage's own heading says what it is about ("PE — Home vs Hospital"); abbreviations are
+    # read as in questions so "PE" there meets "pulmonary embolism" here.
+    # The drug classes a passage's drugs belong to count as its words ("Which anticoagulant?"
+    # meets "DOACs over VKAs").
+    read = {pk: _passage_reading(p.id, p.text, p.section, searcher.vocabulary) for pk, (p, _) in passages.items()}
+    lexical = _SourceBM25({pk: f"{p.text} {_expanded(p.section.split('›')[-1])} {read[pk][0]}"
+                           for pk, (p, _) in passages.items()})
+    prior = {pk: reading.recommendation_prior if read[pk][1] else 0.0 for pk in passages}
+    parts = facets(q.text)
+    # (facet index in `parts`, passages it takes, its ranking), asks before facts
+    rankings: list[tuple[int, int, list[int]]] = []
+    for index, facet in enumerate(parts):
+        if facet.asks:
+            rankings.append((index, reading.per_ask, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading)))
+    for index, facet in enumerate(parts):
+        if not facet.asks:
+            rankings.append((index, reading.per_fact, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading)))
+    whole = _ranked(q.text, encoder, vectors, pks, lexical, prior, reading)
+    chosen: list[int] = []
+    facet_of: dict[int, int] = {}  # passage pk -> facet index; -1 for the whole question
+    for depth in range(max((take for _, take, _ in rankings), default=0)):
+        for index, take, ranked in rankings:
+            if depth < take and depth < len(ranked) and ranked[depth] not in facet_of:
+                chosen.append(ranked[depth])
+                facet_of[ranked[depth]] = index
+    extra = 0
+    for pk in whole:
+        if extra >= reading.whole_question:
+            break
+        if pk not in facet_of:
+            chosen.append(pk)
+            facet_of[pk] = -1
+            extra += 1
+    hits = []
+    for order, pk in enumerate(chosen):
+        passage, source = passages[pk]
+        hits.append(Hit(passage=passage, source=source, score=1.0 / (1 + order),
+                        explain={"topic_source": 1.0, "facet_order": float(order), "facet": float(facet_of[pk])}))
+    return hits
+
+
+def _about(facet: Facet, q: Question) -> str:
+    """A facet as a query: its words with abbreviations spelled out, and the question's condition
+    when it does not name it ("Which anticoagulant and dose?" is asked about the PE)."""
+    text = _expanded(facet.text)
+    return text if not q.condition or q.condition in text else f"{text} {q.condition}"
+
+
+def _expanded(text: str) -> str:
+    return expand_abbreviations(text)[0]
+
+
+@lru_cache(maxsize=16384)
+def _passage_reading(passage_id: str, text: str, section: str, vocabulary) -> tuple[str, bool]:
+    """(the interventions and classes its statements name, whether it makes a graded or stated
+    recommendation for or against). Passages never change under one id."""
+    statements = extract_statements(text, section, "", vocabulary)
+    named = " ".join(dict.fromkeys(n for s in statements for n in (*s.interventions, *s.classes)))
+    recommends = any(s.polarity != "neutral" and (s.grade or s.strength) for s in statements)
+    return named, recommends
+
+
+def _ranked(text: str, encoder, vectors, pks: np.ndarray, lexical: "_SourceBM25", prior: dict[int, float],
+            reading: TopicReading) -> list[int]:
+    cosine = dict(vectors.search(encoder.encode_query(text), len(pks), candidate_pks=pks)) if len(vectors) else {}
+    words = lexical.scores(text)
+    score = {int(pk): cosine.get(int(pk), 0.0) + reading.lexical_weight * words.get(int(pk), 0.0) + prior[int(pk)]
+             for pk in pks}
+    return sorted(score, key=lambda pk: (-score[pk], pk))
+
+
+class _SourceBM25:
+    """BM25 over the passages of the chosen sources only: a word common across the whole guideline
+    (its condition) weighs little, the word that picks out one passage ("home") weighs much."""
+
+    def __init__(self, texts: dict[int, str], k1: float = 1.2, b: float = 0.75):
+        self.terms = {pk: _terms(text) for pk, text in texts.items()}
+        self.k1, self.b = k1, b
+        self.n = len(texts)
+        self.avg = sum(len(t) for t in self.terms.values()) / max(self.n, 1) or 1.0
+        self.df: dict[str, int] = {}
+        for words in self.terms.values():
+            for w in set(words):
+                self.df[w] = self.df.get(w, 0) + 1
+
+    def scores(self, text: str) -> dict[int, float]:
+        asked = set(_terms(text))
+        out = {}
+        for pk, words in self.terms.items():
+            score = 0.0
+            for w in asked:
+                f = words.count(w)
+                if f:
+                    idf = math.log(1 + (self.n - self.df[w] + 0.5) / (self.df[w] + 0.5))
+                    score += idf * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * len(words) / self.avg))
+            out[pk] = score
+        best = max(out.values(), default=0.0) or 1.0
+        return {pk: s / best for pk, s in out.items()}

@@ -1,0 +1,75 @@
+"""Topic-first evidence (topic.py): the parts of a question, the sources about it, and
+articles that answer a many-part question part by part. Synthetic library and wording only."""
+
+from __future__ import annotations
+
+import pytest
+
+from curbside.compose.topic_reading import names_topic, topic_names
+from curbside.search.facets import Facet, answers_by_part, ask_title, facets
+from curbside.search.understand import understand
+from curbside.verify import check_citations
+
+from synthetic_library import build
+
+VIGNETTE = ("61F, synthetic neuropathy for 2 years, renal function normal. What is first-line, "
+            "and what do I switch to if it fails?")
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    library = build(tmp_path_factory.mktemp("topic") / "lib")
+    yield library
+    library.close()
+
+
+def test_facets_split_asks_at_their_joins_and_facts_at_commas():
+    parts = facets(VIGNETTE)
+    assert Facet("What is first-line", True) in parts
+    assert Facet("what do I switch to if it fails?", True) in parts
+    assert Facet("renal function normal", False) in parts
+    assert all(f.text != "61F" for f in parts)  # no content word: age and sex shorthand alone
+
+
+def test_a_vignette_or_a_many_part_question_is_answered_part_by_part():
+    assert answers_by_part(VIGNETTE)
+    assert answers_by_part("Which drug first? And for how long?")
+    assert not answers_by_part("What is the first-line treatment for synthetic neuropathy?")
+
+
+def test_ask_titles_keep_the_clinicians_words():
+    assert ask_title("what do I switch to if it fails?") == "What do I switch to if it fails?"
+    assert ask_title("Which drug and dose,") == "Which drug and dose?"
+
+
+def test_a_source_names_the_topic_with_half_the_words_of_a_qualified_condition():
+    names = [frozenset({"febrile", "pyelonephriti"})]
+    assert names_topic(names, frozenset({"pyelonephriti", "guideline"}))
+    assert not names_topic(names, frozenset({"cystiti", "guideline"}))
+
+
+def test_topic_names_come_from_the_condition_not_the_asking_words(lib):
+    q = understand("What is the first-line treatment for synthetic neuropathy?", lib.searcher.vocabulary)
+    words = set().union(*topic_names(q))
+    assert "neuropathy" in words
+    assert not words & {"first", "line", "treatment"}
+
+
+def test_a_vignette_article_answers_each_part_from_the_sources_about_it(lib):
+    article = lib.ask(VIGNETTE)
+    assert article.kind == "article"
+    titles = [s.title for s in article.sections]
+    assert "What is first-line?" in titles
+    assert check_citations(article) == []
+    assert {r.source_id for r in article.references} <= {"test:guideline-a", "test:guideline-b", "test:consumer"}
+    for claim in article.all_claims():
+        assert claim.text in lib.passage_or_none(claim.passage_id).text
+
+
+def test_the_bottom_line_is_not_repeated_in_the_body(lib):
+    for question in (VIGNETTE, "What is the first-line treatment for synthetic neuropathy?"):
+        article = lib.ask(question)
+        said = {(c.passage_id, c.quote_start) for c in article.bottom_line}
+        body = [(c.passage_id, c.quote_start) for s in article.sections if not s.numbered
+                for b in s.bullets for c in b.claims]
+        assert said and not said & set(body)
