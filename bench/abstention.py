@@ -34,8 +34,9 @@ def main() -> None:
     eval_dir = Path(args.shared) / "eval" / "liveqa"
     judged_zip = eval_dir / liveqa.JUDGED_ZIP
     questions = liveqa.load_questions(eval_dir / liveqa.QUESTIONS_FILE)
-    collection, _ = liveqa.open_collection(Path(args.library), Path(args.shared) / "corpora" / "medquad-xml.tar.gz",
-                                           judged_zip, embed=True, rebuild=False)
+    collection, _ = liveqa.open_collection(
+        Path(args.library), Path(args.shared) / "corpora" / "medquad-xml.tar.gz", judged_zip, embed=True, rebuild=False
+    )
     grades, _ = liveqa.collection_judgements(liveqa.load_judgements(judged_zip), collection)
     searcher = collection.library.searcher
     cases = []
@@ -51,16 +52,29 @@ def main() -> None:
         tn = sum(1 for a, c in answered if not a and not c)
         pos = sum(1 for _, c in answered if c) or 1
         neg = sum(1 for _, c in answered if not c) or 1
-        rows.append({"min_cosine": threshold, "answers_covered": round(tp / pos, 3),
-                     "abstains_uncovered": round(tn / neg, 3), "balanced": round((tp / pos + tn / neg) / 2, 3)})
+        rows.append(
+            {
+                "min_cosine": threshold,
+                "answers_covered": round(tp / pos, 3),
+                "abstains_uncovered": round(tn / neg, 3),
+                "balanced": round((tp / pos + tn / neg) / 2, 3),
+            }
+        )
     best = max(rows, key=lambda r: (r["balanced"], -r["min_cosine"]))
-    report = {"questions": len(cases), "covered": sum(1 for *_, c in cases if c),
-              "by_condition_rule": sum(1 for q, *_ in cases if q.conditions), "thresholds": rows, "best": best}
+    report = {
+        "questions": len(cases),
+        "covered": sum(1 for *_, c in cases if c),
+        "by_condition_rule": sum(1 for q, *_ in cases if q.conditions),
+        "thresholds": rows,
+        "best": best,
+    }
     collection.library.close()
     if args.json:
         print(json.dumps(report))
         return
-    print(f"{report['questions']} questions, {report['covered']} covered; {report['by_condition_rule']} decided by the condition rule")
+    print(
+        f"{report['questions']} questions, {report['covered']} covered; {report['by_condition_rule']} decided by the condition rule"
+    )
     print("min_cosine | answers covered | abstains on uncovered | balanced")
     for r in rows:
         print(f"{r['min_cosine']:>10} | {r['answers_covered']:>15} | {r['abstains_uncovered']:>21} | {r['balanced']}")

@@ -57,13 +57,16 @@ def score_all(lib: Library, asked, rule: medlfqa.MatchRule) -> list[medlfqa.Arti
     texts = [s for item, _, _ in asked for s in item.must_have + tuple(medlfqa.answer_sentences(item))]
     texts += [s for _, article, _ in asked for s in medlfqa.article_sentences(article)]
     vectors = medlfqa.embed_texts(texts, lib.encoder.encode)
-    return [medlfqa.score_article(item, article, ms, vectors, rule, lib.passage_or_none)
-            for item, article, ms in asked]
+    return [medlfqa.score_article(item, article, ms, vectors, rule, lib.passage_or_none) for item, article, ms in asked]
 
 
 def latency(millis: list[float]) -> dict[str, float]:
-    return {"p50": round(percentile(millis, 50), 1), "p95": round(percentile(millis, 95), 1),
-            "max": round(max(millis), 1), "questions": len(millis)}
+    return {
+        "p50": round(percentile(millis, 50), 1),
+        "p95": round(percentile(millis, 95), 1),
+        "max": round(max(millis), 1),
+        "questions": len(millis),
+    }
 
 
 def report_of(lib: Library, scores: list[medlfqa.ArticleScore], rule: medlfqa.MatchRule) -> dict:
@@ -77,8 +80,10 @@ def report_of(lib: Library, scores: list[medlfqa.ArticleScore], rule: medlfqa.Ma
         "article_words": round(overall.words, 1),
         "ask_ms": latency([score.ms for score in scores]),
         "overall": overall.to_dict(),
-        "sets": {name: medlfqa.summarise([s for s in scores if s.set == name]).to_dict()
-                 for name in dict.fromkeys(score.set for score in scores)},
+        "sets": {
+            name: medlfqa.summarise([s for s in scores if s.set == name]).to_dict()
+            for name in dict.fromkeys(score.set for score in scores)
+        },
         "rule": {"min_cosine": rule.min_cosine, "min_overlap": rule.min_overlap, "text": rule.describe()},
         "library": str(lib.path),
     }
@@ -87,39 +92,75 @@ def report_of(lib: Library, scores: list[medlfqa.ArticleScore], rule: medlfqa.Ma
 def print_table(report: dict) -> None:
     print(f"MedLFQA answers from {report['library']}")
     print(f"matching rule: {report['rule']['text']}")
-    print("found: share of every must-have statement (an abstention finds none); found (answered): over answered "
-          "questions; in reference: the same rule on MedLFQA's own reference answers, the most a full answer scores")
-    heads = ["set", "questions", "answered", "abstained", "must-have", "found", "found (answered)",
-             "in reference", "cites ok", "words", "claims", "refs"]
+    print(
+        "found: share of every must-have statement (an abstention finds none); found (answered): over answered "
+        "questions; in reference: the same rule on MedLFQA's own reference answers, the most a full answer scores"
+    )
+    heads = [
+        "set",
+        "questions",
+        "answered",
+        "abstained",
+        "must-have",
+        "found",
+        "found (answered)",
+        "in reference",
+        "cites ok",
+        "words",
+        "claims",
+        "refs",
+    ]
     rows = [(medlfqa.SETS[name][0], s) for name, s in report["sets"].items()] + [("overall", report["overall"])]
     print(f"{heads[0]:<14}" + "".join(f"{h:>{len(h) + 2}}" for h in heads[1:]))
     for label, s in rows:
-        cells = [s["questions"], s["answered"], f"{s['abstained']:.1%}", s["must_have"], f"{s['must_have_found']:.1%}",
-                 f"{s['must_have_found_answered']:.1%}", f"{s['must_have_found_reference']:.1%}",
-                 f"{s['citations_resolvable']:.1%}", f"{s['words']:.0f}",
-                 f"{s['claims']:.1f}", f"{s['references']:.1f}"]
-        print(f"{label:<14}" + "".join(f"{c:>{len(h) + 2}}" for c, h in zip(cells, heads[1:])))
+        cells = [
+            s["questions"],
+            s["answered"],
+            f"{s['abstained']:.1%}",
+            s["must_have"],
+            f"{s['must_have_found']:.1%}",
+            f"{s['must_have_found_answered']:.1%}",
+            f"{s['must_have_found_reference']:.1%}",
+            f"{s['citations_resolvable']:.1%}",
+            f"{s['words']:.0f}",
+            f"{s['claims']:.1f}",
+            f"{s['references']:.1f}",
+        ]
+        print(f"{label:<14}" + "".join(f"{c:>{len(h) + 2}}" for c, h in zip(cells, heads[1:], strict=False)))
     kinds = ", ".join(f"{kind} {n}" for kind, n in report["overall"]["kinds"].items())
     print(f"article kinds: {kinds}")
     ms = report["ask_ms"]
     verdict = "meets" if ms["p50"] <= P50_TARGET_MS and ms["p95"] <= P95_TARGET_MS else "MISSES"
-    print(f"ask latency over {ms['questions']} questions, warm: p50 {ms['p50']} ms, p95 {ms['p95']} ms, "
-          f"max {ms['max']} ms ({verdict} the target p50 <= {P50_TARGET_MS} ms, p95 <= {P95_TARGET_MS} ms)")
+    print(
+        f"ask latency over {ms['questions']} questions, warm: p50 {ms['p50']} ms, p95 {ms['p95']} ms, "
+        f"max {ms['max']} ms ({verdict} the target p50 <= {P50_TARGET_MS} ms, p95 <= {P95_TARGET_MS} ms)"
+    )
 
 
 def print_examples(scores: list[medlfqa.ArticleScore], count: int) -> None:
     """Per set, the first `count` found statements and the `count` misses with the highest cosine."""
     for name in dict.fromkeys(score.set for score in scores):
-        pairs = list({(score.question, match.statement): (score, match) for score in scores if score.set == name
-                      for match in score.matches if match.sentence}.values())  # a set may repeat a question
+        pairs = list(
+            {
+                (score.question, match.statement): (score, match)
+                for score in scores
+                if score.set == name
+                for match in score.matches
+                if match.sentence
+            }.values()
+        )  # a set may repeat a question
         found = [pair for pair in pairs if pair[1].found][:count]
         misses = sorted((pair for pair in pairs if not pair[1].found), key=lambda pair: -pair[1].cosine)[:count]
-        for title, chosen in ((f"{medlfqa.SETS[name][0]}: found", found),
-                              (f"{medlfqa.SETS[name][0]}: closest misses", misses)):
+        for title, chosen in (
+            (f"{medlfqa.SETS[name][0]}: found", found),
+            (f"{medlfqa.SETS[name][0]}: closest misses", misses),
+        ):
             print(f"\n== {title}" + ("" if chosen else ": none"))
             for score, match in chosen:
-                print(f"Q: {score.question}\n  must-have: {match.statement}\n  article:   {match.sentence}\n"
-                      f"  cosine {match.cosine:.2f}, word overlap {match.overlap:.0%}")
+                print(
+                    f"Q: {score.question}\n  must-have: {match.statement}\n  article:   {match.sentence}\n"
+                    f"  cosine {match.cosine:.2f}, word overlap {match.overlap:.0%}"
+                )
 
 
 def broken_citations(scores: list[medlfqa.ArticleScore]) -> None:
@@ -130,8 +171,9 @@ def broken_citations(scores: list[medlfqa.ArticleScore]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--library", default=None,
-                        help="library folder (default: $CURBSIDE_LIBRARY or the default path)")
+    parser.add_argument(
+        "--library", default=None, help="library folder (default: $CURBSIDE_LIBRARY or the default path)"
+    )
     parser.add_argument("--medlfqa", default=str(ROOT.parent / "shared" / "eval" / "medlfqa"))
     parser.add_argument("--sets", default=",".join(medlfqa.SETS), help=f"comma-separated: {','.join(medlfqa.SETS)}")
     parser.add_argument("--limit", type=int, default=None, help="ask only the first N questions of each set")

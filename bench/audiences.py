@@ -64,15 +64,14 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 from curbside.ask import ask  # noqa: E402
-from curbside.language.doses import numbers, parse_doses  # noqa: E402
+from curbside.compose.readability import PATIENT_GRADE_TARGET, article_grade, grade  # noqa: E402
 from curbside.errors import CurbsideError  # noqa: E402
 from curbside.evaluate import medlfqa  # noqa: E402
 from curbside.evaluate.metrics import mean, percentile  # noqa: E402
+from curbside.language.clean import normalize_space  # noqa: E402
+from curbside.language.doses import numbers, parse_doses  # noqa: E402
 from curbside.library import Library  # noqa: E402
 from curbside.model import Article  # noqa: E402
-from curbside.compose.readability import PATIENT_GRADE_TARGET, article_grade, grade  # noqa: E402
-from curbside.language.clean import normalize_space  # noqa: E402
-from curbside.language.sentences import split_sentences  # noqa: E402
 from curbside.search.understand import understand  # noqa: E402
 
 AUDIENCES = ("physician", "patient")
@@ -176,17 +175,41 @@ def ask_follow_ups(lib: Library, all_asked: list[Asked], in_thread: bool) -> Non
 # -- what is wrong in a patient claim ---------------------------------------------------------
 
 # A split sentence that starts with one of these lost its subject ("..., and is the preferred regimen").
-_AUXILIARIES = {"is", "are", "was", "were", "has", "have", "had", "can", "could", "may", "might", "should", "will",
-                "would", "must"}
+_AUXILIARIES = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "may",
+    "might",
+    "should",
+    "will",
+    "would",
+    "must",
+}
 _DOUBLED = re.compile(r"\(\s*\)|\s[,.;:]|[,;:]\s*[,;:.)]|\.\s*\.")
-_LIMIT_BEFORE = re.compile(r"(?:[<>≤≥]|\b(?:exceed\w*|in excess of|more than|less than|greater than|fewer than|"
-                           r"at least|above|below|over|under|up to|maximum|max|minimum|no more than|not more than))"
-                           r"\s*\(?\s*$", re.IGNORECASE)
-_LIMIT_AFTER = re.compile(r"\s*(?:or (?:more|less|greater|higher|lower|above|below)|and (?:above|over|below|under)|"
-                          r"\+|or over)\b", re.IGNORECASE)
+_LIMIT_BEFORE = re.compile(
+    r"(?:[<>≤≥]|\b(?:exceed\w*|in excess of|more than|less than|greater than|fewer than|"
+    r"at least|above|below|over|under|up to|maximum|max|minimum|no more than|not more than))"
+    r"\s*\(?\s*$",
+    re.IGNORECASE,
+)
+_LIMIT_AFTER = re.compile(
+    r"\s*(?:or (?:more|less|greater|higher|lower|above|below)|and (?:above|over|below|under)|"
+    r"\+|or over)\b",
+    re.IGNORECASE,
+)
 _LIMIT_WORDS = r"\b(?:in excess of|more than|less than|greater than|exceeding|at least|up to)"
-_ORPHAN_LIMIT = re.compile(rf"[<>≤≥]\s*[),;]|\(\s*or (?:more|less|greater|higher)\s*\)|"
-                           rf"{_LIMIT_WORDS}\s+(?:in|for|of|to|and|or|the)\b|{_LIMIT_WORDS}\s*[,.;)]", re.IGNORECASE)
+_ORPHAN_LIMIT = re.compile(
+    rf"[<>≤≥]\s*[),;]|\(\s*or (?:more|less|greater|higher)\s*\)|"
+    rf"{_LIMIT_WORDS}\s+(?:in|for|of|to|and|or|the)\b|{_LIMIT_WORDS}\s*[,.;)]",
+    re.IGNORECASE,
+)
 # "acid acid reflux", "is not not safe to use", "another a single medicine on its own"
 _CLASH = re.compile(r"\b(\w+)\s+\1\b|\b(?:a|an|the|another)\s+(?:a|an|the)\b", re.IGNORECASE)
 _NESTED = re.compile(r"\([^()]*\([^()]*\)\s*\)")
@@ -220,9 +243,9 @@ def limits_taken_out(claim) -> list[str]:
     for dose in parse_doses(claim.text):
         if dose.unit == "%" or dose.text in claim.plain:
             continue
-        before, after = claim.text[max(0, dose.start - 30):dose.start], claim.text[dose.end:dose.end + 20]
+        before, after = claim.text[max(0, dose.start - 30) : dose.start], claim.text[dose.end : dose.end + 20]
         if dose.max or _LIMIT_BEFORE.search(before) or _LIMIT_AFTER.match(after):
-            found.append(claim.text[max(0, dose.start - 15):dose.end + 12].strip())
+            found.append(claim.text[max(0, dose.start - 15) : dose.end + 12].strip())
     return found
 
 
@@ -270,8 +293,12 @@ def claim_problems(claim) -> list[tuple[str, str]]:
 def latency(millis: list[float]) -> dict:
     if not millis:
         return {"p50": None, "p95": None, "max": None, "questions": 0}
-    return {"p50": round(percentile(millis, 50), 1), "p95": round(percentile(millis, 95), 1),
-            "max": round(max(millis), 1), "questions": len(millis)}
+    return {
+        "p50": round(percentile(millis, 50), 1),
+        "p95": round(percentile(millis, 95), 1),
+        "max": round(max(millis), 1),
+        "questions": len(millis),
+    }
 
 
 def share(part: int, whole: int) -> float | None:
@@ -281,8 +308,10 @@ def share(part: int, whole: int) -> float | None:
 def hardest_sentences(article: Article, count: int = 2) -> list[dict]:
     shown = [claim.plain or claim.text for claim in article.all_claims()]
     graded = {s: grade(s if s.strip()[-1:] in ".!?" else s + ".") for s in dict.fromkeys(shown) if s.strip()}
-    return [{"sentence": s, "grade": g, "words": len(s.split())}
-            for s, g in sorted(graded.items(), key=lambda pair: -pair[1])[:count]]
+    return [
+        {"sentence": s, "grade": g, "words": len(s.split())}
+        for s, g in sorted(graded.items(), key=lambda pair: -pair[1])[:count]
+    ]
 
 
 def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, in_thread: bool) -> dict:
@@ -292,7 +321,8 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
         grades = [a.grades[audience] for a in rows if a.grades[audience] is not None]
         kinds = Counter(a.articles[audience].kind for a in rows)
         audiences[audience] = {
-            "asked": len(rows), "kinds": dict(kinds),
+            "asked": len(rows),
+            "kinds": dict(kinds),
             "abstained": len(rows) - kinds["article"],
             "abstained_medlfqa": sum(a.articles[audience].kind != "article" for a in rows if a.origin != "own"),
             "abstained_own": sum(a.articles[audience].kind != "article" for a in rows if a.origin == "own"),
@@ -304,9 +334,11 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
     both = [a for a in all_asked if all(a.grades.get(aud) is not None for aud in AUDIENCES)]
     paired = {aud: round(mean([a.grades[aud] for a in both]), 2) if both else None for aud in AUDIENCES}
     patient_grades = [a.grades["patient"] for a in all_asked if a.grades.get("patient") is not None]
-    paired |= {"questions": len(both),
-               "patient_lower": sum(a.grades["patient"] < a.grades["physician"] for a in both),
-               "patient_at_or_below_target": sum(g <= PATIENT_GRADE_TARGET for g in patient_grades)}
+    paired |= {
+        "questions": len(both),
+        "patient_lower": sum(a.grades["patient"] < a.grades["physician"] for a in both),
+        "patient_at_or_below_target": sum(g <= PATIENT_GRADE_TARGET for g in patient_grades),
+    }
 
     claims = cited = quoted = numbers_ok = 0
     dropped = 0
@@ -332,10 +364,17 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
                 seen = problems.setdefault(kind, [])
                 if {"question": asked.question, "detail": detail} not in seen:  # a claim may repeat in a section
                     seen.append({"question": asked.question, "detail": detail})
-    patient_claims = {"claims": claims, "cited": cited, "cited_share": share(cited, claims),
-                      "quote_in_passage": quoted, "quote_in_passage_share": share(quoted, claims),
-                      "numbers_kept": numbers_ok, "numbers_kept_share": share(numbers_ok, claims),
-                      "numbers_taken_out": dropped, "quote_problems": dict(quote_problems)}
+    patient_claims = {
+        "claims": claims,
+        "cited": cited,
+        "cited_share": share(cited, claims),
+        "quote_in_passage": quoted,
+        "quote_in_passage_share": share(quoted, claims),
+        "numbers_kept": numbers_ok,
+        "numbers_kept_share": share(numbers_ok, claims),
+        "numbers_taken_out": dropped,
+        "quote_problems": dict(quote_problems),
+    }
 
     follow_ups = {}
     for audience in AUDIENCES:
@@ -343,7 +382,8 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
         distinct = {text: kind for text, kind, _ in results}
         threaded = [r for r in results if r[2] is not None]
         follow_ups[audience] = {
-            "offered": len(results), "distinct": len(distinct),
+            "offered": len(results),
+            "distinct": len(distinct),
             "article": sum(kind == "article" for _, kind, _ in results),
             "article_share": share(sum(kind == "article" for _, kind, _ in results), len(results)),
             "in_thread_article": sum(t == "article" for _, _, t in threaded) if in_thread else None,
@@ -353,39 +393,65 @@ def report_of(lib: Library, all_asked: list[Asked], skipped: list[dict], args, i
         }
     offered = sum(f["offered"] for f in follow_ups.values())
     follow_ups["overall"] = {
-        "offered": offered, "article": sum(f["article"] for f in follow_ups.values()),
+        "offered": offered,
+        "article": sum(f["article"] for f in follow_ups.values()),
         "article_share": share(sum(f["article"] for f in follow_ups.values()), offered),
         "in_thread_share": share(sum(f["in_thread_article"] or 0 for f in follow_ups.values()), offered)
-        if in_thread else None,
+        if in_thread
+        else None,
     }
 
     answered = sorted((a for a in all_asked if a.grades.get("patient") is not None), key=lambda a: -a.grades["patient"])
-    hardest = [{"question": a.question, "origin": a.origin, "grade": a.grades["patient"],
-                "physician_grade": a.grades.get("physician"), "claims": len(a.articles["patient"].all_claims()),
-                "hardest_sentences": hardest_sentences(a.articles["patient"])} for a in answered[:HARDEST]]
+    hardest = [
+        {
+            "question": a.question,
+            "origin": a.origin,
+            "grade": a.grades["patient"],
+            "physician_grade": a.grades.get("physician"),
+            "claims": len(a.articles["patient"].all_claims()),
+            "hardest_sentences": hardest_sentences(a.articles["patient"]),
+        }
+        for a in answered[:HARDEST]
+    ]
 
     return {
         "library": str(lib.path),
         "seed": args.seed,
-        "questions": {"medlfqa": sum(a.origin != "own" for a in all_asked),
-                      "own": sum(a.origin == "own" for a in all_asked),
-                      "medlfqa_skipped": len(skipped), "medlfqa_skipped_questions": skipped},
+        "questions": {
+            "medlfqa": sum(a.origin != "own" for a in all_asked),
+            "own": sum(a.origin == "own" for a in all_asked),
+            "medlfqa_skipped": len(skipped),
+            "medlfqa_skipped_questions": skipped,
+        },
         "audiences": audiences,
         "grade_paired": paired,
         "patient_claims": patient_claims,
         "follow_ups": follow_ups,
         "hardest_patient": hardest,
-        "patient_text_problems": {kind: {"count": len(items), "examples": items[:EXAMPLES]}
-                                  for kind, items in sorted(problems.items())},
+        "patient_text_problems": {
+            kind: {"count": len(items), "examples": items[:EXAMPLES]} for kind, items in sorted(problems.items())
+        },
         "per_question": [
-            {"question": a.question, "origin": a.origin,
-             **{aud: {"kind": a.articles[aud].kind, "grade": a.grades[aud], "ms": round(a.ms[aud], 1),
-                      "claims": len(a.articles[aud].all_claims()),
-                      "sections": [section.key for section in a.articles[aud].sections],
-                      "follow_ups": [{"question": t, "kind": k, "in_thread": th}
-                                     for t, k, th in a.follow_ups.get(aud, [])]}
-                for aud in AUDIENCES if aud in a.articles}}
-            for a in all_asked],
+            {
+                "question": a.question,
+                "origin": a.origin,
+                **{
+                    aud: {
+                        "kind": a.articles[aud].kind,
+                        "grade": a.grades[aud],
+                        "ms": round(a.ms[aud], 1),
+                        "claims": len(a.articles[aud].all_claims()),
+                        "sections": [section.key for section in a.articles[aud].sections],
+                        "follow_ups": [
+                            {"question": t, "kind": k, "in_thread": th} for t, k, th in a.follow_ups.get(aud, [])
+                        ],
+                    }
+                    for aud in AUDIENCES
+                    if aud in a.articles
+                },
+            }
+            for a in all_asked
+        ],
     }
 
 
@@ -395,9 +461,12 @@ def print_table(report: dict) -> None:
 
     console = Console(width=None if sys.stdout.isatty() else 120)
     q = report["questions"]
-    console.print(f"Physician against patient articles from {report['library']}: {q['medlfqa']} MedLFQA questions "
-                  f"(seed {report['seed']}; {q['medlfqa_skipped']} skipped because the physician version abstained) "
-                  f"and {q['own']} written clinician questions", highlight=False)
+    console.print(
+        f"Physician against patient articles from {report['library']}: {q['medlfqa']} MedLFQA questions "
+        f"(seed {report['seed']}; {q['medlfqa_skipped']} skipped because the physician version abstained) "
+        f"and {q['own']} written clinician questions",
+        highlight=False,
+    )
     table = Table()
     for head in ("figure", *AUDIENCES):
         table.add_column(head, justify="left" if head == "figure" else "right")
@@ -410,8 +479,10 @@ def print_table(report: dict) -> None:
         table.add_row(label, *("-" if c is None else str(c) for c in cells), **style)
 
     row("articles / asked", *(f"{a['kinds'].get('article', 0)} / {a['asked']}" for a in aud.values()))
-    row("abstained (MedLFQA + own)", *(f"{a['abstained']} ({a['abstained_medlfqa']} + {a['abstained_own']})"
-                                       for a in aud.values()))
+    row(
+        "abstained (MedLFQA + own)",
+        *(f"{a['abstained']} ({a['abstained_medlfqa']} + {a['abstained_own']})" for a in aud.values()),
+    )
     row("kinds", *(", ".join(f"{k} {n}" for k, n in a["kinds"].items()) for a in aud.values()))
     row("FK grade mean", *(a["grade_mean"] for a in aud.values()))
     row("FK grade max", *(a["grade_max"] for a in aud.values()))
@@ -433,10 +504,13 @@ def print_table(report: dict) -> None:
     row("  plain text adds no number", "", f"{c['numbers_kept']} = {pct(c['numbers_kept_share'])}")
     row("  numbers taken out (doses)", "", c["numbers_taken_out"])
     console.print(table)
-    console.print(f"overall follow-ups giving an article: {f['overall']['article']}/{f['overall']['offered']} = "
-                  f"{pct(f['overall']['article_share'])}; in the thread {pct(f['overall']['in_thread_share'])}; "
-                  f"patient articles at grade <= {PATIENT_GRADE_TARGET}: {p['patient_at_or_below_target']}, "
-                  f"patient lower than physician: {p['patient_lower']} of {p['questions']}", highlight=False)
+    console.print(
+        f"overall follow-ups giving an article: {f['overall']['article']}/{f['overall']['offered']} = "
+        f"{pct(f['overall']['article_share'])}; in the thread {pct(f['overall']['in_thread_share'])}; "
+        f"patient articles at grade <= {PATIENT_GRADE_TARGET}: {p['patient_at_or_below_target']}, "
+        f"patient lower than physician: {p['patient_lower']} of {p['questions']}",
+        highlight=False,
+    )
     for audience in AUDIENCES:
         for failed in f[audience]["failed"]:
             console.print(f"[{audience}] follow-up without an article: {failed}", highlight=False)
@@ -444,8 +518,11 @@ def print_table(report: dict) -> None:
             console.print(f"[{audience}] follow-up without an article in its thread: {failed}", highlight=False)
     console.print(f"\nThe {len(report['hardest_patient'])} patient articles with the highest grade:", highlight=False)
     for hard in report["hardest_patient"]:
-        console.print(f"  grade {hard['grade']} (physician {hard['physician_grade']}, {hard['claims']} claims): "
-                      f"{hard['question']}", highlight=False)
+        console.print(
+            f"  grade {hard['grade']} (physician {hard['physician_grade']}, {hard['claims']} claims): "
+            f"{hard['question']}",
+            highlight=False,
+        )
         for s in hard["hardest_sentences"]:
             text = s["sentence"] if len(s["sentence"]) <= 300 else s["sentence"][:300] + " ..."
             console.print(f"      {s['grade']:>5} ({s['words']} words) {text!r}", highlight=False)
@@ -463,8 +540,9 @@ def print_table(report: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--library", default=None,
-                        help="library folder (default: $CURBSIDE_LIBRARY or the default path)")
+    parser.add_argument(
+        "--library", default=None, help="library folder (default: $CURBSIDE_LIBRARY or the default path)"
+    )
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"), help="the shared data folder (MedLFQA)")
     parser.add_argument("--seed", type=int, default=7, help="the order in which MedLFQA questions are tried")
     parser.add_argument("--medlfqa-questions", type=int, default=10, help="MedLFQA questions to use")

@@ -33,8 +33,15 @@ from curbside.evaluate.metrics import percentile  # noqa: E402
 from curbside.library import Library  # noqa: E402
 from curbside.render import render  # noqa: E402
 
-TARGETS = {"found_share": 0.70, "half_found_share": 0.5, "refused": 0, "doses_without_drug": 0, "repeated": 0,
-           "p50_ms": 300, "p95_ms": 1000}  # and every abstain question abstained
+TARGETS = {
+    "found_share": 0.70,
+    "half_found_share": 0.5,
+    "refused": 0,
+    "doses_without_drug": 0,
+    "repeated": 0,
+    "p50_ms": 300,
+    "p95_ms": 1000,
+}  # and every abstain question abstained
 
 
 def timed_ask(lib: Library, question: str) -> tuple[object, float]:
@@ -57,8 +64,12 @@ def report_of(lib: Library, scores: list[clinician.QuestionScore]) -> dict:
     millis = [s.ms for s in scores]
     return {
         "overall": clinician.summarise(scores),
-        "ask_ms": {"p50": round(percentile(millis, 50), 1), "p95": round(percentile(millis, 95), 1),
-                   "max": round(max(millis), 1), "questions": len(millis)},
+        "ask_ms": {
+            "p50": round(percentile(millis, 50), 1),
+            "p95": round(percentile(millis, 95), 1),
+            "max": round(max(millis), 1),
+            "questions": len(millis),
+        },
         "targets": TARGETS,
         "rule": clinician.RULE,
         "questions": [s.to_dict() for s in scores],
@@ -78,27 +89,45 @@ def print_table(report: dict) -> None:
     o, ms = report["overall"], report["ask_ms"]
     print(f"Clinician questions on {report['library']}: {o['answerable']} answerable, {o['abstain_questions']} abstain")
     print(f"matching rule: {report['rule']}")
-    print(f"{'id':<6}{'kind':<14}{'found':>7}{'in refs':>9}{'claims':>8}{'own src':>9}{'dose/no drug':>14}"
-          f"{'repeated':>10}{'differ':>8}{'ms':>8}")
+    print(
+        f"{'id':<6}{'kind':<14}{'found':>7}{'in refs':>9}{'claims':>8}{'own src':>9}{'dose/no drug':>14}"
+        f"{'repeated':>10}{'differ':>8}{'ms':>8}"
+    )
     for q in report["questions"]:
         marked = "*" if q["names_disagreement"] else ""
         differ = f"{len(q['differ_notes'])}{marked}" if q["kind"] == "article" else "-"
-        print(f"{q['id']:<6}{q['kind']:<14}{q['found']:>3}/{q['must_have']:<3}{q['source_referenced']:>6}/{q['must_have']:<2}"
-              f"{q['claims']:>8}{q['claims_citing_sources']:>9}{len(q['doses_without_drug']):>14}"
-              f"{len(q['repeated']):>10}{differ:>8}{q['ms']:>8.0f}")
+        print(
+            f"{q['id']:<6}{q['kind']:<14}{q['found']:>3}/{q['must_have']:<3}{q['source_referenced']:>6}/{q['must_have']:<2}"
+            f"{q['claims']:>8}{q['claims_citing_sources']:>9}{len(q['doses_without_drug']):>14}"
+            f"{len(q['repeated']):>10}{differ:>8}{q['ms']:>8.0f}"
+        )
     print("(* the set's note names a disagreement)")
     rows = [
-        ("must-haves found", fraction(o["found"], o["must_have"]), f">= {TARGETS['found_share']}",
-         o["must_have"] and o["found"] / o["must_have"] >= TARGETS["found_share"]),
+        (
+            "must-haves found",
+            fraction(o["found"], o["must_have"]),
+            f">= {TARGETS['found_share']}",
+            o["must_have"] and o["found"] / o["must_have"] >= TARGETS["found_share"],
+        ),
         ("  in the bottom line", fraction(o["found_in_bottom_line"], o["must_have"]), "", None),
     ]
-    rows += [(f"  half {half}", fraction(h["found"], h["must_have"]), f">= {TARGETS['half_found_share']}",
-              h["must_have"] and h["found"] / h["must_have"] >= TARGETS["half_found_share"])
-             for half, h in o["halves"].items()]
+    rows += [
+        (
+            f"  half {half}",
+            fraction(h["found"], h["must_have"]),
+            f">= {TARGETS['half_found_share']}",
+            h["must_have"] and h["found"] / h["must_have"] >= TARGETS["half_found_share"],
+        )
+        for half, h in o["halves"].items()
+    ]
     rows += [
         ("right source among references", f"{o['source_referenced_share']}", "", None),
-        ("abstain questions abstained", f"{o['abstained']}/{o['abstain_questions']}",
-         "{0}/{0}".format(o["abstain_questions"]), o["abstained"] == o["abstain_questions"]),
+        (
+            "abstain questions abstained",
+            f"{o['abstained']}/{o['abstain_questions']}",
+            "{0}/{0}".format(o["abstain_questions"]),
+            o["abstained"] == o["abstain_questions"],
+        ),
         ("answerable questions refused", f"{o['refused']}/{o['answerable']}", "0", o["refused"] == TARGETS["refused"]),
         ("dose claims without a drug", str(o["doses_without_drug"]), "0", o["doses_without_drug"] == 0),
         ("repeated claims", str(o["repeated"]), "0", o["repeated"] == 0),
@@ -112,8 +141,9 @@ def print_table(report: dict) -> None:
         print(f"{label:<32}{figure:<24}{target:<10}{'' if ok is None else verdict(bool(ok))}")
     if o["refused_ids"]:
         print(f"refused: {', '.join(o['refused_ids'])}")
-    answered_abstain = [q["id"] for q in report["questions"]
-                        if q["expect"] == "abstain" and q["kind"] != "insufficient"]
+    answered_abstain = [
+        q["id"] for q in report["questions"] if q["expect"] == "abstain" and q["kind"] != "insufficient"
+    ]
     if answered_abstain:
         print(f"abstain questions not abstained: {', '.join(answered_abstain)}")
 
@@ -129,9 +159,11 @@ def show(lib: Library, question: clinician.Question) -> None:
         state = "FOUND" if match.found else "missed"
         where = " (bottom line)" if match.in_bottom_line else ""
         cited = "cited" if match.source_referenced else "NOT among the references"
-        print(f"- {state}{where}: {match.must_have.fact}\n  source {match.must_have.source} ({cited})\n"
-              f"  quote: {match.must_have.quote}\n  claim: {match.claim or '(no claim)'}\n"
-              f"  holds {match.quote_share:.0%} of the quote's words; {match.inside:.0%} of its own words are in it")
+        print(
+            f"- {state}{where}: {match.must_have.fact}\n  source {match.must_have.source} ({cited})\n"
+            f"  quote: {match.must_have.quote}\n  claim: {match.claim or '(no claim)'}\n"
+            f"  holds {match.quote_share:.0%} of the quote's words; {match.inside:.0%} of its own words are in it"
+        )
     for label, items in (("dose without a drug", scored.doses_without_drug), ("repeated", scored.repeated)):
         for text in items:
             print(f"! {label}: {text}")
@@ -154,8 +186,9 @@ def select(questions: list[clinician.Question], ids: str | None, limit: int | No
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--library", default=None,
-                        help="library folder (default: $CURBSIDE_LIBRARY or the default path)")
+    parser.add_argument(
+        "--library", default=None, help="library folder (default: $CURBSIDE_LIBRARY or the default path)"
+    )
     shared = Path(os.environ.get("CURBSIDE_SHARED", ROOT.parent / "shared"))  # as tests/conftest.py finds it
     parser.add_argument("--questions", default=str(shared / "eval" / "clinician" / "questions.jsonl"))
     parser.add_argument("--limit", type=int, default=None, help="ask only the first N (chosen) questions")

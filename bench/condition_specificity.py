@@ -6,6 +6,7 @@ factor, penalty or demotion) and on, in one warm process; prints one JSON object
 
 Recorded: bench/results/condition-specificity-ab.json (the library needs the MeSH vocabulary:
 `curbside ingest mesh ../shared/corpora/mesh`; without it the signal does nothing)."""
+
 import json
 import sys
 from pathlib import Path
@@ -14,9 +15,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
 import answers
-from curbside.search import rerank
+
 from curbside.evaluate import medlfqa
 from curbside.library import Library
+from curbside.search import rerank
 
 library, limit = sys.argv[1], int(sys.argv[2])
 rule = medlfqa.MatchRule()
@@ -33,7 +35,21 @@ for name, patch in (("before", lambda *a, **k: []), ("after", original)):
     report = answers.report_of(lib, scores, rule)
     report["articles"] = {a.question: sorted({r.source_id for r in a.references}) for _, a, _ in asked}
     out[name] = report
-    print(name, {k: report[k] for k in ("must_have_found", "must_have_found_answered", "abstained", "citations_resolvable", "article_words", "ask_ms")}, file=sys.stderr)
+    print(
+        name,
+        {
+            k: report[k]
+            for k in (
+                "must_have_found",
+                "must_have_found_answered",
+                "abstained",
+                "citations_resolvable",
+                "article_words",
+                "ask_ms",
+            )
+        },
+        file=sys.stderr,
+    )
 rerank._asked_conditions = original
 lib.close()
 changed = [q for q in out["after"]["articles"] if out["after"]["articles"][q] != out["before"]["articles"].get(q)]

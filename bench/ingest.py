@@ -72,18 +72,20 @@ def main() -> None:
         first = run_child(reader, path, library, not args.no_embed)
         second = run_child(reader, path, library, not args.no_embed)
         r = first["report"]
-        rows.append({
-            "reader": reader,
-            "sources_added": r["added"],
-            "skipped": r["skipped"],
-            "passages": r["passages_added"],
-            "embedded": r["embedded"],
-            "wall_s": round(first["wall_s"], 2),
-            "passages_per_s": round(r["passages_added"] / first["wall_s"], 1) if first["wall_s"] else 0.0,
-            "peak_rss_mb": round(first["peak_rss_mb"], 1),
-            "rerun_added": second["report"]["added"] + second["report"]["updated"],
-            "rerun_wall_s": round(second["wall_s"], 2),
-        })
+        rows.append(
+            {
+                "reader": reader,
+                "sources_added": r["added"],
+                "skipped": r["skipped"],
+                "passages": r["passages_added"],
+                "embedded": r["embedded"],
+                "wall_s": round(first["wall_s"], 2),
+                "passages_per_s": round(r["passages_added"] / first["wall_s"], 1) if first["wall_s"] else 0.0,
+                "peak_rss_mb": round(first["peak_rss_mb"], 1),
+                "rerun_added": second["report"]["added"] + second["report"]["updated"],
+                "rerun_wall_s": round(second["wall_s"], 2),
+            }
+        )
         total_wall += first["wall_s"]
         total_passages += r["passages_added"]
         peak = max(peak, first["peak_rss_mb"])
@@ -102,13 +104,26 @@ def main() -> None:
     if args.json:
         print(json.dumps(summary))
         return
-    cols = ["reader", "sources_added", "skipped", "passages", "embedded", "wall_s", "passages_per_s", "peak_rss_mb", "rerun_added", "rerun_wall_s"]
+    cols = [
+        "reader",
+        "sources_added",
+        "skipped",
+        "passages",
+        "embedded",
+        "wall_s",
+        "passages_per_s",
+        "peak_rss_mb",
+        "rerun_added",
+        "rerun_wall_s",
+    ]
     print(" | ".join(cols))
     for row in rows:
         print(" | ".join(str(row[c]) for c in cols))
     t = summary["total"]
-    print(f"total: {t['passages']} passages in {t['wall_s']} s ({t['passages_per_s']}/s), peak RSS {t['peak_rss_mb']} MB, "
-          f"database {t['db_mb']} MB at {library}")
+    print(
+        f"total: {t['passages']} passages in {t['wall_s']} s ({t['passages_per_s']}/s), peak RSS {t['peak_rss_mb']} MB, "
+        f"database {t['db_mb']} MB at {library}"
+    )
 
 
 if __name__ == "__main__":

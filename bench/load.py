@@ -73,10 +73,26 @@ TIMEOUT_S = 30.0
 TARGET_P95_MS, TARGET_ERRORS = 2000, 0
 MIX = (("ask", 0.60), ("thread", 0.15), ("search", 0.15), ("article", 0.10))
 # Rows of the table, in order; "thread" in MIX makes one "thread start" and one "follow-up".
-ENDPOINTS = ("ask (first)", "ask (repeat)", "thread start", "follow-up", "search", "article page", "writer ask",
-             "editorial action")
-KIND_OF = {"ask (first)": "ask", "ask (repeat)": "ask", "thread start": "thread", "follow-up": "thread",
-           "search": "search", "article page": "article", "writer ask": "writer", "editorial action": "writer"}
+ENDPOINTS = (
+    "ask (first)",
+    "ask (repeat)",
+    "thread start",
+    "follow-up",
+    "search",
+    "article page",
+    "writer ask",
+    "editorial action",
+)
+KIND_OF = {
+    "ask (first)": "ask",
+    "ask (repeat)": "ask",
+    "thread start": "thread",
+    "follow-up": "thread",
+    "search": "search",
+    "article page": "article",
+    "writer ask": "writer",
+    "editorial action": "writer",
+}
 ANSWERING = ("ask (first)", "ask (repeat)", "thread start", "follow-up")
 
 TEMPLATES = (
@@ -102,9 +118,14 @@ TEMPLATES = (
     "What is the initial management of {c} in the emergency department?",
 )
 FOLLOW_UPS = (
-    "and in pregnancy?", "What about patients with chronic kidney disease?", "and in children?",
-    "What monitoring is needed?", "What are the side effects?", "What is the dose?",
-    "What if the first-line drug is not tolerated?", "How long should it be continued?",
+    "and in pregnancy?",
+    "What about patients with chronic kidney disease?",
+    "and in children?",
+    "What monitoring is needed?",
+    "What are the side effects?",
+    "What is the dose?",
+    "What if the first-line drug is not tolerated?",
+    "How long should it be continued?",
 )
 AUDIENCES = (("physician", 0.85), ("nurse", 0.05), ("pharmacist", 0.05), ("student", 0.05))
 
@@ -112,15 +133,23 @@ AUDIENCES = (("physician", 0.85), ("nurse", 0.05), ("pharmacist", 0.05), ("stude
 _SUBJECT = re.compile(
     r"\b(?:management|treatment|diagnosis|evaluation|assessment|prevention|therapy|screening|detection|care)\s+"
     r"(?:of|for|in)\s+(?:(?:adults?|patients|people|women|men|children)\s+(?:with|who have)\s+)?(?:the\s+)?"
-    r"(?P<c>[^:,.;()\u2014]+)", re.IGNORECASE)
-_TRAILING = re.compile(r"\s+(?:in|among|for|across|after|before|with)\s+.*$|\s+(?:guidelines?|report|update)\b.*$",
-                       re.IGNORECASE)
-_GENERIC = re.compile(r"\b(?:guidelines?|guidance|consensus|statement|standards|strategy|report|recommendations?|"
-                      r"practice|committee|opinion|criteria|society|association|college|campaign|score|"
-                      r"management|treatment|evaluation|assessment|care)\b", re.IGNORECASE)
+    r"(?P<c>[^:,.;()\u2014]+)",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"\s+(?:in|among|for|across|after|before|with)\s+.*$|\s+(?:guidelines?|report|update)\b.*$", re.IGNORECASE
+)
+_GENERIC = re.compile(
+    r"\b(?:guidelines?|guidance|consensus|statement|standards|strategy|report|recommendations?|"
+    r"practice|committee|opinion|criteria|society|association|college|campaign|score|"
+    r"management|treatment|evaluation|assessment|care)\b",
+    re.IGNORECASE,
+)
 # Who wrote it is not what it is about: "American College of Rheumatology", "Surviving Sepsis Campaign".
-_ORGANISATION = re.compile(r"(?:[A-Z][\w'\u2019-]*\s+)*(?:Society|Association|College|Academy|Campaign|Institute|Score)"
-                           r"(?:\s+of(?:\s+[A-Z][\w'\u2019-]*)+)?")
+_ORGANISATION = re.compile(
+    r"(?:[A-Z][\w'\u2019-]*\s+)*(?:Society|Association|College|Academy|Campaign|Institute|Score)"
+    r"(?:\s+of(?:\s+[A-Z][\w'\u2019-]*)+)?"
+)
 
 
 # -- the questions ------------------------------------------------------------------------------
@@ -160,7 +189,11 @@ async def library_conditions(http: httpx.AsyncClient, most: int = 100) -> list[s
     for kind in ("guideline", ""):
         offset = 0
         while len(found) < most:
-            page = (await http.get("/api/sources", params={"kind": kind, "limit": 100, "offset": offset})).raise_for_status().json()
+            page = (
+                (await http.get("/api/sources", params={"kind": kind, "limit": 100, "offset": offset}))
+                .raise_for_status()
+                .json()
+            )
             for source in page["items"]:
                 condition = condition_of(source)
                 key = condition and " ".join(re.findall(r"[^\W_]+", condition.lower()))
@@ -270,18 +303,30 @@ async def client(number: int, url: str, run: Run, deadline: float, seed: int, mi
                 question, audience = run.question(rng)
                 endpoint = "ask (repeat)" if (question, audience) in run.asked else "ask (first)"
                 run.asked.add((question, audience))
-                if await timed(http, run, endpoint, "POST", "/api/ask", json={"question": question, "audience": audience}) is not None:
+                if (
+                    await timed(
+                        http, run, endpoint, "POST", "/api/ask", json={"question": question, "audience": audience}
+                    )
+                    is not None
+                ):
                     if (question, audience) not in run.answered_set:
                         run.answered_set.add((question, audience))
                         run.answered.append((question, audience))
             elif kind == "thread":
                 question, audience = run.question(rng)
                 run.asked.add((question, audience))
-                data = await timed(http, run, "thread start", "POST", "/api/threads",
-                                   json={"question": question, "audience": audience})
+                data = await timed(
+                    http, run, "thread start", "POST", "/api/threads", json={"question": question, "audience": audience}
+                )
                 if data and time.monotonic() < deadline:
-                    await timed(http, run, "follow-up", "POST", f"/api/threads/{data['thread']['id']}/follow-ups",
-                                json={"question": rng.choice(FOLLOW_UPS)})
+                    await timed(
+                        http,
+                        run,
+                        "follow-up",
+                        "POST",
+                        f"/api/threads/{data['thread']['id']}/follow-ups",
+                        json={"question": rng.choice(FOLLOW_UPS)},
+                    )
             elif kind == "search":
                 await timed(http, run, "search", "GET", "/api/search", params={"q": rng.choice(run.pool)})
             else:
@@ -303,9 +348,15 @@ def create_writer_accounts(library: Path, writers: int) -> list[dict[str, str]]:
         tokens = {}
         for role in ("author", "reviewer", "editor"):
             name = f"load-{role}-{number}"
-            done = subprocess.run([*command, "users", "add", name, "--role", role, "--password-stdin",
-                                   "--library", str(library)], input=WRITER_PASSWORD + "\n", capture_output=True,
-                                  text=True, cwd=ROOT, timeout=120, check=False)
+            done = subprocess.run(
+                [*command, "users", "add", name, "--role", role, "--password-stdin", "--library", str(library)],
+                input=WRITER_PASSWORD + "\n",
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                timeout=120,
+                check=False,
+            )
             if done.returncode != 0:
                 raise SystemExit(f"`curbside users add {name}` failed: {done.stderr.strip()}")
             tokens[role] = done.stdout.strip().splitlines()[-1]
@@ -321,22 +372,31 @@ async def writer(number: int, url: str, run: Run, deadline: float, tokens: dict[
     mine = run.pool[number::writers] or run.pool
     approve_next = number % 2 == 0
     async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT_S) as http:
+
         async def step(headers: dict, path: str, body: dict | None = None) -> dict | None:
             return await timed(http, run, "editorial action", "POST", path, headers=headers, json=body or {})
 
         for question in mine:
             if time.monotonic() >= deadline:
                 break
-            record = await timed(http, run, "writer ask", "POST", "/api/ask", json={"question": question, "audience": "physician"})
+            record = await timed(
+                http, run, "writer ask", "POST", "/api/ask", json={"question": question, "audience": "physician"}
+            )
             if not record or record.get("article", {}).get("kind") != "article" or record.get("author"):
                 continue  # nothing to review (the library cannot answer it), or taken already
             workflow = f"/api/articles/{record['id']}/workflow"
-            steps = [(author, f"{workflow}/save", None), (author, f"{workflow}/submit", None),
-                     (reviewer, f"{workflow}/start_review", None),
-                     (reviewer, f"/api/articles/{record['id']}/comments", {"body": "Load test: a synthetic comment."})]
+            steps = [
+                (author, f"{workflow}/save", None),
+                (author, f"{workflow}/submit", None),
+                (reviewer, f"{workflow}/start_review", None),
+                (reviewer, f"/api/articles/{record['id']}/comments", {"body": "Load test: a synthetic comment."}),
+            ]
             if approve_next:
-                steps += [(reviewer, f"{workflow}/approve", None), (editor, f"{workflow}/retract", {"reason": REASON}),
-                          (editor, f"{workflow}/reopen", {"reason": REASON})]
+                steps += [
+                    (reviewer, f"{workflow}/approve", None),
+                    (editor, f"{workflow}/retract", {"reason": REASON}),
+                    (editor, f"{workflow}/reopen", {"reason": REASON}),
+                ]
             else:
                 steps += [(reviewer, f"{workflow}/request_changes", {"reason": REASON})]
             approve_next = not approve_next
@@ -354,7 +414,10 @@ def copy_library(library: str) -> Path:
     source = Path(library)
     target = Path(tempfile.mkdtemp(prefix="curbside-load-")) / "library"
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("library.sqlite3*"))
-    with closing(sqlite3.connect(source / "library.sqlite3")) as src, closing(sqlite3.connect(target / "library.sqlite3")) as dst:
+    with (
+        closing(sqlite3.connect(source / "library.sqlite3")) as src,
+        closing(sqlite3.connect(target / "library.sqlite3")) as dst,
+    ):
         src.backup(dst)
     return target
 
@@ -386,9 +449,11 @@ def wait_healthy(url: str, process: subprocess.Popen | None, log_path: str | Non
             pass
         if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
             tail = Path(log_path).read_text(errors="replace")[-3000:] if log_path else ""
-            raise SystemExit(f"curbside serve at {url} did not answer /api/health"
-                             + (f" (exit code {process.returncode})" if process and process.poll() is not None else "")
-                             + (f"; its output:\n{tail}" if tail else ""))
+            raise SystemExit(
+                f"curbside serve at {url} did not answer /api/health"
+                + (f" (exit code {process.returncode})" if process and process.poll() is not None else "")
+                + (f"; its output:\n{tail}" if tail else "")
+            )
         time.sleep(0.25)
 
 
@@ -438,18 +503,32 @@ def summary(samples: list[Sample], seconds: float) -> dict:
     if not millis:
         return {"requests": 0, "errors": 0, "rps": 0.0, "p50_ms": None, "p95_ms": None, "p99_ms": None, "max_ms": None}
     return {
-        "requests": len(samples), "errors": sum(not s.ok for s in samples), "rps": round(len(samples) / seconds, 2),
-        "p50_ms": round(percentile(millis, 50), 1), "p95_ms": round(percentile(millis, 95), 1),
-        "p99_ms": round(percentile(millis, 99), 1), "max_ms": round(max(millis), 1),
+        "requests": len(samples),
+        "errors": sum(not s.ok for s in samples),
+        "rps": round(len(samples) / seconds, 2),
+        "p50_ms": round(percentile(millis, 50), 1),
+        "p95_ms": round(percentile(millis, 95), 1),
+        "p99_ms": round(percentile(millis, 99), 1),
+        "max_ms": round(max(millis), 1),
     }
 
 
-async def load(url: str, pool: list[str], clients: int, seconds: float, repeat: float, seed: int,
-               mix: dict[str, float], accounts: list[dict[str, str]] = ()) -> tuple[Run, float]:
+async def load(
+    url: str,
+    pool: list[str],
+    clients: int,
+    seconds: float,
+    repeat: float,
+    seed: int,
+    mix: dict[str, float],
+    accounts: list[dict[str, str]] = (),
+) -> tuple[Run, float]:
     run = Run(pool, repeat)
     started = time.monotonic()
-    await asyncio.gather(*(client(n, url, run, started + seconds, seed, mix) for n in range(clients)),
-                         *(writer(n, url, run, started + seconds, tokens, len(accounts)) for n, tokens in enumerate(accounts)))
+    await asyncio.gather(
+        *(client(n, url, run, started + seconds, seed, mix) for n in range(clients)),
+        *(writer(n, url, run, started + seconds, tokens, len(accounts)) for n, tokens in enumerate(accounts)),
+    )
     return run, time.monotonic() - started
 
 
@@ -457,13 +536,20 @@ def verify_audit(library: Path) -> dict:
     """`curbside audit verify` on the served library (after the server stopped): intact, and what it printed."""
     exe = Path(sys.executable).with_name("curbside")
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "curbside.cli"]
-    done = subprocess.run([*command, "audit", "verify", "--library", str(library)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300, check=False)
+    done = subprocess.run(
+        [*command, "audit", "verify", "--library", str(library)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
     return {"intact": done.returncode == 0, "output": (done.stdout + done.stderr).strip()[-2000:]}
 
 
-def report_of(run: Run, duration: float, args, health: dict, after: dict, conditions: int, cpu: dict,
-              audit: dict | None = None) -> dict:
+def report_of(
+    run: Run, duration: float, args, health: dict, after: dict, conditions: int, cpu: dict, audit: dict | None = None
+) -> dict:
     samples = run.samples
     report = summary(samples, duration)
     answering = [s for s in samples if s.ok and s.composed is not None]
@@ -474,9 +560,13 @@ def report_of(run: Run, duration: float, args, health: dict, after: dict, condit
     first = sum(s.endpoint == "ask (first)" for s in samples)
     repeated = sum(s.endpoint == "ask (repeat)" for s in samples)
     report |= {
-        "target": {"errors": TARGET_ERRORS, "p95_ms": TARGET_P95_MS,
-                   "met": report["errors"] <= TARGET_ERRORS and (report["p95_ms"] or 0) <= TARGET_P95_MS
-                   and (audit is None or audit["intact"])},
+        "target": {
+            "errors": TARGET_ERRORS,
+            "p95_ms": TARGET_P95_MS,
+            "met": report["errors"] <= TARGET_ERRORS
+            and (report["p95_ms"] or 0) <= TARGET_P95_MS
+            and (audit is None or audit["intact"]),
+        },
         "endpoints": {name: summary([s for s in samples if s.endpoint == name], duration) for name in ENDPOINTS},
         "asks": {"first": first, "repeat": repeated, "repeat_share": round(repeated / max(1, first + repeated), 3)},
         "answers": {
@@ -484,18 +574,37 @@ def report_of(run: Run, duration: float, args, health: dict, after: dict, condit
             "saved": summary([s for s in answering if not s.composed], duration),
         },
         "error_kinds": dict(sorted(errors.items(), key=lambda item: -item[1])),
-        "clients": args.clients, "writers": args.writers, "audit_verify": audit, "seconds": args.seconds, "duration_s": round(duration, 2),
-        "workers": args.workers if not args.url else None, "url": args.url or "started by the script",
-        "seed": args.seed, "repeat": args.repeat, "questions": len(run.pool), "conditions": conditions,
-        "mix": args.mix, "cpu_count": os.cpu_count(), "copied_from": args.library if args.copy else None,
+        "clients": args.clients,
+        "writers": args.writers,
+        "audit_verify": audit,
+        "seconds": args.seconds,
+        "duration_s": round(duration, 2),
+        "workers": args.workers if not args.url else None,
+        "url": args.url or "started by the script",
+        "seed": args.seed,
+        "repeat": args.repeat,
+        "questions": len(run.pool),
+        "conditions": conditions,
+        "mix": args.mix,
+        "cpu_count": os.cpu_count(),
+        "copied_from": args.library if args.copy else None,
         # The server inherits these; OPENBLAS_NUM_THREADS=1 changes the figures a lot (see bench/results/README.md).
-        "environment": {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-                        if k in os.environ}, "load_average_at_start": cpu["load"],
-        "server_cpu_s": cpu.get("server"), "client_cpu_s": cpu["client"],
-        "library": {key: health.get(key) for key in
-                    ("library", "sources_total", "passages_total", "passages_embedded", "vector_index", "encoder")}
-        | {"articles_before": health.get("articles"), "articles_after": after.get("articles"),
-           "threads_before": health.get("threads"), "threads_after": after.get("threads")},
+        "environment": {
+            k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ
+        },
+        "load_average_at_start": cpu["load"],
+        "server_cpu_s": cpu.get("server"),
+        "client_cpu_s": cpu["client"],
+        "library": {
+            key: health.get(key)
+            for key in ("library", "sources_total", "passages_total", "passages_embedded", "vector_index", "encoder")
+        }
+        | {
+            "articles_before": health.get("articles"),
+            "articles_after": after.get("articles"),
+            "threads_before": health.get("threads"),
+            "threads_after": after.get("threads"),
+        },
     }
     return report
 
@@ -506,22 +615,34 @@ def print_table(report: dict) -> None:
 
     lib = report["library"]
     console = Console(width=None if sys.stdout.isatty() else 120)
-    console.print(f"{report['clients']} clients for {report['seconds']} s ({report['duration_s']} s until the last "
-                  f"request ended) against {report['url']}, workers {report['workers'] or 'unknown'}; "
-                  f"{os.cpu_count()} CPUs, load average at start {report['load_average_at_start']}", highlight=False)
+    console.print(
+        f"{report['clients']} clients for {report['seconds']} s ({report['duration_s']} s until the last "
+        f"request ended) against {report['url']}, workers {report['workers'] or 'unknown'}; "
+        f"{os.cpu_count()} CPUs, load average at start {report['load_average_at_start']}",
+        highlight=False,
+    )
     copied = f" (a copy of {report['copied_from']})" if report["copied_from"] else ""
     env = "".join(f", {k}={v}" for k, v in report["environment"].items())
-    console.print(f"library {lib['library']}{copied}: {lib['sources_total']} sources, {lib['passages_total']} passages "
-                  f"({lib['vector_index']}); articles {lib['articles_before']} -> {lib['articles_after']}, "
-                  f"threads {lib['threads_before']} -> {lib['threads_after']}; {report['questions']} questions from "
-                  f"{report['conditions']} conditions, seed {report['seed']}{env}", highlight=False)
+    console.print(
+        f"library {lib['library']}{copied}: {lib['sources_total']} sources, {lib['passages_total']} passages "
+        f"({lib['vector_index']}); articles {lib['articles_before']} -> {lib['articles_after']}, "
+        f"threads {lib['threads_before']} -> {lib['threads_after']}; {report['questions']} questions from "
+        f"{report['conditions']} conditions, seed {report['seed']}{env}",
+        highlight=False,
+    )
     table = Table()
     for head in ("endpoint", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms"):
         table.add_column(head, justify="left" if head == "endpoint" else "right")
 
     def row(label: str, s: dict, **style) -> None:
-        table.add_row(label, *(str(s[k]) if s[k] is not None else "-" for k in
-                               ("requests", "errors", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms")), **style)
+        table.add_row(
+            label,
+            *(
+                str(s[k]) if s[k] is not None else "-"
+                for k in ("requests", "errors", "rps", "p50_ms", "p95_ms", "p99_ms", "max_ms")
+            ),
+            **style,
+        )
 
     for name, s in report["endpoints"].items():
         if s["requests"] or report["mix"].get(KIND_OF[name]) or (KIND_OF[name] == "writer" and report["writers"]):
@@ -531,9 +652,12 @@ def print_table(report: dict) -> None:
     row("answer was saved", report["answers"]["saved"])
     console.print(table)
     asks = report["asks"]
-    console.print(f"asks: {asks['first']} first in this run, {asks['repeat']} repeated ({asks['repeat_share']:.0%}); "
-                  "'answer' rows: ask, thread start and follow-up, by whether the request composed its article "
-                  "or read a saved one", highlight=False)
+    console.print(
+        f"asks: {asks['first']} first in this run, {asks['repeat']} repeated ({asks['repeat_share']:.0%}); "
+        "'answer' rows: ask, thread start and follow-up, by whether the request composed its article "
+        "or read a saved one",
+        highlight=False,
+    )
     cpu = f"server CPU {report['server_cpu_s']} s, " if report["server_cpu_s"] is not None else ""
     console.print(f"{cpu}client CPU {report['client_cpu_s']} s over {report['duration_s']} s wall", highlight=False)
     for kind, count in list(report["error_kinds"].items())[:10]:
@@ -541,8 +665,11 @@ def print_table(report: dict) -> None:
     if report["audit_verify"] is not None:
         console.print(f"curbside audit verify on the served copy: {report['audit_verify']['output']}", highlight=False)
     verdict = "meets" if report["target"]["met"] else "MISSES"
-    console.print(f"{verdict} the target: {TARGET_ERRORS} errors and p95 <= {TARGET_P95_MS} ms "
-                  f"(measured {report['errors']} errors, p95 {report['p95_ms']} ms)", highlight=False)
+    console.print(
+        f"{verdict} the target: {TARGET_ERRORS} errors and p95 <= {TARGET_P95_MS} ms "
+        f"(measured {report['errors']} errors, p95 {report['p95_ms']} ms)",
+        highlight=False,
+    )
 
 
 def parse_mix(text: str) -> dict[str, float]:
@@ -550,7 +677,9 @@ def parse_mix(text: str) -> dict[str, float]:
     for part in text.split(","):
         name, _, share = part.partition("=")
         if name.strip() not in dict(MIX):
-            raise argparse.ArgumentTypeError(f"unknown request kind {name.strip()!r}; choose from {', '.join(dict(MIX))}")
+            raise argparse.ArgumentTypeError(
+                f"unknown request kind {name.strip()!r}; choose from {', '.join(dict(MIX))}"
+            )
         try:
             mix[name.strip()] = float(share)
         except ValueError:
@@ -568,16 +697,32 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=1, help="worker processes of the server this script starts")
-    parser.add_argument("--copy", action="store_true", help="serve a temporary copy of --library (deleted at the end), "
-                        "so the run leaves it unchanged and a fresh library gives the same cold start every time")
-    parser.add_argument("--questions", default=None, help="a file with one question per line (default: templates x "
-                        "the conditions the library's sources name)")
+    parser.add_argument(
+        "--copy",
+        action="store_true",
+        help="serve a temporary copy of --library (deleted at the end), "
+        "so the run leaves it unchanged and a fresh library gives the same cold start every time",
+    )
+    parser.add_argument(
+        "--questions",
+        default=None,
+        help="a file with one question per line (default: templates x the conditions the library's sources name)",
+    )
     parser.add_argument("--repeat", type=float, default=0.3, help="share of questions that repeat one already answered")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--mix", type=parse_mix, default=dict(MIX),
-                        help="request shares, e.g. ask=60,thread=15,search=15,article=10 (the default)")
-    parser.add_argument("--writers", type=int, default=0, help="editorial clients (needs --copy): accounts made in "
-                        "the copy with the CLI save, submit, review, comment, approve, retract and reopen via the API")
+    parser.add_argument(
+        "--mix",
+        type=parse_mix,
+        default=dict(MIX),
+        help="request shares, e.g. ask=60,thread=15,search=15,article=10 (the default)",
+    )
+    parser.add_argument(
+        "--writers",
+        type=int,
+        default=0,
+        help="editorial clients (needs --copy): accounts made in "
+        "the copy with the CLI save, submit, review, comment, approve, retract and reopen via the API",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args()
     if not args.url and not args.library:
@@ -589,8 +734,10 @@ def main() -> None:
     if args.writers < 0 or args.clients < 1 or args.seconds <= 0 or args.workers < 1 or not 0 <= args.repeat < 1:
         parser.error("--clients and --workers must be >= 1, --writers >= 0, --seconds > 0 and 0 <= --repeat < 1")
     if args.library and not args.url and not Path(args.library, "library.sqlite3").exists():
-        raise SystemExit(f"No curbside library at {args.library}; create one with "
-                         f"`curbside ingest starter --library {args.library}`.")
+        raise SystemExit(
+            f"No curbside library at {args.library}; create one with "
+            f"`curbside ingest starter --library {args.library}`."
+        )
     fixed: list[str] = []
     if args.questions:
         fixed = [line.strip() for line in Path(args.questions).read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -610,18 +757,23 @@ def main() -> None:
         if fixed:
             pool, conditions = fixed, 0
         else:
+
             async def read_conditions() -> list[str]:
                 async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT_S) as http:
                     return await library_conditions(http)
+
             names = asyncio.run(read_conditions())
             if not names:
-                raise SystemExit(f"The library at {url} names no conditions in its source titles; pass --questions FILE.")
+                raise SystemExit(
+                    f"The library at {url} names no conditions in its source titles; pass --questions FILE."
+                )
             pool, conditions = question_pool(names, args.seed), len(names)
         cpu = {"load": [round(x, 2) for x in os.getloadavg()]}
         server_cpu = cpu_seconds(process.pid) if process else None
         client_cpu = time.process_time()
-        run, duration = asyncio.run(load(url, pool, args.clients, args.seconds, args.repeat, args.seed, args.mix,
-                                         accounts))
+        run, duration = asyncio.run(
+            load(url, pool, args.clients, args.seconds, args.repeat, args.seed, args.mix, accounts)
+        )
         cpu["client"] = round(time.process_time() - client_cpu, 1)
         if process:
             cpu["server"] = round(cpu_seconds(process.pid) - server_cpu, 1)

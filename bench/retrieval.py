@@ -53,11 +53,15 @@ def plain_bm25(lib: Library, question: str, limit: int) -> list[tuple[int, float
     if not terms:
         return []
     query = " OR ".join(f'"{term}"' for term in terms)
-    rows = lib.db.connection().execute(
-        "SELECT rowid, bm25(passages_fts) AS rank FROM passages_fts WHERE passages_fts MATCH ? "
-        "ORDER BY rank, rowid LIMIT ?",
-        (query, limit),
-    ).fetchall()
+    rows = (
+        lib.db.connection()
+        .execute(
+            "SELECT rowid, bm25(passages_fts) AS rank FROM passages_fts WHERE passages_fts MATCH ? "
+            "ORDER BY rank, rowid LIMIT ?",
+            (query, limit),
+        )
+        .fetchall()
+    )
     return [(row[0], -row[1]) for row in rows]
 
 
@@ -145,7 +149,9 @@ SYSTEMS: dict[str, Callable[[Library, bool], SearchFn]] = {
 # -- running and reporting ----------------------------------------------------------------------
 
 
-def run_system(search: SearchFn, questions: list[liveqa.Question], collection: liveqa.Collection) -> tuple[dict, list[float]]:
+def run_system(
+    search: SearchFn, questions: list[liveqa.Question], collection: liveqa.Collection
+) -> tuple[dict, list[float]]:
     """Rankings (canonical source ids) per question number, and milliseconds per question."""
     search(questions[0].text)  # warm-up: caches, matrices and the encoder load here, not in the timings
     run, millis = {}, []
@@ -167,7 +173,8 @@ def evaluate(names: list[str], collection: liveqa.Collection, questions, grades,
             continue
         run, millis = run_system(search, questions, collection)
         results[name] = score_run(run, grades).to_dict() | {
-            "ms_p50": round(percentile(millis, 50), 2), "ms_p95": round(percentile(millis, 95), 2),
+            "ms_p50": round(percentile(millis, 50), 2),
+            "ms_p95": round(percentile(millis, 95), 2),
         }
     baseline = results.get("bm25", {}).get("ndcg10")
     for scores in results.values():
@@ -189,28 +196,61 @@ def demo_library_latency(path: Path, questions: list[liveqa.Question]) -> dict:
         stats = lib.stats()
     finally:
         lib.close()
-    return {"p50": round(percentile(millis, 50), 2), "p95": round(percentile(millis, 95), 2),
-            "passages": stats["passages_total"], "embedded": stats["passages_embedded"]}
+    return {
+        "p50": round(percentile(millis, 50), 2),
+        "p95": round(percentile(millis, 95), 2),
+        "passages": stats["passages_total"],
+        "embedded": stats["passages_embedded"],
+    }
 
 
 def print_table(report: dict) -> None:
     q, c = report["questions"], report["collection"]
-    print(f"TREC 2017 LiveQA medical: {q['total']} questions; graded measures over {q['with_judgements']} "
-          f"with a judged answer ({q['no_positive_gain']} of them have only 1-Incorrect answers, 0 for every system), "
-          f"binary over {q['with_relevant']} with an answer graded 3-4; MRR within the top {TOP}")
-    print(f"collection: {c['sources']} sources ({c['medquad_sources']} MedQuAD + {c['judged_added']} judged answers "
-          f"MedQuAD lacks); {c['judged_ids']} judged ids: {c['judged_mapped_to_medquad']} found in MedQuAD, "
-          f"{c['judged_merged']} merged with an identical one; {c['passages_embedded']} passages embedded; "
-          f"{c['grade_conflicts']} judged twice with different grades (higher kept); "
-          f"{'built now' if c['built_now'] else 'cached, built'} in {c['build_seconds']} s")
+    print(
+        f"TREC 2017 LiveQA medical: {q['total']} questions; graded measures over {q['with_judgements']} "
+        f"with a judged answer ({q['no_positive_gain']} of them have only 1-Incorrect answers, 0 for every system), "
+        f"binary over {q['with_relevant']} with an answer graded 3-4; MRR within the top {TOP}"
+    )
+    print(
+        f"collection: {c['sources']} sources ({c['medquad_sources']} MedQuAD + {c['judged_added']} judged answers "
+        f"MedQuAD lacks); {c['judged_ids']} judged ids: {c['judged_mapped_to_medquad']} found in MedQuAD, "
+        f"{c['judged_merged']} merged with an identical one; {c['passages_embedded']} passages embedded; "
+        f"{c['grade_conflicts']} judged twice with different grades (higher kept); "
+        f"{'built now' if c['built_now'] else 'cached, built'} in {c['build_seconds']} s"
+    )
     if "demo_search_ms" in report:
         d = report["demo_search_ms"]
-        print(f"curbside search on the whole demo library ({d['passages']} passages, {d['embedded']} embedded), warm: "
-              f"p50 {d['p50']} ms, p95 {d['p95']} ms")
+        print(
+            f"curbside search on the whole demo library ({d['passages']} passages, {d['embedded']} embedded), warm: "
+            f"p50 {d['p50']} ms, p95 {d['p95']} ms"
+        )
     if not c["vectors"]:
         print("VECTORS OFF (--no-vectors): curbside's search runs without its vector retriever")
-    cols = ["ndcg10", "vs_bm25", "ndcg10_relevant_questions", "ndcg10_binary", "p5", "p5_upper", "mrr", "unjudged10", "ms_p50", "ms_p95"]
-    heads = ["system", "nDCG@10", "x BM25", "nDCG rel-q", "nDCG@10 bin", "P@5", "P@5 max", "MRR@10", "unjudged@10", "p50 ms", "p95 ms"]
+    cols = [
+        "ndcg10",
+        "vs_bm25",
+        "ndcg10_relevant_questions",
+        "ndcg10_binary",
+        "p5",
+        "p5_upper",
+        "mrr",
+        "unjudged10",
+        "ms_p50",
+        "ms_p95",
+    ]
+    heads = [
+        "system",
+        "nDCG@10",
+        "x BM25",
+        "nDCG rel-q",
+        "nDCG@10 bin",
+        "P@5",
+        "P@5 max",
+        "MRR@10",
+        "unjudged@10",
+        "p50 ms",
+        "p95 ms",
+    ]
     width = max(len(name) for name in report["systems"]) + 2
     print("".join([heads[0].ljust(width)] + [h.rjust(12) for h in heads[1:]]))
     for name, scores in report["systems"].items():
@@ -226,7 +266,9 @@ def require_vector_modules() -> None:
         import curbside.index.sync  # noqa: F401
         import curbside.index.vectors  # noqa: F401
     except ImportError as exc:
-        raise SystemExit(f"vectors need {exc.name}, which this checkout lacks; pass --no-vectors to evaluate without them") from None
+        raise SystemExit(
+            f"vectors need {exc.name}, which this checkout lacks; pass --no-vectors to evaluate without them"
+        ) from None
 
 
 def main() -> None:
@@ -254,8 +296,11 @@ def main() -> None:
         questions = liveqa.load_questions(eval_dir / liveqa.QUESTIONS_FILE)
         judgements = liveqa.load_judgements(judged_zip)
         collection, built = liveqa.open_collection(
-            Path(args.library), Path(args.medquad or shared / "corpora" / "medquad-xml.tar.gz"), judged_zip,
-            embed=not args.no_vectors, rebuild=args.rebuild,
+            Path(args.library),
+            Path(args.medquad or shared / "corpora" / "medquad-xml.tar.gz"),
+            judged_zip,
+            embed=not args.no_vectors,
+            rebuild=args.rebuild,
         )
     except CurbsideError as exc:
         raise SystemExit(str(exc)) from None
@@ -270,8 +315,11 @@ def main() -> None:
             "no_positive_gain": sum(1 for g in grades.values() if g and max(g.values()) == 1),
             "with_relevant": sum(1 for g in grades.values() if any(v >= 3 for v in g.values())),
         },
-        "collection": collection.counts | {
-            "grade_conflicts": conflicts, "built_now": built, "vectors": not args.no_vectors,
+        "collection": collection.counts
+        | {
+            "grade_conflicts": conflicts,
+            "built_now": built,
+            "vectors": not args.no_vectors,
         },
     }
     collection.library.close()

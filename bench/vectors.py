@@ -136,7 +136,9 @@ def bench_search(parents: np.ndarray, queries: np.ndarray, sizes: list[int]) -> 
             found, approx_times, _ = timed_searches(approximate, queries)
             row["approx_build_s"] = round(build, 1)
             row["approx_p50_ms"], row["approx_p95_ms"] = percentiles(approx_times)
-            row["recall_at_10"] = round(float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth)])), 4)
+            row["recall_at_10"] = round(
+                float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth, strict=False)])), 4
+            )
             row["graph_mb"] = round(approximate._graph.memory_usage / 1e6, 1)
         rows.append(row)
         del approximate
@@ -183,7 +185,8 @@ def main() -> None:
         "search": search_rows,
         "matrix_mb_per_100k": round(100_000 * parents.shape[1] * 4 / 1e6, 1),
         "approximate_from_in_code": vectors.APPROXIMATE_FROM,
-        "approximate_from_measured": threshold(search_rows) | {"cpu_budget_ms": CPU_BUDGET_MS, "recall_needed": RECALL_NEEDED},
+        "approximate_from_measured": threshold(search_rows)
+        | {"cpu_budget_ms": CPU_BUDGET_MS, "recall_needed": RECALL_NEEDED},
     }
     if args.json:
         print(json.dumps(result))
@@ -193,25 +196,35 @@ def main() -> None:
 
 def print_tables(result: dict) -> None:
     print(f"Encoder ({result['threads']} threads, {result['cpu_count']} cores, load {result['load_average_1m']}):")
-    print(f"{'max_tokens':>10} {'passages':>9} {'mean tok':>9} {'seconds':>8} {'passages/s':>11} {'tokens/s':>9} "
-          f"{'tokens/cpu-s':>13}")
+    print(
+        f"{'max_tokens':>10} {'passages':>9} {'mean tok':>9} {'seconds':>8} {'passages/s':>11} {'tokens/s':>9} "
+        f"{'tokens/cpu-s':>13}"
+    )
     for r in result["encoder"]:
-        print(f"{r['max_tokens']:>10} {r['passages']:>9} {r['mean_tokens']:>9} {r['seconds']:>8} "
-              f"{r['passages_per_s']:>11} {r['tokens_per_s']:>9} {r['tokens_per_cpu_s']:>13}")
+        print(
+            f"{r['max_tokens']:>10} {r['passages']:>9} {r['mean_tokens']:>9} {r['seconds']:>8} "
+            f"{r['passages_per_s']:>11} {r['tokens_per_s']:>9} {r['tokens_per_cpu_s']:>13}"
+        )
     q = result["query_encode"]
     print(f"\nQuery encoding: p50 {q['p50_ms']} ms, p95 {q['p95_ms']} ms over {q['queries']} questions")
     print(f"\nSearch, k=10 (float32 matrix: {result['matrix_mb_per_100k']} MB per 100k vectors):")
-    print(f"{'vectors':>8} {'exact p50':>10} {'exact p95':>10} {'exact cpu':>10} {'approx p50':>11} {'approx p95':>11} "
-          f"{'recall@10':>10} {'build s':>8} {'graph MB':>9}")
+    print(
+        f"{'vectors':>8} {'exact p50':>10} {'exact p95':>10} {'exact cpu':>10} {'approx p50':>11} {'approx p95':>11} "
+        f"{'recall@10':>10} {'build s':>8} {'graph MB':>9}"
+    )
     for r in result["search"]:
-        print(f"{r['vectors']:>8} {r['exact_p50_ms']:>10} {r['exact_p95_ms']:>10} {r['exact_cpu_ms']:>10} "
-              f"{r.get('approx_p50_ms', '-'):>11} "
-              f"{r.get('approx_p95_ms', '-'):>11} {r.get('recall_at_10', '-'):>10} {r.get('approx_build_s', '-'):>8} "
-              f"{r.get('graph_mb', '-'):>9}")
+        print(
+            f"{r['vectors']:>8} {r['exact_p50_ms']:>10} {r['exact_p95_ms']:>10} {r['exact_cpu_ms']:>10} "
+            f"{r.get('approx_p50_ms', '-'):>11} "
+            f"{r.get('approx_p95_ms', '-'):>11} {r.get('recall_at_10', '-'):>10} {r.get('approx_build_s', '-'):>8} "
+            f"{r.get('graph_mb', '-'):>9}"
+        )
     t = result["approximate_from_measured"]
     where = "at" if t["measured"] else "above (extrapolated)"
-    print(f"\nApproximate search pays from {where} {t['vectors']} vectors (exact search > {t['cpu_budget_ms']} CPU ms, "
-          f"recall@10 >= {t['recall_needed']}); the code uses {result['approximate_from_in_code']}.")
+    print(
+        f"\nApproximate search pays from {where} {t['vectors']} vectors (exact search > {t['cpu_budget_ms']} CPU ms, "
+        f"recall@10 >= {t['recall_needed']}); the code uses {result['approximate_from_in_code']}."
+    )
 
 
 if __name__ == "__main__":

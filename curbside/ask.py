@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from .compose.article import compose
+from .compose.references import closest_sources
+from .compose.safety import emergency_article, out_of_scope_article
+from .compose.topic_reading import focused_hits, topic_sources
 from .errors import InputError
 from .model import AUDIENCES, MAX_QUESTION_CHARS, Article, Hit
-from .compose.references import closest_sources
-from .search.retrieve import SearchOptions
-from .compose.safety import emergency_article, out_of_scope_article
-from .search.topic import topical_evidence
-from .compose.topic_reading import focused_hits, topic_sources
-from .search.understand import Question, understand
 from .search.facets import answers_by_part, facets
+from .search.retrieve import SearchOptions
+from .search.topic import topical_evidence
+from .search.understand import Question, understand
 from .search.unmentioned import unmentioned_names
 from .verify import verify
 
@@ -66,8 +66,12 @@ class Coverage:
         # Named anywhere in the evidence the article reads, not only the first ten passages: a
         # guideline on meningitis names dexamethasone further down.
         drug_hit = not drugs or any(d in f"{h.source.title} {h.passage.text}".lower() for h in hits for d in drugs)
-        facts = {"best_cosine": round(best_cosine, 3), "condition_in_top": condition_hit,
-                 "drug_in_top": drug_hit, "hits": len(hits)}
+        facts = {
+            "best_cosine": round(best_cosine, 3),
+            "condition_in_top": condition_hit,
+            "drug_in_top": drug_hit,
+            "hits": len(hits),
+        }
         if not top or not drug_hit:
             # A question about a drug the evidence never names is not answered by evidence on its condition.
             return False, facts
@@ -100,8 +104,15 @@ def check_audience(audience: str) -> str:
     return audience
 
 
-def ask(library, question: str, *, audience: str = "physician", thread: list[Question] | None = None,
-        coverage: Coverage = Coverage(), check_follow_ups: bool = True) -> Article:
+def ask(
+    library,
+    question: str,
+    *,
+    audience: str = "physician",
+    thread: list[Question] | None = None,
+    coverage: Coverage = Coverage(),
+    check_follow_ups: bool = True,
+) -> Article:
     """The verified article. With `check_follow_ups`, a suggested follow-up is offered only if
     asking it gives an article (not "the library does not cover this")."""
     text = check_question(question)
@@ -130,13 +141,24 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         # Evidence on the condition does not answer a question about a drug or test the library
         # has never heard of: say so, and list what it has on the condition, marked as such.
         facts["unmentioned"] = missing
-        article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years,
-                                       message=unmentioned_message(missing, q.condition))
+        article = insufficient_article(
+            q,
+            hits,
+            audience,
+            today_year,
+            library.settings.superseded_after_years,
+            message=unmentioned_message(missing, q.condition),
+        )
     elif covered:
         facts["topic_sources"] = [source.id for source in chosen.sources]
-        article = compose(q, focused_hits(searcher, q, chosen.sources) + evidence, audience=audience, today_year=today_year,
-                          superseded_after_years=library.settings.superseded_after_years,
-                          vocabulary=searcher.vocabulary)
+        article = compose(
+            q,
+            focused_hits(searcher, q, chosen.sources) + evidence,
+            audience=audience,
+            today_year=today_year,
+            superseded_after_years=library.settings.superseded_after_years,
+            vocabulary=searcher.vocabulary,
+        )
     else:
         article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
     article = verify(article, library.passage_or_none)
@@ -151,8 +173,10 @@ def ask(library, question: str, *, audience: str = "physician", thread: list[Que
         from .compose.readability import PATIENT_GRADE_TARGET, article_grade
 
         # No timings here: the same question must give the same article.
-        article.explain["readability"] = {"flesch_kincaid_grade": article_grade(article),
-                                          "target": PATIENT_GRADE_TARGET}
+        article.explain["readability"] = {
+            "flesch_kincaid_grade": article_grade(article),
+            "target": PATIENT_GRADE_TARGET,
+        }
     return article
 
 
@@ -173,15 +197,23 @@ def answerable(library, question: str, audience: str, coverage: Coverage) -> boo
 def unmentioned_message(names: list[str], condition: str) -> str:
     listed = " or ".join(names)
     about = f" on {condition}" if condition else ""
-    return (f"The library has no evidence on {listed}: none of its sources mentions it. The sources it holds"
-            f"{about} are listed below as what it does have, not as an answer; add guidance on {listed} and "
-            "ask again.")
+    return (
+        f"The library has no evidence on {listed}: none of its sources mentions it. The sources it holds"
+        f"{about} are listed below as what it does have, not as an answer; add guidance on {listed} and "
+        "ask again."
+    )
 
 
-def insufficient_article(q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int,
-                         message: str = INSUFFICIENT_MESSAGE) -> Article:
+def insufficient_article(
+    q: Question, hits: list[Hit], audience: str, today_year: int, old_after: int, message: str = INSUFFICIENT_MESSAGE
+) -> Article:
     return Article(
-        question=q.text, title=f"Not covered by this library: {q.text.strip()[:80]}", kind="insufficient",
-        audience=audience, intent=q.intent, condition=q.condition, message=message,
+        question=q.text,
+        title=f"Not covered by this library: {q.text.strip()[:80]}",
+        kind="insufficient",
+        audience=audience,
+        intent=q.intent,
+        condition=q.condition,
+        message=message,
         closest_sources=closest_sources(hits, today_year=today_year, superseded_after_years=old_after),
     )

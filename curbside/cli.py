@@ -24,11 +24,13 @@ from rich.table import Table
 from rich.text import Text
 
 from .errors import CurbsideError, InputError
-from .library import Library
 from .ingest.readers import READER_MODULES, get_reader
 from .language.terminal import printable, visible
+from .library import Library
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="curbside: cited clinical answers from your own library.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="curbside: cited clinical answers from your own library."
+)
 
 
 class _PlainConsole(Console):
@@ -43,7 +45,9 @@ class _PlainConsole(Console):
 out = _PlainConsole(soft_wrap=True, markup=False, emoji=False, highlight=False)
 err = _PlainConsole(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
-LibraryOption = typer.Option(None, "--library", "-l", help="Library folder (default: $CURBSIDE_LIBRARY or ~/.local/share/curbside/library).")
+LibraryOption = typer.Option(
+    None, "--library", "-l", help="Library folder (default: $CURBSIDE_LIBRARY or ~/.local/share/curbside/library)."
+)
 
 
 def _line(*parts: str | tuple[str, str]) -> Text:
@@ -60,7 +64,9 @@ def ingest(
     reader: str = typer.Argument(..., help=f"Source type: {', '.join(sorted(set(READER_MODULES) | {'mesh'}))}."),
     path: Optional[Path] = typer.Argument(None, help="File or folder to read (not needed for `starter`)."),
     library: Optional[Path] = LibraryOption,
-    no_embed: bool = typer.Option(False, "--no-embed", help="Skip computing vectors now (search falls back to BM25 until `curbside embed`)."),
+    no_embed: bool = typer.Option(
+        False, "--no-embed", help="Skip computing vectors now (search falls back to BM25 until `curbside embed`)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Read guidelines, research or your own files into the library."""
@@ -71,12 +77,21 @@ def ingest(
         summary = lib.ingest_mesh(path)
         out.print_json(data=summary) if as_json else out.print(f"MeSH vocabulary: {summary}")
         return
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    ) as progress:
         reading = progress.add_task(f"reading {reader}", total=None)
         embedding = progress.add_task("embedding", total=None, visible=not no_embed)
         report = lib.ingest(
-            reader, path, embed=not no_embed,
+            reader,
+            path,
+            embed=not no_embed,
             on_item=lambda: progress.advance(reading),
             on_total=lambda n: progress.update(reading, total=n),
             on_embedded=lambda n: progress.advance(embedding, n),
@@ -84,12 +99,14 @@ def ingest(
     if as_json:
         out.print_json(data=report.to_dict())
         return
-    out.print(_line(
-        (report.reader, "bold"),
-        f" {report.path}: added {report.added}, updated {report.updated}, "
-        f"unchanged {report.unchanged}, skipped {report.skipped}; {report.passages_added} passages written, "
-        f"{report.embedded} embedded in {report.seconds:.1f} s",
-    ))
+    out.print(
+        _line(
+            (report.reader, "bold"),
+            f" {report.path}: added {report.added}, updated {report.updated}, "
+            f"unchanged {report.unchanged}, skipped {report.skipped}; {report.passages_added} passages written, "
+            f"{report.embedded} embedded in {report.seconds:.1f} s",
+        )
+    )
     for reason, n in report.skip_reasons.items():
         out.print(f"  skipped {n}: {reason}")
     for item in report.skipped_examples[:5]:
@@ -106,7 +123,9 @@ def embed(library: Optional[Path] = LibraryOption) -> None:
 
 @app.command()
 def sources(
-    kind: Optional[str] = typer.Option(None, "--kind", help="guideline, systematic_review, research, consumer, drug_label or local."),
+    kind: Optional[str] = typer.Option(
+        None, "--kind", help="guideline, systematic_review, research, consumer, drug_label or local."
+    ),
     library: Optional[Path] = LibraryOption,
     as_json: bool = typer.Option(False, "--json"),
     limit: int = typer.Option(50, "--limit", help="Rows to show in the table (JSON lists all)."),
@@ -125,13 +144,20 @@ def sources(
 
 
 @app.command()
-def show(source_id: str, library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(False, "--json")) -> None:
+def show(
+    source_id: str, library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(False, "--json")
+) -> None:
     """Show one source's metadata and passages."""
     src, passages = _open(library).source(source_id)
     if as_json:
         out.print_json(data={"source": src.to_dict(), "passages": [p.to_dict() for p in passages]})
         return
-    out.print(_line((src.title, "bold"), f"\n{src.reference_type} · {src.developer} · {src.year or 'n.d.'} · v{src.version} ({src.status})"))
+    out.print(
+        _line(
+            (src.title, "bold"),
+            f"\n{src.reference_type} · {src.developer} · {src.year or 'n.d.'} · v{src.version} ({src.status})",
+        )
+    )
     for key, value in sorted(src.identifiers.items()):
         out.print(f"  {key}: {value}")
     for p in passages:
@@ -168,12 +194,19 @@ def search(
         out.print(json.dumps([h.to_dict() for h in hits], indent=2))
         return
     for rank, h in enumerate(hits, 1):
-        out.print(_line((f"{rank}. {h.source.title}", "bold"), " ",
-                        (f"({h.source.reference_type}, {h.source.year or 'n.d.'}; {h.passage.id})", "dim")))
+        out.print(
+            _line(
+                (f"{rank}. {h.source.title}", "bold"),
+                " ",
+                (f"({h.source.reference_type}, {h.source.year or 'n.d.'}; {h.passage.id})", "dim"),
+            )
+        )
         out.print(_line("   ", (h.passage.section, "dim")))
         out.print(f"   {h.passage.text[:300]}")
         if explain:
-            parts = ", ".join(f"{key}={value:.4g}" for key, value in sorted(h.explain.items()) if isinstance(value, (int, float)))
+            parts = ", ".join(
+                f"{key}={value:.4g}" for key, value in sorted(h.explain.items()) if isinstance(value, (int, float))
+            )
             out.print(_line("   ", (f"score={h.score:.5f}: {parts}", "cyan")))
 
 
@@ -194,11 +227,18 @@ def ask(
     article = lib.ask(question, audience=audience)
     _print_article(lib, article, fmt)
     if explain:
-        err.print(json.dumps({"explain": article.explain, "verification": article.verification.__dict__}, indent=2, default=str),
-                  highlight=False, markup=False)
+        err.print(
+            json.dumps(
+                {"explain": article.explain, "verification": article.verification.__dict__}, indent=2, default=str
+            ),
+            highlight=False,
+            markup=False,
+        )
 
 
-thread_app = typer.Typer(no_args_is_help=True, help="Continue a conversation: follow-ups keep the earlier question's condition.")
+thread_app = typer.Typer(
+    no_args_is_help=True, help="Continue a conversation: follow-ups keep the earlier question's condition."
+)
 app.add_typer(thread_app, name="thread")
 
 
@@ -224,7 +264,7 @@ def thread_start(
     """Ask a first question and keep it as a thread; prints the thread id, then the article."""
     lib = _open(library)
     thread, record = lib.answers.start_thread(question, audience)
-    err.print(f"thread {thread.id}: continue with `curbside thread ask {thread.id} \"...\"`", highlight=False)
+    err.print(f'thread {thread.id}: continue with `curbside thread ask {thread.id} "..."`', highlight=False)
     _print_article(lib, record.article, fmt)
 
 
@@ -242,26 +282,47 @@ def thread_ask(
 
 
 @thread_app.command("show")
-def thread_show(thread_id: str, library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(False, "--json")) -> None:
+def thread_show(
+    thread_id: str, library: Optional[Path] = LibraryOption, as_json: bool = typer.Option(False, "--json")
+) -> None:
     """The questions of a thread and the article that answered each."""
     lib = _open(library)
     thread = lib.answers.thread(thread_id)
     records = lib.answers.thread_articles(thread)
     if as_json:
-        out.print_json(data={"thread": {"id": thread.id, "audience": thread.audience, "created_at": thread.created_at},
-                             "turns": [{"turn": t.turn, "question": t.question, "article": r.id, "title": r.article.title,
-                                        "kind": r.article.kind} for t, r in zip(thread.turns, records)]})
+        out.print_json(
+            data={
+                "thread": {"id": thread.id, "audience": thread.audience, "created_at": thread.created_at},
+                "turns": [
+                    {
+                        "turn": t.turn,
+                        "question": t.question,
+                        "article": r.id,
+                        "title": r.article.title,
+                        "kind": r.article.kind,
+                    }
+                    for t, r in zip(thread.turns, records, strict=False)
+                ],
+            }
+        )
         return
     out.print(_line((f"thread {thread.id}", "bold"), f" · for {thread.audience} · started {thread.created_at[:16]}"))
-    for turn, record in zip(thread.turns, records):
-        out.print(_line(f"{turn.turn}. {turn.question}\n   → {record.article.title} ", (f"({record.id}, {record.article.kind})", "dim")))
+    for turn, record in zip(thread.turns, records, strict=False):
+        out.print(
+            _line(
+                f"{turn.turn}. {turn.question}\n   → {record.article.title} ",
+                (f"({record.id}, {record.article.kind})", "dim"),
+            )
+        )
 
 
 # -- the editorial workflow: accounts, the audit log, withdrawn sources ------------------------------
 # Run by the operator at the server's command line (actor=None in `library.editorial`): having the
 # library folder is what makes someone the operator, so these need no sign-in. Each is audited.
 
-users_app = typer.Typer(no_args_is_help=True, help="Editorial accounts: add, list, disable, enable, replace API tokens.")
+users_app = typer.Typer(
+    no_args_is_help=True, help="Editorial accounts: add, list, disable, enable, replace API tokens."
+)
 app.add_typer(users_app, name="users")
 audit_app = typer.Typer(no_args_is_help=True, help="The hash-chained audit log of editorial actions.")
 app.add_typer(audit_app, name="audit")
@@ -271,7 +332,9 @@ def _read_password(name: str, from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise InputError(f"No password for {name} on standard input; pipe it in as the first line, or leave out --password-stdin to be asked.")
+            raise InputError(
+                f"No password for {name} on standard input; pipe it in as the first line, or leave out --password-stdin to be asked."
+            )
         return password
     # Prompts on stderr, so stdout holds only the token.
     return typer.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True, err=True)
@@ -279,8 +342,12 @@ def _read_password(name: str, from_stdin: bool) -> str:
 
 def _print_token(name: str, token: str) -> None:
     # The token alone on stdout, so a script can capture it; the note goes to stderr.
-    err.print(f"API token for {name} below, shown this once: curbside stores only its hash. "
-              f"Keep it safe; `curbside users token {name}` replaces it.", highlight=False, markup=False)
+    err.print(
+        f"API token for {name} below, shown this once: curbside stores only its hash. "
+        f"Keep it safe; `curbside users token {name}` replaces it.",
+        highlight=False,
+        markup=False,
+    )
     out.print(token, highlight=False, markup=False)
 
 
@@ -288,8 +355,10 @@ def _print_token(name: str, token: str) -> None:
 def users_add(
     name: str = typer.Argument(..., help="Sign-in name: 2-40 letters, digits, dots, dashes or underscores."),
     role: str = typer.Option(..., "--role", help="author, reviewer, editor or admin."),
-    full_name: str = typer.Option("", "--full-name", help="How public pages name them, e.g. \"Dr A. Name\"."),
-    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of stdin instead of asking."),
+    full_name: str = typer.Option("", "--full-name", help='How public pages name them, e.g. "Dr A. Name".'),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from the first line of stdin instead of asking."
+    ),
     library: Optional[Path] = LibraryOption,
 ) -> None:
     """Create an account; prints its API token once."""
@@ -309,11 +378,25 @@ def users_list(library: Optional[Path] = LibraryOption, as_json: bool = typer.Op
     """The accounts: name, full name, role, disabled, created."""
     accounts = _open(library).editorial.users()
     if as_json:
-        out.print_json(data=[{"name": u.name, "full_name": u.full_name, "role": u.role, "disabled": u.disabled,
-                              "created_at": u.created_at} for u in accounts])
+        out.print_json(
+            data=[
+                {
+                    "name": u.name,
+                    "full_name": u.full_name,
+                    "role": u.role,
+                    "disabled": u.disabled,
+                    "created_at": u.created_at,
+                }
+                for u in accounts
+            ]
+        )
         return
     if not accounts:
-        out.print("no accounts yet; create the first admin with `curbside users add NAME --role admin`", highlight=False, markup=False)
+        out.print(
+            "no accounts yet; create the first admin with `curbside users add NAME --role admin`",
+            highlight=False,
+            markup=False,
+        )
         return
     table = Table("name", "full name", "role", "disabled", "created")
     for u in accounts:
@@ -325,7 +408,9 @@ def users_list(library: Optional[Path] = LibraryOption, as_json: bool = typer.Op
 def users_disable(name: str, library: Optional[Path] = LibraryOption) -> None:
     """Stop an account signing in; its sessions end and its API token stops working."""
     user = _open(library).editorial.set_disabled(name, True)
-    out.print(f"disabled {user.name}: signed out everywhere, password and API token refused", highlight=False, markup=False)
+    out.print(
+        f"disabled {user.name}: signed out everywhere, password and API token refused", highlight=False, markup=False
+    )
 
 
 @users_app.command("enable")
@@ -381,8 +466,11 @@ def audit_show(
     # One line per entry, not a table: the detail is the part worth reading and a table squeezes it.
     for entry in found:
         detail = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True) if entry.detail else ""
-        out.print(f"#{entry.seq} {entry.at[:19].replace('T', ' ')} {entry.actor} {entry.action} {entry.target} {detail}".rstrip(),
-                  highlight=False, markup=False)
+        out.print(
+            f"#{entry.seq} {entry.at[:19].replace('T', ' ')} {entry.actor} {entry.action} {entry.target} {detail}".rstrip(),
+            highlight=False,
+            markup=False,
+        )
     if total > len(found):
         out.print(f"... {total - len(found)} older (use --limit)", highlight=False)
 
@@ -422,13 +510,22 @@ def serve(
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
         except OSError as exc:
-            raise InputError(f"Cannot listen on {host}:{port} ({exc.strerror}); choose another --port or --host.") from None
+            raise InputError(
+                f"Cannot listen on {host}:{port} ({exc.strerror}); choose another --port or --host."
+            ) from None
     err.print(f"curbside: serving {lib.path} at http://{host}:{port}/ (API docs at /docs); Ctrl-C stops it.")
     if workers > 1:
         os.environ["CURBSIDE_LIBRARY"] = str(lib.path)
         lib.close()
-        uvicorn.run("curbside.web.app:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", proxy_headers=False)
+        uvicorn.run(
+            "curbside.web.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            proxy_headers=False,
+        )
         return
     from .web import create_app
 

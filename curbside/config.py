@@ -31,9 +31,13 @@ class Settings:
     # objectives and scope): BM25 still finds them, but embedding them cost a fifth of the
     # demo library's ingest time. GLOB patterns on the passage's section path.
     embed_skip_sections: tuple[str, ...] = (
-        "*› Definitions*", "Guideline Objective(s)*", "Target Population*",
-        "Interventions and Practices Considered*", "Major Outcomes Considered*",
-        "Disease/Condition(s)*", "Other Disease/Condition(s) Addressed*",
+        "*› Definitions*",
+        "Guideline Objective(s)*",
+        "Target Population*",
+        "Interventions and Practices Considered*",
+        "Major Outcomes Considered*",
+        "Disease/Condition(s)*",
+        "Other Disease/Condition(s) Addressed*",
     )
     superseded_after_years: int = 5  # sources older than this are flagged in articles
     today_year: int = 0  # the year articles date their evidence against; 0 = this year
@@ -70,11 +74,13 @@ def _proxies(value, toml_file: Path) -> tuple[str, ...]:
 
     entries = [value] if isinstance(value, str) else value
     if not isinstance(entries, (list, tuple)):
-        raise LibraryError(f"trusted_proxies in {toml_file} must be a list of addresses, e.g. [\"127.0.0.1\"]; fix it.")
+        raise LibraryError(f'trusted_proxies in {toml_file} must be a list of addresses, e.g. ["127.0.0.1"]; fix it.')
     for entry in entries:
         try:
             ipaddress.ip_network(str(entry), strict=False)
         except ValueError:
-            raise LibraryError(f"trusted_proxies in {toml_file} holds {entry!r}, which is not an IP address or "
-                               f"network such as \"10.0.0.0/8\"; fix or remove it.") from None
+            raise LibraryError(
+                f"trusted_proxies in {toml_file} holds {entry!r}, which is not an IP address or "
+                f'network such as "10.0.0.0/8"; fix or remove it.'
+            ) from None
     return tuple(str(entry) for entry in entries)

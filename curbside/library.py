@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .ingest import run as ingest_stage
 from .config import Settings
 from .errors import ConflictError, InputError, NotFoundError
-from .model import IngestReport, Passage, Source
+from .ingest import run as ingest_stage
 from .ingest.readers import get_reader
+from .model import IngestReport, Passage, Source
 from .store import sources as store
 from .store.database import Database
 
@@ -54,8 +54,14 @@ class Library:
         after_batch = (lambda: self.embed_pending(on_embedded)) if embed else None
         flagged: list[str] = []
         report = ingest_stage.ingest(
-            self.db, items, report, batch_size=self.settings.ingest_batch, on_item=on_item, after_batch=after_batch,
-            on_flagged=flagged.extend, flag_change=flag_source_change,
+            self.db,
+            items,
+            report,
+            batch_size=self.settings.ingest_batch,
+            on_item=on_item,
+            after_batch=after_batch,
+            on_flagged=flagged.extend,
+            flag_change=flag_source_change,
         )
         if flagged:
             self._write_audit_head()  # flags for re-review extended the audit chain
@@ -82,12 +88,19 @@ class Library:
                 status = store.latest_status(conn, source_id)
                 if status is None:
                     raise NotFoundError(f"No source {source_id!r} in this library; list them with `curbside sources`.")
-                raise ConflictError(f"Source {source_id!r} is already {status}; only a current source can be withdrawn.")
+                raise ConflictError(
+                    f"Source {source_id!r} is already {status}; only a current source can be withdrawn."
+                )
             pk, version, _ = current
             store.supersede(conn, pk, status="withdrawn")
             flagged = flag_source_change(conn, source_id, version, None)
-            audit.append(conn, actor, "withdraw_source", source_id,
-                         detail={"reason": reason, "version": version, "flagged": flagged})
+            audit.append(
+                conn,
+                actor,
+                "withdraw_source",
+                source_id,
+                detail={"reason": reason, "version": version, "flagged": flagged},
+            )
         self._write_audit_head()
         if self._searcher is not None:
             self._searcher.invalidate()  # its passages left the search indexes
@@ -102,8 +115,13 @@ class Library:
         """Embed every indexed passage that has no vector yet; returns how many were embedded."""
         from .index.sync import embed_pending
 
-        return embed_pending(self.db, self.encoder, batch_size=self.settings.embed_batch, on_embedded=on_embedded,
-                             skip_sections=tuple(self.settings.embed_skip_sections))
+        return embed_pending(
+            self.db,
+            self.encoder,
+            batch_size=self.settings.embed_batch,
+            on_embedded=on_embedded,
+            skip_sections=tuple(self.settings.embed_skip_sections),
+        )
 
     @property
     def encoder(self):
@@ -118,7 +136,9 @@ class Library:
         from .ingest.mesh import ingest_mesh
 
         if path is None:
-            raise InputError("`curbside ingest mesh` needs a PATH; give the folder holding terms.tsv and tree-numbers.tsv.")
+            raise InputError(
+                "`curbside ingest mesh` needs a PATH; give the folder holding terms.tsv and tree-numbers.tsv."
+            )
         summary = ingest_mesh(self.db, Path(path).expanduser())
         if self._searcher is not None:
             self._searcher.invalidate()
@@ -180,7 +200,9 @@ class Library:
         pk, src = found
         return src, store.passages_of(conn, pk, src.id)
 
-    def browse_sources(self, *, kind: str = "", text: str = "", limit: int = 50, offset: int = 0) -> tuple[int, list[Source]]:
+    def browse_sources(
+        self, *, kind: str = "", text: str = "", limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[Source]]:
         """One page of current sources for the source browser, with the total that match."""
         return store.page_sources(self.db.connection(), kind=kind, text=text, limit=limit, offset=offset)
 

@@ -259,6 +259,7 @@ class Article:
 
 def article_from_dict(data: dict[str, Any]) -> Article:
     """The inverse of `Article.to_dict()` (for articles read back from the store or the API)."""
+
     def claims(items):
         return [Claim(**c) for c in items]
 
@@ -269,9 +270,14 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     fields_.pop("schema", None)
     fields_["bottom_line"] = claims(data.get("bottom_line", []))
     fields_["sections"] = [
-        Section(key=s["key"], title=s["title"], numbered=s.get("numbered", False),
-                bullets=[Bullet(label=b["label"], claims=claims(b["claims"]), differ=b.get("differ", ""))
-                         for b in s["bullets"]])
+        Section(
+            key=s["key"],
+            title=s["title"],
+            numbered=s.get("numbered", False),
+            bullets=[
+                Bullet(label=b["label"], claims=claims(b["claims"]), differ=b.get("differ", "")) for b in s["bullets"]
+            ],
+        )
         for s in data.get("sections", [])
     ]
     fields_["differ"] = [SourcesDiffer(**d) for d in data.get("differ", [])]
@@ -362,4 +368,3 @@ class User:
     @property
     def label(self) -> str:
         return f"{self.full_name or self.name} ({self.role})"
-

@@ -20,8 +20,8 @@ from .ask import check_audience, check_question
 from .errors import InputError, NotFoundError
 from .model import ArticleRecord, Thread
 from .render.jsonout import render as article_json
-from .store import articles as store
 from .search.understand import Question, understand
+from .store import articles as store
 
 MAX_THREAD_TURNS = 20  # a longer conversation is better started afresh; it also bounds the work per page
 
@@ -83,7 +83,9 @@ class Answers:
             record = store.published(conn, article_id)
         if record is None:
             which = f"version {version} of article" if version else "article"
-            raise NotFoundError(f"No {which} {article_id!r} in this library; find articles at /library or GET /api/articles.")
+            raise NotFoundError(
+                f"No {which} {article_id!r} in this library; find articles at /library or GET /api/articles."
+            )
         return record
 
     def for_audience(self, article_id: str, audience: str) -> ArticleRecord:
@@ -126,7 +128,9 @@ class Answers:
     def follow_up(self, thread_id: str, question: str) -> tuple[Thread, ArticleRecord]:
         thread = self.thread(thread_id)
         if len(thread.turns) >= MAX_THREAD_TURNS:
-            raise InputError(f"Thread {thread_id} already has {MAX_THREAD_TURNS} questions; start a new one from the home page.")
+            raise InputError(
+                f"Thread {thread_id} already has {MAX_THREAD_TURNS} questions; start a new one from the home page."
+            )
         record = self.answer(thread.questions + [question], thread.audience)
         with self.library.db.transaction() as conn:
             store.add_turn(conn, thread_id, check_question(question))

@@ -13,10 +13,10 @@ import copy
 import re
 from collections.abc import Callable
 
-from .language.doses import numbers, parse_doses
-from .model import Article, Claim, Passage, Reference, SourcesDiffer, Verification
 from .compose.references import renumber
 from .language.clean import normalize_space
+from .language.doses import numbers, parse_doses
+from .model import Article, Claim, Passage, Reference, SourcesDiffer, Verification
 
 # Passage id -> the passage, or None when the library does not hold it (the renderers take the same).
 PassageLookup = Callable[[str], Passage | None]
@@ -47,8 +47,11 @@ def verify(article: Article, passage_lookup: PassageLookup) -> Article:
     notes = list(checked.differ)
     renumber(checked)
     kept = {id(note) for note in checked.differ}
-    problems += [f"removed sources-differ note on {note.topic!r}: a side it cites lost every claim"
-                 for note in notes if id(note) not in kept]
+    problems += [
+        f"removed sources-differ note on {note.topic!r}: a side it cites lost every claim"
+        for note in notes
+        if id(note) not in kept
+    ]
     remaining = check_citations(checked)  # empty unless renumber itself missed a case
     checked.verification = Verification(
         claims_checked=len(claims),
@@ -74,8 +77,10 @@ def check_citations(article: Article) -> list[str]:
             problems.append(f"{_describe(claim)} cites [{claim.citation}], which is no reference")
             continue
         if claim.passage_id not in reference.passage_ids:
-            problems.append(f"{_describe(claim)} cites [{claim.citation}], whose passages do not include "
-                            f"{claim.passage_id or 'its (missing) passage'}")
+            problems.append(
+                f"{_describe(claim)} cites [{claim.citation}], whose passages do not include "
+                f"{claim.passage_id or 'its (missing) passage'}"
+            )
         if claim.citation not in first_use:
             first_use.append(claim.citation)
     for note in article.differ:
@@ -94,6 +99,7 @@ def check_citations(article: Article) -> list[str]:
 
 
 # -- one claim ----------------------------------------------------------------------------------
+
 
 def _claim_problems(claim: Claim, passage: Passage | None) -> list[str]:
     """Why a claim cannot be shown as the source's words, or [] when it can."""
@@ -116,8 +122,10 @@ def _claim_problems(claim: Claim, passage: Passage | None) -> list[str]:
             reasons.append(f"its plain-words version adds the number {_as_written(claim.plain, number)}")
     if wording not in normalize_space(passage.text):
         reasons.append("reworded: not the cited passage's wording")
-    elif claim.quote_end > claim.quote_start and \
-            normalize_space(passage.text[claim.quote_start:claim.quote_end]) != wording:
+    elif (
+        claim.quote_end > claim.quote_start
+        and normalize_space(passage.text[claim.quote_start : claim.quote_end]) != wording
+    ):
         reasons.append(f"reworded: characters {claim.quote_start}-{claim.quote_end} of the passage say something else")
     return reasons
 
@@ -131,8 +139,10 @@ def _repair_citation(claim: Claim, passage: Passage, references: list[Reference]
         return [f"no reference lists its source {passage.source_id}"], ""
     if reference.number == claim.citation:
         return [], ""
-    repair = (f"repaired {_describe(claim)}: [{claim.citation}] is not the reference of its source; "
-              f"it now cites {reference.title!r}")
+    repair = (
+        f"repaired {_describe(claim)}: [{claim.citation}] is not the reference of its source; "
+        f"it now cites {reference.title!r}"
+    )
     claim.citation = reference.number
     return [], repair
 
@@ -155,6 +165,7 @@ def _as_written(text: str, number: str) -> str:
 
 
 # -- repairs ------------------------------------------------------------------------------------
+
 
 def _drop_claims(article: Article, failing: set[int]) -> None:
     """Remove failing claims, then bullets left without claims and sections left without bullets."""
@@ -209,11 +220,15 @@ def _note_problem(note: SourcesDiffer, by_number: dict[int, Reference], passage_
 def _uncited_references(article: Article) -> list[str]:
     """Name the references no remaining claim cites; `renumber` removes them."""
     cited = {claim.citation for claim in article.all_claims()}
-    return [f"removed reference [{reference.number}] ({reference.title!r}): no remaining claim cites it"
-            for reference in article.references if reference.number not in cited]
+    return [
+        f"removed reference [{reference.number}] ({reference.title!r}): no remaining claim cites it"
+        for reference in article.references
+        if reference.number not in cited
+    ]
 
 
 # -- small helpers ------------------------------------------------------------------------------
+
 
 def _unique(claims: list[Claim]) -> list[Claim]:
     """Each claim object once: the bottom line may hold the very object a section holds."""

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from synthetic_library import build
 
 from curbside.errors import InputError
 from curbside.verify import check_citations
-
-from synthetic_library import build
 
 
 @pytest.fixture(scope="module")

@@ -26,13 +26,17 @@ from curbside.model import Document, IngestReport, Passage, Skipped, Source
 TABLES = ("sources", "passages", "passages_fts", "embeddings", "ingest_runs")
 
 # Minimal files cut off mid-element, in each reader's format. All text is synthetic.
-TRUNCATED_NGC = b'<?xml version="1.0"?><Version><Section><Field Name="Guideline Title" Type="Text"><FieldValue Value="Examplamab'
+TRUNCATED_NGC = (
+    b'<?xml version="1.0"?><Version><Section><Field Name="Guideline Title" Type="Text"><FieldValue Value="Examplamab'
+)
 TRUNCATED_MEDQUAD = (
     b'<?xml version="1.0"?><Document id="0000001" source="Synthetic"><Focus>Examplitis</Focus><QAPairs>'
     b'<QAPair pid="1"><Question qid="0000001-1">What is examplitis?</Question><Answer>Examplitis is'
 )
 TRUNCATED_PUBMED_JSON = b'{"10000001": {"QUESTION": "Does examplamab work?", "CONTEXTS": ["A synthetic'
-TRUNCATED_PUBMED_XML = b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>10000001</PMID><Article><ArticleTitle>Examp"
+TRUNCATED_PUBMED_XML = (
+    b"<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>10000001</PMID><Article><ArticleTitle>Examp"
+)
 CORRUPT_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa"
 
 
@@ -117,8 +121,7 @@ BAD_FILES = [
     pytest.param("files", "inbox/big.md", b"# Big\n\n" + b"synthetic words " * 20, "larger than", id="oversize"),
     pytest.param("files", "inbox/slides.pptx", b"PK\x03\x04", "unsupported file type", id="unsupported"),
     pytest.param("ngc", "ngc/summaries/ngc-00001.xml", TRUNCATED_NGC, "XML", id="ngc-truncated-xml"),
-    pytest.param("medquad", "medquad/1_Synthetic_QA/0000001.xml", TRUNCATED_MEDQUAD, "XML",
-                 id="medquad-truncated-xml"),
+    pytest.param("medquad", "medquad/1_Synthetic_QA/0000001.xml", TRUNCATED_MEDQUAD, "XML", id="medquad-truncated-xml"),
 ]
 
 
@@ -186,9 +189,7 @@ def test_many_bad_files_in_one_folder_are_all_counted(seeded: Library, tmp_path:
 # -- bad paths and names: one InputError, nothing written ----------------------------------------
 
 
-@pytest.mark.parametrize(
-    "reader", ["files", "openmedicine", "ngc", "medquad", "pubmed"]
-)
+@pytest.mark.parametrize("reader", ["files", "openmedicine", "ngc", "medquad", "pubmed"])
 def test_missing_path_is_an_input_error_naming_it(seeded: Library, tmp_path: Path, reader: str) -> None:
     missing = tmp_path / "no-such-folder"
     before = snapshot(seeded)

@@ -51,8 +51,14 @@ def curbside(folder: Path, *args: str, colour: bool = False) -> subprocess.Compl
     env["COLUMNS"] = "200"  # tables wide enough to keep a title on one line
     if colour:
         env["FORCE_COLOR"] = "1"  # Rich then writes styles as to a terminal
-    return subprocess.run([sys.executable, "-m", "curbside.cli", *args, "--library", str(folder)],
-                          capture_output=True, text=True, timeout=120, check=False, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "curbside.cli", *args, "--library", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
 
 
 def assert_plain(result: subprocess.CompletedProcess, *, colour: bool = False) -> str:
@@ -75,7 +81,9 @@ def test_show_prints_markup_and_emoji_codes_as_text(folder: Path, colour: bool) 
 
 @pytest.mark.parametrize("colour", [False, True])
 def test_search_prints_markup_and_emoji_codes_as_text(folder: Path, colour: bool) -> None:
-    shown = assert_plain(curbside(folder, "search", "synthetic remark closes a tag", "--explain", colour=colour), colour=colour)
+    shown = assert_plain(
+        curbside(folder, "search", "synthetic remark closes a tag", "--explain", colour=colour), colour=colour
+    )
     assert "A synthetic remark that closes a tag [/bold], opens [red] and names :x: here." in shown
     assert "Synthetic neuropathy guideline [red]:x:" in shown
 
@@ -104,8 +112,10 @@ def test_thread_show_prints_the_question_as_text(folder: Path, tmp_path: Path) -
 def test_error_naming_user_text_is_one_plain_line(folder: Path) -> None:
     result = curbside(folder, "show", f"file:missing[/bold]:x:{ESCAPES}")
     assert result.returncode == 2
-    assert result.stderr == ("error: No source 'file:missing[/bold]:x:\\x1b[31m\\x1b]0;retitled\\x07' in this library; "
-                             "list them with `curbside sources`.\n")
+    assert result.stderr == (
+        "error: No source 'file:missing[/bold]:x:\\x1b[31m\\x1b]0;retitled\\x07' in this library; "
+        "list them with `curbside sources`.\n"
+    )
 
 
 def test_ingest_names_each_refused_file_on_one_plain_line(tmp_path: Path) -> None:
@@ -115,8 +125,23 @@ def test_ingest_names_each_refused_file_on_one_plain_line(tmp_path: Path) -> Non
     (notes / "two\nlines.md").write_text("# Synthetic\n\nA synthetic note with an awkward name.\n", encoding="utf-8")
     (notes / "red\x1b[31m.md").write_text("# Synthetic\n\nAnother synthetic note.\n", encoding="utf-8")
     os.mkfifo(notes / "pipe.md")
-    result = subprocess.run([sys.executable, "-m", "curbside.cli", "ingest", "files", str(notes), "--no-embed",
-                             "--library", str(tmp_path / "library")], capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "curbside.cli",
+            "ingest",
+            "files",
+            str(notes),
+            "--no-embed",
+            "--library",
+            str(tmp_path / "library"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     shown = assert_plain(result)
     assert "added 1, updated 0, unchanged 0, skipped 3;" in shown
     named = "file name holds a control character (such as a newline); rename the file and ingest again"

@@ -3,11 +3,11 @@ need (chromium included), and CI runs nothing but `make test`."""
 
 from __future__ import annotations
 
-import pytest
-
 import os
 import subprocess
 from pathlib import Path
+
+import pytest
 
 pytestmark = pytest.mark.slow  # runs make and the set-up script
 
@@ -23,8 +23,11 @@ def test_make_test_installs_chromium_before_running_the_tests():
 
 
 def test_ci_runs_only_make_test():
-    commands = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
-                if line.strip() and not line.lstrip().startswith("#")]
+    commands = [
+        line.strip()
+        for line in (ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert "make test" in commands
     assert not any("apt-get" in line for line in commands)
 
@@ -33,7 +36,12 @@ def test_ensure_chromium_is_a_no_op_when_the_browser_is_there(tmp_path):
     browser = tmp_path / "synthetic-chromium"
     browser.write_text("#!/bin/sh\n")
     browser.chmod(0o755)
-    done = subprocess.run([str(ROOT / "scripts" / "ensure-chromium")], capture_output=True, text=True,
-                          env={**os.environ, "CURBSIDE_CHROMIUM": str(browser)}, check=False)
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "ensure-chromium")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CURBSIDE_CHROMIUM": str(browser)},
+        check=False,
+    )
     assert done.returncode == 0
     assert done.stdout == "" and done.stderr == ""

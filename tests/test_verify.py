@@ -5,24 +5,47 @@ Every drug, dose and passage here is synthetic ("Examplamab", "Fictorin"); none 
 
 from __future__ import annotations
 
-from curbside.model import Article, Bullet, Claim, Passage, Reference, Section, Source, SourcesDiffer
 from curbside.compose.references import cite
+from curbside.model import Article, Bullet, Claim, Passage, Reference, Section, Source, SourcesDiffer
 from curbside.verify import check_citations, verify
 
 PASSAGES = {
-    "ex@1#0": Passage("ex", 0, "Synthetic recommendations",
-                      "Examplamab 20 mg daily is the suggested starting dose for synthetic condition X. (Grade 1B)",
-                      id="ex@1#0"),
-    "ex@1#1": Passage("ex", 1, "Synthetic recommendations",
-                      "Increase Examplamab to 40 mg daily if the response is partial after 4 weeks.", id="ex@1#1"),
-    "fi@1#0": Passage("fi", 0, "Synthetic trial",
-                      "Fictorin 5 mg twice daily may be added when pain remains at or above 4/10.", id="fi@1#0"),
-    "pl@1#0": Passage("pl", 0, "Synthetic review", "Placebonol is not recommended for synthetic condition X.",
-                      id="pl@1#0"),
+    "ex@1#0": Passage(
+        "ex",
+        0,
+        "Synthetic recommendations",
+        "Examplamab 20 mg daily is the suggested starting dose for synthetic condition X. (Grade 1B)",
+        id="ex@1#0",
+    ),
+    "ex@1#1": Passage(
+        "ex",
+        1,
+        "Synthetic recommendations",
+        "Increase Examplamab to 40 mg daily if the response is partial after 4 weeks.",
+        id="ex@1#1",
+    ),
+    "fi@1#0": Passage(
+        "fi",
+        0,
+        "Synthetic trial",
+        "Fictorin 5 mg twice daily may be added when pain remains at or above 4/10.",
+        id="fi@1#0",
+    ),
+    "pl@1#0": Passage(
+        "pl", 0, "Synthetic review", "Placebonol is not recommended for synthetic condition X.", id="pl@1#0"
+    ),
 }
-SOURCES = {pid: Source(id=p.source_id, kind="guideline", title=f"Synthetic guideline {p.source_id}",
-                       origin="test", developer="Example Society", year=2021)
-           for pid, p in PASSAGES.items()}
+SOURCES = {
+    pid: Source(
+        id=p.source_id,
+        kind="guideline",
+        title=f"Synthetic guideline {p.source_id}",
+        origin="test",
+        developer="Example Society",
+        year=2021,
+    )
+    for pid, p in PASSAGES.items()
+}
 
 
 def lookup(passage_id: str) -> Passage | None:
@@ -34,21 +57,35 @@ def quote(passage_id: str, text: str | None = None) -> Claim:
     passage_text = PASSAGES[passage_id].text if passage_id in PASSAGES else ""
     text = passage_text if text is None else text
     start = passage_text.find(text)
-    return Claim(text=text, citation=0, passage_id=passage_id,
-                 quote_start=max(start, 0), quote_end=start + len(text) if start >= 0 else 0)
+    return Claim(
+        text=text,
+        citation=0,
+        passage_id=passage_id,
+        quote_start=max(start, 0),
+        quote_end=start + len(text) if start >= 0 else 0,
+    )
 
 
 def article_of(bottom_line: list[Claim], bullets: list[Bullet]) -> Article:
-    article = Article(question="How is synthetic condition X treated?", title="Treatment of Synthetic Condition X",
-                      bottom_line=bottom_line, sections=[Section("first_line", "First-line options", bullets)])
-    cite(article, article.all_claims(), {c.passage_id: SOURCES[c.passage_id] for c in article.all_claims()},
-         today_year=2024)
+    article = Article(
+        question="How is synthetic condition X treated?",
+        title="Treatment of Synthetic Condition X",
+        bottom_line=bottom_line,
+        sections=[Section("first_line", "First-line options", bullets)],
+    )
+    cite(
+        article,
+        article.all_claims(),
+        {c.passage_id: SOURCES[c.passage_id] for c in article.all_claims()},
+        today_year=2024,
+    )
     return article
 
 
 def test_a_faithful_article_passes_untouched():
-    article = article_of([quote("ex@1#0")], [Bullet("Examplamab", [quote("ex@1#1")]),
-                                            Bullet("Fictorin", [quote("fi@1#0")])])
+    article = article_of(
+        [quote("ex@1#0")], [Bullet("Examplamab", [quote("ex@1#1")]), Bullet("Fictorin", [quote("fi@1#0")])]
+    )
     checked = verify(article, lookup)
     assert checked.verification.claims_checked == 3
     assert checked.verification.claims_dropped == 0
@@ -78,8 +115,7 @@ def test_a_cut_number_passes_the_wording_check_but_not_the_number_check():
 
 
 def test_reworded_claim_is_dropped_but_whitespace_differences_are_not():
-    reworded = Claim(text="Examplamab 20 mg once a day is the suggested starting dose", citation=0,
-                     passage_id="ex@1#0")
+    reworded = Claim(text="Examplamab 20 mg once a day is the suggested starting dose", citation=0, passage_id="ex@1#0")
     respaced = Claim(text="Fictorin 5 mg twice daily   may be\nadded", citation=0, passage_id="fi@1#0")
     checked = verify(article_of([], [Bullet("Examplamab", [reworded]), Bullet("Fictorin", [respaced])]), lookup)
     assert [b.label for s in checked.sections for b in s.bullets] == ["Fictorin"]
@@ -98,12 +134,17 @@ def test_quote_offsets_that_point_elsewhere_are_a_rewording():
 def test_missing_passage_or_citation_drops_the_claim_and_empty_containers_go():
     ghost = Claim(text="Examplamab is synthetic.", citation=1, passage_id="gone@1#0")
     uncited = Claim(text=PASSAGES["pl@1#0"].text, citation=0, passage_id="pl@1#0")
-    article = Article(question="q", title="t", sections=[
-        Section("first_line", "First-line options", [Bullet("Examplamab", [ghost])]),
-        Section("avoid", "What to avoid", [Bullet("Placebonol", [uncited]), Bullet("Fictorin", [quote("fi@1#0")])]),
-    ])
-    article.references = [Reference(1, "fi", 1, "Guideline", "Synthetic guideline fi", "Example Society", 2021,
-                                    "", "", ["fi@1#0"])]
+    article = Article(
+        question="q",
+        title="t",
+        sections=[
+            Section("first_line", "First-line options", [Bullet("Examplamab", [ghost])]),
+            Section("avoid", "What to avoid", [Bullet("Placebonol", [uncited]), Bullet("Fictorin", [quote("fi@1#0")])]),
+        ],
+    )
+    article.references = [
+        Reference(1, "fi", 1, "Guideline", "Synthetic guideline fi", "Example Society", 2021, "", "", ["fi@1#0"])
+    ]
     article.sections[1].bullets[1].claims[0].citation = 1
     checked = verify(article, lookup)
     assert [(s.key, [b.label for b in s.bullets]) for s in checked.sections] == [("avoid", ["Fictorin"])]
@@ -115,8 +156,9 @@ def test_missing_passage_or_citation_drops_the_claim_and_empty_containers_go():
 def test_orphan_citation_is_reported_then_repaired_and_an_uncited_reference_removed():
     article = article_of([quote("ex@1#0")], [Bullet("Fictorin", [quote("fi@1#0")])])
     article.sections[0].bullets[0].claims[0].citation = 7  # past the end of a two-item list
-    article.references.append(Reference(3, "pl", 1, "Guideline", "Synthetic guideline pl", "Example Society",
-                                        2021, "", "", ["pl@1#0"]))
+    article.references.append(
+        Reference(3, "pl", 1, "Guideline", "Synthetic guideline pl", "Example Society", 2021, "", "", ["pl@1#0"])
+    )
     before = check_citations(article)
     assert any("cites [7], which is no reference" in p for p in before)
     assert any("reference [3]" in p and "cited by no claim" in p for p in before)
@@ -159,15 +201,21 @@ def test_renumbering_after_a_drop_keeps_first_use_order_and_rewrites_differ_note
 
 
 def test_a_differ_note_goes_when_one_side_loses_every_claim():
-    article = article_of([], [Bullet("Examplamab", [quote("ex@1#0")]),
-                              Bullet("Fictorin", [Claim("Fictorin 50 mg twice daily", 0, "fi@1#0")])])
+    article = article_of(
+        [],
+        [
+            Bullet("Examplamab", [quote("ex@1#0")]),
+            Bullet("Fictorin", [Claim("Fictorin 50 mg twice daily", 0, "fi@1#0")]),
+        ],
+    )
     note = "Sources differ on what to add [1] [2]."
     article.differ = [SourcesDiffer("Add-on", note, [1, 2])]
     article.sections[0].bullets[0].differ = note
     checked = verify(article, lookup)
     assert checked.differ == [] and checked.sections[0].bullets[0].differ == ""
     assert checked.verification.problems[-1] == (
-        "removed sources-differ note on 'Add-on': a side it cites lost every claim")
+        "removed sources-differ note on 'Add-on': a side it cites lost every claim"
+    )
     assert check_citations(checked) == []
 
 

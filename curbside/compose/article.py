@@ -17,34 +17,48 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..language.words import COURSE_WORDS, fold, word_set
+from ..model import Article, Bullet, Claim, Hit, Section
+from ..search.facets import answers_by_part, ask_title, facets
+from ..search.understand import Question
 from .audience import LEADS, lead_sections, rewrite_claims
 from .candidates import Candidate, Draft
 from .disagreements import Quoted, mark_differences
 from .extract import Statement, extract_statements, named_in
 from .followups import suggest_follow_ups
 from .layouts import (
-    CLAIM_LIMIT, DETAIL_LIMIT, POPULATION_MODIFIERS, RECOMMENDED, SECTION_LIMIT, SectionSpec,
-    bottom_line_plan, layout_for, place, title_for,
+    CLAIM_LIMIT,
+    DETAIL_LIMIT,
+    POPULATION_MODIFIERS,
+    RECOMMENDED,
+    SECTION_LIMIT,
+    SectionSpec,
+    bottom_line_plan,
+    layout_for,
+    place,
+    title_for,
 )
-from ..model import Article, Bullet, Claim, Hit, Section
 from .patient import PatientSelection
 from .references import cite, closest_sources
-from ..language.words import COURSE_WORDS, fold, word_set
-from ..search.facets import answers_by_part, ask_title, facets
-from ..search.understand import Question
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {
-    "professional": ("This article is decision support for health professionals and does not replace clinical "
-                     "judgement; check the cited sources before acting on it."),
-    "patient": ("This information is not a substitute for advice from your own doctor, nurse or pharmacist, who "
-                "know your situation; ask them before changing any treatment. If symptoms are severe or come on "
-                "suddenly, get urgent medical care."),
+    "professional": (
+        "This article is decision support for health professionals and does not replace clinical "
+        "judgement; check the cited sources before acting on it."
+    ),
+    "patient": (
+        "This information is not a substitute for advice from your own doctor, nurse or pharmacist, who "
+        "know your situation; ask them before changing any treatment. If symptoms are severe or come on "
+        "suddenly, get urgent medical care."
+    ),
 }
 _STRONG_KINDS = ("guideline", "systematic_review")
 _CIRCUMSTANTIAL = {"contraindication", "special_population"}
 # Sentences that are not statements: cross-references, and text that is a flow chart drawn in characters.
-_BOILERPLATE = re.compile(r"^(?:see|refer to|for more (?:information|details)|click|visit|call)\b|-->|->|<--", re.IGNORECASE)
+_BOILERPLATE = re.compile(
+    r"^(?:see|refer to|for more (?:information|details)|click|visit|call)\b|-->|->|<--", re.IGNORECASE
+)
 _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -60,37 +74,56 @@ _ON_TOPIC, _MENTIONS = "on topic", "mentions"
 _ALGORITHM_STEPS = (("first_line",), ("second_line",), ("third_line", "refractory"))
 
 
-def compose(question: Question, hits: list[Hit], *, audience: str = "physician", today_year: int,
-            superseded_after_years: int = 5, vocabulary=None) -> Article:
+def compose(
+    question: Question,
+    hits: list[Hit],
+    *,
+    audience: str = "physician",
+    today_year: int,
+    superseded_after_years: int = 5,
+    vocabulary=None,
+) -> Article:
     """The article answering `question` from `hits` (best first)."""
     article = Article(
-        question=question.text, title=title_for(question), audience=audience, intent=question.intent,
-        condition=question.condition, superseded_after_years=superseded_after_years,
+        question=question.text,
+        title=title_for(question),
+        audience=audience,
+        intent=question.intent,
+        condition=question.condition,
+        superseded_after_years=superseded_after_years,
         disclaimer=DISCLAIMERS["patient" if audience == "patient" else "professional"],
     )
     hits = _unique_hits(hits)
     considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
     layout = layout_for(question.intent)
-    by_part, used = (_part_sections(question, relevant) if answers_by_part(question.text) else ([], set()))
+    by_part, used = _part_sections(question, relevant) if answers_by_part(question.text) else ([], set())
     part_candidates = [c for c in relevant if id(c) in used]
     drafts = _draft_sections(question, layout, [c for c in relevant if id(c) not in used])
-    patient = (PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
-               if audience == "patient" else None)
+    patient = (
+        PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
+        if audience == "patient"
+        else None
+    )
     sections = {spec.key: _section(spec, drafts[spec.key], patient) for spec in layout if drafts.get(spec.key)}
     if question.intent == "treatment" and (algorithm := _algorithm(layout, drafts)) is not None:
         sections[algorithm.key] = algorithm
     article.sections = by_part + [sections[spec.key] for spec in layout if spec.key in sections]
     if audience in LEADS:
-        article.sections = lead_sections(audience, [(c.statement, c.hit) for c in relevant], article.sections,
-                                         _claim_maker(relevant))
+        article.sections = lead_sections(
+            audience, [(c.statement, c.hit) for c in relevant], article.sections, _claim_maker(relevant)
+        )
     article.explain = _explain(question, considered, relevant, drafts)
     if not article.sections:
         article.kind, article.message = "insufficient", INSUFFICIENT
-        article.closest_sources = closest_sources(hits, today_year=today_year,
-                                                  superseded_after_years=superseded_after_years)
+        article.closest_sources = closest_sources(
+            hits, today_year=today_year, superseded_after_years=superseded_after_years
+        )
         return article
-    article.bottom_line = (_case_bottom_line(question, part_candidates) if by_part and patient is None
-                           else _bottom_line(question, article.sections, patient, bool(by_part)))
+    article.bottom_line = (
+        _case_bottom_line(question, part_candidates)
+        if by_part and patient is None
+        else _bottom_line(question, article.sections, patient, bool(by_part))
+    )
     _drop_from_body(article)
     source_of = {hit.passage.id: hit.source for hit in hits}
     cite(article, article.all_claims(), source_of, today_year=today_year)
@@ -121,11 +154,14 @@ class _Reading(NamedTuple):
     key: str  # its words only: the same sentence in two passages has one key
 
 
-def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
-                         audience: str = "physician") -> tuple[list[Candidate], list[Candidate]]:
+def _relevant_candidates(
+    question: Question, hits: list[Hit], vocabulary, audience: str = "physician"
+) -> tuple[list[Candidate], list[Candidate]]:
     """(every statement considered, those about the question that are real statements), each
     sentence once, in evidence order."""
-    names = [words for name in [*question.conditions, *question.condition_expansions] if (words := word_set(fold(name)))]
+    names = [
+        words for name in [*question.conditions, *question.condition_expansions] if (words := word_set(fold(name)))
+    ]
     drugs = {drug.lower() for drug in question.drugs}
     considered, relevant, seen = [], [], set()
     for rank, hit in enumerate(hits):
@@ -134,8 +170,11 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
         heading_names_drug = any(drug in heading for drug in drugs)
         for reading in _read(hit.passage.id, hit.passage.text, hit.passage.section, hit.passage.grade, vocabulary):
             statement = reading.statement
-            interventions = statement.interventions or _heading_interventions(hit.passage.section, vocabulary) \
+            interventions = (
+                statement.interventions
+                or _heading_interventions(hit.passage.section, vocabulary)
                 or [drug for drug in question.drugs if drug.lower() in heading]
+            )
             candidate = Candidate(statement, hit, (), set(statement.roles), interventions)
             considered.append(candidate)
             if reading.key in seen or _is_boilerplate(statement):
@@ -145,8 +184,11 @@ def _relevant_candidates(question: Question, hits: list[Hit], vocabulary,
             # A passage the topic reading chose for a part of the question, from a source about
             # it, answers that part whatever drug or class it names (topic.py).
             chosen_for_part = hit.explain.get("topic_source", 0.0) >= 1.0
-            about = _ON_TOPIC if chosen_for_part else _is_about(question, reading, names, drugs, heading_matches,
-                                                                  heading_names_drug)
+            about = (
+                _ON_TOPIC
+                if chosen_for_part
+                else _is_about(question, reading, names, drugs, heading_matches, heading_names_drug)
+            )
             if about:
                 seen.add(reading.key)
                 candidate.order = (about != _ON_TOPIC, *_evidence_order(statement, hit, rank, audience))
@@ -196,7 +238,15 @@ def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "
     # Passages chosen from the sources the question is about (topic.py) come first, in the
     # order their facets chose them.
     topic = hit.explain.get("topic_source", 0.0) >= 1.0
-    return not topic, not written_for_reader, tier, statement.strength != "strong", rank, hit.passage.id, statement.start
+    return (
+        not topic,
+        not written_for_reader,
+        tier,
+        statement.strength != "strong",
+        rank,
+        hit.passage.id,
+        statement.start,
+    )
 
 
 def _is_boilerplate(statement: Statement) -> bool:
@@ -212,8 +262,14 @@ def _is_boilerplate(statement: Statement) -> bool:
     return words < _MIN_WORDS and not (statement.lead_in and statement.interventions)
 
 
-def _is_about(question: Question, reading: _Reading, names: list[frozenset[str]], drugs: set[str],
-              heading_matches: bool, heading_names_drug: bool) -> str:
+def _is_about(
+    question: Question,
+    reading: _Reading,
+    names: list[frozenset[str]],
+    drugs: set[str],
+    heading_matches: bool,
+    heading_names_drug: bool,
+) -> str:
     """How a statement is about the question: _ON_TOPIC when it names one of the question's
     drugs or comes from a passage whose source or heading is about its condition; _MENTIONS
     when it only names the condition in passing (a guideline on another disease listing it as a
@@ -248,7 +304,9 @@ def _names_condition(names: list[frozenset[str]], words: frozenset[str], loosely
 # -- arranging them ---------------------------------------------------------------------------
 
 
-def _draft_sections(question: Question, layout: tuple[SectionSpec, ...], relevant: list[Candidate]) -> dict[str, list[Draft]]:
+def _draft_sections(
+    question: Question, layout: tuple[SectionSpec, ...], relevant: list[Candidate]
+) -> dict[str, list[Draft]]:
     """Each relevant statement in its section, grouped into bullets. A statement no section
     takes may still give the dose of an intervention that has a bullet, and joins it; failing
     that, a plain recommendation of an intervention goes to the layout's catch-all section."""
@@ -292,16 +350,22 @@ def _label(interventions: list[str]) -> str:
     return ", ".join(shown)
 
 
-def _attach_details(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]],
-                    candidates: list[Candidate]) -> list[Candidate]:
+def _attach_details(
+    layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]], candidates: list[Candidate]
+) -> list[Candidate]:
     """A dose or titration statement joins the bullet of its intervention, preferring a bullet
     about that intervention alone, in the first section that takes such details. Returns the
     statements that found no bullet."""
     leftover = []
     for candidate in candidates:
         name = candidate.interventions[0].lower() if candidate.interventions else ""
-        targets = [draft for spec in layout if spec.attach & candidate.roles for draft in drafts.get(spec.key, [])
-                   if name in draft.key]
+        targets = [
+            draft
+            for spec in layout
+            if spec.attach & candidate.roles
+            for draft in drafts.get(spec.key, [])
+            if name in draft.key
+        ]
         if targets:
             target = next((draft for draft in targets if draft.key == (name,)), targets[0])
             target.details.append(candidate)
@@ -317,9 +381,14 @@ def _section(spec: SectionSpec, drafts: list[Draft], patient: PatientSelection |
     if patient is not None:
         chosen = patient.bullets(spec, drafts)
     else:
-        chosen = [(draft, _spread_over_sources(draft.main, CLAIM_LIMIT)
-                   + sorted(draft.details, key=lambda c: c.order)[:DETAIL_LIMIT])
-                  for draft in sorted(drafts, key=lambda d: d.main[0].order)[:SECTION_LIMIT]]
+        chosen = [
+            (
+                draft,
+                _spread_over_sources(draft.main, CLAIM_LIMIT)
+                + sorted(draft.details, key=lambda c: c.order)[:DETAIL_LIMIT],
+            )
+            for draft in sorted(drafts, key=lambda d: d.main[0].order)[:SECTION_LIMIT]
+        ]
     bullets = [Bullet(draft.label, [_claim(candidate) for candidate in candidates]) for draft, candidates in chosen]
     return Section(spec.key, spec.title, bullets, numbered=spec.numbered)
 
@@ -339,8 +408,13 @@ def _spread_over_sources(candidates: list[Candidate], limit: int, key=lambda c: 
 def _claim(candidate: Candidate) -> Claim:
     statement = candidate.statement
     candidate.claim = Claim(
-        text=statement.text, citation=0, passage_id=candidate.hit.passage.id, quote_start=statement.start,
-        quote_end=statement.end, grade=statement.grade, roles=list(statement.roles),
+        text=statement.text,
+        citation=0,
+        passage_id=candidate.hit.passage.id,
+        quote_start=statement.start,
+        quote_end=statement.end,
+        grade=statement.grade,
+        roles=list(statement.roles),
         doses=[dose.text for dose in statement.doses],
     )
     return candidate.claim
@@ -369,9 +443,16 @@ def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) 
     spec = next((spec for spec in layout if spec.numbered), None)
     # A step is a recommendation when one is quoted for that line; a sentence that only
     # mentions the line (a list of agents, a definition) is the fallback.
-    shown = sorted((c for ds in drafts.values() for d in ds for c in d.main
-                    if c.claim is not None and c.statement.polarity != "against"),
-                   key=lambda c: (c.statement.polarity != "recommend", c.order))
+    shown = sorted(
+        (
+            c
+            for ds in drafts.values()
+            for d in ds
+            for c in d.main
+            if c.claim is not None and c.statement.polarity != "against"
+        ),
+        key=lambda c: (c.statement.polarity != "recommend", c.order),
+    )
     steps, used = [], set()
     for roles in _ALGORITHM_STEPS:
         best = next((c for c in shown if c.roles & set(roles) and id(c) not in used), None)
@@ -383,8 +464,9 @@ def _algorithm(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) 
     return Section(spec.key, spec.title, steps, numbered=True)
 
 
-def _bottom_line(question: Question, sections: list[Section], patient: PatientSelection | None = None,
-                 by_part: bool = False) -> list[Claim]:
+def _bottom_line(
+    question: Question, sections: list[Section], patient: PatientSelection | None = None, by_part: bool = False
+) -> list[Claim]:
     """One to three quotes answering the question directly, each from a different bullet. A
     patient's is the most readable lead quote of the first few bullets each part of it could use.
     An article answering part by part leads with the first answer to each of its first parts."""
@@ -414,7 +496,11 @@ def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[C
     def fit(c: Candidate) -> tuple:
         recommends = c.statement.polarity != "neutral" or bool(c.statement.grade or c.statement.strength)
         overlap = len(case & word_set(fold(c.statement.text)))
-        return (-(overlap + BOTTOM_LINE_RECOMMENDS * recommends), c.hit.explain.get("facet_order", 0.0), c.statement.start)
+        return (
+            -(overlap + BOTTOM_LINE_RECOMMENDS * recommends),
+            c.hit.explain.get("facet_order", 0.0),
+            c.statement.start,
+        )
 
     chosen, facets_used = [], set()
     for c in sorted(parts, key=fit):
@@ -441,7 +527,9 @@ def _drop_from_body(article: Article) -> None:
     quoted = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
     for section in article.sections:
         if section.numbered:  # steps are copies: a step that is the bottom line's quote goes
-            section.bullets = [b for b in section.bullets if (b.claims[0].passage_id, b.claims[0].quote_start) not in quoted]
+            section.bullets = [
+                b for b in section.bullets if (b.claims[0].passage_id, b.claims[0].quote_start) not in quoted
+            ]
             if len(section.bullets) < 2:
                 section.bullets = []  # one step is no sequence
             continue
@@ -476,19 +564,34 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
 
     for index, facet in enumerate(parts):
         if facet.asks and (answer := chosen(by_facet.get(index, []), lambda c: True)):
-            sections.append(Section(f"{_PART}{index}", ask_title(facet.text),
-                                    [Bullet(_label(c.interventions), [_claim(c)]) for c in answer]))
+            sections.append(
+                Section(
+                    f"{_PART}{index}",
+                    ask_title(facet.text),
+                    [Bullet(_label(c.interventions), [_claim(c)]) for c in answer],
+                )
+            )
     further = chosen(by_facet.get(-1, []), lambda c: True)
     if further:
         # Passages close to the whole question that no single part took: often the guideline's
         # key recommendation on the case as a whole.
-        sections.append(Section(f"{_PART}further", "Further recommendations from these sources",
-                                [Bullet(_label(c.interventions), [_claim(c)]) for c in further]))
+        sections.append(
+            Section(
+                f"{_PART}further",
+                "Further recommendations from these sources",
+                [Bullet(_label(c.interventions), [_claim(c)]) for c in further],
+            )
+        )
     circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
     specific = chosen(circumstances, lambda c: bool(c.roles & _CIRCUMSTANTIAL) or c.statement.polarity == "against")
     if specific:
-        sections.append(Section(_PATIENT, "This patient's circumstances",
-                                [Bullet(_label(c.interventions), [_claim(c)]) for c in specific]))
+        sections.append(
+            Section(
+                _PATIENT,
+                "This patient's circumstances",
+                [Bullet(_label(c.interventions), [_claim(c)]) for c in specific],
+            )
+        )
     return sections, used
 
 
@@ -503,8 +606,9 @@ def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) -> 
     return quoted
 
 
-def _explain(question: Question, considered: list[Candidate], relevant: list[Candidate],
-             drafts: dict[str, list[Draft]]) -> dict:
+def _explain(
+    question: Question, considered: list[Candidate], relevant: list[Candidate], drafts: dict[str, list[Draft]]
+) -> dict:
     kept = [c for ds in drafts.values() for d in ds for c in d.main + d.details if c.claim is not None]
     return {
         "intent": question.intent,

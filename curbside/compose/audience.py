@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .extract import Statement
 from ..model import Article, Bullet, Claim, Hit, Section
+from .extract import Statement
 
 MAX_BULLETS = 6  # per added section: it leads the article, it must stay short
 
@@ -63,17 +63,30 @@ def _states_dose(statement: Statement) -> bool:
 
 
 _RENAL_HEPATIC = _both(
-    _mentions(r"\b(?:renal|kidney|hepatic|liver|creatinine clearance|crcl|e?gfr|h?a?emodialysis|dialysis|child-pugh)\b"),
-    _mentions(r"\b(?:dos\w*|adjust\w*|reduc\w*|avoid\w*|contraindicat\w*|caution\w*|clearance|impairment|insufficiency|"
-              r"failure|administered after)\b"))
-_INTERACTIONS = _mentions(r"\b(?:interact\w*|co-?administ\w*|concomitant\w*|cyp\s?\w+|inhibitors? of|inducers? of|"
-                          r"potentiat\w*|serotonin syndrome)\b")
-_ADMINISTRATION = _mentions(r"\b(?:administ\w+|infus\w+|inject\w*|bolus|intravenous\w*|iv|subcutaneous\w*|intramuscular\w*|"
-                            r"orally|by mouth|with food|empty stomach|dilut\w+|route|inhal\w+|topical\w*|apply|applied)\b")
-_WATCH_FOR = _mentions(r"\b(?:watch(?:ed)? for|warning signs?|report(?:ed)? (?:any|promptly|immediately)|"
-                       r"stop (?:taking|treatment)|hypotension|bleeding|rash|allergic|anaphyla\w+)\b")
-_GET_HELP = _mentions(r"\b(?:call|contact|see|tell|seek|get|go to)\b[^.]{0,40}\b(?:doctor|health ?care provider|clinician|"
-                      r"nurse|pharmacist|emergency|urgent|immediate|911|medical (?:help|care|attention|advice))")
+    _mentions(
+        r"\b(?:renal|kidney|hepatic|liver|creatinine clearance|crcl|e?gfr|h?a?emodialysis|dialysis|child-pugh)\b"
+    ),
+    _mentions(
+        r"\b(?:dos\w*|adjust\w*|reduc\w*|avoid\w*|contraindicat\w*|caution\w*|clearance|impairment|insufficiency|"
+        r"failure|administered after)\b"
+    ),
+)
+_INTERACTIONS = _mentions(
+    r"\b(?:interact\w*|co-?administ\w*|concomitant\w*|cyp\s?\w+|inhibitors? of|inducers? of|"
+    r"potentiat\w*|serotonin syndrome)\b"
+)
+_ADMINISTRATION = _mentions(
+    r"\b(?:administ\w+|infus\w+|inject\w*|bolus|intravenous\w*|iv|subcutaneous\w*|intramuscular\w*|"
+    r"orally|by mouth|with food|empty stomach|dilut\w+|route|inhal\w+|topical\w*|apply|applied)\b"
+)
+_WATCH_FOR = _mentions(
+    r"\b(?:watch(?:ed)? for|warning signs?|report(?:ed)? (?:any|promptly|immediately)|"
+    r"stop (?:taking|treatment)|hypotension|bleeding|rash|allergic|anaphyla\w+)\b"
+)
+_GET_HELP = _mentions(
+    r"\b(?:call|contact|see|tell|seek|get|go to)\b[^.]{0,40}\b(?:doctor|health ?care provider|clinician|"
+    r"nurse|pharmacist|emergency|urgent|immediate|911|medical (?:help|care|attention|advice))"
+)
 
 LEADS: dict[str, tuple[LeadSection, ...]] = {
     "pharmacist": (
@@ -84,36 +97,52 @@ LEADS: dict[str, tuple[LeadSection, ...]] = {
     ),
     "nurse": (
         LeadSection("administration", "Administration", _ADMINISTRATION),
-        LeadSection("monitoring", "Monitoring and what to watch for",
-                    _either(_has_roles("monitoring", "adverse_effects"), _WATCH_FOR)),
+        LeadSection(
+            "monitoring",
+            "Monitoring and what to watch for",
+            _either(_has_roles("monitoring", "adverse_effects"), _WATCH_FOR),
+        ),
     ),
-    "student": (
-        LeadSection("why", "Why: how it works", _has_roles("mechanism")),
-    ),
-    "patient": (
-        LeadSection("get_help", "When to get medical help", _GET_HELP),
-    ),
+    "student": (LeadSection("why", "Why: how it works", _has_roles("mechanism")),),
+    "patient": (LeadSection("get_help", "When to get medical help", _GET_HELP),),
 }
 
 PATIENT_TITLES = {
-    "first_line": "Treatments usually tried first", "second_line": "If the first treatment does not work",
-    "refractory": "When other treatments have not worked", "combination": "Treatments used together",
-    "recommended": "Other treatments", "non_pharmacological": "Treatments without medicines",
-    "considerations": "Things to discuss with your clinician", "avoid": "What to avoid",
-    "monitoring": "Check-ups and tests", "dosing": "Dose", "adverse_effects": "Side effects",
-    "contraindications": "Who should not use it", "diagnosis": "How it is diagnosed",
-    "presentation": "Signs and symptoms", "prognosis": "What to expect", "prevention": "Prevention",
-    "causes": "Causes", "overview": "Overview", "background": "Background",
+    "first_line": "Treatments usually tried first",
+    "second_line": "If the first treatment does not work",
+    "refractory": "When other treatments have not worked",
+    "combination": "Treatments used together",
+    "recommended": "Other treatments",
+    "non_pharmacological": "Treatments without medicines",
+    "considerations": "Things to discuss with your clinician",
+    "avoid": "What to avoid",
+    "monitoring": "Check-ups and tests",
+    "dosing": "Dose",
+    "adverse_effects": "Side effects",
+    "contraindications": "Who should not use it",
+    "diagnosis": "How it is diagnosed",
+    "presentation": "Signs and symptoms",
+    "prognosis": "What to expect",
+    "prevention": "Prevention",
+    "causes": "Causes",
+    "overview": "Overview",
+    "background": "Background",
 }
 CLINICIAN_ONLY = {"algorithm"}  # a numbered clinician workflow is not the patient's to follow
 
-CARE_ADVICE = ("Talk to your doctor, nurse or pharmacist before starting, stopping or changing a treatment; they "
-               "decide the dose and what suits you. Get urgent care (call your local emergency number) if symptoms "
-               "are severe, come on suddenly or quickly get worse.")
+CARE_ADVICE = (
+    "Talk to your doctor, nurse or pharmacist before starting, stopping or changing a treatment; they "
+    "decide the dose and what suits you. Get urgent care (call your local emergency number) if symptoms "
+    "are severe, come on suddenly or quickly get worse."
+)
 
 
-def lead_sections(audience: str, evidence: list[tuple[Statement, Hit]], sections: list[Section],
-                  make_claim: Callable[[Statement, Hit], Claim]) -> list[Section]:
+def lead_sections(
+    audience: str,
+    evidence: list[tuple[Statement, Hit]],
+    sections: list[Section],
+    make_claim: Callable[[Statement, Hit], Claim],
+) -> list[Section]:
     """The sections this audience reads first, then the body without what they took or what the
     audience should not get. `evidence` is the relevant statements, strongest first."""
     taken: set[tuple[str, int]] = set()
@@ -173,14 +202,19 @@ READABLE_GRADE = 8  # the grade patient articles aim at (issue 6): a sentence at
 HARD_GRADE = 12  # above this (past secondary school) a sentence gives way to readable ones on the same point
 SAFETY_SECTIONS = frozenset({"get_help", "avoid", "contraindications", "cautions"})
 _SAFETY_ROLES = frozenset({"contraindication"})
-_WARNING = _mentions(r"\b(?:avoid\w*|do not|don't|should not|must not|never|contraindicat\w*|warn\w*|danger\w*|"
-                     r"allerg\w*|anaphyla\w*|life-threatening|fatal|overdose|emergency|urgent\w*|immediately|stop (?:taking|using|treatment))\b")
+_WARNING = _mentions(
+    r"\b(?:avoid\w*|do not|don't|should not|must not|never|contraindicat\w*|warn\w*|danger\w*|"
+    r"allerg\w*|anaphyla\w*|life-threatening|fatal|overdose|emergency|urgent\w*|immediately|stop (?:taking|using|treatment))\b"
+)
 
 
 # A sentence that leans on the one before it ("In fact, you may have it ...") reads well only after it.
-_LEANS_ON_PREVIOUS = re.compile(r"(?:in fact|however|also|then|therefore|thus|but|and|so|this|these|that|those|it|its|they|"
-                                r"their|them|he|she|such|both|either|neither|otherwise|instead|in addition|additionally|"
-                                r"furthermore|moreover|as a result|for this reason)\b", re.IGNORECASE)
+_LEANS_ON_PREVIOUS = re.compile(
+    r"(?:in fact|however|also|then|therefore|thus|but|and|so|this|these|that|those|it|its|they|"
+    r"their|them|he|she|such|both|either|neither|otherwise|instead|in addition|additionally|"
+    r"furthermore|moreover|as a result|for this reason)\b",
+    re.IGNORECASE,
+)
 MIN_GRADED_WORDS = 8  # the grade of a shorter text says little: the formula is made for running prose
 
 
@@ -221,11 +255,17 @@ def reading_band(text: str, protected: tuple[str, ...] = (), alone: bool = True)
 def is_safety(statement: Statement) -> bool:
     """A warning a patient must not lose for being hard to read: advice against something, a
     contraindication, when to get help, what to watch for."""
-    return (statement.polarity == "against" or bool(_SAFETY_ROLES & set(statement.roles))
-            or _GET_HELP(statement) or _WATCH_FOR(statement) or _WARNING(statement))
+    return (
+        statement.polarity == "against"
+        or bool(_SAFETY_ROLES & set(statement.roles))
+        or _GET_HELP(statement)
+        or _WATCH_FOR(statement)
+        or _WARNING(statement)
+    )
 
 
 # -- how sentences read ------------------------------------------------------------------------
+
 
 def rewrite_claims(article: Article, audience: str, protected: list[str]) -> None:
     """Set each claim's `plain` reading for the audience (the quote itself is left as it is).
@@ -247,13 +287,14 @@ def spell_out_abbreviations(text: str, abbreviations: dict[str, str], seen: set[
     """Spell out each abbreviation the first time the article uses it: "NSAID" -> "NSAID
     (non-steroidal anti-inflammatory drug)". Only upper-case forms of two or more letters, so
     ordinary words are never taken for abbreviations; `seen` carries over between sentences."""
+
     def spell(match: re.Match) -> str:
         word = match.group(0)
         meaning = abbreviations.get(word.lower()) or abbreviations.get(word.lower().removesuffix("s"))
         if not meaning or word in seen or meaning.lower() == word.lower():
             return word
         seen.add(word)
-        already = text[match.end():match.end() + len(meaning) + 3].lower()
+        already = text[match.end() : match.end() + len(meaning) + 3].lower()
         return word if meaning.lower() in already else f"{word} ({meaning})"
 
     return re.sub(r"\b[A-Z][A-Z0-9]{1,6}s?\b", spell, text)

@@ -15,16 +15,24 @@ from itertools import combinations
 from typing import NamedTuple
 
 from ..language.doses import Dose
+from ..model import Article, Claim, SourcesDiffer
 from .extract import Statement
 from .layouts import LINE_ROLES
-from ..model import Article, Claim, SourcesDiffer
 
 MAX_NOTES = 6  # an article that disagrees with itself everywhere needs a reviewer, not more notes
 
-_LINE_WORDS = {"first_line": "first-line", "second_line": "second-line", "third_line": "third-line",
-               "refractory": "refractory cases"}
-_STAGE_WORDS = {"start": "starting dose", "loading": "loading dose", "maintenance": "maintenance dose",
-                "target": "target dose"}
+_LINE_WORDS = {
+    "first_line": "first-line",
+    "second_line": "second-line",
+    "third_line": "third-line",
+    "refractory": "refractory cases",
+}
+_STAGE_WORDS = {
+    "start": "starting dose",
+    "loading": "loading dose",
+    "maintenance": "maintenance dose",
+    "target": "target dose",
+}
 # A sentence with these roles recommends against something only in a circumstance (a
 # contraindication, a combination), which is not a disagreement with a general recommendation.
 _CIRCUMSTANTIAL = {"contraindication", "combination", "special_population", "adverse_effects"}
@@ -71,8 +79,10 @@ def _line_difference(name: str, items: list[Quoted]) -> list[tuple[SourcesDiffer
             lines.setdefault(item.source_id, (set(), item))[0].update(roles)
     for (_, (lines_a, a)), (_, (lines_b, b)) in combinations(lines.items(), 2):
         if not lines_a & lines_b:
-            text = (f"Sources differ on the line of therapy for {name}: {_lines(lines_a)} [{a.claim.citation}] "
-                    f"versus {_lines(lines_b)} [{b.claim.citation}].")
+            text = (
+                f"Sources differ on the line of therapy for {name}: {_lines(lines_a)} [{a.claim.citation}] "
+                f"versus {_lines(lines_b)} [{b.claim.citation}]."
+            )
             return [(SourcesDiffer(name, text, sorted({a.claim.citation, b.claim.citation})), a.claim)]
     return []
 
@@ -83,8 +93,10 @@ def _polarity_difference(name: str, items: list[Quoted]) -> list[tuple[SourcesDi
         for b in general:
             if a.source_id != b.source_id and a.statement.polarity == "recommend" and b.statement.polarity == "against":
                 first, second = (a, b) if _position(items, a) < _position(items, b) else (b, a)
-                text = (f"Sources differ on whether to use {name}: {_direction(first)} [{first.claim.citation}] "
-                        f"versus {_direction(second)} [{second.claim.citation}].")
+                text = (
+                    f"Sources differ on whether to use {name}: {_direction(first)} [{first.claim.citation}] "
+                    f"versus {_direction(second)} [{second.claim.citation}]."
+                )
                 return [(SourcesDiffer(name, text, sorted({a.claim.citation, b.claim.citation})), first.claim)]
     return []
 
@@ -103,9 +115,13 @@ def _dose_differences(name: str, items: list[Quoted]) -> list[tuple[SourcesDiffe
                 continue
             other_dose, other = seen[key]
             if other.source_id != item.source_id and _span(other_dose) != _span(dose):
-                text = (f"Sources differ on the {_dose_kind(dose)} of {name}: {other_dose.text} "
-                        f"[{other.claim.citation}] versus {dose.text} [{item.claim.citation}].")
-                found.append((SourcesDiffer(name, text, sorted({other.claim.citation, item.claim.citation})), other.claim))
+                text = (
+                    f"Sources differ on the {_dose_kind(dose)} of {name}: {other_dose.text} "
+                    f"[{other.claim.citation}] versus {dose.text} [{item.claim.citation}]."
+                )
+                found.append(
+                    (SourcesDiffer(name, text, sorted({other.claim.citation, item.claim.citation})), other.claim)
+                )
                 noted.add(key)
     return found
 

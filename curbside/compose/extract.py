@@ -22,14 +22,33 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..language.doses import Dose, numbers, parse_doses
 from ..language.clean import find_grade
+from ..language.doses import Dose, numbers, parse_doses
 from ..language.sentences import sentence_spans
 
-ROLES = ("first_line", "second_line", "third_line", "refractory", "combination", "non_pharmacological",
-         "interventional", "avoid", "dosing", "titration", "trial_duration", "monitoring", "contraindication",
-         "adverse_effects", "special_population", "diagnosis", "prognosis", "prevention", "background",
-         "mechanism", "definition")
+ROLES = (
+    "first_line",
+    "second_line",
+    "third_line",
+    "refractory",
+    "combination",
+    "non_pharmacological",
+    "interventional",
+    "avoid",
+    "dosing",
+    "titration",
+    "trial_duration",
+    "monitoring",
+    "contraindication",
+    "adverse_effects",
+    "special_population",
+    "diagnosis",
+    "prognosis",
+    "prevention",
+    "background",
+    "mechanism",
+    "definition",
+)
 
 
 # A list of at most this many items and characters (lead-in included) is quoted whole; most
@@ -72,107 +91,303 @@ _N = r"(?:\d+|one|two|three|four|five|six|eight|twelve)"
 # _interventions), so "plus" next to a run of it is "plus" between treatments.
 _MASK = "x"
 # "if X fails / is not tolerated": what follows is the next line of treatment.
-_FAIL_WORD = (r"(?:fail(?:s|ed|ing)?\b|failure (?:of|to|on|with)\b|ineffective|not effective|inadequate\w*|insufficient"
-              r"|(?:not|poorly) tolerated|(?:cannot|unable to) tolerate|intoleran\w+|contraindicated|unsuccessful"
-              r"|not (?:respond\w*|improv\w*|work\w*|controlled)|no (?:response|improvement)"
-              r"|partial(?:ly)? respon\w+|non-?respon\w+|unresponsive)\w*")
+_FAIL_WORD = (
+    r"(?:fail(?:s|ed|ing)?\b|failure (?:of|to|on|with)\b|ineffective|not effective|inadequate\w*|insufficient"
+    r"|(?:not|poorly) tolerated|(?:cannot|unable to) tolerate|intoleran\w+|contraindicated|unsuccessful"
+    r"|not (?:respond\w*|improv\w*|work\w*|controlled)|no (?:response|improvement)"
+    r"|partial(?:ly)? respon\w+|non-?respon\w+|unresponsive)\w*"
+)
 # The clause runs over a list of failure words ("is ineffective, poorly tolerated, or
 # contraindicated") so none of them is left behind to read as advice against.
 _FAILURE = _words(
     r"\b(?:if|when|where|after|following|(?:in|for) whom"
     r"|(?:in|for) (?:patients|people|those|adults|children|women|men) (?:who|whose|with))\b"
-    rf"[^.;]{{0,100}}?\b{_FAIL_WORD}(?:(?:\s*(?:,|\bor\b|\band\b))+\s*(?:(?:is|are|was|were|be|been)\s+)?{_FAIL_WORD})*")
+    rf"[^.;]{{0,100}}?\b{_FAIL_WORD}(?:(?:\s*(?:,|\bor\b|\band\b))+\s*(?:(?:is|are|was|were|be|been)\s+)?{_FAIL_WORD})*"
+)
 _AFTER_TWO = _words(r"second[- ]line|\b(?:two|both|multiple|several|three|2|3)\b")
 
 _ROLE_PATTERNS = {
-    "first_line": _words(r"\b(?:first|1st)[- ]line\b", r"\binitial (?:therapy|treatment|management|pharmacolog\w+|choice|drug|agent)",
-                         r"\bfirst[- ]choice\b", r"\b(?:drug|treatment|agent) of (?:first )?choice\b",
-                         r"\bpreferred (?:agent|option|drug|treatment|therapy|medication|initial)", r"\b(?:is|are) preferred\b",
-                         r"\bmainstay\b", r"\b(?:start|begin|initiate) (?:treatment |therapy )?with\b"),
-    "second_line": _words(r"\b(?:second|2nd)[- ]line\b", r"\bswitch(?:ed|ing)? to\b",
-                          r"\balternative (?:agent|option|treatment|therapy|drug|medication)s?\b", r"\bas an alternative\b", r"\balternatively\b"),
+    "first_line": _words(
+        r"\b(?:first|1st)[- ]line\b",
+        r"\binitial (?:therapy|treatment|management|pharmacolog\w+|choice|drug|agent)",
+        r"\bfirst[- ]choice\b",
+        r"\b(?:drug|treatment|agent) of (?:first )?choice\b",
+        r"\bpreferred (?:agent|option|drug|treatment|therapy|medication|initial)",
+        r"\b(?:is|are) preferred\b",
+        r"\bmainstay\b",
+        r"\b(?:start|begin|initiate) (?:treatment |therapy )?with\b",
+    ),
+    "second_line": _words(
+        r"\b(?:second|2nd)[- ]line\b",
+        r"\bswitch(?:ed|ing)? to\b",
+        r"\balternative (?:agent|option|treatment|therapy|drug|medication)s?\b",
+        r"\bas an alternative\b",
+        r"\balternatively\b",
+    ),
     "third_line": _words(r"\b(?:third|3rd|fourth|4th)[- ]line\b", r"\blast[- ]resort\b"),
-    "refractory": _words(r"\brefractory\b", r"\b(?:treatment|therapy|drug)[- ]resistant\b", r"\bresistant to (?:treatment|therapy|first|standard|conventional)",
-                         r"\bintractable\b", r"\bdespite (?:adequate|optimal|optimised|optimized|maximal|maximum|previous|prior|two|several|multiple)\b",
-                         r"\bunresponsive\b", r"\bnon-?responders?\b"),
-    "combination": _words(r"\bin combination\b", r"\bcombined with\b", r"\bcombination (?:therapy|treatment|of|with)\b", r"\badd-on\b",
-                          r"\badjunct\w*", r"\baddition of\b", r"\baugment\w*", r"\badd(?:ed|ing|s)?\b(?! up)", r"\bdual therapy\b", r"\bconcomitant\w*",
-                          r"\btogether with\b", rf"{_MASK}{{3,}} plus\b", rf"\bplus {_MASK}{{3,}}"),
-    "non_pharmacological": _words(r"\bnon-?pharmacolog\w*", r"\bnon-?drug\b", r"\blifestyle\b", r"\bexercise\b", r"\bphysical (?:therapy|activity)\b",
-                                  r"\bphysiotherapy\b", r"\bpsycholog\w+ (?:therapy|therapies|intervention|treatment)", r"\bcognitive[- ]behaviou?ral\b",
-                                  r"\bdiet(?:ary)?\b", r"\bself-management\b", r"\bpatient education\b"),
-    "interventional": _words(r"\bsurg\w+",
-                             # an injection into a site is a procedure; "insulin injection", "injection drug use" are not
-                             r"\b(?:epidural|facet(?: joint)?|joint|intra-?articular|trigger[- ]point|nerve|perineural|spinal|"
-                             r"intradiscal|sacroiliac) injections?\b",
-                             r"\bnerve blocks?\b", r"\bstimulation\b", r"\bablation\b", r"\bimplant\w*", r"\bdecompression\b",
-                             r"\bneuromodulation\b", r"\binterventional\b", r"\bintrathecal\b"),
-    "titration": _words(r"\btitrat\w*", r"\bincrease (?:the )?dose\b", r"\bdose (?:escalation|increase|reduction|adjustment)s?\b",
-                        r"\bstart(?:ing)? low\b", r"\btaper\w*", r"\bincrements?\b", r"\bup-?titrat\w*", r"\bgradually (?:increas|reduc)\w*"),
+    "refractory": _words(
+        r"\brefractory\b",
+        r"\b(?:treatment|therapy|drug)[- ]resistant\b",
+        r"\bresistant to (?:treatment|therapy|first|standard|conventional)",
+        r"\bintractable\b",
+        r"\bdespite (?:adequate|optimal|optimised|optimized|maximal|maximum|previous|prior|two|several|multiple)\b",
+        r"\bunresponsive\b",
+        r"\bnon-?responders?\b",
+    ),
+    "combination": _words(
+        r"\bin combination\b",
+        r"\bcombined with\b",
+        r"\bcombination (?:therapy|treatment|of|with)\b",
+        r"\badd-on\b",
+        r"\badjunct\w*",
+        r"\baddition of\b",
+        r"\baugment\w*",
+        r"\badd(?:ed|ing|s)?\b(?! up)",
+        r"\bdual therapy\b",
+        r"\bconcomitant\w*",
+        r"\btogether with\b",
+        rf"{_MASK}{{3,}} plus\b",
+        rf"\bplus {_MASK}{{3,}}",
+    ),
+    "non_pharmacological": _words(
+        r"\bnon-?pharmacolog\w*",
+        r"\bnon-?drug\b",
+        r"\blifestyle\b",
+        r"\bexercise\b",
+        r"\bphysical (?:therapy|activity)\b",
+        r"\bphysiotherapy\b",
+        r"\bpsycholog\w+ (?:therapy|therapies|intervention|treatment)",
+        r"\bcognitive[- ]behaviou?ral\b",
+        r"\bdiet(?:ary)?\b",
+        r"\bself-management\b",
+        r"\bpatient education\b",
+    ),
+    "interventional": _words(
+        r"\bsurg\w+",
+        # an injection into a site is a procedure; "insulin injection", "injection drug use" are not
+        r"\b(?:epidural|facet(?: joint)?|joint|intra-?articular|trigger[- ]point|nerve|perineural|spinal|"
+        r"intradiscal|sacroiliac) injections?\b",
+        r"\bnerve blocks?\b",
+        r"\bstimulation\b",
+        r"\bablation\b",
+        r"\bimplant\w*",
+        r"\bdecompression\b",
+        r"\bneuromodulation\b",
+        r"\binterventional\b",
+        r"\bintrathecal\b",
+    ),
+    "titration": _words(
+        r"\btitrat\w*",
+        r"\bincrease (?:the )?dose\b",
+        r"\bdose (?:escalation|increase|reduction|adjustment)s?\b",
+        r"\bstart(?:ing)? low\b",
+        r"\btaper\w*",
+        r"\bincrements?\b",
+        r"\bup-?titrat\w*",
+        r"\bgradually (?:increas|reduc)\w*",
+    ),
     "dosing": _words(r"\bdos(?:e|es|age|ages|ing)\b"),
-    "trial_duration": _words(r"\badequate trial\b", r"\btrial of\b", rf"\b{_N}[- ]week trial\b",
-                             rf"\b(?:for|after) (?:at least|a minimum of) {_N}(?:\s?(?:-|–|to)\s?{_N})? (?:weeks?|months?)\b",
-                             rf"\b(?:assess|reassess|review|evaluate)\w* (?:the )?(?:response|efficacy|benefit)?\s?(?:after|at|within) {_N}",
-                             rf"\bresponse (?:within|after|by) {_N}", rf"\ballow {_N}", r"\bbefore (?:switching|concluding|deciding|judging)\b",
-                             r"\bonset of (?:action|effect)\b", rf"\btakes? (?:up to )?{_N}(?:\s?(?:-|–|to)\s?{_N})? (?:weeks?|months?)\b"),
-    "monitoring": _words(r"\bmonitor\w*", r"\becgs?\b", r"\belectrocardiogra\w+", r"\bbaseline\b", r"\bcheck(?:ed|ing|s)?\b", r"\bmeasure(?:d|ment)?\b",
-                         r"\b(?:blood|serum|plasma) (?:levels?|concentrations?|tests?)\b", r"\b(?:liver|renal|kidney|thyroid) function\b",
-                         r"\bfollow-?up\b", r"\breassess\w*", r"\breview(?:ed)? (?:regularly|at|after|every|within)\b", r"\binr\b"),
-    "contraindication": _words(r"\bcontraindicat\w*", r"\bcaution\w*", r"\b(?:should|must) not be (?:used|given|prescribed) (?:in|to|for|with|during)\b",
-                               r"\bavoid\w* (?:\S+ ){0,3}?(?:in|during|with) "
-                               r"(?:patients|people|those|women|men|adults|children|renal|hepatic|liver|kidney|severe|pregnan)",
-                               r"\bunsafe\b"),
-    "adverse_effects": _words(r"\badverse\b", r"\bside[- ]effects?\b", r"\btoxicit\w+", r"\btolerab\w+", r"\bharms?\b", r"\bsafety\b",
-                              r"\b(?:well|poorly|better|less) tolerated\b", r"\bcomplications?\b", r"\bincreased? risk of\b",
-                              r"\bwithdrawal symptoms\b", r"\bdependence\b", r"\boverdose\b", r"\bdiscontinu\w+ (?:due to|because of)\b"),
-    "diagnosis": _words(r"\bdiagnos\w*", r"\btest(?:s|ing)?\b", r"\bscreen(?:ing)?\b", r"\bcriteria\b", r"\bimaging\b", r"\bbiops\w+",
-                        r"\bsensitivity\b", r"\bspecificity\b", r"\bdifferential\b", r"\bconfirm\w*"),
-    "prognosis": _words(r"\bprognos\w*", r"\bmortality\b", r"\bsurvival\b", r"\bnatural history\b", r"\blife expectancy\b", r"\brecurren\w+",
-                        r"\bprogression\b", r"\bresolves? spontaneously\b", r"\blong-term course\b"),
-    "prevention": _words(r"\bprevent\w*", r"\bprophyla\w*", r"\breduc\w+ the risk of\b", r"\brisk reduction\b", r"\bvaccin\w*", r"\bimmuni[sz]\w*"),
-    "background": _words(r"\bprevalen\w+", r"\bincidence\b", r"\bepidemiolog\w*", r"\baffects? (?:about|approximately|up to|around|an estimated)\b",
-                         r"\b(?:is|are) (?:a |the )?(?:common|rare|leading|frequent|major)\b", r"\bestimated\b", r"\bcaused by\b",
-                         r"\brisk factors?\b", r"\ba?etiolog\w*"),
-    "mechanism": _words(r"\bmechanisms?\b", r"\bmode of action\b", r"\b(?:acts?|works?) (?:by|on|as)\b", r"\b(?:inhibits|blocks|binds|activates|modulates)\b",
-                        r"\b(?:agonist|antagonist) (?:at|of)\b", r"\bpathophysiolog\w*", r"\bmediated by\b", r"\breuptake of\b"),
-    "definition": _words(r"\b(?:is|are) defined (?:as|by)\b", r"\bdefinitions?\b", r"\brefers? to\b", r"\bcharacteri[sz]ed by\b",
-                         r"\b(?:is|are) known as\b", r"\balso called\b"),
+    "trial_duration": _words(
+        r"\badequate trial\b",
+        r"\btrial of\b",
+        rf"\b{_N}[- ]week trial\b",
+        rf"\b(?:for|after) (?:at least|a minimum of) {_N}(?:\s?(?:-|–|to)\s?{_N})? (?:weeks?|months?)\b",
+        rf"\b(?:assess|reassess|review|evaluate)\w* (?:the )?(?:response|efficacy|benefit)?\s?(?:after|at|within) {_N}",
+        rf"\bresponse (?:within|after|by) {_N}",
+        rf"\ballow {_N}",
+        r"\bbefore (?:switching|concluding|deciding|judging)\b",
+        r"\bonset of (?:action|effect)\b",
+        rf"\btakes? (?:up to )?{_N}(?:\s?(?:-|–|to)\s?{_N})? (?:weeks?|months?)\b",
+    ),
+    "monitoring": _words(
+        r"\bmonitor\w*",
+        r"\becgs?\b",
+        r"\belectrocardiogra\w+",
+        r"\bbaseline\b",
+        r"\bcheck(?:ed|ing|s)?\b",
+        r"\bmeasure(?:d|ment)?\b",
+        r"\b(?:blood|serum|plasma) (?:levels?|concentrations?|tests?)\b",
+        r"\b(?:liver|renal|kidney|thyroid) function\b",
+        r"\bfollow-?up\b",
+        r"\breassess\w*",
+        r"\breview(?:ed)? (?:regularly|at|after|every|within)\b",
+        r"\binr\b",
+    ),
+    "contraindication": _words(
+        r"\bcontraindicat\w*",
+        r"\bcaution\w*",
+        r"\b(?:should|must) not be (?:used|given|prescribed) (?:in|to|for|with|during)\b",
+        r"\bavoid\w* (?:\S+ ){0,3}?(?:in|during|with) "
+        r"(?:patients|people|those|women|men|adults|children|renal|hepatic|liver|kidney|severe|pregnan)",
+        r"\bunsafe\b",
+    ),
+    "adverse_effects": _words(
+        r"\badverse\b",
+        r"\bside[- ]effects?\b",
+        r"\btoxicit\w+",
+        r"\btolerab\w+",
+        r"\bharms?\b",
+        r"\bsafety\b",
+        r"\b(?:well|poorly|better|less) tolerated\b",
+        r"\bcomplications?\b",
+        r"\bincreased? risk of\b",
+        r"\bwithdrawal symptoms\b",
+        r"\bdependence\b",
+        r"\boverdose\b",
+        r"\bdiscontinu\w+ (?:due to|because of)\b",
+    ),
+    "diagnosis": _words(
+        r"\bdiagnos\w*",
+        r"\btest(?:s|ing)?\b",
+        r"\bscreen(?:ing)?\b",
+        r"\bcriteria\b",
+        r"\bimaging\b",
+        r"\bbiops\w+",
+        r"\bsensitivity\b",
+        r"\bspecificity\b",
+        r"\bdifferential\b",
+        r"\bconfirm\w*",
+    ),
+    "prognosis": _words(
+        r"\bprognos\w*",
+        r"\bmortality\b",
+        r"\bsurvival\b",
+        r"\bnatural history\b",
+        r"\blife expectancy\b",
+        r"\brecurren\w+",
+        r"\bprogression\b",
+        r"\bresolves? spontaneously\b",
+        r"\blong-term course\b",
+    ),
+    "prevention": _words(
+        r"\bprevent\w*",
+        r"\bprophyla\w*",
+        r"\breduc\w+ the risk of\b",
+        r"\brisk reduction\b",
+        r"\bvaccin\w*",
+        r"\bimmuni[sz]\w*",
+    ),
+    "background": _words(
+        r"\bprevalen\w+",
+        r"\bincidence\b",
+        r"\bepidemiolog\w*",
+        r"\baffects? (?:about|approximately|up to|around|an estimated)\b",
+        r"\b(?:is|are) (?:a |the )?(?:common|rare|leading|frequent|major)\b",
+        r"\bestimated\b",
+        r"\bcaused by\b",
+        r"\brisk factors?\b",
+        r"\ba?etiolog\w*",
+    ),
+    "mechanism": _words(
+        r"\bmechanisms?\b",
+        r"\bmode of action\b",
+        r"\b(?:acts?|works?) (?:by|on|as)\b",
+        r"\b(?:inhibits|blocks|binds|activates|modulates)\b",
+        r"\b(?:agonist|antagonist) (?:at|of)\b",
+        r"\bpathophysiolog\w*",
+        r"\bmediated by\b",
+        r"\breuptake of\b",
+    ),
+    "definition": _words(
+        r"\b(?:is|are) defined (?:as|by)\b",
+        r"\bdefinitions?\b",
+        r"\brefers? to\b",
+        r"\bcharacteri[sz]ed by\b",
+        r"\b(?:is|are) known as\b",
+        r"\balso called\b",
+    ),
 }
 # Lines of treatment: a heading's line applies only to sentences that do not state their own.
 _LINES = {"first_line", "second_line", "third_line", "refractory"}
 # The roles a list's lead-in passes to its items ("Second-line options include:").
-_INHERITED_ROLES = {"first_line", "second_line", "third_line", "refractory", "combination", "non_pharmacological",
-                    "interventional", "avoid", "contraindication", "monitoring", "adverse_effects", "prevention"}
+_INHERITED_ROLES = {
+    "first_line",
+    "second_line",
+    "third_line",
+    "refractory",
+    "combination",
+    "non_pharmacological",
+    "interventional",
+    "avoid",
+    "contraindication",
+    "monitoring",
+    "adverse_effects",
+    "prevention",
+}
 
-_NEUTRAL = _words(r"\b(?:insufficient|inadequate|not enough|limited|inconclusive) evidence\b", r"\bevidence (?:is|was|remains) (?:insufficient|inconclusive|lacking|limited)\b",
-                  r"\bfor or against\b", r"\binconclusive\b", r"\bunclear whether\b", r"\bno recommendation\b")
+_NEUTRAL = _words(
+    r"\b(?:insufficient|inadequate|not enough|limited|inconclusive) evidence\b",
+    r"\bevidence (?:is|was|remains) (?:insufficient|inconclusive|lacking|limited)\b",
+    r"\bfor or against\b",
+    r"\binconclusive\b",
+    r"\bunclear whether\b",
+    r"\bno recommendation\b",
+)
 _AGAINST = _words(
     r"\b(?:should|must|do|does|need) not (?:be )?(?!(?:be )?(?:delayed|stopped abruptly|discontinued abruptly|withdrawn abruptly))"
     r"(?:use|used|offer|offered|give|given|prescribe|prescribed|start|started|initiate|initiated|recommend|recommended|routinely|"
     r"administer|administered|combine|combined|consider|considered)\b",
-    r"\bnot (?:\w+ )?(?:recommended|advised|indicated|suggested|supported|endorsed)\b", r"\b(?:recommends?|suggests?|advises?) against\b",
+    r"\bnot (?:\w+ )?(?:recommended|advised|indicated|suggested|supported|endorsed)\b",
+    r"\b(?:recommends?|suggests?|advises?) against\b",
     r"\b(?:suggests?|recommends?) not\b",
-    r"\bavoid(?<!\bto avoid)(?<!\bhelp avoid)(?<!\bhelps avoid)(?:ed|ing|s|ance)?\b", r"\bineffective\b", r"\bnot (?:been shown to be )?effective\b",
+    r"\bavoid(?<!\bto avoid)(?<!\bhelp avoid)(?<!\bhelps avoid)(?:ed|ing|s|ance)?\b",
+    r"\bineffective\b",
+    r"\bnot (?:been shown to be )?effective\b",
     r"\bno (?:(?:significant|clinically (?:important|meaningful|significant)|proven|additional|clear|consistent|good)\s)?(?:evidence of (?:a )?)?(?:benefit|efficacy)\b",
-    r"\bof no benefit\b", r"\bdiscourage\w*", r"\bno (?:longer )?(?:role|place)\b", r"\bno longer recommended\b", r"\bharmful\b")
+    r"\bof no benefit\b",
+    r"\bdiscourage\w*",
+    r"\bno (?:longer )?(?:role|place)\b",
+    r"\bno longer recommended\b",
+    r"\bharmful\b",
+)
 _CONTRAINDICATED = _words(r"\bcontraindicated\b")
 _RECOMMEND = _words(
-    r"\brecommend(?:s|ed|ation)?\b", r"\bsuggest(?:s|ed)?\b", r"\bfirst[- ]line\b", r"\boffer\b", r"\bconsider\b",
+    r"\brecommend(?:s|ed|ation)?\b",
+    r"\bsuggest(?:s|ed)?\b",
+    r"\bfirst[- ]line\b",
+    r"\boffer\b",
+    r"\bconsider\b",
     r"\bshould (?:be )?(?:offer|offered|use|used|give|given|consider|considered|prescribe|prescribed|start|started|initiate|initiated|receive|treated|continue|continued)\b",
-    r"\b(?:is|are) (?:\w+ )?(?:effective|efficacious|beneficial|indicated|preferred)\b", r"\b(?:treatment|drug) of choice\b")
-_STRENGTH = re.compile(r"\b(strong|weak|conditional)(?:ly)? recommend\w*|\brecommendation\s*[:(]?\s*(strong|weak|conditional)\b|[\[(]\s*(strong|weak|conditional)\b")
+    r"\b(?:is|are) (?:\w+ )?(?:effective|efficacious|beneficial|indicated|preferred)\b",
+    r"\b(?:treatment|drug) of choice\b",
+)
+_STRENGTH = re.compile(
+    r"\b(strong|weak|conditional)(?:ly)? recommend\w*|\brecommendation\s*[:(]?\s*(strong|weak|conditional)\b|[\[(]\s*(strong|weak|conditional)\b"
+)
 
 _POPULATIONS = {
-    "children": _words(r"\b(?:child(?:ren|hood)?|paediatric|pediatric|infants?|neonat\w*|newborns?|adolescents?|toddlers?)\b"),
+    "children": _words(
+        r"\b(?:child(?:ren|hood)?|paediatric|pediatric|infants?|neonat\w*|newborns?|adolescents?|toddlers?)\b"
+    ),
     "pregnancy": _words(r"\bpregnan\w*"),
     "breastfeeding": _words(r"\bbreast-?feeding\b", r"\blactat\w*", r"\bnursing mothers\b"),
-    "older adults": _words(r"\bolder (?:adults|people|patients|persons|women|men)\b", r"\belderly\b", r"\bgeriatric\b",
-                           r"\b(?:aged|age|over|older than|above) (?:the age of )?(?:≥|>|>=)?\s?(?:65|70|75|80)\b"),
-    "renal impairment": _words(r"\b(?:renal|kidney) (?:impairment|insufficiency|failure|disease|dysfunction)\b", r"\bckd\b", r"\bdialysis\b",
-                               r"\bha?emodialysis\b", r"\bcrcl\b", r"\bcreatinine clearance\b", r"\begfr\b"),
-    "hepatic impairment": _words(r"\b(?:hepatic|liver) (?:impairment|insufficiency|failure|disease|dysfunction)\b", r"\bcirrhosis\b"),
-    "cardiac disease": _words(r"\bheart failure\b", r"\bcardiac disease\b", r"\bcoronary (?:artery|heart) disease\b", r"\bischa?emic heart disease\b",
-                              r"\barrhythmi\w*", r"\bqtc? prolongation\b", r"\bmyocardial infarction\b"),
+    "older adults": _words(
+        r"\bolder (?:adults|people|patients|persons|women|men)\b",
+        r"\belderly\b",
+        r"\bgeriatric\b",
+        r"\b(?:aged|age|over|older than|above) (?:the age of )?(?:≥|>|>=)?\s?(?:65|70|75|80)\b",
+    ),
+    "renal impairment": _words(
+        r"\b(?:renal|kidney) (?:impairment|insufficiency|failure|disease|dysfunction)\b",
+        r"\bckd\b",
+        r"\bdialysis\b",
+        r"\bha?emodialysis\b",
+        r"\bcrcl\b",
+        r"\bcreatinine clearance\b",
+        r"\begfr\b",
+    ),
+    "hepatic impairment": _words(
+        r"\b(?:hepatic|liver) (?:impairment|insufficiency|failure|disease|dysfunction)\b", r"\bcirrhosis\b"
+    ),
+    "cardiac disease": _words(
+        r"\bheart failure\b",
+        r"\bcardiac disease\b",
+        r"\bcoronary (?:artery|heart) disease\b",
+        r"\bischa?emic heart disease\b",
+        r"\barrhythmi\w*",
+        r"\bqtc? prolongation\b",
+        r"\bmyocardial infarction\b",
+    ),
     "women of childbearing potential": _words(r"\bchild-?bearing\b", r"\breproductive age\b"),
 }
 
@@ -180,7 +395,9 @@ _POPULATIONS = {
 _NOT_DRUGS = re.compile(r"(?:peptides?|nucleotides?|itides|sterols?|enterol|magazines?|plosone|metavir)$")
 
 
-def extract_statements(passage_text: str, section: str = "", grade: str = "", vocabulary: Any = None) -> list[Statement]:
+def extract_statements(
+    passage_text: str, section: str = "", grade: str = "", vocabulary: Any = None
+) -> list[Statement]:
     """One Statement per sentence of `passage_text`. `vocabulary` is optional: any object whose
     ``match(text)`` returns matches with ``.term`` and ``.category``; its 'drug' and
     'procedure' matches are added to the interventions."""
@@ -190,7 +407,7 @@ def extract_statements(passage_text: str, section: str = "", grade: str = "", vo
     statements: list[Statement] = []
     lead_in: Statement | None = None
     for span in sentence_spans(passage_text):
-        sentence = passage_text[span.start:span.end]
+        sentence = passage_text[span.start : span.end]
         statement = _statement(sentence, span.start, span.end, section, grade, vocabulary)
         own = set(statement.roles)
         statement.roles = _ordered(own | (heading_roles - _LINES if own & _LINES else heading_roles))
@@ -214,10 +431,16 @@ def _lists_whole(text: str, statements: list[Statement], section: str, grade: st
         j = i + 1
         while j < len(statements) and statements[j].lead_in and statements[j].lead_in == lead.text:
             j += 1
-        items = statements[i + 1:j]
-        if lead.text.rstrip().endswith(":") and items and len(items) <= LIST_ITEMS_WHOLE \
-                and items[-1].end - lead.start <= LIST_CHARS_WHOLE:
-            out.append(_statement(text[lead.start:items[-1].end], lead.start, items[-1].end, section, grade, vocabulary))
+        items = statements[i + 1 : j]
+        if (
+            lead.text.rstrip().endswith(":")
+            and items
+            and len(items) <= LIST_ITEMS_WHOLE
+            and items[-1].end - lead.start <= LIST_CHARS_WHOLE
+        ):
+            out.append(
+                _statement(text[lead.start : items[-1].end], lead.start, items[-1].end, section, grade, vocabulary)
+            )
             i = j
         else:
             out.append(lead)
@@ -230,7 +453,9 @@ def statements_for(passages: Iterable[Any], vocabulary: Any = None) -> list[Stat
     each tagged with the id of the passage it came from."""
     found = []
     for passage in passages:
-        for statement in extract_statements(passage.text, getattr(passage, "section", ""), getattr(passage, "grade", ""), vocabulary):
+        for statement in extract_statements(
+            passage.text, getattr(passage, "section", ""), getattr(passage, "grade", ""), vocabulary
+        ):
             statement.passage_id = getattr(passage, "id", "")
             found.append(statement)
     return found
@@ -241,7 +466,9 @@ def _statement(sentence: str, start: int, end: int, section: str, passage_grade:
     triggers = [(m.start(), m.end()) for m in _FAILURE.finditer(masked.lower())]
     in_trigger = lambda start, end: any(a <= start and end <= b for a, b in triggers)  # noqa: E731
     interventions = _unique([name for start, end, name in named if not in_trigger(start, end)])
-    trigger_interventions = [name for name in _unique([n for _, _, n in named]) if name.lower() not in {i.lower() for i in interventions}]
+    trigger_interventions = [
+        name for name in _unique([n for _, _, n in named]) if name.lower() not in {i.lower() for i in interventions}
+    ]
     lowered, roles = _read_failure_clauses(masked.lower())
     doses = parse_doses(sentence)
     roles |= _roles(lowered)
@@ -255,10 +482,20 @@ def _statement(sentence: str, start: int, end: int, section: str, passage_grade:
         roles.add("special_population")
     own_grade = find_grade(sentence)
     return Statement(
-        text=sentence, start=start, end=end, roles=_ordered(roles), interventions=interventions,
-        trigger_interventions=trigger_interventions, classes=classes,
-        doses=doses, grade=own_grade or passage_grade, polarity=_polarity(lowered, roles), strength=_strength(lowered, own_grade.lower()),
-        populations=populations, numbers=numbers(sentence), section=section,
+        text=sentence,
+        start=start,
+        end=end,
+        roles=_ordered(roles),
+        interventions=interventions,
+        trigger_interventions=trigger_interventions,
+        classes=classes,
+        doses=doses,
+        grade=own_grade or passage_grade,
+        polarity=_polarity(lowered, roles),
+        strength=_strength(lowered, own_grade.lower()),
+        populations=populations,
+        numbers=numbers(sentence),
+        section=section,
         rating_only=not named and _only_rates(sentence),
     )
 
@@ -270,7 +507,7 @@ def _read_failure_clauses(text: str) -> tuple[str, set[str]]:
     roles = set()
     for clause in _FAILURE.finditer(text):
         roles.add("third_line" if _AFTER_TWO.search(clause.group(0)) else "second_line")
-        text = text[:clause.start()] + " " * len(clause.group(0)) + text[clause.end():]
+        text = text[: clause.start()] + " " * len(clause.group(0)) + text[clause.end() :]
     return text, roles
 
 
@@ -308,31 +545,84 @@ def _strength(sentence: str, grade: str) -> str:
 # low- or high-grade tumour or fever is not a rating.
 MIN_CONTENT_WORDS = 3
 _RATING_NAMED = _words(
-    r"(?<!low )(?<!low-)(?<!high )(?<!high-)\bgrade[sd]?\b", r"\blevels? (?:of evidence|[a-e1-5]\b)", r"\bevidence (?:level|quality|grade)",
-    r"\bclass (?:i{1,3}|iv)[abc]?\b", r"\b(?:strength|quality|certainty) of (?:the )?(?:evidence|recommendations?)\b",
-    r"\brecommendation (?:strength|grade|class)\b")
+    r"(?<!low )(?<!low-)(?<!high )(?<!high-)\bgrade[sd]?\b",
+    r"\blevels? (?:of evidence|[a-e1-5]\b)",
+    r"\bevidence (?:level|quality|grade)",
+    r"\bclass (?:i{1,3}|iv)[abc]?\b",
+    r"\b(?:strength|quality|certainty) of (?:the )?(?:evidence|recommendations?)\b",
+    r"\brecommendation (?:strength|grade|class)\b",
+)
 _RATING_CODES = re.compile(r"\b(?:LOE|COR|SOR|GRADE)\b")  # level of evidence, class and strength of recommendation
 # A rating's words: the scales' names, levels and qualities. The phrases go first, so "of" in "level of
 # evidence" is not left to count as a word.
 _RATING_PHRASES = _words(
     r"\b(?:levels?|strength|quality|certainty|grades?|class(?:es)?) of (?:the )?(?:evidence|recommendations?)\b",
-    r"\b(?:expert|consensus) (?:opinion|consensus)\b", r"\bgood practice points?\b", r"\bbest practice(?: statements?)?\b",
-    r"\bet al\b")
-_RATING_WORDS = frozenset({
-    "grade", "grades", "graded", "grading", "ungraded", "level", "levels", "evidence", "class", "classes", "strength",
-    "recommendation", "recommendations", "quality", "certainty", "rating", "rated", "statement", "loe", "cor", "sor", "gpp"})
+    r"\b(?:expert|consensus) (?:opinion|consensus)\b",
+    r"\bgood practice points?\b",
+    r"\bbest practice(?: statements?)?\b",
+    r"\bet al\b",
+)
+_RATING_WORDS = frozenset(
+    {
+        "grade",
+        "grades",
+        "graded",
+        "grading",
+        "ungraded",
+        "level",
+        "levels",
+        "evidence",
+        "class",
+        "classes",
+        "strength",
+        "recommendation",
+        "recommendations",
+        "quality",
+        "certainty",
+        "rating",
+        "rated",
+        "statement",
+        "loe",
+        "cor",
+        "sor",
+        "gpp",
+    }
+)
 # How strong or good a rating says the evidence is: a rating's words only in a field that names a rating
 # ("Quality of evidence: Moderate"), a value of its own elsewhere ("Severity: Moderate").
-_RATING_QUALITIES = frozenset({
-    "strong", "strongly", "weak", "weakly", "conditional", "high", "moderate", "low", "very", "positive", "negative",
-    "insufficient", "inconclusive", "limited", "fair", "good", "poor", "expert", "opinion", "consensus"})
+_RATING_QUALITIES = frozenset(
+    {
+        "strong",
+        "strongly",
+        "weak",
+        "weakly",
+        "conditional",
+        "high",
+        "moderate",
+        "low",
+        "very",
+        "positive",
+        "negative",
+        "insufficient",
+        "inconclusive",
+        "limited",
+        "fair",
+        "good",
+        "poor",
+        "expert",
+        "opinion",
+        "consensus",
+    }
+)
 _RATING_FIELDS = re.compile(r"[;\n]")
 # An author-year citation in brackets, "(Author & Other, 1963; Name et al., 1991)": names, not content.
 _CITATION_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _INNERMOST_BRACKET = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 # Acronyms written before a rating's name are its system or developer ("ACC/AHA LOE", "NHLBI Grade").
-_RATING_SYSTEM = re.compile(r"\b[A-Z][A-Z0-9&]+(?:\s*[/-]\s*[A-Z][A-Z0-9&]+)*(?=\s+(?i:grade|loe|cor|sor|class|level|recommendation|"
-                            r"evidence|strength|quality)\b)")
+_RATING_SYSTEM = re.compile(
+    r"\b[A-Z][A-Z0-9&]+(?:\s*[/-]\s*[A-Z][A-Z0-9&]+)*(?=\s+(?i:grade|loe|cor|sor|class|level|recommendation|"
+    r"evidence|strength|quality)\b)"
+)
 _LEVEL_CODE = re.compile(r"\b[A-E]-(?:NR|R|EO|LD)\b")  # ACC/AHA levels: B-NR, B-R, C-EO, C-LD
 _ROMAN = re.compile(r"(?:i{1,3}|iv|v)[abc]?")  # classes and levels I to V, IIa, IIb ...
 _CONTENT_WORD = re.compile(r"[^\W\d_]{2,}")
@@ -352,7 +642,9 @@ def _content_words(sentence: str) -> list[str]:
     words = []
     for field_text in _RATING_FIELDS.split(text):
         rates = bool(_RATING_NAMED.search(field_text.lower()) or _RATING_CODES.search(field_text))
-        for word in _CONTENT_WORD.findall(_RATING_PHRASES.sub(" ", field_text.lower()) if rates else field_text.lower()):
+        for word in _CONTENT_WORD.findall(
+            _RATING_PHRASES.sub(" ", field_text.lower()) if rates else field_text.lower()
+        ):
             if word in _RATING_WORDS or _ROMAN.fullmatch(word) or (rates and word in _RATING_QUALITIES):
                 continue
             words.append(word)
@@ -364,7 +656,7 @@ def _without_citations(text: str) -> str:
     acronym inside a citation ("(... (ARIC) Study, 1989)") does not keep it whole."""
     while match := _INNERMOST_BRACKET.search(text):
         inner = match.group(1)
-        text = text[:match.start()] + (" " if _CITATION_YEAR.search(inner) else f" {inner} ") + text[match.end():]
+        text = text[: match.start()] + (" " if _CITATION_YEAR.search(inner) else f" {inner} ") + text[match.end() :]
     return text
 
 
@@ -393,11 +685,63 @@ class _Entry:
 
 _TOKEN = re.compile(r"[^\W_]+")  # words; a hyphen or a space separates them alike
 _ACRONYM = re.compile(r"[A-Z0-9][A-Za-z0-9-]{1,7}")
-_STEMS = ("mab", "pril", "sartan", "olol", "statin", "azole", "cycline", "oxacin", "gliptin", "gliflozin", "tide", "vir",
-          "dipine", "parin", "triptan", "setron", "lukast", "tinib", "caine", "afil", "dronate", "profen", "coxib", "xaban",
-          "gatran", "platin", "taxel", "rubicin", "fenac", "glitazone", "formin", "oxetine", "triptyline", "pramine", "azepam",
-          "azolam", "barbital", "terol", "tropium", "gabalin", "pentin", "codone", "morphone", "tadine", "cillin", "mycin",
-          "semide", "thiazide", "sone", "olone", "zosin", "tidine", "prazole", "azine", "apine")
+_STEMS = (
+    "mab",
+    "pril",
+    "sartan",
+    "olol",
+    "statin",
+    "azole",
+    "cycline",
+    "oxacin",
+    "gliptin",
+    "gliflozin",
+    "tide",
+    "vir",
+    "dipine",
+    "parin",
+    "triptan",
+    "setron",
+    "lukast",
+    "tinib",
+    "caine",
+    "afil",
+    "dronate",
+    "profen",
+    "coxib",
+    "xaban",
+    "gatran",
+    "platin",
+    "taxel",
+    "rubicin",
+    "fenac",
+    "glitazone",
+    "formin",
+    "oxetine",
+    "triptyline",
+    "pramine",
+    "azepam",
+    "azolam",
+    "barbital",
+    "terol",
+    "tropium",
+    "gabalin",
+    "pentin",
+    "codone",
+    "morphone",
+    "tadine",
+    "cillin",
+    "mycin",
+    "semide",
+    "thiazide",
+    "sone",
+    "olone",
+    "zosin",
+    "tidine",
+    "prazole",
+    "azine",
+    "apine",
+)
 
 
 @lru_cache(maxsize=1)
@@ -433,7 +777,9 @@ def _vocabulary_hits(sentence: str) -> list[tuple[int, int, _Entry]]:
     words = [t.group(0).lower() for t in tokens]
     hits, i = [], 0
     while i < len(tokens):
-        size = _match_size(sentence, tokens, words, i, entries, max(longest.get(form, 0) for form in _singulars(words[i])))
+        size = _match_size(
+            sentence, tokens, words, i, entries, max(longest.get(form, 0) for form in _singulars(words[i]))
+        )
         if size:
             start, end = tokens[i].start(), tokens[i + size[0] - 1].end()
             hits.append((start, end, size[1]))
@@ -452,10 +798,10 @@ def _match_size(sentence, tokens, words, i, entries, longest) -> tuple[int, _Ent
         gaps_ok = all(tokens[j + 1].start() - tokens[j].end() <= 1 for j in range(i, i + size - 1))
         if not gaps_ok:
             continue
-        *head, last = words[i:i + size]
+        *head, last = words[i : i + size]
         for form in _singulars(last):
             entry = entries.get((*head, form))
-            written = sentence[tokens[i].start():tokens[i + size - 1].end()]
+            written = sentence[tokens[i].start() : tokens[i + size - 1].end()]
             if entry and (not entry.acronym or written in (entry.acronym, entry.acronym + "s")):
                 return size, entry
     return None
@@ -474,7 +820,11 @@ def _interventions(sentence: str, vocabulary: Any) -> tuple[list[tuple[int, int,
     hits = _vocabulary_hits(sentence)
     found = [(start, end, entry.name) for start, end, entry in hits]
     if vocabulary is not None:
-        found += [(getattr(m, "start", -1), getattr(m, "end", -1), m.term) for m in vocabulary.match(sentence) if getattr(m, "category", "") in ("drug", "procedure")]
+        found += [
+            (getattr(m, "start", -1), getattr(m, "end", -1), m.term)
+            for m in vocabulary.match(sentence)
+            if getattr(m, "category", "") in ("drug", "procedure")
+        ]
     masked = sentence
     for start, end, _ in hits:
         masked = masked[:start] + _MASK * (end - start) + masked[end:]

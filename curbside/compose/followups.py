@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..model import MAX_QUESTION_CHARS, Article
 from .extract import Statement
 from .layouts import LINE_ROLES, POPULATION_MODIFIERS, as_written, population_phrase
-from ..model import MAX_QUESTION_CHARS, Article
 
 MAX_FOLLOW_UPS = 4
 
@@ -25,12 +25,36 @@ def suggest_follow_ups(question, statements: list[Statement], article: Article) 
     section_keys = [section.key for section in article.sections]
     suggestions = [
         _population(question, statements, subject, drug),
-        _about_intervention(question.intent, statements, drug, subject, section_keys, "dosing",
-                            "What is the dosing of {drug}{for_subject}?", roles={"dosing", "titration"}),
-        _about_intervention(question.intent, statements, drug, subject, section_keys, "adverse_effects",
-                            "What are the adverse effects of {drug}{for_subject}?", roles={"adverse_effects"}),
-        _about_intervention(question.intent, statements, drug, subject, section_keys, "monitoring",
-                            "What monitoring is needed during {drug} treatment{for_subject}?", roles={"monitoring"}),
+        _about_intervention(
+            question.intent,
+            statements,
+            drug,
+            subject,
+            section_keys,
+            "dosing",
+            "What is the dosing of {drug}{for_subject}?",
+            roles={"dosing", "titration"},
+        ),
+        _about_intervention(
+            question.intent,
+            statements,
+            drug,
+            subject,
+            section_keys,
+            "adverse_effects",
+            "What are the adverse effects of {drug}{for_subject}?",
+            roles={"adverse_effects"},
+        ),
+        _about_intervention(
+            question.intent,
+            statements,
+            drug,
+            subject,
+            section_keys,
+            "monitoring",
+            "What monitoring is needed during {drug} treatment{for_subject}?",
+            roles={"monitoring"},
+        ),
         _treatments(question.intent, statements, subject),
     ]
 
@@ -68,8 +92,16 @@ def _population(question, statements: list[Statement], subject: str, drug: str) 
     return f"What should be considered for {subject or drug} {phrase}?"
 
 
-def _about_intervention(intent: str, statements: list[Statement], drug: str, subject: str, section_keys: list[str],
-                        covered_by: str, template: str, roles: set[str]) -> str:
+def _about_intervention(
+    intent: str,
+    statements: list[Statement],
+    drug: str,
+    subject: str,
+    section_keys: list[str],
+    covered_by: str,
+    template: str,
+    roles: set[str],
+) -> str:
     """A question about the main intervention when statements naming it have these roles and the
     article is not already about that."""
     if not drug or intent == covered_by or covered_by in section_keys:

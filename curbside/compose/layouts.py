@@ -57,11 +57,18 @@ LAYOUTS: dict[str, tuple[SectionSpec, ...]] = {
         _spec("refractory", "Refractory / third-line options", "third_line refractory", attach=_DOSE_DETAILS),
         _spec("combination", "Combination therapy", "combination"),
         _spec("recommended", "Other recommended options", RECOMMENDED, attach=_DOSE_DETAILS),
-        _spec("non_pharmacological", "Non-pharmacological and interventional options",
-              "non_pharmacological interventional"),
+        _spec(
+            "non_pharmacological",
+            "Non-pharmacological and interventional options",
+            "non_pharmacological interventional",
+        ),
         _spec("algorithm", "Treatment algorithm", "", numbered=True),  # filled by compose from the line roles
-        _spec("considerations", "Important clinical considerations",
-              "trial_duration contraindication special_population", by_intervention=False),
+        _spec(
+            "considerations",
+            "Important clinical considerations",
+            "trial_duration contraindication special_population",
+            by_intervention=False,
+        ),
         _AVOID,
         _MONITORING,
     ),
@@ -99,13 +106,23 @@ LAYOUTS: dict[str, tuple[SectionSpec, ...]] = {
     ),
     "diagnosis": (
         _spec("diagnosis", "Diagnostic criteria and tests", "diagnosis", by_intervention=False),
-        _spec("differential", "Differential diagnosis and referral", "diagnosis monitoring background",
-              r"\b(?:differential|distinguish\w*|mimic\w*|rule out|exclude|refer\w*|specialist)\b", by_intervention=False),
+        _spec(
+            "differential",
+            "Differential diagnosis and referral",
+            "diagnosis monitoring background",
+            r"\b(?:differential|distinguish\w*|mimic\w*|rule out|exclude|refer\w*|specialist)\b",
+            by_intervention=False,
+        ),
         _spec("background", "Background", "definition background", by_intervention=False),
     ),
     "symptoms": (
-        _spec("presentation", "Clinical features", "definition background diagnosis prognosis",
-              r"\b(?:symptoms?|signs?|present\w*|manifest\w*|features?|complain\w*)\b", by_intervention=False),
+        _spec(
+            "presentation",
+            "Clinical features",
+            "definition background diagnosis prognosis",
+            r"\b(?:symptoms?|signs?|present\w*|manifest\w*|features?|complain\w*)\b",
+            by_intervention=False,
+        ),
         _spec("diagnosis", "Diagnosis", "diagnosis", by_intervention=False),
         _spec("background", "Background", "definition background", by_intervention=False),
     ),
@@ -120,8 +137,13 @@ LAYOUTS: dict[str, tuple[SectionSpec, ...]] = {
         _AVOID,
     ),
     "cause": (
-        _spec("causes", "Causes and risk factors", "background", r"\b(?:caus\w*|risk factors?|a?etiolog\w*|due to|associated with)\b",
-              by_intervention=False),
+        _spec(
+            "causes",
+            "Causes and risk factors",
+            "background",
+            r"\b(?:caus\w*|risk factors?|a?etiolog\w*|due to|associated with)\b",
+            by_intervention=False,
+        ),
         _spec("mechanism", "Mechanism", "mechanism", by_intervention=False),
         _spec("prevention", "Prevention", "prevention"),
     ),
@@ -137,19 +159,26 @@ LAYOUTS["other"] = LAYOUTS["definition"]
 
 # The sections the treatment bottom line quotes, one sentence from each group in turn: what to
 # start with, what to do when it fails, what to avoid.
-_TREATMENT_BOTTOM_LINE = (("first_line", "recommended", "non_pharmacological"),
-                          ("second_line", "refractory", "combination"), ("avoid",))
+_TREATMENT_BOTTOM_LINE = (
+    ("first_line", "recommended", "non_pharmacological"),
+    ("second_line", "refractory", "combination"),
+    ("avoid",),
+)
 # When the question is about refractory disease, the escalation it asks about comes first.
-_REFRACTORY_BOTTOM_LINE = (("first_line", "recommended", "non_pharmacological"),
-                           ("refractory", "combination", "second_line"), ("avoid",))
+_REFRACTORY_BOTTOM_LINE = (
+    ("first_line", "recommended", "non_pharmacological"),
+    ("refractory", "combination", "second_line"),
+    ("avoid",),
+)
 
 
 def layout_for(intent: str) -> tuple[SectionSpec, ...]:
     return LAYOUTS.get(intent, LAYOUTS["definition"])
 
 
-def place(layout: tuple[SectionSpec, ...], roles: set[str], sentence: str, against: bool,
-          other_population: bool) -> SectionSpec | None:
+def place(
+    layout: tuple[SectionSpec, ...], roles: set[str], sentence: str, against: bool, other_population: bool
+) -> SectionSpec | None:
     """The section a statement belongs in, or None when the layout has no place for it.
 
     A recommendation against goes to "What to avoid" when the layout has one; a statement about
@@ -188,12 +217,19 @@ def bottom_line_plan(intent: str, modifiers: list[str], present: list[str]) -> t
 # -- titles -----------------------------------------------------------------------------------
 
 _TITLES = {
-    "treatment": "{lead}Treatment of {subject}", "dosing": "Dosing of {subject}",
-    "adverse_effects": "Adverse Effects of {subject}", "interactions": "Interactions of {subject}",
-    "contraindications": "Contraindications and Cautions for {subject}", "monitoring": "Monitoring of {subject}",
-    "diagnosis": "Diagnosis of {subject}", "symptoms": "Clinical Features of {subject}",
-    "prognosis": "Prognosis of {subject}", "prevention": "Prevention of {subject}", "cause": "Causes of {subject}",
-    "definition": "{subject}: Overview", "other": "{subject}",
+    "treatment": "{lead}Treatment of {subject}",
+    "dosing": "Dosing of {subject}",
+    "adverse_effects": "Adverse Effects of {subject}",
+    "interactions": "Interactions of {subject}",
+    "contraindications": "Contraindications and Cautions for {subject}",
+    "monitoring": "Monitoring of {subject}",
+    "diagnosis": "Diagnosis of {subject}",
+    "symptoms": "Clinical Features of {subject}",
+    "prognosis": "Prognosis of {subject}",
+    "prevention": "Prevention of {subject}",
+    "cause": "Causes of {subject}",
+    "definition": "{subject}: Overview",
+    "other": "{subject}",
 }
 # Intents about a drug rather than a condition: their subject is the drug when one is named.
 _DRUG_INTENTS = {"dosing", "adverse_effects", "interactions", "contraindications", "monitoring"}
@@ -217,8 +253,11 @@ def title_for(question) -> str:
     else:
         subject = " ".join(question.keywords[:6]) or question.text.strip().rstrip("?")
     # A population the condition itself names ("chronic kidney disease" is renal impairment) is not repeated.
-    populations = [population_phrase(m) for m in question.modifiers
-                   if m in POPULATION_MODIFIERS and not MODIFIERS[m].search(condition)]
+    populations = [
+        population_phrase(m)
+        for m in question.modifiers
+        if m in POPULATION_MODIFIERS and not MODIFIERS[m].search(condition)
+    ]
     if populations:
         subject += " " + " and ".join(populations)
     lead = next((_LEADS[m] for m in question.modifiers if m in _LEADS), "")
@@ -227,12 +266,19 @@ def title_for(question) -> str:
 
 
 # Question modifiers that name a population; `extract` names the same populations with spaces.
-POPULATION_MODIFIERS = ("children", "adolescents", "pregnancy", "breastfeeding", "older_adults",
-                        "renal_impairment", "hepatic_impairment")
+POPULATION_MODIFIERS = (
+    "children",
+    "adolescents",
+    "pregnancy",
+    "breastfeeding",
+    "older_adults",
+    "renal_impairment",
+    "hepatic_impairment",
+)
 
 
 def population_phrase(population: str) -> str:
-    """"in older adults", "during pregnancy": a population as the end of a phrase."""
+    """ "in older adults", "during pregnancy": a population as the end of a phrase."""
     name = population.replace("_", " ")
     return _POPULATION_PHRASES.get(name, f"in {name}")
 

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..model import Bullet
 from .audience import SAFETY_SECTIONS, is_safety, reading_band
 from .candidates import Candidate, Draft
 from .layouts import CLAIM_LIMIT, DETAIL_LIMIT, SECTION_LIMIT, SectionSpec
-from ..model import Bullet
 
 # How many of a section's strongest statements readability may choose among, how many readable ones
 # it needs before it leaves the hard ones out, and the bullets the bottom line may choose among.
@@ -61,7 +61,7 @@ class PatientSelection:
         else:
             statements = [d.main[0] for d in drafts[:PATIENT_WINDOW]]
             kept, others = self._readable_first(statements, statements[:SECTION_LIMIT], PATIENT_ENOUGH_IN_SECTION)
-            leads = {id(c) for c in kept + others[:max(0, SECTION_LIMIT - len(kept))]}
+            leads = {id(c) for c in kept + others[: max(0, SECTION_LIMIT - len(kept))]}
             chosen = sorted((d for d in drafts if id(d.main[0]) in leads), key=lambda d: self.key(d.main[0]))
         return [(draft, self._claims_of(draft)) for draft in chosen]
 
@@ -73,15 +73,16 @@ class PatientSelection:
         details = draft.details
         if len(details) > DETAIL_LIMIT:
             kept, others = self._readable_first(details, sorted(details, key=lambda c: c.order)[:DETAIL_LIMIT])
-            details = kept + others[:DETAIL_LIMIT - len(kept)]
+            details = kept + others[: DETAIL_LIMIT - len(kept)]
         return self._ordered(mains) + self._ordered(details)
 
     def _ordered(self, candidates: list[Candidate]) -> list[Candidate]:
         # Grading a sentence costs its plain reading: only done where there is a choice to make.
         return sorted(candidates, key=self.key) if len(candidates) > 1 else candidates
 
-    def _readable_first(self, candidates: list[Candidate], usual: list[Candidate],
-                        enough: int | None = None) -> tuple[list, list]:
+    def _readable_first(
+        self, candidates: list[Candidate], usual: list[Candidate], enough: int | None = None
+    ) -> tuple[list, list]:
         """(the safety statements of `usual`, what the other audiences get: these all stay; the other
         `candidates`, most readable first, less the hard ones when `enough` readable ones are there)."""
         kept = [c for c in usual if is_safety(c.statement)]

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from curbside.language.doses import numbers, parse_doses
-from curbside.errors import LibraryError
 from curbside.compose.plain_asides import capitalise as _capitalise
 from curbside.compose.plain_asides import without_asides
+from curbside.errors import LibraryError
+from curbside.language.doses import numbers, parse_doses
 
 GLOSSARY_PATH = Path(__file__).parents[1] / "data" / "glossary.tsv"
 DOSE_NOTE = "your clinician decides the dose"
@@ -51,8 +51,10 @@ def load_glossary(path: str | Path | None = None) -> tuple[GlossaryEntry, ...]:
         parts = line.split("\t")
         term, plain = (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else ("", "")
         if not term or not plain.removeprefix("=").strip() or term in seen:
-            raise LibraryError(f"The glossary {path} line {number} is not one new 'term<TAB>plain meaning' "
-                               f"pair: {line!r}; fix or remove that line.")
+            raise LibraryError(
+                f"The glossary {path} line {number} is not one new 'term<TAB>plain meaning' "
+                f"pair: {line!r}; fix or remove that line."
+            )
         seen.add(term)
         entries.append(GlossaryEntry(term, plain))
     return tuple(entries)
@@ -109,10 +111,14 @@ def plain_words(text: str, glossary: Iterable[GlossaryEntry] | None = None, prot
 
 
 # Words that start no noun phrase of their own: before a replaced term they leave it standing alone.
-_FUNCTION_WORDS = frozenset("""a an the another any each every this that these those no its their his her your our my
+_FUNCTION_WORDS = frozenset(
+    """a an the another any each every this that these those no its their his her your our my
     some such one of to in on at by for from with without into onto about after before during than as and or nor but
-    is are was were be been being has have had do does did can could may might will would should must not""".split())
-_DETERMINERS = frozenset("a an the another any each every this that these those no its their his her your our my some one".split())
+    is are was were be been being has have had do does did can could may might will would should must not""".split()
+)
+_DETERMINERS = frozenset(
+    "a an the another any each every this that these those no its their his her your our my some one".split()
+)
 # In a meaning, these words make it a phrase that cannot stand before a noun ("redness of the skin" + "migrans").
 _PHRASE_WORDS = frozenset("of to on in at by for from with than that which not".split())
 _NEGATED = re.compile(r"(?:\b(?:not|no|never|cannot|without|nor)|n't)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -120,8 +126,15 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][\w'-]*)[ \t]+$")
 _WORD_AFTER = re.compile(r"[ \t]+([A-Za-z][\w'-]*)")
 
 
-def _render(entry: GlossaryEntry, found: str, text: str, start: int, end: int, explained: set[tuple[str, str]],
-            pattern: re.Pattern) -> str | None:
+def _render(
+    entry: GlossaryEntry,
+    found: str,
+    text: str,
+    start: int,
+    end: int,
+    explained: set[tuple[str, str]],
+    pattern: re.Pattern,
+) -> str | None:
     """How the term reads here, or None to leave it as written. A replacement must fit the words around
     it: never a second negation ("not contraindicated"), a doubled word ("acid" + "acid reflux"), two
     articles ("another" + "a single medicine"), or a phrase inside a longer name ("erythema migrans")."""
@@ -163,19 +176,36 @@ def _part_of_a_name(after: str, pattern: re.Pattern) -> bool:
     technical name ("erythema migrans", "herpes zoster"), which a lay word must not break up."""
     from .readability import known_word
 
-    return bool(after) and after.islower() and after.isalpha() and len(after) > 3 and not known_word(after) \
+    return (
+        bool(after)
+        and after.islower()
+        and after.isalpha()
+        and len(after) > 3
+        and not known_word(after)
         and not pattern.fullmatch(after)
+    )
 
 
-def _note(entry: GlossaryEntry, found: str, text: str, start: int, end: int, explained: set[tuple[str, str]],
-          force: bool = False) -> str | None:
+def _note(
+    entry: GlossaryEntry,
+    found: str,
+    text: str,
+    start: int,
+    end: int,
+    explained: set[tuple[str, str]],
+    force: bool = False,
+) -> str | None:
     """The term with its meaning in parentheses, once per text; never inside parentheses already
     ("(PPIs (a medicine ...))") and never where the term has its own note."""
     if not force and entry.replaces:
         return None
     following = text[end:].lstrip()
     inside = text.count("(", 0, start) > text.count(")", 0, start)
-    if _note_key(entry) in explained or inside or (following.startswith("(") and not following.startswith(f"({DOSE_NOTE}")):
+    if (
+        _note_key(entry) in explained
+        or inside
+        or (following.startswith("(") and not following.startswith(f"({DOSE_NOTE}"))
+    ):
         return None
     return f"{found} ({entry.meaning})"
 
@@ -193,7 +223,9 @@ def _blocked_spans(text: str, protected: tuple[str, ...]) -> list[tuple[int, int
 
 def _name_spans(text: str, protected: tuple[str, ...]) -> list[list[tuple[int, int]]]:
     """Where each protected name occurs, as a whole word in any case ("Examplamab-induced" counts)."""
-    return [[m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)] for name in protected]
+    return [
+        [m.span() for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)] for name in protected
+    ]
 
 
 # -- shorter sentences ------------------------------------------------------------------------
@@ -211,19 +243,57 @@ _CUTS = [
     (2, re.compile(r",\s+so\s+"), lambda rest: "so "),
 ]
 # A colon is a cut only when a list follows and the words before it stand alone as a sentence.
-_LIST_LEAD_END = re.compile(r"\b(?:include|includes|including|are|is|were|as|e\.g\.|i\.e\.|namely|of|with)\s*$", re.IGNORECASE)
+_LIST_LEAD_END = re.compile(
+    r"\b(?:include|includes|including|are|is|were|as|e\.g\.|i\.e\.|namely|of|with)\s*$", re.IGNORECASE
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])(\s+)(?=[A-Z(\"'])")
 # A clause after "and"/"but"/"so" stands alone only with its own subject and verb: not "..., and should be used".
-_NO_SUBJECT = _MODALS | {"are", "were", "be", "been", "being", "have", "had", "do", "does", "did", "cannot", "to",
-                         "also", "then", "not", "only", "either", "both", "in", "on", "at", "with", "for", "of", "by",
-                         "what", "how", "when", "where", "whether", "who", "whom", "if", "than", "as"}
+_NO_SUBJECT = _MODALS | {
+    "are",
+    "were",
+    "be",
+    "been",
+    "being",
+    "have",
+    "had",
+    "do",
+    "does",
+    "did",
+    "cannot",
+    "to",
+    "also",
+    "then",
+    "not",
+    "only",
+    "either",
+    "both",
+    "in",
+    "on",
+    "at",
+    "with",
+    "for",
+    "of",
+    "by",
+    "what",
+    "how",
+    "when",
+    "where",
+    "whether",
+    "who",
+    "whom",
+    "if",
+    "than",
+    "as",
+}
 _FINITE = _MODALS | {"are", "were", "have", "had", "do", "does", "did", "cannot"}
 
 
 def _which(rest: str) -> str:
-    """"X, which reduces pain" -> "This reduces pain"; "drugs, which reduce pain" -> "These reduce pain"."""
+    """ "X, which reduces pain" -> "This reduces pain"; "drugs, which reduce pain" -> "These reduce pain"."""
     verb = (rest.split() or [""])[0].lower()
-    plural = verb in {"are", "were", "have", "do"} or (verb.isalpha() and verb not in _MODALS and not verb.endswith(("s", "ed")))
+    plural = verb in {"are", "were", "have", "do"} or (
+        verb.isalpha() and verb not in _MODALS and not verb.endswith(("s", "ed"))
+    )
     return "these " if plural else "this "
 
 
@@ -239,7 +309,7 @@ def _split_sentence(sentence: str, max_words: int) -> str:
     best = None
     for rank, pattern, lead in _CUTS:
         for match in pattern.finditer(sentence):
-            head, rest = sentence[:match.start()], sentence[match.end():]
+            head, rest = sentence[: match.start()], sentence[match.end() :]
             if not _safe_cut(rank, pattern, head, rest):
                 continue
             key = (rank, abs(len(head.split()) - len(rest.split())))
@@ -248,7 +318,11 @@ def _split_sentence(sentence: str, max_words: int) -> str:
     if best is None:
         return sentence
     _, head, rest = best
-    return _split_sentence(head.rstrip().rstrip(",") + ".", max_words) + " " + _split_sentence(_capitalise(rest), max_words)
+    return (
+        _split_sentence(head.rstrip().rstrip(",") + ".", max_words)
+        + " "
+        + _split_sentence(_capitalise(rest), max_words)
+    )
 
 
 def _safe_cut(rank: int, pattern: re.Pattern, head: str, rest: str) -> bool:
@@ -281,7 +355,7 @@ def _stands_alone(clause: str) -> bool:
 
 
 def _is_list_and(pattern: re.Pattern, head: str) -> bool:
-    """", and" closing a list ("steroids, NSAIDs, and colchicine are effective") joins items, not
+    """ ", and" closing a list ("steroids, NSAIDs, and colchicine are effective") joins items, not
     clauses: the item before it follows another comma within a few words."""
     if "and" not in pattern.pattern:
         return False
@@ -291,10 +365,15 @@ def _is_list_and(pattern: re.Pattern, head: str) -> bool:
 
 # -- doses: for patients the amount is the clinician's decision -----------------------------
 
-_JOINER_GAP = re.compile(r"(?:[\s,;/]|\b(?:or|and|to|then|followed by|increasing|increased|up to|maximum|max)\b)*", re.I)
+_JOINER_GAP = re.compile(
+    r"(?:[\s,;/]|\b(?:or|and|to|then|followed by|increasing|increased|up to|maximum|max)\b)*", re.I
+)
 # Words before a dose that mean nothing once it is gone ("at 20 mg", "up to 40 mg", "a maximum of").
-_LEAD_IN = re.compile(r"(?:\b(?:(?:at|in|with) (?:a|the) (?:\w+ )?(?:dose|dosage) of|at|to|from|by|up to|not exceeding|"
-                      r"no more than|(?:a |the )?max(?:imum|imal)?(?: dose)?(?: of)?)\s+)+$", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"(?:\b(?:(?:at|in|with) (?:a|the) (?:\w+ )?(?:dose|dosage) of|at|to|from|by|up to|not exceeding|"
+    r"no more than|(?:a |the )?max(?:imum|imal)?(?: dose)?(?: of)?)\s+)+$",
+    re.IGNORECASE,
+)
 _OF_AFTER = re.compile(r"\s+of\b", re.IGNORECASE)
 _RANGE_LOW = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:--|[-–—]|to)\s*$")
 _DOSE_OF = re.compile(r"\b(?:dose|doses|dosage)(\s+of\s+)$", re.IGNORECASE)
@@ -314,7 +393,7 @@ def without_doses(text: str) -> str:
         start, end = group[0].start, group[-1].end
         if low := _RANGE_LOW.search(text, 0, start):
             start = low.start()  # "20--40 mg": the range's low end goes with it, not "20--" left alone
-        end -= bool(re.match(r"\.(?:\s+[A-Z]|\s*$)", text[end - 1:]))  # "TDS." may end the sentence too
+        end -= bool(re.match(r"\.(?:\s+[A-Z]|\s*$)", text[end - 1 :]))  # "TDS." may end the sentence too
         if lead := _LEAD_IN.search(text, 0, start):
             start = lead.start()
         elif of := _DOSE_OF.search(text, 0, start):
@@ -334,11 +413,17 @@ def without_doses(text: str) -> str:
 
 # A dose that is a threshold ("in excess of 350 mg", ">325 mg/day", "350 mg or more"): the threshold is
 # what the sentence is about, so it stays in words when its amount goes.
-_LIMIT_LEAD = re.compile(r"(?:(?P<above>[>≥]|\b(?:in excess of|more than|greater than|higher than|exceeding|above|over|"
-                         r"at least))|(?P<below>[<≤]|\b(?:less than|fewer than|lower than|below|under))|"
-                         r"(?P<verb>\bexceed(?:s|ed)?))\s*$", re.IGNORECASE)
-_LIMIT_TAIL = re.compile(r"\s*(?:(?P<above>\bor (?:more|greater|higher|above)\b|\band (?:above|over)\b|\+(?=\s*[),;.]|\s*$))|"
-                         r"(?P<below>\bor (?:less|lower|fewer|below)\b|\band (?:below|under)\b))", re.IGNORECASE)
+_LIMIT_LEAD = re.compile(
+    r"(?:(?P<above>[>≥]|\b(?:in excess of|more than|greater than|higher than|exceeding|above|over|"
+    r"at least))|(?P<below>[<≤]|\b(?:less than|fewer than|lower than|below|under))|"
+    r"(?P<verb>\bexceed(?:s|ed)?))\s*$",
+    re.IGNORECASE,
+)
+_LIMIT_TAIL = re.compile(
+    r"\s*(?:(?P<above>\bor (?:more|greater|higher|above)\b|\band (?:above|over)\b|\+(?=\s*[),;.]|\s*$))|"
+    r"(?P<below>\bor (?:less|lower|fewer|below)\b|\band (?:below|under)\b))",
+    re.IGNORECASE,
+)
 
 
 def _limit(text: str, start: int, end: int) -> str | None:

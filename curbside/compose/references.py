@@ -45,8 +45,9 @@ def is_possibly_superseded(source: Source, today_year: int, superseded_after_yea
     return source.year is not None and today_year - source.year > superseded_after_years
 
 
-def reference_for(source: Source, number: int, passage_ids: list[str], *, today_year: int,
-                  superseded_after_years: int) -> Reference:
+def reference_for(
+    source: Source, number: int, passage_ids: list[str], *, today_year: int, superseded_after_years: int
+) -> Reference:
     identifier, url = identifier_and_url(source)
     return Reference(
         number=number,
@@ -72,8 +73,13 @@ def cite(article: Article, claims: list[Claim], source_of: dict[str, Source], *,
         source = source_of[claim.passage_id]
         key = (source.id, source.version)
         if key not in provisional:
-            provisional[key] = reference_for(source, len(provisional) + 1, [], today_year=today_year,
-                                             superseded_after_years=article.superseded_after_years)
+            provisional[key] = reference_for(
+                source,
+                len(provisional) + 1,
+                [],
+                today_year=today_year,
+                superseded_after_years=article.superseded_after_years,
+            )
         claim.citation = provisional[key].number
     article.references = list(provisional.values())
     renumber(article)
@@ -108,7 +114,9 @@ def renumber(article: Article) -> None:
     article.evidence_oldest = min(years) if years else None
 
 
-def closest_sources(hits: list[Hit], *, today_year: int, superseded_after_years: int, limit: int = 5) -> list[Reference]:
+def closest_sources(
+    hits: list[Hit], *, today_year: int, superseded_after_years: int, limit: int = 5
+) -> list[Reference]:
     """References of the best hits, one per source, for an article that cannot answer: what the
     library did find, numbered in retrieval order."""
     found: dict[tuple[str, int], Reference] = {}
@@ -117,8 +125,13 @@ def closest_sources(hits: list[Hit], *, today_year: int, superseded_after_years:
         if key in found:
             found[key].passage_ids.append(hit.passage.id)
         elif len(found) < limit:
-            found[key] = reference_for(hit.source, len(found) + 1, [hit.passage.id], today_year=today_year,
-                                       superseded_after_years=superseded_after_years)
+            found[key] = reference_for(
+                hit.source,
+                len(found) + 1,
+                [hit.passage.id],
+                today_year=today_year,
+                superseded_after_years=superseded_after_years,
+            )
     return list(found.values())
 
 

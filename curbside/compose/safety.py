@@ -26,13 +26,23 @@ OUT_OF_SCOPE_MESSAGE = (
 
 def emergency_article(q: Question, audience: str) -> Article:
     return Article(
-        question=q.text, title="Seek emergency care now", kind="emergency", audience=audience,
-        intent=q.intent, message=EMERGENCY_MESSAGE, explain={"emergency_reason": q.emergency_reason},
+        question=q.text,
+        title="Seek emergency care now",
+        kind="emergency",
+        audience=audience,
+        intent=q.intent,
+        message=EMERGENCY_MESSAGE,
+        explain={"emergency_reason": q.emergency_reason},
     )
 
 
 def out_of_scope_article(q: Question, audience: str) -> Article:
     return Article(
-        question=q.text, title="Outside curbside's scope", kind="out_of_scope", audience=audience,
-        intent=q.intent, message=OUT_OF_SCOPE_MESSAGE, explain={"clinical_reason": q.clinical_reason},
+        question=q.text,
+        title="Outside curbside's scope",
+        kind="out_of_scope",
+        audience=audience,
+        intent=q.intent,
+        message=OUT_OF_SCOPE_MESSAGE,
+        explain={"clinical_reason": q.clinical_reason},
     )

@@ -16,7 +16,6 @@ gives about the patient ("CrCl 28", "MI in 2019") the passages closest to it, by
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,12 +30,14 @@ from .extract import extract_statements
 
 _STRONG_KINDS = ("guideline", "systematic_review")
 # Words that say what kind of answer is wanted, not what it is about: they pick no source.
-_ASKING_WORDS = frozenset("""
+_ASKING_WORDS = frozenset(
+    """
 treat treatment treatments treating therapy therapies manage management managing option options first line
 second third choice drug drugs medication medications medicine dose doses dosing dosage start starting
 stop stopping use using give giving prescribe recommended recommend best next step steps patient patients
 what which when how long should can could would do does need needs needed take taking after before
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -155,18 +156,23 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     # The drug classes a passage's drugs belong to count as its words ("Which anticoagulant?"
     # meets "DOACs over VKAs").
     read = {pk: _passage_reading(p.id, p.text, p.section, searcher.vocabulary) for pk, (p, _) in passages.items()}
-    lexical = _SourceBM25({pk: f"{p.text} {_expanded(p.section.split('›')[-1])} {read[pk][0]}"
-                           for pk, (p, _) in passages.items()})
+    lexical = _SourceBM25(
+        {pk: f"{p.text} {_expanded(p.section.split('›')[-1])} {read[pk][0]}" for pk, (p, _) in passages.items()}
+    )
     prior = {pk: reading.recommendation_prior if read[pk][1] else 0.0 for pk in passages}
     parts = facets(q.text)
     # (facet index in `parts`, passages it takes, its ranking), asks before facts
     rankings: list[tuple[int, int, list[int]]] = []
     for index, facet in enumerate(parts):
         if facet.asks:
-            rankings.append((index, reading.per_ask, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading)))
+            rankings.append(
+                (index, reading.per_ask, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading))
+            )
     for index, facet in enumerate(parts):
         if not facet.asks:
-            rankings.append((index, reading.per_fact, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading)))
+            rankings.append(
+                (index, reading.per_fact, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading))
+            )
     whole = _ranked(q.text, encoder, vectors, pks, lexical, prior, reading)
     chosen: list[int] = []
     facet_of: dict[int, int] = {}  # passage pk -> facet index; -1 for the whole question
@@ -186,8 +192,14 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     hits = []
     for order, pk in enumerate(chosen):
         passage, source = passages[pk]
-        hits.append(Hit(passage=passage, source=source, score=1.0 / (1 + order),
-                        explain={"topic_source": 1.0, "facet_order": float(order), "facet": float(facet_of[pk])}))
+        hits.append(
+            Hit(
+                passage=passage,
+                source=source,
+                score=1.0 / (1 + order),
+                explain={"topic_source": 1.0, "facet_order": float(order), "facet": float(facet_of[pk])},
+            )
+        )
     return hits
 
 
@@ -212,12 +224,15 @@ def _passage_reading(passage_id: str, text: str, section: str, vocabulary) -> tu
     return named, recommends
 
 
-def _ranked(text: str, encoder, vectors, pks: np.ndarray, lexical: "_SourceBM25", prior: dict[int, float],
-            reading: TopicReading) -> list[int]:
+def _ranked(
+    text: str, encoder, vectors, pks: np.ndarray, lexical: "_SourceBM25", prior: dict[int, float], reading: TopicReading
+) -> list[int]:
     cosine = dict(vectors.search(encoder.encode_query(text), len(pks), candidate_pks=pks)) if len(vectors) else {}
     words = lexical.scores(text)
-    score = {int(pk): cosine.get(int(pk), 0.0) + reading.lexical_weight * words.get(int(pk), 0.0) + prior[int(pk)]
-             for pk in pks}
+    score = {
+        int(pk): cosine.get(int(pk), 0.0) + reading.lexical_weight * words.get(int(pk), 0.0) + prior[int(pk)]
+        for pk in pks
+    }
     return sorted(score, key=lambda pk: (-score[pk], pk))
 
 

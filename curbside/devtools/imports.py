@@ -126,8 +126,11 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def problems(root: Path = ROOT) -> list[str]:
     known = modules(root)
     graph = {name: imports_of(name, path, known) for name, path in known.items()}
-    found = [f"missing module: {name} imports {target}, which does not exist"
-             for name, path in known.items() for target in sorted(unresolved_imports(name, path, known))]
+    found = [
+        f"missing module: {name} imports {target}, which does not exist"
+        for name, path in known.items()
+        for target in sorted(unresolved_imports(name, path, known))
+    ]
     for group in cycles(graph):
         inside = set(group)
         edges = ", ".join(f"{a} -> {b}" for a in group for b in sorted(graph[a] & inside))
@@ -135,7 +138,9 @@ def problems(root: Path = ROOT) -> list[str]:
     for name in sorted(graph):
         for target in sorted(graph[name]):
             if layer_of(target) > layer_of(name):
-                found.append(f"upward import: {name} (layer {layer_of(name)}) imports {target} (layer {layer_of(target)})")
+                found.append(
+                    f"upward import: {name} (layer {layer_of(name)}) imports {target} (layer {layer_of(target)})"
+                )
     return found
 
 

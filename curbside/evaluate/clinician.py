@@ -45,8 +45,10 @@ MIN_QUOTE_SHARE = 0.70  # of the quote's content words the claim holds
 MIN_INSIDE = 0.90  # of the claim's own content words that lie inside the quote ...
 MIN_COVER = 0.40  # ... when they cover at least this share of the quote
 
-RULE = (f"a must-have is found when one claim holds >= {MIN_QUOTE_SHARE:.0%} of its quote's content words, or its "
-        f"own words lie >= {MIN_INSIDE:.0%} inside the quote and cover >= {MIN_COVER:.0%} of it")
+RULE = (
+    f"a must-have is found when one claim holds >= {MIN_QUOTE_SHARE:.0%} of its quote's content words, or its "
+    f"own words lie >= {MIN_INSIDE:.0%} inside the quote and cover >= {MIN_COVER:.0%} of it"
+)
 
 # A note naming where the set's guidelines disagree ("Sources disagree", "differs by setting").
 _DISAGREEMENT = re.compile(r"\b(?:disagree\w*|differ\w*)\b", re.IGNORECASE)
@@ -85,23 +87,33 @@ def load_questions(path: Path) -> list[Question]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InputError(f"Cannot read {path} ({exc.strerror}); "
-                         "give the clinician questions file with --questions.") from None
+        raise InputError(
+            f"Cannot read {path} ({exc.strerror}); give the clinician questions file with --questions."
+        ) from None
     questions = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            questions.append(Question(
-                id=str(row["id"]), question=str(row["question"]), intent=str(row.get("intent") or ""),
-                expect=str(row["expect"]), sources=tuple(row.get("sources") or ()),
-                must_have=tuple(MustHave(str(m["fact"]), str(m["source"]), str(m["quote"]))
-                                for m in row.get("must_have") or ()),
-                note=str(row.get("note") or "")))
+            questions.append(
+                Question(
+                    id=str(row["id"]),
+                    question=str(row["question"]),
+                    intent=str(row.get("intent") or ""),
+                    expect=str(row["expect"]),
+                    sources=tuple(row.get("sources") or ()),
+                    must_have=tuple(
+                        MustHave(str(m["fact"]), str(m["source"]), str(m["quote"])) for m in row.get("must_have") or ()
+                    ),
+                    note=str(row.get("note") or ""),
+                )
+            )
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{path} line {number} is not a clinician question ({exc!r}); each line needs a JSON "
-                             "object with id, question, expect and must_have.") from None
+            raise InputError(
+                f"{path} line {number} is not a clinician question ({exc!r}); each line needs a JSON "
+                "object with id, question, expect and must_have."
+            ) from None
     return questions
 
 
@@ -153,8 +165,9 @@ def shown_claims(article: Article) -> list[tuple[str, Claim]]:
     if article.kind != "article":
         return []
     shown = [("", claim) for claim in article.bottom_line]
-    shown += [(bullet.label, claim) for section in article.sections for bullet in section.bullets
-              for claim in bullet.claims]
+    shown += [
+        (bullet.label, claim) for section in article.sections for bullet in section.bullets for claim in bullet.claims
+    ]
     return shown
 
 
@@ -218,16 +231,32 @@ class QuestionScore:
 
     def to_dict(self) -> dict:
         return {
-            "id": self.id, "expect": self.expect, "kind": self.kind, "ms": round(self.ms, 1),
-            "must_have": len(self.matches), "found": self.found,
+            "id": self.id,
+            "expect": self.expect,
+            "kind": self.kind,
+            "ms": round(self.ms, 1),
+            "must_have": len(self.matches),
+            "found": self.found,
             "found_in_bottom_line": sum(m.found and m.in_bottom_line for m in self.matches),
             "source_referenced": sum(m.source_referenced for m in self.matches),
-            "claims": self.claims, "claims_citing_sources": self.claims_citing_sources,
-            "doses_without_drug": self.doses_without_drug, "repeated": self.repeated,
-            "names_disagreement": self.names_disagreement, "differ_notes": self.differ_notes,
-            "matches": [{"fact": m.must_have.fact, "found": m.found, "in_bottom_line": m.in_bottom_line,
-                         "source_referenced": m.source_referenced, "quote_share": m.quote_share,
-                         "inside": m.inside, "claim": m.claim} for m in self.matches],
+            "claims": self.claims,
+            "claims_citing_sources": self.claims_citing_sources,
+            "doses_without_drug": self.doses_without_drug,
+            "repeated": self.repeated,
+            "names_disagreement": self.names_disagreement,
+            "differ_notes": self.differ_notes,
+            "matches": [
+                {
+                    "fact": m.must_have.fact,
+                    "found": m.found,
+                    "in_bottom_line": m.in_bottom_line,
+                    "source_referenced": m.source_referenced,
+                    "quote_share": m.quote_share,
+                    "inside": m.inside,
+                    "claim": m.claim,
+                }
+                for m in self.matches
+            ],
         }
 
 
@@ -236,14 +265,23 @@ def score(question: Question, article: Article, ms: float, vocabulary: Any = Non
     texts = [claim.shown for claim in claims]
     bottom = [claim.shown for claim in article.bottom_line] if article.kind == "article" else []
     referenced = {ref.source_id for ref in article.references} if article.kind == "article" else set()
-    matches = [replace(match_quote(m, texts, bottom), source_referenced=m.source in referenced)
-               for m in question.must_have]
+    matches = [
+        replace(match_quote(m, texts, bottom), source_referenced=m.source in referenced) for m in question.must_have
+    ]
     notes = [note.text for note in article.differ] if article.kind == "article" else []
     return QuestionScore(
-        id=question.id, expect=question.expect, kind=article.kind, ms=ms, matches=matches, claims=len(claims),
+        id=question.id,
+        expect=question.expect,
+        kind=article.kind,
+        ms=ms,
+        matches=matches,
+        claims=len(claims),
         claims_citing_sources=sum(cited_source(article, claim) in question.sources for claim in claims),
-        doses_without_drug=doses_without_drug(article, vocabulary), repeated=repeated_claims(article),
-        names_disagreement=question.names_disagreement, differ_notes=notes)
+        doses_without_drug=doses_without_drug(article, vocabulary),
+        repeated=repeated_claims(article),
+        names_disagreement=question.names_disagreement,
+        differ_notes=notes,
+    )
 
 
 def share(part: int, whole: int) -> float | None:
@@ -258,13 +296,20 @@ def summarise(scores: Sequence[QuestionScore]) -> dict:
     halves = {}
     for half in dict.fromkeys(s.id[:2] for s in answerable):
         half_matches = [m for s in answerable if s.id[:2] == half for m in s.matches]
-        halves[half] = {"must_have": len(half_matches), "found": sum(m.found for m in half_matches),
-                        "found_share": share(sum(m.found for m in half_matches), len(half_matches))}
+        halves[half] = {
+            "must_have": len(half_matches),
+            "found": sum(m.found for m in half_matches),
+            "found_share": share(sum(m.found for m in half_matches), len(half_matches)),
+        }
     disagreeing = [s for s in answerable if s.names_disagreement]
     claims = sum(s.claims for s in answerable)
     return {
-        "questions": len(scores), "answerable": len(answerable), "abstain_questions": len(abstain),
-        "must_have": len(matches), "found": found, "found_share": share(found, len(matches)),
+        "questions": len(scores),
+        "answerable": len(answerable),
+        "abstain_questions": len(abstain),
+        "must_have": len(matches),
+        "found": found,
+        "found_share": share(found, len(matches)),
         "found_in_bottom_line": sum(m.found and m.in_bottom_line for m in matches),
         "found_in_bottom_line_share": share(sum(m.found and m.in_bottom_line for m in matches), len(matches)),
         "halves": halves,
@@ -275,7 +320,8 @@ def summarise(scores: Sequence[QuestionScore]) -> dict:
         "refused_ids": [s.id for s in answerable if s.kind != "article"],
         "doses_without_drug": sum(len(s.doses_without_drug) for s in scores),
         "repeated": sum(len(s.repeated) for s in scores),
-        "claims": claims, "claims_citing_sources": sum(s.claims_citing_sources for s in answerable),
+        "claims": claims,
+        "claims_citing_sources": sum(s.claims_citing_sources for s in answerable),
         "claims_citing_sources_share": share(sum(s.claims_citing_sources for s in answerable), claims),
         "disagreement_questions": len(disagreeing),
         "disagreement_shown": sum(bool(s.differ_notes) for s in disagreeing),

@@ -27,13 +27,13 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..ingest import run as ingest_stage
 from ..errors import InputError
+from ..ingest import run as ingest_stage
+from ..ingest.readers import get_reader
+from ..language.clean import normalize_space
 from ..library import Library
 from ..model import Document, IngestReport, Passage, Source
 from ..publish.evidence import flag_source_change
-from ..ingest.readers import get_reader
-from ..language.clean import normalize_space
 
 QUESTIONS_FILE = "TREC-2017-LiveQA-Medical-Test.xml"
 JUDGED_ZIP = "QA-TestSet-LiveQA-Med-Qrels-2479-Answers.zip"
@@ -122,11 +122,13 @@ def load_questions(path: Path) -> list[Question]:
         original = element.find("Original-Question")
         if number is None or original is None:
             raise InputError(f"{path}: question {element.get('qid')!r} has no TQ number or original question.")
-        questions.append(Question(
-            number=int(number.group(1)),
-            subject=normalize_space(original.findtext("SUBJECT") or ""),
-            message=normalize_space(original.findtext("MESSAGE") or ""),
-        ))
+        questions.append(
+            Question(
+                number=int(number.group(1)),
+                subject=normalize_space(original.findtext("SUBJECT") or ""),
+                message=normalize_space(original.findtext("MESSAGE") or ""),
+            )
+        )
     return sorted(questions, key=lambda q: q.number)
 
 
@@ -166,12 +168,15 @@ def load_judged_answers(zip_path: Path) -> dict[str, JudgedAnswer]:
         match = _JUDGED_TEXT.match(row["Answer"].strip())
         if match is None:
             raise InputError(f"{zip_path}: answer {row['AnswerID']} is not 'Question: … URL: … Answer: …'.")
-        answers.setdefault(row["AnswerID"], JudgedAnswer(
-            answer_id=row["AnswerID"],
-            question=normalize_space(match["question"]),
-            url=match["url"].strip(),
-            answer=normalize_space(match["answer"]),
-        ))
+        answers.setdefault(
+            row["AnswerID"],
+            JudgedAnswer(
+                answer_id=row["AnswerID"],
+                question=normalize_space(match["question"]),
+                url=match["url"].strip(),
+                answer=normalize_space(match["answer"]),
+            ),
+        )
     return answers
 
 
@@ -232,11 +237,17 @@ def judged_documents(answers: Iterable[JudgedAnswer]) -> Iterator[Document]:
         section = bare_question(judged.question)
         yield Document(
             source=Source(
-                id=source_id, kind="consumer", title=judged.question, origin=JUDGED_ORIGIN, url=judged.url,
+                id=source_id,
+                kind="consumer",
+                title=judged.question,
+                origin=JUDGED_ORIGIN,
+                url=judged.url,
                 identifiers={"liveqa_answer_id": judged.answer_id},
                 metadata={"collection": judged.collection},
             ),
-            passages=[Passage(source_id=source_id, order=0, section=section, text=judged.answer, end=len(judged.answer))],
+            passages=[
+                Passage(source_id=source_id, order=0, section=section, text=judged.answer, end=len(judged.answer))
+            ],
         )
 
 
@@ -263,7 +274,10 @@ def collection_judgements(
 def _fingerprint() -> dict[str, object]:
     """What a cached collection was built by; a different reader means a different collection."""
     reader = get_reader("medquad")
-    return {"format": COLLECTION_FORMAT, "medquad_reader": hashlib.sha256(Path(reader.__file__).read_bytes()).hexdigest()[:16]}
+    return {
+        "format": COLLECTION_FORMAT,
+        "medquad_reader": hashlib.sha256(Path(reader.__file__).read_bytes()).hexdigest()[:16],
+    }
 
 
 def _library_documents(lib: Library, origin: str) -> Iterator[Document]:
@@ -280,8 +294,11 @@ def build_collection(folder: Path, medquad: Path, judged_zip: Path, *, embed: bo
     keys = document_keys(_library_documents(lib, "medquad"))
     mapping = map_judged_answers(load_judged_answers(judged_zip), keys)
     judged_report = ingest_stage.ingest(
-        lib.db, judged_documents(mapping.added), IngestReport(reader=JUDGED_ORIGIN, path=str(judged_zip)),
-        after_batch=lib.embed_pending if embed else None, flag_change=flag_source_change,
+        lib.db,
+        judged_documents(mapping.added),
+        IngestReport(reader=JUDGED_ORIGIN, path=str(judged_zip)),
+        after_batch=lib.embed_pending if embed else None,
+        flag_change=flag_source_change,
     )
     stats = lib.stats()
     counts = {
@@ -298,8 +315,11 @@ def build_collection(folder: Path, medquad: Path, judged_zip: Path, *, embed: bo
         "build_seconds": round(time.perf_counter() - started, 1),
     }
     manifest = {
-        "fingerprint": _fingerprint(), "embedded": embed, "counts": counts,
-        "answer_source": mapping.answer_source, "duplicates": duplicates_of(keys),
+        "fingerprint": _fingerprint(),
+        "embedded": embed,
+        "counts": counts,
+        "answer_source": mapping.answer_source,
+        "duplicates": duplicates_of(keys),
     }
     # Written last: a build killed half-way leaves no manifest and is redone from scratch.
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")

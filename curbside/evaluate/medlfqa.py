@@ -54,11 +54,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..model import Article, Passage
-from ..render import render
 from ..language.clean import normalize_space
 from ..language.sentences import split_sentences
 from ..language.words import STOPWORDS, fold
+from ..model import Article, Passage
+from ..render import render
 from ..verify import check_citations
 from .metrics import mean
 
@@ -101,8 +101,10 @@ def load_set(path: Path, name: str) -> list[Item]:
             must_have = tuple(s for s in (str(s).strip() for s in row.get("Must_have") or ()) if _is_statement(s))
             nice = tuple(str(s).strip() for s in row.get("Nice_to_have") or () if str(s).strip())
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise InputError(f"{path} line {number} is not a MedLFQA record ({exc}); each line needs a JSON "
-                             "object with a \"Question\".") from None
+            raise InputError(
+                f"{path} line {number} is not a MedLFQA record ({exc}); each line needs a JSON "
+                'object with a "Question".'
+            ) from None
         if question:
             items.append(Item(name, number, question, must_have, nice, str(row.get("Free_form_answer") or "")))
     return items
@@ -145,8 +147,10 @@ class MatchRule:
         return cosine >= self.min_cosine and overlap >= self.min_overlap
 
     def describe(self) -> str:
-        return (f"a must-have statement is found when one article sentence has MiniLM cosine >= {self.min_cosine} "
-                f"with it and holds >= {self.min_overlap:.0%} of its content words (a proxy)")
+        return (
+            f"a must-have statement is found when one article sentence has MiniLM cosine >= {self.min_cosine} "
+            f"with it and holds >= {self.min_overlap:.0%} of its content words (a proxy)"
+        )
 
 
 @dataclass(frozen=True)
@@ -186,11 +190,12 @@ def _sentences(texts: Iterable[str]) -> list[str]:
 def embed_texts(texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]) -> dict[str, np.ndarray]:
     """One unit vector per distinct text, encoded in one batched call (claims recur across articles)."""
     distinct = list(dict.fromkeys(texts))
-    return dict(zip(distinct, encode(distinct)))
+    return dict(zip(distinct, encode(distinct), strict=False))
 
 
-def match_statements(statements: Sequence[str], sentences: Sequence[str], vectors: Mapping[str, np.ndarray],
-                     rule: MatchRule) -> list[Match]:
+def match_statements(
+    statements: Sequence[str], sentences: Sequence[str], vectors: Mapping[str, np.ndarray], rule: MatchRule
+) -> list[Match]:
     """For each statement, whether the sentences say it and which sentence comes closest."""
     if not sentences:
         return [Match(statement, "", 0.0, 0.0, False) for statement in statements]
@@ -202,8 +207,9 @@ def match_statements(statements: Sequence[str], sentences: Sequence[str], vector
         accepted = [i for i in range(len(sentences)) if rule.accepts(float(cosines[i]), overlaps[i])]
         pool = accepted or range(len(sentences))
         best = max(pool, key=lambda i: (float(cosines[i]), -i))  # ties go to the earlier sentence
-        matches.append(Match(statement, sentences[best], round(float(cosines[best]), 4),
-                             round(overlaps[best], 4), bool(accepted)))
+        matches.append(
+            Match(statement, sentences[best], round(float(cosines[best]), 4), round(overlaps[best], 4), bool(accepted))
+        )
     return matches
 
 
@@ -217,8 +223,10 @@ def citation_problems(article: Article, passage_lookup: Callable[[str], Passage 
     for claim in article.all_claims():
         passage = passage_lookup(claim.passage_id) if claim.passage_id else None
         if passage is None:
-            problems.append(f"claim {claim.text[:60]!r} [{claim.citation}] cites passage "
-                            f"{claim.passage_id or '(none)'}, which the library does not hold")
+            problems.append(
+                f"claim {claim.text[:60]!r} [{claim.citation}] cites passage "
+                f"{claim.passage_id or '(none)'}, which the library does not hold"
+            )
         elif normalize_space(claim.text) not in normalize_space(passage.text):
             problems.append(f"claim {claim.text[:60]!r} [{claim.citation}] is not in its passage {claim.passage_id}")
     return problems
@@ -249,17 +257,27 @@ class ArticleScore:
         return sum(match.found for match in self.matches)
 
 
-def score_article(item: Item, article: Article, ms: float, vectors: Mapping[str, np.ndarray], rule: MatchRule,
-                  passage_lookup: Callable[[str], Passage | None]) -> ArticleScore:
+def score_article(
+    item: Item,
+    article: Article,
+    ms: float,
+    vectors: Mapping[str, np.ndarray],
+    rule: MatchRule,
+    passage_lookup: Callable[[str], Passage | None],
+) -> ArticleScore:
     """`vectors` must hold the item's statements and the sentences of its answer and the article
     (see `embed_texts`)."""
     return ArticleScore(
-        set=item.set, question=item.question, kind=article.kind,
+        set=item.set,
+        question=item.question,
+        kind=article.kind,
         matches=match_statements(item.must_have, article_sentences(article), vectors, rule),
         reference=match_statements(item.must_have, answer_sentences(item), vectors, rule),
         problems=citation_problems(article, passage_lookup),
         words=len(render(article, "text").split()),
-        claims=len(article.all_claims()), references=len(article.references), ms=ms,
+        claims=len(article.all_claims()),
+        references=len(article.references),
+        ms=ms,
     )
 
 
@@ -291,13 +309,17 @@ def summarise(scores: Sequence[ArticleScore]) -> Summary:
     kinds = Counter(score.kind for score in scores)
     broken = sum(1 for score in scores if score.problems)
     return Summary(
-        questions=len(scores), answered=len(answered),
+        questions=len(scores),
+        answered=len(answered),
         abstained=(len(scores) - len(answered)) / len(scores) if scores else 0.0,
-        kinds=dict(sorted(kinds.items())), must_have=statements,
+        kinds=dict(sorted(kinds.items())),
+        must_have=statements,
         must_have_found=found / statements if statements else 0.0,
         must_have_found_answered=found / statements_answered if statements_answered else 0.0,
         must_have_found_reference=sum(m.found for s in scores for m in s.reference) / statements if statements else 0.0,
-        citations_resolvable=1 - broken / len(scores) if scores else 1.0, broken_articles=broken,
-        words=mean([s.words for s in answered]), claims=mean([s.claims for s in answered]),
+        citations_resolvable=1 - broken / len(scores) if scores else 1.0,
+        broken_articles=broken,
+        words=mean([s.words for s in answered]),
+        claims=mean([s.claims for s in answered]),
         references=mean([s.references for s in answered]),
     )

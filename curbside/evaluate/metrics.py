@@ -128,6 +128,13 @@ def score_run(
         p5_upper.append(precision(ranking, relevant | top5_unjudged, 5))
         rr.append(reciprocal_rank(ranking, relevant, 10))
     return RunScores(
-        ndcg10=mean(graded), ndcg10_binary=mean(binary), ndcg10_relevant_questions=mean(graded_relevant), p5=mean(p5), p5_upper=mean(p5_upper), mrr=mean(rr),
-        unjudged10=mean(missing), questions_graded=len(graded), questions_binary=len(binary),
+        ndcg10=mean(graded),
+        ndcg10_binary=mean(binary),
+        ndcg10_relevant_questions=mean(graded_relevant),
+        p5=mean(p5),
+        p5_upper=mean(p5_upper),
+        mrr=mean(rr),
+        unjudged10=mean(missing),
+        questions_graded=len(graded),
+        questions_binary=len(binary),
     )

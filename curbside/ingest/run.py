@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 
 from ..model import Document, IngestReport, Skipped
 from ..store import sources as store
-from ..store.ingest_runs import record_ingest_run
 from ..store.database import Database
+from ..store.ingest_runs import record_ingest_run
 
 # How many skipped inputs an ingest report lists by name (the rest are only counted).
 SKIPPED_EXAMPLES = 20
@@ -109,8 +109,13 @@ def ingest(
     report.skip_reasons = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
     report.seconds = round(time.perf_counter() - started, 2)
     with db.transaction() as conn:
-        record_ingest_run(conn, report.reader, report.path, datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                          json.dumps(report.to_dict(), default=str))
+        record_ingest_run(
+            conn,
+            report.reader,
+            report.path,
+            datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            json.dumps(report.to_dict(), default=str),
+        )
     return report
 
 

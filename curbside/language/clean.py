@@ -40,7 +40,9 @@ _SENTENCE_END = re.compile(r"[ \t]*(?:[.;:\n)]|$)")
 # "grade IV", "class A" and "category 1" also name clinical scales (tumour grade, Child-Pugh class):
 # without a separator such a word is a grade only when it opens its bracket, line or list entry
 # ("(Grade 1B)", "Level A.", "(Standard; Evidence Strength Grade B)") and nothing follows the value.
-_GRADE_LEAD = re.compile(r"(?:[(\[;,\n.:\u2013\u2014-]|\b(?:evidence|strength|recommendation|quality|GRADE))\s*\Z", re.IGNORECASE)
+_GRADE_LEAD = re.compile(
+    r"(?:[(\[;,\n.:\u2013\u2014-]|\b(?:evidence|strength|recommendation|quality|GRADE))\s*\Z", re.IGNORECASE
+)
 _GRADE_END = re.compile(r"\s*(?:[)\];,.:\n]|$)")
 _RECOMMENDATION_KEY = re.compile(r"(?:GRADE\s+)?recommendation", re.IGNORECASE)
 _NAMED_GRADE = re.compile(
@@ -63,7 +65,9 @@ _STRENGTH_STATEMENT = re.compile(
     re.IGNORECASE,
 )
 # The Academy of Nutrition and Dietetics rates "Strong, Imperative" ... "Consensus, Conditional".
-_RATED_GRADE = re.compile(r"\b(?:strong|fair|weak|consensus|insufficient evidence),\s+(?:imperative|conditional)\b", re.IGNORECASE)
+_RATED_GRADE = re.compile(
+    r"\b(?:strong|fair|weak|consensus|insufficient evidence),\s+(?:imperative|conditional)\b", re.IGNORECASE
+)
 # Markers next to each other ("Grade 2, Level A", "Grade: E (Expert Opinion)") read as one grade.
 _GRADE_JOIN = re.compile(r"[\s,;/]{0,3}[(\[]?")
 

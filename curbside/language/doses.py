@@ -12,8 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
 
 
 @dataclass
@@ -48,21 +59,63 @@ _NUM_RE = re.compile(rf"(?<![\w.,/^])(?:{_NUM}|(?:{'|'.join(NUMBER_WORDS)})\b)",
 
 # Spelling as written (lowercased) -> the unit we report. Longest spellings are tried first.
 _UNITS = {
-    "mg": "mg", "mgs": "mg", "milligram": "mg", "milligrams": "mg",
-    "g": "g", "gm": "g", "gram": "g", "grams": "g",
-    "mcg": "mcg", "µg": "mcg", "μg": "mcg", "ug": "mcg", "microgram": "mcg", "micrograms": "mcg",
-    "ng": "ng", "mmol": "mmol", "meq": "mEq", "iu": "IU", "international units": "IU",
-    "units": "units", "unit": "units", "u": "units", "million units": "million units",
-    "ml": "mL", "millilitre": "mL", "millilitres": "mL", "milliliter": "mL", "milliliters": "mL",
-    "l": "L", "litre": "L", "litres": "L", "liter": "L", "liters": "L", "%": "%",
+    "mg": "mg",
+    "mgs": "mg",
+    "milligram": "mg",
+    "milligrams": "mg",
+    "g": "g",
+    "gm": "g",
+    "gram": "g",
+    "grams": "g",
+    "mcg": "mcg",
+    "µg": "mcg",
+    "μg": "mcg",
+    "ug": "mcg",
+    "microgram": "mcg",
+    "micrograms": "mcg",
+    "ng": "ng",
+    "mmol": "mmol",
+    "meq": "mEq",
+    "iu": "IU",
+    "international units": "IU",
+    "units": "units",
+    "unit": "units",
+    "u": "units",
+    "million units": "million units",
+    "ml": "mL",
+    "millilitre": "mL",
+    "millilitres": "mL",
+    "milliliter": "mL",
+    "milliliters": "mL",
+    "l": "L",
+    "litre": "L",
+    "litres": "L",
+    "liter": "L",
+    "liters": "L",
+    "%": "%",
 }
 # Units counted in whole items; these alone may follow a number word ("two puffs").
 _COUNT_UNITS = {
-    "puff": "puffs", "puffs": "puffs", "tablet": "tablets", "tablets": "tablets", "tab": "tablets",
-    "tabs": "tablets", "capsule": "capsules", "capsules": "capsules", "drop": "drops",
-    "drops": "drops", "spray": "sprays", "sprays": "sprays", "sachet": "sachets",
-    "sachets": "sachets", "patch": "patches", "patches": "patches", "suppository": "suppositories",
-    "suppositories": "suppositories", "inhalation": "inhalations", "inhalations": "inhalations",
+    "puff": "puffs",
+    "puffs": "puffs",
+    "tablet": "tablets",
+    "tablets": "tablets",
+    "tab": "tablets",
+    "tabs": "tablets",
+    "capsule": "capsules",
+    "capsules": "capsules",
+    "drop": "drops",
+    "drops": "drops",
+    "spray": "sprays",
+    "sprays": "sprays",
+    "sachet": "sachets",
+    "sachets": "sachets",
+    "patch": "patches",
+    "patches": "patches",
+    "suppository": "suppositories",
+    "suppositories": "suppositories",
+    "inhalation": "inhalations",
+    "inhalations": "inhalations",
 }
 _ALL_UNITS = {**_UNITS, **_COUNT_UNITS}
 _UNIT_RE = re.compile(
@@ -82,31 +135,61 @@ _DENOMINATOR = re.compile(
     r")(?![A-Za-z])",
     re.IGNORECASE,
 )
-_TIME_BASES = {"d": "/day", "day": "/day", "h": "/hour", "hr": "/hour", "hour": "/hour", "min": "/minute",
-               "minute": "/minute", "wk": "/week", "week": "/week", "mo": "/month", "month": "/month",
-               "y": "/year", "yr": "/year", "year": "/year", "dose": "/dose"}
+_TIME_BASES = {
+    "d": "/day",
+    "day": "/day",
+    "h": "/hour",
+    "hr": "/hour",
+    "hour": "/hour",
+    "min": "/minute",
+    "minute": "/minute",
+    "wk": "/week",
+    "week": "/week",
+    "mo": "/month",
+    "month": "/month",
+    "y": "/year",
+    "yr": "/year",
+    "year": "/year",
+    "dose": "/dose",
+}
 
 _FROM = re.compile(r"\bfrom\s$", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"\s?(?:-|–|—|‐|‑|\bto\b)\s?")
 # A percentage is a dose only as the strength of a preparation: "1% cream", "enema 10%".
-_PREPARATIONS = (r"(?:creams?|ointments?|gels?|lotions?|solutions?|sprays?|drops?|patch(?:es)?|foams?|shampoos?|"
-                 r"mouthwash(?:es)?|enemas?|dextrose|saline|w/v|w/w|eye|ear|nasal|topical)")
+_PREPARATIONS = (
+    r"(?:creams?|ointments?|gels?|lotions?|solutions?|sprays?|drops?|patch(?:es)?|foams?|shampoos?|"
+    r"mouthwash(?:es)?|enemas?|dextrose|saline|w/v|w/w|eye|ear|nasal|topical)"
+)
 _PERCENT_AFTER = re.compile(rf"\s?(?:[A-Za-z-]+\s)?{_PREPARATIONS}\b", re.IGNORECASE)
 _PERCENT_BEFORE = re.compile(rf"\b{_PREPARATIONS}\s?\(?$", re.IGNORECASE)
 # A measured quantity before an amount makes it a measurement, not a dose.
 _MEASURED = re.compile(
     r"\b(?:levels?|concentrations?|clearance|CrCl|e?GFR|excretion|output|volume|weight|intake|loss|"
     r"HbA1c|A1c|BP|pressure|LDL(?:-C)?|HDL(?:-C)?|cholesterol|triglycerides?|creatinine|albumin\w*|"
-    r"proteinuria|ACR|PCR|ha?emoglobin|Hb)\b[^;,.]{0,12}$", re.IGNORECASE)
+    r"proteinuria|ACR|PCR|ha?emoglobin|Hb)\b[^;,.]{0,12}$",
+    re.IGNORECASE,
+)
 
 _FREQUENCIES = [
-    (r"once[- ](?:a|per)[- ]day|once[- ]daily|\bq\.?d\.?(?![a-z])|\bo\.?d\.?(?![a-z])|\bevery day\b|\beach day\b|\bdaily\b|\bqam\b", "once daily"),
-    (r"twice[- ](?:a|per)[- ]day|twice[- ]daily|two times (?:a|per) day|two times daily|\bb\.?i\.?d\.?(?![a-z])|\bb\.?d\.?(?![a-z])", "twice daily"),
-    (r"(?:three times|thrice) (?:a|per) day|(?:three times|thrice)[- ]daily|\bt\.?i\.?d\.?(?![a-z])|\bt\.?d\.?s\.?(?![a-z])", "three times daily"),
+    (
+        r"once[- ](?:a|per)[- ]day|once[- ]daily|\bq\.?d\.?(?![a-z])|\bo\.?d\.?(?![a-z])|\bevery day\b|\beach day\b|\bdaily\b|\bqam\b",
+        "once daily",
+    ),
+    (
+        r"twice[- ](?:a|per)[- ]day|twice[- ]daily|two times (?:a|per) day|two times daily|\bb\.?i\.?d\.?(?![a-z])|\bb\.?d\.?(?![a-z])",
+        "twice daily",
+    ),
+    (
+        r"(?:three times|thrice) (?:a|per) day|(?:three times|thrice)[- ]daily|\bt\.?i\.?d\.?(?![a-z])|\bt\.?d\.?s\.?(?![a-z])",
+        "three times daily",
+    ),
     (r"four times (?:a|per) day|four times daily|\bq\.?i\.?d\.?(?![a-z])|\bq\.?d\.?s\.?(?![a-z])", "four times daily"),
-    (r"\bq\.?\s?(?P<h>\d+(?:\s?(?:-|–|to)\s?\d+)?)\s?h(?:rs?|ours?)?\b"
-     r"|\bevery (?P<h2>\S+(?: (?:to|or|-|–) \S+)?) h(?:rs?|ours?)?\b"
-     r"|\b(?P<h3>\d+(?:\s?(?:-|–|to)\s?\d+)?)[- ]hourly\b", "every {} hours"),
+    (
+        r"\bq\.?\s?(?P<h>\d+(?:\s?(?:-|–|to)\s?\d+)?)\s?h(?:rs?|ours?)?\b"
+        r"|\bevery (?P<h2>\S+(?: (?:to|or|-|–) \S+)?) h(?:rs?|ours?)?\b"
+        r"|\b(?P<h3>\d+(?:\s?(?:-|–|to)\s?\d+)?)[- ]hourly\b",
+        "every {} hours",
+    ),
     (r"\bevery other day\b|\balternate days\b", "every other day"),
     (r"\bq\.?\s?(?P<w>\d+)\s?w(?:ee)?ks?\b|\bq(?P<w2>\d)w\b|\bevery (?P<w3>\S+) weeks\b", "every {} weeks"),
     (r"\bq\.?\s?(?P<d>\d+)\s?days?\b|\bevery (?P<d2>\S+) days\b", "every {} days"),
@@ -117,7 +200,10 @@ _FREQUENCIES = [
     (r"once (?:a|per|every) year|\bannually\b|\byearly\b", "yearly"),
     (r"\bat (?:night|bedtime)\b|\bnocte\b|\bq\.?h\.?s\.?(?![a-z])|\bh\.s\.|\bin the evening\b", "at night"),
     (r"\bin the morning\b|\bmane\b", "in the morning"),
-    (r"\bp\.?r\.?n\.?(?![a-z])|\bas (?:needed|required)\b|\bwhen (?:needed|required)\b|\bif needed\b|\bon demand\b", "as needed"),
+    (
+        r"\bp\.?r\.?n\.?(?![a-z])|\bas (?:needed|required)\b|\bwhen (?:needed|required)\b|\bif needed\b|\bon demand\b",
+        "as needed",
+    ),
     (r"\bsingle dose\b|\bonce only\b|[×x] ?1\b", "single dose"),
     (r"\bstat\b", "immediately"),
 ]
@@ -143,44 +229,71 @@ _ROUTES = [
 _ROUTE_RES = [(re.compile(p), label) for p, label in _ROUTES]
 _DURATION = re.compile(
     rf"\b(?:for|over|x|×)\s?(?:(?:at least|a minimum of|up to|a further|another)\s)?(?:{_NUM}|{'|'.join(NUMBER_WORDS)}|a|an)"
-    rf"(?:\s?(?:-|–|to)\s?(?:{_NUM}))?\s?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?)\b", re.IGNORECASE)
+    rf"(?:\s?(?:-|–|to)\s?(?:{_NUM}))?\s?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?)\b",
+    re.IGNORECASE,
+)
 _TIMING = re.compile(
     rf"(?:\b(?:{_NUM}|{'|'.join(NUMBER_WORDS)}|an?)\s?(?:minutes?|hours?|days?|weeks?)\s(?:later|after)\b"
     rf"|\bafter\s(?:{_NUM}|{'|'.join(NUMBER_WORDS)}|an?)\s?(?:minutes?|hours?|days?|weeks?)\b"
-    rf"|\bon days?\s[\d,&and\s-]+\b)", re.IGNORECASE)
-_STAGE_AFTER = re.compile(r"\s?(?:as (?:a|the) )?(loading|maintenance|starting|initial|target)\s(?:dose|doses)\b", re.IGNORECASE)
+    rf"|\bon days?\s[\d,&and\s-]+\b)",
+    re.IGNORECASE,
+)
+_STAGE_AFTER = re.compile(
+    r"\s?(?:as (?:a|the) )?(loading|maintenance|starting|initial|target)\s(?:dose|doses)\b", re.IGNORECASE
+)
 _STAGE_BEFORE = re.compile(
     r"\b(?:(?P<loading>loading)|(?P<maintenance>maintenance)|(?P<start>start(?:ing)?|initial(?:ly)?|begin(?:ning)?|initiate)|(?P<target>target))"
     r"(?:\s(?:dose|dosage|therapy|treatment))?(?:\s(?:at|with|of|is|on|from))?\s?:?\s?(?:(?:a|the)\s)?(?:dose\sof\s)?"
-    r"(?:[A-Za-z-]{3,}\s)?$", re.IGNORECASE)  # one word may name the drug: "start duloxetine 30 mg"
-_STAGE_WORDS = {"starting": "start", "initial": "start", "loading": "loading", "maintenance": "maintenance", "target": "target"}
+    r"(?:[A-Za-z-]{3,}\s)?$",
+    re.IGNORECASE,
+)  # one word may name the drug: "start duloxetine 30 mg"
+_STAGE_WORDS = {
+    "starting": "start",
+    "initial": "start",
+    "loading": "loading",
+    "maintenance": "maintenance",
+    "target": "target",
+}
 _MAX_BEFORE = re.compile(
     r"(?:\bmax(?:imum|imal)?\.?(?:\s(?:recommended\s)?(?:total\s)?(?:daily\s)?(?:dose|dosage))?(?:\s(?:of|is))?\s?:?|\bup to|"
-    r"\bnot (?:to )?exceed(?:ing)?|\bno more than|\bat most|≤|<=)\s?$", re.IGNORECASE)
+    r"\bnot (?:to )?exceed(?:ing)?|\bno more than|\bat most|≤|<=)\s?$",
+    re.IGNORECASE,
+)
 # "60 mg/day maximum"; not "30 mg, maximum 60 mg", where the maximum is the next dose.
 _MAX_AFTER = re.compile(r"\s?\(?(?:max(?:imum)?|maximal)\b(?![^\d;.]{0,25}\d)", re.IGNORECASE)
 
 # Between two doses, words that make the second a later step of the first; any other word (a
 # drug name, "or") means the two are separate doses.
-_STEP_CONNECTORS = re.compile(r"\b(?:then|followed|thereafter|subsequently|increas\w*|titrat\w*|escalat\w*|"
-                              r"rais\w*|reduc\w*|decreas\w*|taper\w*|to)\b", re.IGNORECASE)
-_STEP_FILLER = set("""then followed by thereafter subsequently and increase increased increasing increases titrate
+_STEP_CONNECTORS = re.compile(
+    r"\b(?:then|followed|thereafter|subsequently|increas\w*|titrat\w*|escalat\w*|"
+    r"rais\w*|reduc\w*|decreas\w*|taper\w*|to)\b",
+    re.IGNORECASE,
+)
+_STEP_FILLER = set(
+    """then followed by thereafter subsequently and increase increased increasing increases titrate
 titrated titrating escalate escalated escalating raise raised raising reduce reduced reducing decrease decreased
 decreasing taper tapered tapering to the dose dosage up down if tolerated needed as at a of in steps step
-increments gradually further after""".split())
+increments gradually further after""".split()
+)
 # Where the words describing one dose stop: a new clause or an alternative.
 # Words that may sit between a dose and what describes it: "20 mg given by SC injection weekly".
-_TAIL_FILLER = set("given taken administered by via as a an the of per single dose doses injection injections infusion "
-                   "bolus tablet tablets capsule capsules cream ointment gel lotion solution spray drops patch "
-                   "suppository enema".split())
+_TAIL_FILLER = set(
+    "given taken administered by via as a an the of per single dose doses injection injections infusion "
+    "bolus tablet tablets capsule capsules cream ointment gel lotion solution spray drops patch "
+    "suppository enema".split()
+)
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]]|(?<!\.[A-Za-z])\.\s|\s(?:or|and|then|followed by|if|unless)\s", re.IGNORECASE)
 
 
 def parse_doses(sentence: str) -> list[Dose]:
     """The doses in `sentence`, in order; a titration sequence comes back as one Dose."""
     cores = _dose_cores(sentence)
-    doses = [_describe(sentence, core, cores[i - 1].end if i else 0, cores[i + 1].start if i + 1 < len(cores) else len(sentence))
-             for i, core in enumerate(cores)]
+    doses = [
+        _describe(
+            sentence, core, cores[i - 1].end if i else 0, cores[i + 1].start if i + 1 < len(cores) else len(sentence)
+        )
+        for i, core in enumerate(cores)
+    ]
     return _join_steps(sentence, doses)
 
 
@@ -218,9 +331,12 @@ def _core_at(sentence: str, number: re.Match) -> Dose | None:
         return None  # "one" and "two" count tablets and puffs, never milligrams
     if kind == "concentration" or (name == "mL" and per == "/minute") or _MEASURED.search(sentence, 0, number.start()):
         return None
-    if name == "%" and not (_PERCENT_AFTER.match(sentence, end) or _PERCENT_BEFORE.search(sentence, max(0, number.start() - 20), number.start())):
+    if name == "%" and not (
+        _PERCENT_AFTER.match(sentence, end)
+        or _PERCENT_BEFORE.search(sentence, max(0, number.start() - 20), number.start())
+    ):
         return None
-    return Dose(sentence[number.start():end], number.start(), end, amount, high, name, per)
+    return Dose(sentence[number.start() : end], number.start(), end, amount, high, name, per)
 
 
 def _unit_at(sentence: str, pos: int) -> tuple[tuple[str, str, str] | None, int]:
@@ -274,13 +390,13 @@ def _describe(sentence: str, core: Dose, window_start: int, window_end: int) -> 
     tail_end = clause.start() if clause else window_end
     end = core.end
     for kind, match in _tail_items(sentence, core.end, tail_end):
-        if not _joins(sentence[end:match.start()]):
+        if not _joins(sentence[end : match.start()]):
             break  # "1.1 mcg/kg/d L-T4, higher daily doses": the later words describe something else
         value = match.group(1) if kind == "stage" else match
         _set(core, kind, value)
         end = max(end, match.end())
-    core.end, core.text = end, sentence[core.start:end]
-    before = sentence[max(window_start, core.start - 40):core.start]
+    core.end, core.text = end, sentence[core.start : end]
+    before = sentence[max(window_start, core.start - 40) : core.start]
     if not core.route:
         core.route = _first_route(before)
     if stage := _STAGE_BEFORE.search(before):
@@ -343,11 +459,17 @@ def _join_steps(sentence: str, doses: list[Dose]) -> list[Dose]:
     joined: list[Dose] = []
     for dose in doses:
         previous = joined[-1] if joined else None
-        if previous is not None and _is_next_step(sentence[previous.end:dose.start]):
+        if previous is not None and _is_next_step(sentence[previous.end : dose.start]):
             steps = previous.titration or [_copy_step(previous)]
             steps.append(dose)
-            joined[-1] = Dose(**{**_copy_step(steps[0]).__dict__, "end": dose.end,
-                                 "text": sentence[steps[0].start:dose.end], "titration": steps})
+            joined[-1] = Dose(
+                **{
+                    **_copy_step(steps[0]).__dict__,
+                    "end": dose.end,
+                    "text": sentence[steps[0].start : dose.end],
+                    "titration": steps,
+                }
+            )
         else:
             joined.append(dose)
     return joined
@@ -373,7 +495,9 @@ _NUMBER_TOKEN = re.compile(
 # "2nd", "CYP2D6"): unit abbreviations.
 _UNIT_SUFFIX = re.compile(
     r"(?:mg|mcg|µg|μg|ug|ng|g|kg|mmol|mol|meq|iu|u|units?|ml|l|dl|h|hrs?|mins?|s|sec|d|wks?|mo|y|yrs?|"
-    r"m2?|cm|mm|mmhg|x|fold|gy|mbq|bpm|kcal)(?![a-z])", re.IGNORECASE)
+    r"m2?|cm|mm|mmhg|x|fold|gy|mbq|bpm|kcal)(?![a-z])",
+    re.IGNORECASE,
+)
 
 
 def numbers(text: str) -> list[str]:
@@ -384,11 +508,11 @@ def numbers(text: str) -> list[str]:
     names ("HbA1c", "CYP2D6", "Grade 1B") are not numbers."""
     found = []
     for match in _NUMBER_TOKEN.finditer(text):
-        following = text[match.end():match.end() + 1]
+        following = text[match.end() : match.end() + 1]
         if following.isalpha() and not _UNIT_SUFFIX.match(text, match.end()):
             continue
         sign = match.group("sign") or ""
-        if sign == "-" and re.search(r"[\d%)]\s*$", text[max(0, match.start() - 3):match.start()]):
+        if sign == "-" and re.search(r"[\d%)]\s*$", text[max(0, match.start() - 3) : match.start()]):
             sign = ""  # a hyphen after a number is a dash ("300 - 600"), not a minus
         value = match.group("num").replace(",", "")
         value = "0" + value if value.startswith(".") else value

@@ -23,11 +23,55 @@ class Sentence(NamedTuple):
 
 
 # Words after which a full stop never ends a sentence: they always lead into more words.
-_NEVER_END = {"e.g", "i.e", "eg", "ie", "vs", "cf", "viz", "approx", "ca", "dr", "mr", "mrs", "ms",
-              "prof", "st", "u.s", "u.k", "resp", "incl", "esp", "sr", "jr"}
+_NEVER_END = {
+    "e.g",
+    "i.e",
+    "eg",
+    "ie",
+    "vs",
+    "cf",
+    "viz",
+    "approx",
+    "ca",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "st",
+    "u.s",
+    "u.k",
+    "resp",
+    "incl",
+    "esp",
+    "sr",
+    "jr",
+}
 # Words that end a sentence only when the next word is not a number ("Fig. 2", "max. 60 mg").
-_BEFORE_NUMBER = {"fig", "figs", "tab", "no", "nos", "vol", "ref", "refs", "p", "pp", "sect", "ch",
-                  "eq", "max", "min", "approx", "wk", "wks", "hr", "hrs", "yr", "yrs"}
+_BEFORE_NUMBER = {
+    "fig",
+    "figs",
+    "tab",
+    "no",
+    "nos",
+    "vol",
+    "ref",
+    "refs",
+    "p",
+    "pp",
+    "sect",
+    "ch",
+    "eq",
+    "max",
+    "min",
+    "approx",
+    "wk",
+    "wks",
+    "hr",
+    "hrs",
+    "yr",
+    "yrs",
+}
 
 # A list marker at the start of an item: a bullet character, "1." "1)" "(1)" "a)" "(a)" "iv)".
 _MARKER = re.compile(
@@ -51,7 +95,7 @@ def sentence_spans(text: str) -> list[Sentence]:
     spans: list[Sentence] = []
     for block_start, block_end in _blocks(text):
         cuts = [block_start, *_sentence_ends(text, block_start, block_end), block_end]
-        for start, end in zip(cuts, cuts[1:]):
+        for start, end in zip(cuts, cuts[1:], strict=False):
             span = _trimmed(text, start, end)
             if span:
                 spans.append(span)
@@ -59,7 +103,7 @@ def sentence_spans(text: str) -> list[Sentence]:
 
 
 def split_sentences(text: str) -> list[str]:
-    return [text[s.start:s.end] for s in sentence_spans(text)]
+    return [text[s.start : s.end] for s in sentence_spans(text)]
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
@@ -71,8 +115,13 @@ def _blocks(text: str) -> list[tuple[int, int]]:
         pos += len(line)
         if line_start != start:
             previous = text[start:line_start].rstrip()
-            if (not line.strip() or not previous or previous[-1] in ".!?:;"
-                    or _LINE_START_UNIT.match(line) or last_line.lstrip().startswith("#")):
+            if (
+                not line.strip()
+                or not previous
+                or previous[-1] in ".!?:;"
+                or _LINE_START_UNIT.match(line)
+                or last_line.lstrip().startswith("#")
+            ):
                 blocks.append((start, line_start))
                 start = line_start
         last_line = line
@@ -137,7 +186,7 @@ def _is_marker_word(word: str) -> bool:
 def _is_initial(text: str, word_start: int, end: int, block_end: int) -> bool:
     """A capital letter with a full stop is a person's initial only inside a run of initials
     ("J. R. Smith"); otherwise it ends a sentence ("... hepatitis B. Vaccinate", "Grade B.")."""
-    prev2 = text[max(0, word_start - 3):word_start]
+    prev2 = text[max(0, word_start - 3) : word_start]
     return bool(re.search(r"\b[A-Z]\.\s$", prev2) or re.match(r"\s+[A-Z]\.\s", text[end:block_end]))
 
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-from . import words as wording
 from ..store.vocabulary import load as load_vocabulary
+from . import words as wording
 from .words import Token, fold, lookup_key, tokens
 
 MAX_FORM_WORDS = 8  # the longest vocabulary name tried against a question, in words
@@ -43,8 +43,21 @@ class Concept(NamedTuple):
 
 # Kinds of vocabulary concept, most useful to a clinical question first; when two concepts share
 # a name, the earlier kind wins.
-CATEGORY_ORDER = ("condition", "drug", "procedure", "organism", "anatomy", "behavior", "phenomenon",
-                  "population", "health_care", "attribute", "dosage_form", "topic", "other")
+CATEGORY_ORDER = (
+    "condition",
+    "drug",
+    "procedure",
+    "organism",
+    "anatomy",
+    "behavior",
+    "phenomenon",
+    "population",
+    "health_care",
+    "attribute",
+    "dosage_form",
+    "topic",
+    "other",
+)
 # Kinds of form, the most trustworthy first: when two concepts share a form, the earlier kind wins.
 FORM_KINDS = ("name", "inverted", "focus", "synonym", "variant")
 _SHOWN_KINDS = ("name", "inverted", "focus", "synonym")  # variants are lookup aids, not search terms
@@ -96,7 +109,7 @@ class Vocabulary:
         while i < len(words):
             longest = self._longest.get(words[i].word, 0)
             for n in range(min(longest, MAX_FORM_WORDS, len(words) - i), 0, -1):
-                key = " ".join(w.word for w in words[i:i + n])
+                key = " ".join(w.word for w in words[i : i + n])
                 concept_id = self._forms.get(key)
                 if concept_id is None or not _acceptable(key, n):
                     continue
@@ -200,10 +213,10 @@ def expand_abbreviations(text: str) -> tuple[str, list[tuple[int, int, Abbreviat
     out, spans, cursor, length, i = [], [], 0, 0, 0
     while i < len(raw):
         found = None
-        for n in ((3, 2, 1) if raw[i][1] in starts else (1,)):
+        for n in (3, 2, 1) if raw[i][1] in starts else (1,):
             if i + n > len(raw) or (i > 0 and raw[i - 1][1] in _ORDINAL_CONTEXT):
                 continue
-            found = _lookup_abbreviation(table, raw[i:i + n], shouting)
+            found = _lookup_abbreviation(table, raw[i : i + n], shouting)
             if found:
                 break
         if found is None:
@@ -227,7 +240,9 @@ def _multiword_starts() -> frozenset[str]:
     return frozenset(key.split(" ")[0] for key in abbreviations() if " " in key)
 
 
-def _lookup_abbreviation(table: dict[str, Abbreviation], words: list[tuple], shouting: bool) -> tuple[Abbreviation, bool] | None:
+def _lookup_abbreviation(
+    table: dict[str, Abbreviation], words: list[tuple], shouting: bool
+) -> tuple[Abbreviation, bool] | None:
     key = " ".join(w[1] for w in words)
     written = " ".join(w[0] for w in words)
     for candidate, plural in ((key, False), (key[:-1], True)):

@@ -86,7 +86,9 @@ _ASKING = re.compile(
 
 def sentences(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, asks) for each sentence of `text`."""
-    return [(m.start(), m.end(), bool(_ASKING.search(m.group()))) for m in _SENTENCE.finditer(text) if m.group().strip()]
+    return [
+        (m.start(), m.end(), bool(_ASKING.search(m.group()))) for m in _SENTENCE.finditer(text) if m.group().strip()
+    ]
 
 
 def is_shouting(text: str) -> bool:
@@ -97,7 +99,8 @@ def is_shouting(text: str) -> bool:
 
 # -- word lists -------------------------------------------------------------------------------
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all almost along already also although always am among an and another any
 anybody anyone anything anyway anywhere are aren arent around as at away be became because become been before
 being below besides between both but by can cannot cant could couldnt did didnt do does doesnt doing done dont
@@ -119,7 +122,8 @@ reply answer answers respond email site website page article read reading search
 tried trying think thought feel felt guess mean means sort stuff ask asking asked day days week weeks month months
 year years time times today yesterday recently currently lately ago old new good bad great best better right wrong
 um uh hmm ah oh wow lol
-""".split())
+""".split()
+)
 
 # Everyday words that are also abbreviations in the team list: read as abbreviations only when
 # written exactly as the list writes them (ALL, ED, MS), and never in text written in capitals.
@@ -139,7 +143,8 @@ GENERIC_CONDITION_WORDS = frozenset(
     "conditions problem problems issue issues complication complications".split()
 )
 # Nouns that never belong in a condition phrase: people, the medical setting, filler.
-NOT_IN_PHRASE = frozenset("""
+NOT_IN_PHRASE = frozenset(
+    """
 patient patients person people persons man men woman women child children kid kids baby babies infant infants son
 sons daughter daughters husband wife mother father mom dad mum parent parents brother sister grandson granddaughter
 grandmother grandfather family friend uncle aunt cousin boy girl adult adults elderly male female
@@ -153,10 +158,12 @@ possible suspected current recent
 ease easing relieve relieving treat treating prevent preventing catch catching cure curing manage managing control
 controlling diagnose diagnosing detect detecting avoid avoiding develop developing get getting suffer suffering
 experience experiencing having diagnosed cause caused causing affect affected reduce reducing stop stopping
-""".split())
+""".split()
+)
 
 # Words that head a condition phrase ("chronic kidney disease", "leg cramps").
-CONDITION_HEADS = frozenset("""
+CONDITION_HEADS = frozenset(
+    """
 disease diseases disorder disorders syndrome syndromes infection infections cancer cancers tumor tumors failure
 deficiency injury injuries fracture fractures attack stroke ulcer ulcers palsy dystrophy fibrillation embolism
 thrombosis infarction hypertension hypotension diabetes asthma pneumonia allergy allergies depression anxiety
@@ -167,12 +174,33 @@ vertigo tinnitus incontinence constipation diarrhea nausea vomiting swelling itc
 lesions blockage aneurysm arrhythmia murmur defect defects anomaly abnormality abnormalities illness sickness
 virus poisoning overdose addiction dependence intolerance prolapse spasm spasms sprain strain tear burns burn
 trisomy deletion mutation
-""".split())
-CONDITION_SUFFIXES = ("itis", "osis", "emia", "pathy", "algia", "oma", "plegia", "trophy", "penia", "megaly",
-                      "rrhea", "rrhage", "uria", "ectasis", "sclerosis", "stenosis", "plasia", "ocele")
+""".split()
+)
+CONDITION_SUFFIXES = (
+    "itis",
+    "osis",
+    "emia",
+    "pathy",
+    "algia",
+    "oma",
+    "plegia",
+    "trophy",
+    "penia",
+    "megaly",
+    "rrhea",
+    "rrhage",
+    "uria",
+    "ectasis",
+    "sclerosis",
+    "stenosis",
+    "plasia",
+    "ocele",
+)
 # Words for a condition's course or severity: a source about the condition need not repeat them.
-COURSE_WORDS = frozenset("acute subacute chronic severe mild moderate recurrent persistent refractory intractable "
-                         "uncomplicated complicated advanced early".split())
+COURSE_WORDS = frozenset(
+    "acute subacute chronic severe mild moderate recurrent persistent refractory intractable "
+    "uncomplicated complicated advanced early".split()
+)
 NOT_CONDITIONS = frozenset("diagnosis prognosis osmosis empathy sympathy nostalgia aroma diploma stoma".split())
 
 
@@ -182,29 +210,96 @@ def looks_like_condition(word: str) -> bool:
         return False
     return word in CONDITION_HEADS or (len(word) >= 6 and word.endswith(CONDITION_SUFFIXES))
 
+
 # Name endings of drug families (USAN stems), for drug names the vocabulary does not hold.
 DRUG_SUFFIXES = (
-    "mab", "pril", "sartan", "olol", "alol", "dipine", "statin", "azole", "tidine", "cillin", "mycin", "micin",
-    "floxacin", "oxacin", "cycline", "vir", "tinib", "ciclib", "parin", "xaban", "gatran", "gliptin", "gliflozin",
-    "glutide", "glinide", "triptan", "setron", "oxetine", "azepam", "zolam", "barbital", "caine", "profen", "fenac",
-    "coxib", "olone", "isone", "asone", "thiazide", "semide", "etanide", "dronate", "lukast", "uterol", "meterol",
-    "moterol", "tropium", "afil", "azosin", "ulosin", "apine", "azepine", "idone", "codone", "morphone", "grel",
-    "pramine", "tyline", "alopram", "traline", "faxine", "zodone", "farin", "formin", "pentin", "gabalin", "adol",
+    "mab",
+    "pril",
+    "sartan",
+    "olol",
+    "alol",
+    "dipine",
+    "statin",
+    "azole",
+    "tidine",
+    "cillin",
+    "mycin",
+    "micin",
+    "floxacin",
+    "oxacin",
+    "cycline",
+    "vir",
+    "tinib",
+    "ciclib",
+    "parin",
+    "xaban",
+    "gatran",
+    "gliptin",
+    "gliflozin",
+    "glutide",
+    "glinide",
+    "triptan",
+    "setron",
+    "oxetine",
+    "azepam",
+    "zolam",
+    "barbital",
+    "caine",
+    "profen",
+    "fenac",
+    "coxib",
+    "olone",
+    "isone",
+    "asone",
+    "thiazide",
+    "semide",
+    "etanide",
+    "dronate",
+    "lukast",
+    "uterol",
+    "meterol",
+    "moterol",
+    "tropium",
+    "afil",
+    "azosin",
+    "ulosin",
+    "apine",
+    "azepine",
+    "idone",
+    "codone",
+    "morphone",
+    "grel",
+    "pramine",
+    "tyline",
+    "alopram",
+    "traline",
+    "faxine",
+    "zodone",
+    "farin",
+    "formin",
+    "pentin",
+    "gabalin",
+    "adol",
 )
 # Head words that make an expansion a drug or drug class ("proton pump inhibitor").
-DRUG_CLASS_HEADS = frozenset("""
+DRUG_CLASS_HEADS = frozenset(
+    """
 inhibitor inhibitors blocker blockers agonist agonists antagonist antagonists antidepressant antidepressants
 anticoagulant anticoagulants antibiotic antibiotics antipsychotic antipsychotics anticonvulsant anticonvulsants
 antihistamine antihistamines diuretic diuretics statin statins heparin insulin steroid steroids corticosteroid
 corticosteroids contraceptive contraceptives drug drugs agent agents medication medications vaccine vaccines pill
 pills benzodiazepine benzodiazepines opioid opioids analgesic analgesics antiviral antivirals antifungal antifungals
 thiazolidinedione immunoglobulin aspirin acetaminophen paracetamol
-""".split())
+""".split()
+)
 # Things people take with their medicines, which count as interactants.
-SUBSTANCES = frozenset("alcohol wine beer liquor grapefruit caffeine coffee supplements supplement herbal vitamins".split())
+SUBSTANCES = frozenset(
+    "alcohol wine beer liquor grapefruit caffeine coffee supplements supplement herbal vitamins".split()
+)
 
 # Plain medical words: a question with none of these and no vocabulary term is not clinical.
-MEDICAL_WORDS = frozenset("""
+MEDICAL_WORDS = frozenset(
+    """
 symptom symptoms disease diseases illness sick sickness pain ache aches doctor physician nurse hospital clinic
 medicine medicines medication medications drug drugs pill pills tablet tablets capsule dose dosage prescription
 prescribed pharmacy pharmacist surgery surgeon operation vaccine vaccination vaccinated shot infection infected
@@ -226,13 +321,18 @@ gynecologist obstetrician pharmacist physiotherapy chiropractor dentist optometr
 med meds antiviral antivirals antihistamine antihistamines antidepressant antidepressants narcotic narcotics
 itchiness discomfort tiredness phlegm mucus snot drooling hoarse periods urinate blisters blister covid strep
 addictive addiction withdrawal nausea nauseous vomit diarrhea constipated bloating heartburn indigestion acid
-""".split())
+""".split()
+)
 # Asked of a clinical answer engine, "take", "try" or "stop" something is about a medicine.
-TAKING_MEDICINE = re.compile(r"\b(?:take|taking|took|taken|try|trying|stop|stopping|prescribed|prescription|dosage)\b"
-                             r"|\b\d+(?:\.\d+)? ?(?:mg|mcg|ml|iu)\b")
+TAKING_MEDICINE = re.compile(
+    r"\b(?:take|taking|took|taken|try|trying|stop|stopping|prescribed|prescription|dosage)\b"
+    r"|\b\d+(?:\.\d+)? ?(?:mg|mcg|ml|iu)\b"
+)
 # A capitalised word after "take", "taking", "on" ... is most likely a medicine's brand name.
-BRAND_AFTER_VERB = re.compile(r"\b(?:take|taking|took|taken|use|using|used|on|try|trying|prescribed|started)\s+"
-                              r"(?:the |my |some |a |an )?([A-Z][a-z]{3,})")
+BRAND_AFTER_VERB = re.compile(
+    r"\b(?:take|taking|took|taken|use|using|used|on|try|trying|prescribed|started)\s+"
+    r"(?:the |my |some |a |an )?([A-Z][a-z]{3,})"
+)
 
 # -- patterns ---------------------------------------------------------------------------------
 
@@ -256,61 +356,205 @@ INTENTS = (
 # (intent, weight, pattern). A pattern counts once, in full in a sentence that asks, half in one
 # that only tells the story.
 _CUES: list[tuple[str, float, str]] = [
-    ("treatment", 3, r"\b(?:treat(?:ment|ments|ing|ed|s)?|therap(?:y|ies|eutic)|cur(?:e|es|ed|ing)|remed(?:y|ies)|manag(?:e|ed|ing|ement))\b"),
+    (
+        "treatment",
+        3,
+        r"\b(?:treat(?:ment|ments|ing|ed|s)?|therap(?:y|ies|eutic)|cur(?:e|es|ed|ing)|remed(?:y|ies)|manag(?:e|ed|ing|ement))\b",
+    ),
     ("treatment", 3, r"\b(?:first|second|third)[- ]line\b|\bdrugs? of choice\b"),
-    ("treatment", 2, r"\b(?:medications?|medicines?|drugs?|pills?|antibiotics?|something)\s+(?:for|to (?:treat|help|control|relieve|ease|stop))\b"),
-    ("treatment", 2, r"\bwhat (?:can|should|do|could) (?:i|we|you|he|she|they|one) (?:take|do|use|give|try)\b|\bwhat to (?:give|take|do|use)\b"),
-    ("treatment", 2, r"\b(?:get rid of|relieve|relief|ease|alleviate|help(?:s|ed)? (?:with|for)|good for|used (?:for|to treat|in))\b"),
-    ("treatment", 2, r"\b(?:does|do|will|would|can|could|is|are)\b[^.?!]{0,40}\b(?:work|works|help|helpful|effective|benefit)\b"),
-    ("treatment", 2, r"\b(?:efficacy|best (?:way|option|drug|medication|medicine|choice)|options?|alternatives?|indications?)\b"),
-    ("treatment", 2, r"\b(?:which|what) (?:\w+ )?(?:medicines?|medications?|drugs?|treatments?|pills?)\b|\b(?:medicines?|medications?|drugs?|treatments?) (?:suitable|appropriate|recommended)\b"),
-    ("treatment", 4, r"\bwhy (?:is|was|are) (?:it|this|they|\w+) prescribed\b|\bprescribed for\b|\bwho should (?:get|take|use|receive)\b"),
+    (
+        "treatment",
+        2,
+        r"\b(?:medications?|medicines?|drugs?|pills?|antibiotics?|something)\s+(?:for|to (?:treat|help|control|relieve|ease|stop))\b",
+    ),
+    (
+        "treatment",
+        2,
+        r"\bwhat (?:can|should|do|could) (?:i|we|you|he|she|they|one) (?:take|do|use|give|try)\b|\bwhat to (?:give|take|do|use)\b",
+    ),
+    (
+        "treatment",
+        2,
+        r"\b(?:get rid of|relieve|relief|ease|alleviate|help(?:s|ed)? (?:with|for)|good for|used (?:for|to treat|in))\b",
+    ),
+    (
+        "treatment",
+        2,
+        r"\b(?:does|do|will|would|can|could|is|are)\b[^.?!]{0,40}\b(?:work|works|help|helpful|effective|benefit)\b",
+    ),
+    (
+        "treatment",
+        2,
+        r"\b(?:efficacy|best (?:way|option|drug|medication|medicine|choice)|options?|alternatives?|indications?)\b",
+    ),
+    (
+        "treatment",
+        2,
+        r"\b(?:which|what) (?:\w+ )?(?:medicines?|medications?|drugs?|treatments?|pills?)\b|\b(?:medicines?|medications?|drugs?|treatments?) (?:suitable|appropriate|recommended)\b",
+    ),
+    (
+        "treatment",
+        4,
+        r"\bwhy (?:is|was|are) (?:it|this|they|\w+) prescribed\b|\bprescribed for\b|\bwho should (?:get|take|use|receive)\b",
+    ),
     ("treatment", 3, r"\bhow effective\b|\beffective(?:ness)? (?:for|in|against|at)\b"),
     ("treatment", 1, r"\b(?:surgery|surgical|operation|physical therapy|rehabilitation|massage|exercises?)\b"),
     ("dosing", 3, r"\b(?:dose|doses|dosed|dosage|dosages|dosing|titrat\w*|taper\w*|wean\w*)\b"),
-    ("dosing", 3, r"\bhow (?:much|many)\b[^.?!]{0,30}\b(?:milligrams?|mg|micrograms?|units?|ml|tablets?|pills?|capsules?|should|can i|to take|a day|per day|daily)\b"),
-    ("dosing", 3, r"\b(?:how|when) (?:should|do|can|to|must|would) (?:i |you |we |one |he |she |they )?(?:take|use|inject|apply|give|administer)\b"),
+    (
+        "dosing",
+        3,
+        r"\bhow (?:much|many)\b[^.?!]{0,30}\b(?:milligrams?|mg|micrograms?|units?|ml|tablets?|pills?|capsules?|should|can i|to take|a day|per day|daily)\b",
+    ),
+    (
+        "dosing",
+        3,
+        r"\b(?:how|when) (?:should|do|can|to|must|would) (?:i |you |we |one |he |she |they )?(?:take|use|inject|apply|give|administer)\b",
+    ),
     ("dosing", 2, r"\bhow (?:often|long|frequently|soon)\b[^.?!]{0,30}\b(?:take|use|inject|apply|give|taking|using)\b"),
-    ("dosing", 2.5, r"\b(?:stop|stopping|quit|quitting|discontinu\w*|come off|coming off|get off|go off)\s+(?:taking|using|on|the|my|this|it|of)\b"),
-    ("dosing", 2, r"\b(?:twice|once|three times|four times) (?:a|per|daily|every)\b|\bevery \d+ hours\b|\b(?:once|twice) daily\b|\bas needed\b"),
+    (
+        "dosing",
+        2.5,
+        r"\b(?:stop|stopping|quit|quitting|discontinu\w*|come off|coming off|get off|go off)\s+(?:taking|using|on|the|my|this|it|of)\b",
+    ),
+    (
+        "dosing",
+        2,
+        r"\b(?:twice|once|three times|four times) (?:a|per|daily|every)\b|\bevery \d+ hours\b|\b(?:once|twice) daily\b|\bas needed\b",
+    ),
     ("dosing", 2, r"\b(?:missed|skip(?:ped)?|forgot(?:ten)?|double) (?:a |my |the )?(?:dose|pill|tablet)\b"),
-    ("dosing", 2, r"\b(?:time of day|in the (?:morning|evening)|at (?:night|bedtime)|before (?:bed|meals)|with food|empty stomach)\b"),
-    ("dosing", 2, r"\b(?:be )?taken (?:in the|at|with|before|after|on an)\b|\b(?:supposed|meant) to (?:take|use)\b|\b(?:usage|directions for use|how to use)\b"),
+    (
+        "dosing",
+        2,
+        r"\b(?:time of day|in the (?:morning|evening)|at (?:night|bedtime)|before (?:bed|meals)|with food|empty stomach)\b",
+    ),
+    (
+        "dosing",
+        2,
+        r"\b(?:be )?taken (?:in the|at|with|before|after|on an)\b|\b(?:supposed|meant) to (?:take|use)\b|\b(?:usage|directions for use|how to use)\b",
+    ),
     ("dosing", 0.5, r"\b\d+(?:\.\d+)?\s?(?:mg|mcg|milligrams?|micrograms?|ml|units|iu)\b"),
-    ("adverse_effects", 3.5, r"\bside[- ]?effects?\b|\badverse (?:effects?|reactions?|events?|drug)\b|\btoxicit\w*|\bsafety\b"),
+    (
+        "adverse_effects",
+        3.5,
+        r"\bside[- ]?effects?\b|\badverse (?:effects?|reactions?|events?|drug)\b|\btoxicit\w*|\bsafety\b",
+    ),
     ("adverse_effects", 1.5, r"\b(?:harmful|harm|dangerous|reactions?|long[- ]term use)\b"),
-    ("adverse_effects", 2, r"\b(?:since|after) (?:i )?(?:start(?:ed|ing)?|began|taking|been on)\b|\b(?:started|starting|began|begun) (?:taking|on|using)\b|\bimplicated in\b"),
+    (
+        "adverse_effects",
+        2,
+        r"\b(?:since|after) (?:i )?(?:start(?:ed|ing)?|began|taking|been on)\b|\b(?:started|starting|began|begun) (?:taking|on|using)\b|\bimplicated in\b",
+    ),
     ("interactions", 4, r"\binteract\w*"),
     ("interactions", 2.5, r"\b(?:together|at the same time|combin\w*|mix\w*|along with|in addition to)\b"),
     ("interactions", 3, r"\b(?:reactions?|interactions?|problems?|conflicts?) between\b"),
-    ("contraindications", 4, r"\bcontraindicat\w*|\bspecial precautions?\b|\bsafety concerns?\b|\bwarnings?\b(?!\s+signs?)"),
+    (
+        "contraindications",
+        4,
+        r"\bcontraindicat\w*|\bspecial precautions?\b|\bsafety concerns?\b|\bwarnings?\b(?!\s+signs?)",
+    ),
     ("contraindications", 1.5, r"\b(?:safe|ok|okay|alright|allowed|advisable)\b"),
-    ("contraindications", 2, r"\ballerg\w* to\b|\b(?:should not|shouldnt|must not|cannot|cant) (?:be )?(?:take|taken|use|used|give|given)\b|\beven though\b"),
+    (
+        "contraindications",
+        2,
+        r"\ballerg\w* to\b|\b(?:should not|shouldnt|must not|cannot|cant) (?:be )?(?:take|taken|use|used|give|given)\b|\beven though\b",
+    ),
     ("monitoring", 4, r"\bmonitor\w*|\bfollow[- ]?up\b|\bsurveillance\b"),
-    ("monitoring", 3, r"\bhow often\b[^.?!]{0,60}\b(?:check\w*|test\w*|measur\w*|screen\w*|blood work|labs?|levels?|scan\w*|seen|visits?)\b"),
-    ("monitoring", 2, r"\bevery \d+ (?:weeks?|months?|years?)\b|\bperiodic\w*|\bregular (?:check\w*|tests?|blood)|\btargets?\b|\bgoals? (?:for|of)\b"),
-    ("diagnosis", 3.5, r"\bdiagnos(?:e|es|is|ing|tic|tics)\b|\bdiagnosed\b(?!\s+(?:with|as|in|at|by|\d))|\bwork[- ]?up\b|\bdifferential\b|\bcriteria\b"),
-    ("diagnosis", 2, r"\b(?:test(?:s|ing|ed)?|exam(?:s|ination)?|screen(?:ing)?|detect\w*|rule out|check (?:for|if))\b|\b(?:find out|tell|know) (?:if|whether) (?:i|he|she|you|they|my \w+) (?:have|has|had)\b"),
-    ("diagnosis", 1.5, r"\b(?:x-?ray|computed tomography|cat scan|magnetic resonance imaging|ultrasound|biopsy|scan|blood test|endoscopy|colonoscopy|electrocardiogram|upper gi|gastrointestinal|imaging|genetic testing)\b"),
+    (
+        "monitoring",
+        3,
+        r"\bhow often\b[^.?!]{0,60}\b(?:check\w*|test\w*|measur\w*|screen\w*|blood work|labs?|levels?|scan\w*|seen|visits?)\b",
+    ),
+    (
+        "monitoring",
+        2,
+        r"\bevery \d+ (?:weeks?|months?|years?)\b|\bperiodic\w*|\bregular (?:check\w*|tests?|blood)|\btargets?\b|\bgoals? (?:for|of)\b",
+    ),
+    (
+        "diagnosis",
+        3.5,
+        r"\bdiagnos(?:e|es|is|ing|tic|tics)\b|\bdiagnosed\b(?!\s+(?:with|as|in|at|by|\d))|\bwork[- ]?up\b|\bdifferential\b|\bcriteria\b",
+    ),
+    (
+        "diagnosis",
+        2,
+        r"\b(?:test(?:s|ing|ed)?|exam(?:s|ination)?|screen(?:ing)?|detect\w*|rule out|check (?:for|if))\b|\b(?:find out|tell|know) (?:if|whether) (?:i|he|she|you|they|my \w+) (?:have|has|had)\b",
+    ),
+    (
+        "diagnosis",
+        1.5,
+        r"\b(?:x-?ray|computed tomography|cat scan|magnetic resonance imaging|ultrasound|biopsy|scan|blood test|endoscopy|colonoscopy|electrocardiogram|upper gi|gastrointestinal|imaging|genetic testing)\b",
+    ),
     ("diagnosis", 1, r"\b(?:do i have|does (?:he|she) have|could (?:it|this|i) be|is it)\b"),
     ("symptoms", 3, r"\bsymptoms?\b|\bsigns\b|\bwarning signs?\b"),
-    ("symptoms", 2, r"\bwhat (?:does|do) \w+(?: \w+){0,3} (?:feel|look) like\b|\bpresent(?:s|ation)\b|\bmanifest\w*|\bassociated with\b"),
+    (
+        "symptoms",
+        2,
+        r"\bwhat (?:does|do) \w+(?: \w+){0,3} (?:feel|look) like\b|\bpresent(?:s|ation)\b|\bmanifest\w*|\bassociated with\b",
+    ),
     ("prognosis", 4, r"\bprognos\w*|\boutlook\b|\blife expectancy\b|\bsurvival\b|\bmortality\b|\bsuccess rate\b"),
     ("prognosis", 3, r"\b(?:fatal|deadly|terminal|die|dying|death|live with|curable|complications?)\b"),
-    ("prognosis", 2, r"\b(?:progress\w*|gets? worse|worsen\w*|go(?:es)? away|resolve|recover\w*|permanent|reversible|long[- ]term effects?|chances?|recur\w*|come back|relapse\w*|is (?:this|that|it) normal|how long (?:does|will|do|until|is))\b"),
-    ("prevention", 4, r"\bprevent\w*|\bprophyla\w*|\bavoid (?:getting|catching|spreading|developing|passing)\b|\breduce (?:the |my |your )?(?:risk|chance)s?\b|\bprecaution\w*"),
+    (
+        "prognosis",
+        2,
+        r"\b(?:progress\w*|gets? worse|worsen\w*|go(?:es)? away|resolve|recover\w*|permanent|reversible|long[- ]term effects?|chances?|recur\w*|come back|relapse\w*|is (?:this|that|it) normal|how long (?:does|will|do|until|is))\b",
+    ),
+    (
+        "prevention",
+        4,
+        r"\bprevent\w*|\bprophyla\w*|\bavoid (?:getting|catching|spreading|developing|passing)\b|\breduce (?:the |my |your )?(?:risk|chance)s?\b|\bprecaution\w*",
+    ),
     ("prevention", 2.5, r"\bvaccin\w*|\bimmuni[sz]\w*|\bshots?\b|\bbooster\b"),
-    ("cause", 3.5, r"\bcaus\w*|\betiolog\w*|\bwhy (?:do|does|did|is|are|am|would|could|can|have|has|some)\b|\breasons? (?:for|why|of)\b|\brisk factors?\b|\bwhat (?:triggers|brings on|leads to)\b"),
-    ("cause", 3, r"\b(?:contagious|transmit\w*|transmission|spread\w*|catch(?:es|ing)?\b(?! (?:my|his|her|your) breath)|passed (?:down|on)|inherit\w*|hereditary|genetic(?:ally)?|run in (?:the )?famil\w*)"),
-    ("cause", 3, r"\bwho is at risk\b|\bat risk (?:for|of)\b|\b(?:am i|is (?:he|she)|are (?:we|they)) (?:at )?risk\b|\brisk of (?:getting|developing|catching)\b|\bmore likely\b|\blikely to (?:get|develop|pass)\b"),
-    ("cause", 2, r"\b(?:related to|due to|because of|linked to|contribut\w*|leads? to|result(?:s|ed)? (?:in|from)|trigger\w*|affect\w*|effects? (?:of|on))\b"),
-    ("definition", 2, r"(?:^|(?<=[.?!\n]))\W*(?:what|whats)\s+(?:is|are|exactly is)?\b|\bwhat (?:is|are) (?:a |an )?\w+\s*\?"),
-    ("definition", 3, r"\bdefin\w*|\bmeaning of\b|\bwhat (?:does|do) \w+(?: \w+)? mean\b|\bhow does \w+(?: \w+)? work\b|\bmechanism\b|\bwhat (?:does|do) (?:it|this|they) do\b"),
-    ("definition", 2, r"\b(?:tell me|information|info|learn|know|read|overview)\b(?: \w+)? (?:about|on|regarding)\b|\bexplain\b"),
-    ("definition", 2, r"\bis (?:it|this|that|\w+) (?:a|an) (?:\w+ ){0,2}(?:disease|disorder|condition|steroid|drug|infection|cancer|virus|antibiotic)\b"),
+    (
+        "cause",
+        3.5,
+        r"\bcaus\w*|\betiolog\w*|\bwhy (?:do|does|did|is|are|am|would|could|can|have|has|some)\b|\breasons? (?:for|why|of)\b|\brisk factors?\b|\bwhat (?:triggers|brings on|leads to)\b",
+    ),
+    (
+        "cause",
+        3,
+        r"\b(?:contagious|transmit\w*|transmission|spread\w*|catch(?:es|ing)?\b(?! (?:my|his|her|your) breath)|passed (?:down|on)|inherit\w*|hereditary|genetic(?:ally)?|run in (?:the )?famil\w*)",
+    ),
+    (
+        "cause",
+        3,
+        r"\bwho is at risk\b|\bat risk (?:for|of)\b|\b(?:am i|is (?:he|she)|are (?:we|they)) (?:at )?risk\b|\brisk of (?:getting|developing|catching)\b|\bmore likely\b|\blikely to (?:get|develop|pass)\b",
+    ),
+    (
+        "cause",
+        2,
+        r"\b(?:related to|due to|because of|linked to|contribut\w*|leads? to|result(?:s|ed)? (?:in|from)|trigger\w*|affect\w*|effects? (?:of|on))\b",
+    ),
+    (
+        "definition",
+        2,
+        r"(?:^|(?<=[.?!\n]))\W*(?:what|whats)\s+(?:is|are|exactly is)?\b|\bwhat (?:is|are) (?:a |an )?\w+\s*\?",
+    ),
+    (
+        "definition",
+        3,
+        r"\bdefin\w*|\bmeaning of\b|\bwhat (?:does|do) \w+(?: \w+)? mean\b|\bhow does \w+(?: \w+)? work\b|\bmechanism\b|\bwhat (?:does|do) (?:it|this|they) do\b",
+    ),
+    (
+        "definition",
+        2,
+        r"\b(?:tell me|information|info|learn|know|read|overview)\b(?: \w+)? (?:about|on|regarding)\b|\bexplain\b",
+    ),
+    (
+        "definition",
+        2,
+        r"\bis (?:it|this|that|\w+) (?:a|an) (?:\w+ ){0,2}(?:disease|disorder|condition|steroid|drug|infection|cancer|virus|antibiotic)\b",
+    ),
     ("other", 4.5, r"\b(?:expir\w*|shelf life|stor(?:e|ed|age|ing)|refrigerat\w*|dispos\w*|throw (?:away|out))\b"),
-    ("other", 2.5, r"\b(?:gluten|lactose|ingredients?|contains?|components?|made of|dyes?|gelatin|halal|kosher|vegan)\b|\bhow much \w+(?: \w+)? (?:is|are) (?:there )?in\b"),
-    ("other", 4, r"\b(?:find|recommend|looking for|locate|see) (?:a |an )?(?:good )?(?:doctor|specialist|physician|surgeon|clinic|hospital|support group|lab\w*|\w+ologist|\w+iatrist)s?\b|\bwhat (?:kind of |type of )?(?:doctor|specialist)\b|\bspecializ\w*|\bsupport groups?\b|\bwhere to find support\b"),
+    (
+        "other",
+        2.5,
+        r"\b(?:gluten|lactose|ingredients?|contains?|components?|made of|dyes?|gelatin|halal|kosher|vegan)\b|\bhow much \w+(?: \w+)? (?:is|are) (?:there )?in\b",
+    ),
+    (
+        "other",
+        4,
+        r"\b(?:find|recommend|looking for|locate|see) (?:a |an )?(?:good )?(?:doctor|specialist|physician|surgeon|clinic|hospital|support group|lab\w*|\w+ologist|\w+iatrist)s?\b|\bwhat (?:kind of |type of )?(?:doctor|specialist)\b|\bspecializ\w*|\bsupport groups?\b|\bwhere to find support\b",
+    ),
     ("other", 1.5, r"\b(?:insurance|medicare|medicaid|cost|price|coverage|imprint)\b"),
     ("other", 2.5, r"\b(?:difference between|compared? (?:to|with)|versus|same as|similar to|is \w+ like)\b"),
 ]
@@ -338,19 +582,61 @@ AGE_INFANT = re.compile(r"\b\d{1,2} ?-?(?:months?|weeks?|days?)[ -]old\b")
 # Emergencies: (reason, pattern, needs). needs: "" = the pattern says enough; "person" = someone
 # real is involved (I, my son, he); "now" = a person and something happening now.
 _PERSON = re.compile(r"\b(?:i|im|ive|me|my|we|he|she|hes|shes|they)\b")
-_NOW = re.compile(r"\b(?:now|right now|currently|at the moment|just|suddenly|sudden|started|starting|ago|tonight|today|this (?:morning|afternoon|evening)|for the (?:last|past) (?:few |\d+ )?(?:minutes?|hours?))\b")
+_NOW = re.compile(
+    r"\b(?:now|right now|currently|at the moment|just|suddenly|sudden|started|starting|ago|tonight|today|this (?:morning|afternoon|evening)|for the (?:last|past) (?:few |\d+ )?(?:minutes?|hours?))\b"
+)
 _EMERGENCIES = [
     ("chest pain happening now (possible heart attack)", r"\bchest (?:pain|pressure|tightness)\b", "now"),
-    ("possible overdose", r"\b(?:overdosed|od'?d)\b|\b(?:took|taken|swallowed|ate|ingested)\b(?: \w+){0,3}? (?:[1-9]\d+|a (?:whole|full) bottle|an entire bottle|the whole bottle|too many|a handful)\b(?: \w+){0,3}? ?(?:pills?|tablets?|capsules?|caps|doses)\b", "person"),
-    ("possible poisoning", r"\b(?:swallowed|drank|ate|ingested)\b(?: \w+){0,4}? (?:bleach|poison\w*|button batter(?:y|ies)|batter(?:y|ies)|antifreeze|drain cleaner|detergent pods?|laundry pods?|pesticides?|insecticides?|lighter fluid|gasoline|kerosene)\b", "person"),
-    ("suicidal intent", r"\b(?:kill|hurt|harm|cut)(?:ing)? my ?self\b|\b(?:want|wanna|going|plan(?:ning)?) to (?:die|end (?:my life|it all))\b|\bi(?:m| am)? (?:feeling )?suicidal\b|\bdont want to (?:live|be alive|wake up)\b|\b(?:wants|threaten\w*|tried|trying|going) to (?:kill|hurt) (?:him|her|them)sel(?:f|ves)\b", ""),
-    ("suicidal thoughts", r"\bsuicidal (?:thoughts|feelings)\b|\bthinking (?:about|of) (?:suicide|killing myself)\b", "person"),
-    ("possible stroke", r"\b(?:face|smile|mouth) (?:is |are |has |started |looks )?(?:droop\w*|uneven|lopsided)\b|\bslurr\w*(?: \w+)? (?:speech|words)\b|\bspeech (?:is |became |got )?slurred\b|\bsudden(?:ly)?(?: \w+){0,3} (?:numb\w*|weak\w*|paralys\w*|cant (?:move|speak|talk|see))\b", "now"),
-    ("possible anaphylaxis", r"\b(?:throat|tongue|lips?) (?:is |are |feels? |started |starting )?(?:swell\w*|swollen|closing|tight\w*)\b|\banaphyla\w*", "now"),
-    ("cannot breathe", r"\b(?:cant|cannot|can not|unable to|struggling to) breathe\b|\b(?:isnt|is not|not|stopped) breathing\b|\bturning blue\b", "person"),
-    ("unresponsive", r"\b(?:unconscious|unresponsive|wont wake up|not waking up|cant wake (?:him|her|them))\b", "person"),
-    ("seizure that will not stop", r"\bseizures? (?:that )?(?:wont|will not|doesnt|does not) stop\b|\b(?:having|has been having) (?:a )?seizures?(?: \w+){0,3}? (?:now|right now|for \d+ minutes)\b", "person"),
-    ("serious bleeding", r"\b(?:vomit\w*|throw\w* up|cough\w* up)(?: up)? (?:(?:something like|what looks like) )?(?:blood|coffee[- ]grounds?)\b|\bbleeding (?:that )?(?:wont|will not|doesnt|does not) stop\b", "person"),
+    (
+        "possible overdose",
+        r"\b(?:overdosed|od'?d)\b|\b(?:took|taken|swallowed|ate|ingested)\b(?: \w+){0,3}? (?:[1-9]\d+|a (?:whole|full) bottle|an entire bottle|the whole bottle|too many|a handful)\b(?: \w+){0,3}? ?(?:pills?|tablets?|capsules?|caps|doses)\b",
+        "person",
+    ),
+    (
+        "possible poisoning",
+        r"\b(?:swallowed|drank|ate|ingested)\b(?: \w+){0,4}? (?:bleach|poison\w*|button batter(?:y|ies)|batter(?:y|ies)|antifreeze|drain cleaner|detergent pods?|laundry pods?|pesticides?|insecticides?|lighter fluid|gasoline|kerosene)\b",
+        "person",
+    ),
+    (
+        "suicidal intent",
+        r"\b(?:kill|hurt|harm|cut)(?:ing)? my ?self\b|\b(?:want|wanna|going|plan(?:ning)?) to (?:die|end (?:my life|it all))\b|\bi(?:m| am)? (?:feeling )?suicidal\b|\bdont want to (?:live|be alive|wake up)\b|\b(?:wants|threaten\w*|tried|trying|going) to (?:kill|hurt) (?:him|her|them)sel(?:f|ves)\b",
+        "",
+    ),
+    (
+        "suicidal thoughts",
+        r"\bsuicidal (?:thoughts|feelings)\b|\bthinking (?:about|of) (?:suicide|killing myself)\b",
+        "person",
+    ),
+    (
+        "possible stroke",
+        r"\b(?:face|smile|mouth) (?:is |are |has |started |looks )?(?:droop\w*|uneven|lopsided)\b|\bslurr\w*(?: \w+)? (?:speech|words)\b|\bspeech (?:is |became |got )?slurred\b|\bsudden(?:ly)?(?: \w+){0,3} (?:numb\w*|weak\w*|paralys\w*|cant (?:move|speak|talk|see))\b",
+        "now",
+    ),
+    (
+        "possible anaphylaxis",
+        r"\b(?:throat|tongue|lips?) (?:is |are |feels? |started |starting )?(?:swell\w*|swollen|closing|tight\w*)\b|\banaphyla\w*",
+        "now",
+    ),
+    (
+        "cannot breathe",
+        r"\b(?:cant|cannot|can not|unable to|struggling to) breathe\b|\b(?:isnt|is not|not|stopped) breathing\b|\bturning blue\b",
+        "person",
+    ),
+    (
+        "unresponsive",
+        r"\b(?:unconscious|unresponsive|wont wake up|not waking up|cant wake (?:him|her|them))\b",
+        "person",
+    ),
+    (
+        "seizure that will not stop",
+        r"\bseizures? (?:that )?(?:wont|will not|doesnt|does not) stop\b|\b(?:having|has been having) (?:a )?seizures?(?: \w+){0,3}? (?:now|right now|for \d+ minutes)\b",
+        "person",
+    ),
+    (
+        "serious bleeding",
+        r"\b(?:vomit\w*|throw\w* up|cough\w* up)(?: up)? (?:(?:something like|what looks like) )?(?:blood|coffee[- ]grounds?)\b|\bbleeding (?:that )?(?:wont|will not|doesnt|does not) stop\b",
+        "person",
+    ),
 ]
 EMERGENCIES = [(reason, re.compile(pattern), needs) for reason, pattern, needs in _EMERGENCIES]
 
@@ -396,7 +682,9 @@ FOLLOW_UP_ADDS = re.compile(
     r"|\b(?:already|still) (?:on|taking|using)\b"
 )
 # Wording that replaces the earlier drug: "what about naproxen instead?".
-FOLLOW_UP_REPLACES = re.compile(r"\binstead\b|\brather than\b|\b(?:switch|chang|replac|swap)\w* (?:to|with|it|for)\b|\bor\b")
+FOLLOW_UP_REPLACES = re.compile(
+    r"\binstead\b|\brather than\b|\b(?:switch|chang|replac|swap)\w* (?:to|with|it|for)\b|\bor\b"
+)
 # Just before a drug: taken alongside the earlier one ("if they are on warfarin", "with clarithromycin").
 CO_MEDICATION_BEFORE = re.compile(
     r"\b(?:on|taking|takes|took|using|uses|with|plus|and|alongside|combined with|together with|along with"
@@ -417,7 +705,9 @@ DUMMY_IT = re.compile(
 )
 _DRUG_NOUNS = r"(?:drugs?|medications?|medicines?|meds?|pills?|tablets?|agents?|treatments?|therap(?:y|ies)|regimens?|injections?|inhalers?)"
 _CONDITION_NOUNS = r"(?:condition|conditions|disease|diseases|disorder|illness|infection|problem|diagnosis)"
-DRUG_REFERENCE = re.compile(rf"\b(?:it|its|itself)\b|\b(?:this|that|these|those|the same|such|said|this same) {_DRUG_NOUNS}\b")
+DRUG_REFERENCE = re.compile(
+    rf"\b(?:it|its|itself)\b|\b(?:this|that|these|those|the same|such|said|this same) {_DRUG_NOUNS}\b"
+)
 CONDITION_REFERENCE = re.compile(rf"\b(?:this|that|the same|such|said|this same) {_CONDITION_NOUNS}\b")
 PATIENT_REFERENCE = re.compile(
     r"\b(?:they|them|their|he|she|him|her|his)\b"
@@ -429,8 +719,12 @@ THING_REFERENCE = re.compile(
     r"|stopping|start|starting|try|trying) (?:this|that|these|those)\b(?! \w+ (?:is|are|was|were|do|does|can)\b)"
     rf"(?! (?:{_DRUG_NOUNS}|{_CONDITION_NOUNS}|patients?|persons?|people|cases?|group|population)\b)"
 )
-_REFERENCES = (("drug", DRUG_REFERENCE), ("condition", CONDITION_REFERENCE), ("patient", PATIENT_REFERENCE),
-               ("thing", THING_REFERENCE))
+_REFERENCES = (
+    ("drug", DRUG_REFERENCE),
+    ("condition", CONDITION_REFERENCE),
+    ("patient", PATIENT_REFERENCE),
+    ("thing", THING_REFERENCE),
+)
 
 
 def refers_back(text: str) -> list[tuple[str, int, int]]:
@@ -455,12 +749,30 @@ def is_follow_up_wording(text: str) -> bool:
 
 # Modifiers that describe the patient and so hold for the rest of a thread; first-line and
 # non-drug describe the answer asked for and go with the question that asked.
-PATIENT_MODIFIERS = ("refractory", "children", "adolescents", "pregnancy", "breastfeeding", "older_adults",
-                     "renal_impairment", "hepatic_impairment", "allergy")
+PATIENT_MODIFIERS = (
+    "refractory",
+    "children",
+    "adolescents",
+    "pregnancy",
+    "breastfeeding",
+    "older_adults",
+    "renal_impairment",
+    "hepatic_impairment",
+    "allergy",
+)
 # An intent in a few words, to restate a follow-up that inherits it ("gout treatment: in pregnancy?").
 INTENT_PHRASES = {
-    "treatment": "treatment", "dosing": "dose", "adverse_effects": "side effects", "interactions": "interactions",
-    "contraindications": "contraindications", "monitoring": "monitoring", "diagnosis": "diagnosis",
-    "symptoms": "symptoms", "prognosis": "prognosis", "prevention": "prevention", "cause": "causes",
-    "definition": "", "other": "",
+    "treatment": "treatment",
+    "dosing": "dose",
+    "adverse_effects": "side effects",
+    "interactions": "interactions",
+    "contraindications": "contraindications",
+    "monitoring": "monitoring",
+    "diagnosis": "diagnosis",
+    "symptoms": "symptoms",
+    "prognosis": "prognosis",
+    "prevention": "prevention",
+    "cause": "causes",
+    "definition": "",
+    "other": "",
 }

@@ -41,15 +41,35 @@ class AuditEntry:
     hash: str
 
 
-def entry_hash(seq: int, at: str, actor: str, action: str, target: str, before_hash: str, after_hash: str,
-               detail: str, prev_hash: str) -> str:
-    canonical = json.dumps([seq, at, actor, action, target, before_hash, after_hash, detail, prev_hash],
-                           ensure_ascii=False, separators=(",", ":"))
+def entry_hash(
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    target: str,
+    before_hash: str,
+    after_hash: str,
+    detail: str,
+    prev_hash: str,
+) -> str:
+    canonical = json.dumps(
+        [seq, at, actor, action, target, before_hash, after_hash, detail, prev_hash],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def append(conn: sqlite3.Connection, actor: str, action: str, target: str, *, before: str = "", after: str = "",
-           detail: dict | None = None) -> AuditEntry:
+def append(
+    conn: sqlite3.Connection,
+    actor: str,
+    action: str,
+    target: str,
+    *,
+    before: str = "",
+    after: str = "",
+    detail: dict | None = None,
+) -> AuditEntry:
     """Add one entry; call inside the transaction that makes the change it records."""
     last = store.newest_audit_entry(conn)
     seq, prev = (last["seq"] + 1, last["hash"]) if last else (1, GENESIS)
@@ -59,7 +79,9 @@ def append(conn: sqlite3.Connection, actor: str, action: str, target: str, *, be
     return AuditEntry(seq, at, actor, action, target, before, after, detail or {}, prev, digest)
 
 
-def entries(conn: sqlite3.Connection, *, target: str = "", limit: int = 100, offset: int = 0) -> tuple[int, list[AuditEntry]]:
+def entries(
+    conn: sqlite3.Connection, *, target: str = "", limit: int = 100, offset: int = 0
+) -> tuple[int, list[AuditEntry]]:
     """(total, one page newest first), optionally for one target (an article id, a user name)."""
     total, rows = store.audit_page(conn, target, limit, offset)
     return total, [_entry(row) for row in rows]
@@ -70,8 +92,18 @@ def _entry(row: sqlite3.Row) -> AuditEntry:
         detail = json.loads(row["detail"])
     except ValueError:
         detail = {"unreadable": row["detail"]}
-    return AuditEntry(row["seq"], row["at"], row["actor"], row["action"], row["target"], row["before_hash"],
-                      row["after_hash"], detail, row["prev_hash"], row["hash"])
+    return AuditEntry(
+        row["seq"],
+        row["at"],
+        row["actor"],
+        row["action"],
+        row["target"],
+        row["before_hash"],
+        row["after_hash"],
+        detail,
+        row["prev_hash"],
+        row["hash"],
+    )
 
 
 def verify(conn: sqlite3.Connection, folder: Path | None = None) -> list[str]:
@@ -85,11 +117,22 @@ def verify(conn: sqlite3.Connection, folder: Path | None = None) -> list[str]:
             problems.append(f"{missing} deleted: the log jumps from entry {expected_seq - 1} to entry {seq}.")
         elif row["prev_hash"] != expected_prev:
             problems.append(f"entry {seq} does not follow entry {seq - 1}: its link to the previous hash is broken.")
-        recomputed = entry_hash(seq, row["at"], row["actor"], row["action"], row["target"], row["before_hash"],
-                                row["after_hash"], row["detail"], row["prev_hash"])
+        recomputed = entry_hash(
+            seq,
+            row["at"],
+            row["actor"],
+            row["action"],
+            row["target"],
+            row["before_hash"],
+            row["after_hash"],
+            row["detail"],
+            row["prev_hash"],
+        )
         if recomputed != row["hash"]:
-            problems.append(f"entry {seq} ({row['action']} {row['target']} by {row['actor']} at {row['at']}) was edited: "
-                            f"its content no longer matches its hash.")
+            problems.append(
+                f"entry {seq} ({row['action']} {row['target']} by {row['actor']} at {row['at']}) was edited: "
+                f"its content no longer matches its hash."
+            )
         expected_prev, expected_seq = row["hash"], seq + 1
         count += 1
     if folder is not None:
@@ -149,5 +192,7 @@ def _check_head(conn: sqlite3.Connection, folder: Path, count: int, last_seq: in
         gone = f"entry {head_seq}" if head_seq == last_seq + 1 else f"entries {last_seq + 1}-{head_seq}"
         return [f"{gone} deleted: the log ends at entry {last_seq} but {HEAD_FILE} records entry {head_seq}."]
     if store.audit_hash_at(conn, head_seq) != head_hash:
-        return [f"entry {head_seq} does not match {HEAD_FILE}: it was replaced (the newest entries deleted and others written in their place)."]
+        return [
+            f"entry {head_seq} does not match {HEAD_FILE}: it was replaced (the newest entries deleted and others written in their place)."
+        ]
     return []

@@ -81,8 +81,9 @@ def text_diff(old: str, new: str) -> list[DiffLine]:
     "same" and "removed" runs join back into `old` and the "same" and "added" runs into `new`
     (leading and trailing whitespace aside)."""
     old_tokens, new_tokens = _TOKEN.findall(old.strip()), _TOKEN.findall(new.strip())
-    matcher = difflib.SequenceMatcher(None, [t.strip() for t in old_tokens], [t.strip() for t in new_tokens],
-                                      autojunk=False)
+    matcher = difflib.SequenceMatcher(
+        None, [t.strip() for t in old_tokens], [t.strip() for t in new_tokens], autojunk=False
+    )
     diff: list[DiffLine] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -104,6 +105,6 @@ def _same_run(lines: list[str], context: int, *, first: bool, last: bool) -> lis
     tail = 0 if last else context
     hidden = len(lines) - head - tail
     kept_head = [DiffLine("same", line) for line in lines[:head]]
-    kept_tail = [DiffLine("same", line) for line in lines[len(lines) - tail:]]
+    kept_tail = [DiffLine("same", line) for line in lines[len(lines) - tail :]]
     summary = f"… {hidden} unchanged line{'' if hidden == 1 else 's'} …"
     return kept_head + [DiffLine("same", summary)] + kept_tail

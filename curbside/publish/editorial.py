@@ -122,13 +122,16 @@ class Editorial:
     # `actor` is the signed-in user asking (None: nobody signed in, refused) or OPERATOR, the
     # command line, which needs no account.
 
-    def add_user(self, name: str, role: str, password: str, full_name: str = "", *,
-                 actor: User | Operator | None = OPERATOR) -> tuple[User, str]:
+    def add_user(
+        self, name: str, role: str, password: str, full_name: str = "", *, actor: User | Operator | None = OPERATOR
+    ) -> tuple[User, str]:
         if actor is not OPERATOR:
             self.require(actor, "manage_users")
         with self.db.transaction() as conn:
             user, token = users.add(conn, name, role, password, full_name)
-            audit.append(conn, actor_name(actor), "add_user", user.name, detail={"role": role, "full_name": user.full_name})
+            audit.append(
+                conn, actor_name(actor), "add_user", user.name, detail={"role": role, "full_name": user.full_name}
+            )
         self._after_commit()
         return user, token
 
@@ -141,7 +144,9 @@ class Editorial:
         if actor is not OPERATOR:
             self.require(actor, "manage_users")
             if disabled and actor.name.lower() == name.lower():
-                raise ConflictError("You cannot disable your own account; ask another admin, or use `curbside users disable`.")
+                raise ConflictError(
+                    "You cannot disable your own account; ask another admin, or use `curbside users disable`."
+                )
         with self.db.transaction() as conn:
             user = users.set_disabled(conn, name, disabled)
             audit.append(conn, actor_name(actor), "disable_user" if disabled else "enable_user", user.name)
@@ -203,9 +208,13 @@ class Editorial:
             raise PermissionDenied(f"Only the author who saved article {row['id']} (or an editor) can {label}.")
         if action in ("approve", "request_changes"):
             if own or self._made_latest(row, user):
-                raise PermissionDenied(f"You wrote or edited article {row['id']}, so you cannot {label}; another reviewer must.")
+                raise PermissionDenied(
+                    f"You wrote or edited article {row['id']}, so you cannot {label}; another reviewer must."
+                )
             if not self._assigned(row["id"], user):
-                raise PermissionDenied(f"You are not assigned to review article {row['id']}; take it with \"Start review\" or ask an editor to assign you.")
+                raise PermissionDenied(
+                    f'You are not assigned to review article {row["id"]}; take it with "Start review" or ask an editor to assign you.'
+                )
 
     def _made_latest(self, row: sqlite3.Row, user: User) -> bool:
         return review_store.made_version(self.db.connection(), row["id"], user.id, row["version"])
@@ -216,15 +225,28 @@ class Editorial:
     def _row(self, conn: sqlite3.Connection, article_id: str) -> sqlite3.Row:
         row = review_store.article_row(conn, article_id)
         if row is None:
-            raise NotFoundError(f"No article {article_id!r} in this library; find articles at /library or GET /api/articles.")
+            raise NotFoundError(
+                f"No article {article_id!r} in this library; find articles at /library or GET /api/articles."
+            )
         return row
 
     def allowed_actions(self, user: User | None, article_id: str) -> list[str]:
         """The workflow actions this user could take on the article now (for buttons and the API)."""
         row = self._row(self.db.connection(), article_id)
         possible = []
-        for action in ("save", "edit", "submit", "start_review", "assign", "approve", "request_changes", "retract",
-                       "rereview", "reopen", "comment"):
+        for action in (
+            "save",
+            "edit",
+            "submit",
+            "start_review",
+            "assign",
+            "approve",
+            "request_changes",
+            "retract",
+            "rereview",
+            "reopen",
+            "comment",
+        ):
             try:
                 self._check(user, action, row)
             except InputError:
@@ -238,15 +260,23 @@ class Editorial:
         state = row["status"]
         if action == "save":
             if row["kind"] != "article":
-                raise ConflictError(f"Article {row['id']} says the library cannot answer its question, so there is nothing to review; ask a question the library covers.")
+                raise ConflictError(
+                    f"Article {row['id']} says the library cannot answer its question, so there is nothing to review; ask a question the library covers."
+                )
             if row["author_id"] is not None:
-                raise ConflictError(f"Article {row['id']} is already saved by {self._name(row['author_id'])}; an editor can reassign work.")
+                raise ConflictError(
+                    f"Article {row['id']} is already saved by {self._name(row['author_id'])}; an editor can reassign work."
+                )
         if action == "edit" and role_of(user) == "author" and state not in workflow.AUTHOR_EDITABLE:
-            raise ConflictError(f"Article {row['id']} is {state}; its author can edit it again once changes are requested.")
+            raise ConflictError(
+                f"Article {row['id']} is {state}; its author can edit it again once changes are requested."
+            )
         if action == "submit" and row["author_id"] is None:
             raise ConflictError(f"Save article {row['id']} as a draft before submitting it.")
         if action == "approve" and self._approved_by(row, user):
-            raise ConflictError(f"You already approved version {row['version']} of article {row['id']}; it needs another reviewer's approval.")
+            raise ConflictError(
+                f"You already approved version {row['version']} of article {row['id']}; it needs another reviewer's approval."
+            )
         approvals = len(self._approvals(row)) + 1 if action == "approve" else 0  # only approve counts them
         return workflow.next_state(state, action, approvals=approvals, needed=self.approvals_needed)
 
@@ -261,10 +291,21 @@ class Editorial:
 
     # -- the lifecycle -----------------------------------------------------------------------------
 
-    def act(self, user: User | None, article_id: str, action: str, *, reason: str = "", reviewer: str = "") -> ArticleRecord:
+    def act(
+        self, user: User | None, article_id: str, action: str, *, reason: str = "", reviewer: str = ""
+    ) -> ArticleRecord:
         """Take one workflow action (not edit or comment, which carry content: see `edit`, `comment`)."""
-        if action not in ("save", "submit", "start_review", "assign", "approve", "request_changes", "retract",
-                          "rereview", "reopen"):
+        if action not in (
+            "save",
+            "submit",
+            "start_review",
+            "assign",
+            "approve",
+            "request_changes",
+            "retract",
+            "rereview",
+            "reopen",
+        ):
             raise InputError(f"Unknown action {action!r}; see /docs for the workflow actions.")
         reason = " ".join((reason or "").split())
         with self.db.transaction() as conn:
@@ -297,8 +338,9 @@ class Editorial:
             self._assign(conn, article_id, chosen, user)
             detail["reviewer"] = chosen.name
         elif action in ("approve", "request_changes"):
-            review_store.insert_review_decision(conn, article_id, row["version"], row["review_round"], user.id, action,
-                                                reason, stamp)
+            review_store.insert_review_decision(
+                conn, article_id, row["version"], row["review_round"], user.id, action, reason, stamp
+            )
             if target == workflow.APPROVED:
                 updates["published_version"] = row["version"]
                 updates["status_note"] = ""
@@ -322,7 +364,9 @@ class Editorial:
         if chosen.role != "reviewer" or chosen.disabled:
             raise InputError(f"{chosen.name} is not an active reviewer; assign someone with the reviewer role.")
         if row["author_id"] == chosen.id:
-            raise ConflictError(f"{chosen.name} wrote article {row['id']} and cannot review it; choose another reviewer.")
+            raise ConflictError(
+                f"{chosen.name} wrote article {row['id']} and cannot review it; choose another reviewer."
+            )
         return chosen
 
     def _assign(self, conn, article_id: str, reviewer: User, by: User) -> None:
@@ -338,17 +382,36 @@ class Editorial:
             target = self._check(user, "edit", row)
             current = store.latest(conn, article_id)[0]
             settings = self.library.settings
-            edited = apply_edits(current.article, edits, self._passage_source,
-                                 today_year=_today_year(settings),
-                                 superseded_after_years=settings.superseded_after_years)
+            edited = apply_edits(
+                current.article,
+                edits,
+                self._passage_source,
+                today_year=_today_year(settings),
+                superseded_after_years=settings.superseded_after_years,
+            )
             edited.status = target
             new_hash = hashlib.sha256(article_json(edited).encode("utf-8")).hexdigest()
             generation = review_store.version_generation(conn, article_id, row["version"])
-            number = store.save(conn, article_id, current.context, edited, new_hash, generation,
-                                editor_id=user.id, note=" ".join(edits.note.split()))
+            number = store.save(
+                conn,
+                article_id,
+                current.context,
+                edited,
+                new_hash,
+                generation,
+                editor_id=user.id,
+                note=" ".join(edits.note.split()),
+            )
             review_store.set_article_status(conn, article_id, target, store.now())
-            audit.append(conn, user.name, "edit", article_id, before=content_hash(current), after=new_hash,
-                         detail={"from": row["status"], "to": target, "version": number, "note": edits.note})
+            audit.append(
+                conn,
+                user.name,
+                "edit",
+                article_id,
+                before=content_hash(current),
+                after=new_hash,
+                detail={"from": row["status"], "to": target, "version": number, "note": edits.note},
+            )
         self._after_commit()
         return store.latest(self.db.connection(), article_id)[0]
 
@@ -358,23 +421,43 @@ class Editorial:
         conn = self.db.connection()
         self._check(user, "edit", self._row(conn, article_id))  # refuse before the (slow) composing
         current = store.latest(conn, article_id)[0]
-        composed = self.library.ask(current.question, audience=current.audience,
-                                    thread=self.library.answers.understood(current.context))
+        composed = self.library.ask(
+            current.question, audience=current.audience, thread=self.library.answers.understood(current.context)
+        )
         with self.db.transaction() as conn:
             row = self._row(conn, article_id)
             target = self._check(user, "edit", row)
             if row["version"] != current.version:
-                raise ConflictError(f"Article {article_id} changed while it was being re-composed; reload it and try again.")
+                raise ConflictError(
+                    f"Article {article_id} changed while it was being re-composed; reload it and try again."
+                )
             composed.status = target
             new_hash = hashlib.sha256(article_json(composed).encode("utf-8")).hexdigest()
             if new_hash == content_hash(current):
-                raise ConflictError(f"Re-composing article {article_id} from the library as it is now gives the same text; nothing to change.")
+                raise ConflictError(
+                    f"Re-composing article {article_id} from the library as it is now gives the same text; nothing to change."
+                )
             generation = f"{__version__}:{store.library_generation(conn)}"
-            number = store.save(conn, article_id, current.context, composed, new_hash, generation,
-                                editor_id=user.id, note="Re-composed from the library as it is now.")
+            number = store.save(
+                conn,
+                article_id,
+                current.context,
+                composed,
+                new_hash,
+                generation,
+                editor_id=user.id,
+                note="Re-composed from the library as it is now.",
+            )
             review_store.set_article_status(conn, article_id, target, store.now())
-            audit.append(conn, user.name, "recompose", article_id, before=content_hash(current), after=new_hash,
-                         detail={"from": row["status"], "to": target, "version": number})
+            audit.append(
+                conn,
+                user.name,
+                "recompose",
+                article_id,
+                before=content_hash(current),
+                after=new_hash,
+                detail={"from": row["status"], "to": target, "version": number},
+            )
         self._after_commit()
         return store.latest(self.db.connection(), article_id)[0]
 
@@ -395,11 +478,19 @@ class Editorial:
             record = store.latest(conn, article_id)[0]
             labels = dict(anchors(record))
             if anchor not in labels:
-                raise InputError(f"Unknown place {anchor!r} in article {article_id}; comment on the article, a section or a bullet it has.")
-            comment_id = review_store.insert_review_comment(conn, article_id, row["version"], user.id, anchor, body,
-                                                            store.now())
-            audit.append(conn, user.name, "comment", article_id, detail={"comment": comment_id, "anchor": anchor,
-                                                                          "version": row["version"]})
+                raise InputError(
+                    f"Unknown place {anchor!r} in article {article_id}; comment on the article, a section or a bullet it has."
+                )
+            comment_id = review_store.insert_review_comment(
+                conn, article_id, row["version"], user.id, anchor, body, store.now()
+            )
+            audit.append(
+                conn,
+                user.name,
+                "comment",
+                article_id,
+                detail={"comment": comment_id, "anchor": anchor, "version": row["version"]},
+            )
         self._after_commit()
         return next(c for c in self.comments(user, article_id) if c.id == comment_id)
 
@@ -411,14 +502,32 @@ class Editorial:
         self.require(user, "view_review", row)
         labels = dict(anchors(store.latest(conn, article_id)[0]))
         rows = review_store.comment_rows(conn, article_id)
-        return [Comment(id=r["id"], version=r["version"], author=f"{r['full_name'] or r['name']} ({r['role']})",
-                        anchor=r["anchor"], anchor_label=labels.get(r["anchor"], f"{r['anchor']} (no longer in the article)"),
-                        body=r["body"], created_at=r["created_at"]) for r in rows]
+        return [
+            Comment(
+                id=r["id"],
+                version=r["version"],
+                author=f"{r['full_name'] or r['name']} ({r['role']})",
+                anchor=r["anchor"],
+                anchor_label=labels.get(r["anchor"], f"{r['anchor']} (no longer in the article)"),
+                body=r["body"],
+                created_at=r["created_at"],
+            )
+            for r in rows
+        ]
 
     def decisions(self, article_id: str) -> list[Decision]:
         rows = review_store.decision_rows(self.db.connection(), article_id)
-        return [Decision(version=r["version"], round=r["round"], reviewer=f"{r['full_name'] or r['name']} ({r['role']})",
-                         decision=r["decision"], reason=r["reason"], created_at=r["created_at"]) for r in rows]
+        return [
+            Decision(
+                version=r["version"],
+                round=r["round"],
+                reviewer=f"{r['full_name'] or r['name']} ({r['role']})",
+                decision=r["decision"],
+                reason=r["reason"],
+                created_at=r["created_at"],
+            )
+            for r in rows
+        ]
 
     def review_state(self, user: User | None, article_id: str) -> ReviewState:
         conn = self.db.connection()
@@ -426,10 +535,18 @@ class Editorial:
         self.require(user, "view_review", row)
         record = store.latest(conn, article_id)[0]
         reviewers = review_store.assigned_reviewer_names(conn, article_id)
-        return ReviewState(record=record, round=row["review_round"], approvals_needed=self.approvals_needed,
-                           approvals=self._approvals(row), reviewers=reviewers, comments=self.comments(user, article_id),
-                           decisions=self.decisions(article_id), actions=self.allowed_actions(user, article_id),
-                           anchors=anchors(record), evidence_changes=open_changes(conn, article_id))
+        return ReviewState(
+            record=record,
+            round=row["review_round"],
+            approvals_needed=self.approvals_needed,
+            approvals=self._approvals(row),
+            reviewers=reviewers,
+            comments=self.comments(user, article_id),
+            decisions=self.decisions(article_id),
+            actions=self.allowed_actions(user, article_id),
+            anchors=anchors(record),
+            evidence_changes=open_changes(conn, article_id),
+        )
 
     def history(self, article_id: str) -> list[VersionInfo]:
         conn = self.db.connection()
@@ -438,19 +555,28 @@ class Editorial:
         for r in review_store.approval_rows(conn, article_id):
             approved.setdefault(r["version"], []).append(f"{r['full_name'] or r['name']} ({r['role']})")
         rows = review_store.version_rows(conn, article_id)
-        return [VersionInfo(version=r["version"], created_at=r["created_at"],
-                            made_by=f"{r['full_name'] or r['name']} ({r['role']})" if r["name"] else "curbside",
-                            note=r["note"], approved_by=sorted(set(approved.get(r["version"], []))),
-                            published=r["version"] == row["published_version"]) for r in rows]
+        return [
+            VersionInfo(
+                version=r["version"],
+                created_at=r["created_at"],
+                made_by=f"{r['full_name'] or r['name']} ({r['role']})" if r["name"] else "curbside",
+                note=r["note"],
+                approved_by=sorted(set(approved.get(r["version"], []))),
+                published=r["version"] == row["published_version"],
+            )
+            for r in rows
+        ]
 
     def diff(self, article_id: str, old: int, new: int):
         from .diff import version_diff
 
         conn = self.db.connection()
         records = [store.version(conn, article_id, number) for number in (old, new)]
-        for number, record in zip((old, new), records):
+        for number, record in zip((old, new), records, strict=False):
             if record is None:
-                raise NotFoundError(f"Article {article_id} has no version {number}; its history lists the versions it has.")
+                raise NotFoundError(
+                    f"Article {article_id} has no version {number}; its history lists the versions it has."
+                )
         return version_diff(records[0].article, records[1].article)
 
     def queue(self, user: User | None) -> dict[str, list[ArticleSummary]]:

@@ -19,11 +19,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..language.doses import NUMBER_WORDS, numbers, parse_doses
-from ..errors import InputError
-from ..model import Article, Bullet, Claim, Passage, Source
 from ..compose.references import reference_for, renumber
+from ..errors import InputError
 from ..language.clean import normalize_space
+from ..language.doses import NUMBER_WORDS, numbers, parse_doses
+from ..model import Article, Bullet, Claim, Passage, Source
 from ..verify import check_citations, verify
 
 # Passage id -> (the passage, its source), or None when the library does not hold it.
@@ -38,9 +38,34 @@ _CITATION_MARKER = re.compile(r"\[\s*\d+\s*\]")
 _WORD = re.compile(r"[A-Za-z]+")
 # Words that state a count or a frequency as plainly as a digit does ("take two", "twice daily"),
 # which `doses.numbers` does not read; a new wording may use one only if its quote does.
-_COUNT_WORDS = {"eleven", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-                "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
-                "thousand", "million", "dozen", "half", "quarter", "double", "triple", "twice", "thrice"}
+_COUNT_WORDS = {
+    "eleven",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "dozen",
+    "half",
+    "quarter",
+    "double",
+    "triple",
+    "twice",
+    "thrice",
+}
 
 
 @dataclass
@@ -72,25 +97,40 @@ class ArticleEdits:
 
 def claim_addresses(article: Article) -> list[tuple[str, str, Claim]]:
     """(address, a label a person reads, claim) for every claim, in reading order."""
-    found = [(f"bottom_line/{index}", f"Bottom line, claim {index + 1}", claim)
-             for index, claim in enumerate(article.bottom_line)]
+    found = [
+        (f"bottom_line/{index}", f"Bottom line, claim {index + 1}", claim)
+        for index, claim in enumerate(article.bottom_line)
+    ]
     for section in article.sections:
         for bullet_index, bullet in enumerate(section.bullets):
             point = bullet.label or f"point {bullet_index + 1}"
             for claim_index, claim in enumerate(bullet.claims):
-                found.append((f"sections/{section.key}/{bullet_index}/{claim_index}",
-                              f"{section.title} › {point}, claim {claim_index + 1}", claim))
+                found.append(
+                    (
+                        f"sections/{section.key}/{bullet_index}/{claim_index}",
+                        f"{section.title} › {point}, claim {claim_index + 1}",
+                        claim,
+                    )
+                )
     return found
 
 
-def apply_edits(article: Article, edits: ArticleEdits, passage_source: PassageSource, *, today_year: int,
-                superseded_after_years: int) -> Article:
+def apply_edits(
+    article: Article,
+    edits: ArticleEdits,
+    passage_source: PassageSource,
+    *,
+    today_year: int,
+    superseded_after_years: int,
+) -> Article:
     """The edited, verified article (with `verification` set); `article` itself is never changed.
     Raises InputError, naming the claim and the reason, when any part of the edit is refused."""
     _check_note(edits.note)
     if article.kind != "article":
-        _refuse(f"only an article that answers with cited claims can be edited, and this one is {article.kind!r}; "
-                "ask the question again to get one.")
+        _refuse(
+            f"only an article that answers with cited claims can be edited, and this one is {article.kind!r}; "
+            "ask the question again to get one."
+        )
     edited = copy.deepcopy(article)
     targets = _targets(edited, edits.claims)
     for edit, address, claim in targets:
@@ -114,6 +154,7 @@ def apply_edits(article: Article, edits: ArticleEdits, passage_source: PassageSo
 
 # -- what the edit names ----------------------------------------------------------------------
 
+
 def _check_note(note: str) -> None:
     text = normalize_space(note or "")
     if not text:
@@ -130,8 +171,10 @@ def _targets(article: Article, claim_edits: list[ClaimEdit]) -> list[tuple[Claim
     for edit in claim_edits:
         address = (edit.address or "").strip()
         if address not in by_address:
-            _refuse(f"there is no claim at {address or '(empty address)'}; addresses look like bottom_line/0 or "
-                    "sections/<section key>/<bullet>/<claim>, as the edit form lists them.")
+            _refuse(
+                f"there is no claim at {address or '(empty address)'}; addresses look like bottom_line/0 or "
+                "sections/<section key>/<bullet>/<claim>, as the edit form lists them."
+            )
         if address in seen:
             _refuse(f"{address} is edited twice; give one change per claim.")
         seen.add(address)
@@ -141,6 +184,7 @@ def _targets(article: Article, claim_edits: list[ClaimEdit]) -> list[tuple[Claim
 
 # -- the changes ------------------------------------------------------------------------------
 
+
 def _reword(article: Article, address: str, claim: Claim, text: str) -> None:
     """Set the shown wording of the claim and of every copy of the same quote (the bottom line
     repeats section claims), so a reader never meets one quote worded two ways."""
@@ -148,15 +192,21 @@ def _reword(article: Article, address: str, claim: Claim, text: str) -> None:
     if wording == normalize_space(claim.text):
         wording = ""  # the quote itself is shown as the quote, with nothing to check twice
     if len(wording) > MAX_WORDING_CHARS:
-        _refuse(f"the new wording of {address} is {len(wording)} characters; keep one sentence of at most "
-                f"{MAX_WORDING_CHARS}.")
+        _refuse(
+            f"the new wording of {address} is {len(wording)} characters; keep one sentence of at most "
+            f"{MAX_WORDING_CHARS}."
+        )
     if _CITATION_MARKER.search(wording):
-        _refuse(f"the new wording of {address} writes a citation marker like [1]; leave the markers out, "
-                "they are added from the claim's citation.")
+        _refuse(
+            f"the new wording of {address} writes a citation marker like [1]; leave the markers out, "
+            "they are added from the claim's citation."
+        )
     added = _numbers_not_in(wording, claim.text)
     if added:
-        _refuse(f"the new wording of {address} says {added[0]}, which its citation [{claim.citation}] does not "
-                "contain; keep the numbers the quote gives.")
+        _refuse(
+            f"the new wording of {address} says {added[0]}, which its citation [{claim.citation}] does not "
+            "contain; keep the numbers the quote gives."
+        )
     for twin in _twins(article, claim):
         twin.plain = wording
 
@@ -174,8 +224,9 @@ def _delete(article: Article, address: str, claim: Claim) -> None:
             bullet.claims = [c for c in bullet.claims if c is not claim]
 
 
-def _add(article: Article, new: NewClaim, passage_source: PassageSource, *, today_year: int,
-         superseded_after_years: int) -> None:
+def _add(
+    article: Article, new: NewClaim, passage_source: PassageSource, *, today_year: int, superseded_after_years: int
+) -> None:
     section = next((s for s in article.sections if s.key == (new.section or "").strip()), None)
     if section is None:
         keys = ", ".join(s.key for s in article.sections) or "none"
@@ -183,21 +234,33 @@ def _add(article: Article, new: NewClaim, passage_source: PassageSource, *, toda
     passage_id = (new.passage_id or "").strip()
     found = passage_source(passage_id) if passage_id else None
     if found is None:
-        _refuse(f"passage {passage_id or '(empty)'} is not in this library; passage ids look like SOURCE@VERSION#N, "
-                "as the source browser shows them.")
+        _refuse(
+            f"passage {passage_id or '(empty)'} is not in this library; passage ids look like SOURCE@VERSION#N, "
+            "as the source browser shows them."
+        )
     passage, source = found
     span = _locate(new.quote, passage.text)
     if span is None:
-        _refuse(f"the new quote for {section.key} is not in passage {passage_id} word for word; copy the sentence "
-                "from the passage as it is written.")
+        _refuse(
+            f"the new quote for {section.key} is not in passage {passage_id} word for word; copy the sentence "
+            "from the passage as it is written."
+        )
     start, end = span
-    claim = Claim(text=passage.text[start:end], citation=0, passage_id=passage_id, quote_start=start, quote_end=end,
-                  grade=passage.grade, doses=[dose.text for dose in parse_doses(passage.text[start:end])])
+    claim = Claim(
+        text=passage.text[start:end],
+        citation=0,
+        passage_id=passage_id,
+        quote_start=start,
+        quote_end=end,
+        grade=passage.grade,
+        doses=[dose.text for dose in parse_doses(passage.text[start:end])],
+    )
     existing = [a for a, _label, c in claim_addresses(article) if _key(c) == _key(claim)]
     if existing:
         _refuse(f"the article already quotes that sentence at {existing[0]}; edit that claim instead.")
-    claim.citation = _citation_number(article, source, passage_id, today_year=today_year,
-                                      superseded_after_years=superseded_after_years)
+    claim.citation = _citation_number(
+        article, source, passage_id, today_year=today_year, superseded_after_years=superseded_after_years
+    )
     label = normalize_space(new.label or "")
     if len(label) > MAX_LABEL_CHARS:
         _refuse(f"the bullet label {label[:40]!r}… is {len(label)} characters; keep it to {MAX_LABEL_CHARS}.")
@@ -208,16 +271,20 @@ def _add(article: Article, new: NewClaim, passage_source: PassageSource, *, toda
         bullet.claims.append(claim)
 
 
-def _citation_number(article: Article, source: Source, passage_id: str, *, today_year: int,
-                     superseded_after_years: int) -> int:
+def _citation_number(
+    article: Article, source: Source, passage_id: str, *, today_year: int, superseded_after_years: int
+) -> int:
     """The number of the reference for this source version, adding one when the article has none.
     A provisional number past every other; `renumber` then orders them all by first use."""
     for reference in article.references:
         if reference.source_id == source.id and reference.source_version == source.version:
             return reference.number
     number = max([r.number for r in article.references] + [c.citation for c in article.all_claims()] + [0]) + 1
-    article.references.append(reference_for(source, number, [passage_id], today_year=today_year,
-                                            superseded_after_years=superseded_after_years))
+    article.references.append(
+        reference_for(
+            source, number, [passage_id], today_year=today_year, superseded_after_years=superseded_after_years
+        )
+    )
     return number
 
 
@@ -231,8 +298,10 @@ def _retitle(article: Article, title: str, *, old_title: str) -> None:
     quoted = " ".join([old_title] + [claim.text for claim in article.all_claims()])
     added = _numbers_not_in(text, quoted)
     if added:
-        _refuse(f"the new title says {added[0]}, which no quoted claim of the article contains; "
-                "keep to the numbers the quotes give.")
+        _refuse(
+            f"the new title says {added[0]}, which no quoted claim of the article contains; "
+            "keep to the numbers the quotes give."
+        )
     article.title = text
 
 
@@ -245,8 +314,10 @@ def _drop_empty(article: Article) -> None:
 
 # -- the gate ---------------------------------------------------------------------------------
 
+
 def _verified(edited: Article, passage_source: PassageSource) -> Article:
     """`verify` the edited article; refuse, naming the claim, if it drops anything or numbers break."""
+
     def lookup(passage_id: str) -> Passage | None:
         found = passage_source(passage_id)
         return found[0] if found else None
@@ -256,8 +327,10 @@ def _verified(edited: Article, passage_source: PassageSource) -> Article:
         kept = {_key(claim) + (claim.plain,) for claim in verified.all_claims()}
         for address, _label, claim in claim_addresses(edited):
             if _key(claim) + (claim.plain,) not in kept:
-                _refuse(f"verification would drop the claim at {address} ({_drop_reason(verified, claim)}); "
-                        "change or delete that claim.")
+                _refuse(
+                    f"verification would drop the claim at {address} ({_drop_reason(verified, claim)}); "
+                    "change or delete that claim."
+                )
         _refuse(f"verification would drop a claim ({verified.verification.problems[0]}); change or delete that claim.")
     broken = check_citations(verified)
     if not verified.verification.citations_resolve or broken:
@@ -276,6 +349,7 @@ def _drop_reason(verified: Article, claim: Claim) -> str:
 
 
 # -- small helpers ----------------------------------------------------------------------------
+
 
 def _refuse(reason: str) -> None:
     raise InputError(f"Edit refused: {reason}")

@@ -58,8 +58,9 @@ class EvidenceChange:
 # -- flagging (inside the ingest / withdraw transaction) ---------------------------------------------
 
 
-def flag_source_change(conn: sqlite3.Connection, source_id: str, cited_version: int,
-                       new_version: int | None) -> list[str]:
+def flag_source_change(
+    conn: sqlite3.Connection, source_id: str, cited_version: int, new_version: int | None
+) -> list[str]:
     """Flag every article in editorial care whose latest or published version cites the source at
     `cited_version` or earlier; returns the ids flagged now. Call inside the source's transaction.
 
@@ -74,9 +75,19 @@ def flag_source_change(conn: sqlite3.Connection, source_id: str, cited_version: 
             continue
         change_id = store.insert_evidence_change(conn, article_id, source_id, cited, new_version, change, now())
         store.mark_needs_rereview(conn, article_id)
-        audit.append(conn, "curbside", "flag_rereview", article_id,
-                     detail={"source_id": source_id, "cited_version": cited, "new_version": new_version,
-                             "change": change, "evidence_change": change_id})
+        audit.append(
+            conn,
+            "curbside",
+            "flag_rereview",
+            article_id,
+            detail={
+                "source_id": source_id,
+                "cited_version": cited,
+                "new_version": new_version,
+                "change": change,
+                "evidence_change": change_id,
+            },
+        )
         if article_id not in flagged:
             flagged.append(article_id)
     return flagged
@@ -129,9 +140,15 @@ def _change(conn: sqlite3.Connection, row: sqlite3.Row, cited: set[str]) -> Evid
     old_passages = [p for p in source_store.passages_of(conn, old[0], row["source_id"]) if p.id in cited] if old else []
     new_passages = source_store.passages_of(conn, new[0], row["source_id"]) if new else []
     return EvidenceChange(
-        id=row["id"], article_id=row["article_id"], source_id=row["source_id"], source_title=title,
-        cited_version=row["cited_version"], new_version=row["new_version"], change=row["change"],
-        detected_at=row["detected_at"], resolved_at=row["resolved_at"],
+        id=row["id"],
+        article_id=row["article_id"],
+        source_id=row["source_id"],
+        source_title=title,
+        cited_version=row["cited_version"],
+        new_version=row["new_version"],
+        change=row["change"],
+        detected_at=row["detected_at"],
+        resolved_at=row["resolved_at"],
         passages=[_passage_change(p, new_passages) for p in old_passages],
     )
 
@@ -139,14 +156,24 @@ def _change(conn: sqlite3.Connection, row: sqlite3.Row, cited: set[str]) -> Evid
 def _passage_change(old, new_passages) -> PassageChange:
     match = _counterpart(old, new_passages)
     new_text = match.text if match else ""
-    return PassageChange(passage_id=old.id, new_passage_id=match.id if match else "", section=old.section,
-                         old_text=old.text, new_text=new_text, diff=_word_diff(old.text, new_text))
+    return PassageChange(
+        passage_id=old.id,
+        new_passage_id=match.id if match else "",
+        section=old.section,
+        old_text=old.text,
+        new_text=new_text,
+        diff=_word_diff(old.text, new_text),
+    )
 
 
 def _counterpart(old, new_passages):
     """The same section and place if its text is still alike, else the most alike passage, else None."""
     for candidate in new_passages:
-        if candidate.order == old.order and candidate.section == old.section and _ratio(old.text, candidate.text) >= SIMILAR:
+        if (
+            candidate.order == old.order
+            and candidate.section == old.section
+            and _ratio(old.text, candidate.text) >= SIMILAR
+        ):
             return candidate
     best, best_ratio = None, SIMILAR
     for candidate in new_passages:

@@ -36,12 +36,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 ACTIONS = tuple(PERMISSIONS)
 
 ACTION_LABELS = {
-    "save": "save it as your draft", "edit": "edit its text", "submit": "submit it for review",
-    "assign": "assign a reviewer", "start_review": "start reviewing it", "comment": "comment",
-    "approve": "approve it", "request_changes": "request changes", "retract": "retract it",
-    "rereview": "send it back for re-review", "reopen": "reopen it as a draft",
-    "view_review": "see review work", "edit_policy": "edit the editorial policy",
-    "manage_users": "manage accounts", "view_audit": "read the audit log", "read": "read it", "ask": "ask",
+    "save": "save it as your draft",
+    "edit": "edit its text",
+    "submit": "submit it for review",
+    "assign": "assign a reviewer",
+    "start_review": "start reviewing it",
+    "comment": "comment",
+    "approve": "approve it",
+    "request_changes": "request changes",
+    "retract": "retract it",
+    "rereview": "send it back for re-review",
+    "reopen": "reopen it as a draft",
+    "view_review": "see review work",
+    "edit_policy": "edit the editorial policy",
+    "manage_users": "manage accounts",
+    "view_audit": "read the audit log",
+    "read": "read it",
+    "ask": "ask",
 }
 
 

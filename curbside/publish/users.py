@@ -52,13 +52,21 @@ def new_token() -> str:
 
 
 def _user(row: sqlite3.Row) -> User:
-    return User(id=row["id"], name=row["name"], full_name=row["full_name"], role=row["role"],
-                disabled=bool(row["disabled"]), created_at=row["created_at"])
+    return User(
+        id=row["id"],
+        name=row["name"],
+        full_name=row["full_name"],
+        role=row["role"],
+        disabled=bool(row["disabled"]),
+        created_at=row["created_at"],
+    )
 
 
 def check_new_account(name: str, role: str, password: str) -> None:
     if not NAME_PATTERN.fullmatch(name or ""):
-        raise InputError(f"User name {name!r} is not usable; use 2-40 letters, digits, dots, dashes or underscores, starting with a letter or digit.")
+        raise InputError(
+            f"User name {name!r} is not usable; use 2-40 letters, digits, dots, dashes or underscores, starting with a letter or digit."
+        )
     if role not in ROLES:
         raise InputError(f"Unknown role {role!r}; choose one of: {', '.join(ROLES)}.")
     if len(password or "") < MIN_PASSWORD:
@@ -71,8 +79,15 @@ def add(conn: sqlite3.Connection, name: str, role: str, password: str, full_name
     if store.user_name_taken(conn, name):
         raise InputError(f"A user named {name!r} already exists; choose another name or disable the old account.")
     token = new_token()
-    user_id = store.insert_user(conn, name, " ".join((full_name or "").split())[:120], role, _hasher.hash(password),
-                                digest(token), _stamp(_now()))
+    user_id = store.insert_user(
+        conn,
+        name,
+        " ".join((full_name or "").split())[:120],
+        role,
+        _hasher.hash(password),
+        digest(token),
+        _stamp(_now()),
+    )
     return get(conn, user_id), token
 
 
@@ -112,11 +127,14 @@ def replace_token(conn: sqlite3.Connection, name: str) -> str:
 def from_token(conn: sqlite3.Connection, token: str) -> User:
     row = store.find_user_by_token_hash(conn, digest(token))
     if row is None or row["disabled"]:
-        raise SignInRequired("The API token is not valid (unknown, replaced or its account disabled); ask an admin for a new one with `curbside users token NAME`.")
+        raise SignInRequired(
+            "The API token is not valid (unknown, replaced or its account disabled); ask an admin for a new one with `curbside users token NAME`."
+        )
     return _user(row)
 
 
 # -- signing in ----------------------------------------------------------------------------------
+
 
 def authenticate(conn: sqlite3.Connection, name: str, password: str, address: str = "") -> User | None:
     """The account if the password is right, else None. Every failure is recorded and counts toward
@@ -144,20 +162,27 @@ def _refuse_if_locked(conn: sqlite3.Connection, name: str, address: str) -> None
     by_address = sign_in_store.count_login_failures_from_address(conn, address, since)
     minutes = int(FAILURE_WINDOW.total_seconds() // 60)
     if by_name_count >= MAX_FAILURES_PER_NAME:
-        raise TooManyAttempts(f"Too many failed sign-ins for {name!r}; wait {minutes} minutes before trying again, or ask an admin to check the account.")
+        raise TooManyAttempts(
+            f"Too many failed sign-ins for {name!r}; wait {minutes} minutes before trying again, or ask an admin to check the account."
+        )
     if by_address >= MAX_FAILURES_PER_ADDRESS:
         # Only this client address is held back; the same accounts still sign in from elsewhere.
-        raise TooManyAttempts(f"Too many failed sign-ins from your address ({address}); wait {minutes} minutes before trying again.")
+        raise TooManyAttempts(
+            f"Too many failed sign-ins from your address ({address}); wait {minutes} minutes before trying again."
+        )
 
 
 # -- sessions ----------------------------------------------------------------------------------
+
 
 def start_session(conn: sqlite3.Connection, user: User, hours: int) -> tuple[str, str]:
     """A new session for `user`: (session id for the signed cookie, its CSRF token)."""
     session_id, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     now = _now()
     sign_in_store.delete_sessions_expired_before(conn, _stamp(now))
-    sign_in_store.insert_session(conn, digest(session_id), user.id, csrf, _stamp(now), _stamp(now + timedelta(hours=hours)))
+    sign_in_store.insert_session(
+        conn, digest(session_id), user.id, csrf, _stamp(now), _stamp(now + timedelta(hours=hours))
+    )
     return session_id, csrf
 
 

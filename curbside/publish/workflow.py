@@ -20,8 +20,13 @@ STATES = (DRAFT, SUBMITTED, UNDER_REVIEW, CHANGES_REQUESTED, REVISED, APPROVED, 
 # action -> {state it may start from: state it leads to}; approve is decided by the count below.
 TRANSITIONS: dict[str, dict[str, str]] = {
     "save": {DRAFT: DRAFT},
-    "edit": {DRAFT: DRAFT, SUBMITTED: SUBMITTED, UNDER_REVIEW: UNDER_REVIEW, CHANGES_REQUESTED: REVISED,
-             REVISED: REVISED},
+    "edit": {
+        DRAFT: DRAFT,
+        SUBMITTED: SUBMITTED,
+        UNDER_REVIEW: UNDER_REVIEW,
+        CHANGES_REQUESTED: REVISED,
+        REVISED: REVISED,
+    },
     "submit": {DRAFT: SUBMITTED, REVISED: SUBMITTED},
     "start_review": {SUBMITTED: UNDER_REVIEW},
     "assign": {SUBMITTED: UNDER_REVIEW, UNDER_REVIEW: UNDER_REVIEW},

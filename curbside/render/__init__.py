@@ -48,7 +48,7 @@ def reference_parts(reference: Reference) -> list[str]:
 
 
 def reference_line(reference: Reference) -> str:
-    """"[n] Type. Title. Developer, Year. identifier" as plain text."""
+    """ "[n] Type. Title. Developer, Year. identifier" as plain text."""
     line = f"[{reference.number}] " + " ".join(as_sentence(part) for part in reference_parts(reference))
     if reference.identifier:
         line += f" {reference.identifier}"
@@ -64,8 +64,10 @@ def evidence_line(article: Article) -> str:
     line = f"Evidence date: newest source {article.evidence_newest}, oldest {article.evidence_oldest}."
     old = [f"[{reference.number}]" for reference in article.references if reference.possibly_superseded]
     if old:
-        line += (f" Possibly superseded (older than {article.superseded_after_years} years or replaced by a"
-                 f" newer version): {', '.join(old)}.")
+        line += (
+            f" Possibly superseded (older than {article.superseded_after_years} years or replaced by a"
+            f" newer version): {', '.join(old)}."
+        )
     return line
 
 

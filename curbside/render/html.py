@@ -16,10 +16,18 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..model import Article, Claim, Passage, Reference
 from ..language.clean import normalize_space
-from . import (PassageLookup, as_sentence, bullet_differs, differ_text, evidence_line, evidence_years,
-               reference_parts, safe_url)
+from ..model import Article, Claim, Passage, Reference
+from . import (
+    PassageLookup,
+    as_sentence,
+    bullet_differs,
+    differ_text,
+    evidence_line,
+    evidence_years,
+    reference_parts,
+    safe_url,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 POLICY_URL = "/policy"
@@ -51,10 +59,19 @@ def reference_url(reference: Reference, passage: Passage) -> str:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja environment with the article filters, built once (templates compile once)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(safe_url=safe_url, as_sentence=as_sentence, reference_parts=reference_parts,
-                       differ_text=differ_text, with_citations=with_citations)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        safe_url=safe_url,
+        as_sentence=as_sentence,
+        reference_parts=reference_parts,
+        differ_text=differ_text,
+        with_citations=with_citations,
+    )
     return env
 
 
@@ -63,8 +80,13 @@ def render(article: Article, *, passage_lookup: PassageLookup | None = None, col
     return environment().get_template("article.html").render(**article_context(article, passage_lookup))
 
 
-def article_context(article: Article, passage_lookup: PassageLookup | None = None, *,
-                    source_href: SourceHref = reference_url, record=None) -> dict:
+def article_context(
+    article: Article,
+    passage_lookup: PassageLookup | None = None,
+    *,
+    source_href: SourceHref = reference_url,
+    record=None,
+) -> dict:
     """Everything `_article_body.html` reads, for this page and for any layout that includes it.
     `record` (an ArticleRecord) adds who reviewed the article and when it was last updated."""
     shown = bullet_differs(article)
@@ -87,13 +109,17 @@ def with_citations(text: str) -> Markup:
 
 def _passage_viewer(passage_lookup: PassageLookup | None, references: dict[int, Reference], source_href: SourceHref):
     """claim -> CitedPassage, or None when passages cannot be looked up or the passage is gone."""
+
     def view(claim: Claim) -> CitedPassage | None:
         passage = passage_lookup(claim.passage_id) if passage_lookup and claim.passage_id else None
         if passage is None:
             return None
         reference = references.get(claim.citation)
-        where = {"section": passage.section, "reference": reference,
-                 "source_href": source_href(reference, passage) if reference else ""}
+        where = {
+            "section": passage.section,
+            "reference": reference,
+            "source_href": source_href(reference, passage) if reference else "",
+        }
         text = passage.text
         start, end = claim.quote_start, claim.quote_end
         if not (end > start and normalize_space(text[start:end]) == normalize_space(claim.text)):

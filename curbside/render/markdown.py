@@ -51,8 +51,12 @@ def _article_blocks(article: Article) -> list[str]:
     shown = bullet_differs(article)
     notes = [note for note in article.differ if note.text not in shown]
     if notes:
-        blocks.append("## Sources differ\n\n" + "\n".join(
-            f"- {f'**{escape(note.topic)}:** ' if note.topic else ''}{_with_links(note.text)}" for note in notes))
+        blocks.append(
+            "## Sources differ\n\n"
+            + "\n".join(
+                f"- {f'**{escape(note.topic)}:** ' if note.topic else ''}{_with_links(note.text)}" for note in notes
+            )
+        )
     if article.references:
         blocks.append("## References\n\n" + _references(article.references, anchors=True))
     if line := evidence_line(article):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
-from ..model import Article, Bullet, Claim, Section
 from ..language.terminal import CONTROL
+from ..model import Article, Bullet, Claim, Section
 from . import bullet_differs, differ_text, evidence_line, reference_line, status_parts
 
 WIDTH = 80
@@ -51,13 +51,17 @@ def _article_blocks(article: Article, color: bool) -> list[str]:
         blocks.append(_heading("Bottom line", color) + "\n" + (_bold(bottom) if color else bottom))
     blocks += [_section(section, color) for section in article.sections]
     shown = bullet_differs(article)
-    notes = [f"{note.topic}: {note.text}" if note.topic else note.text
-             for note in article.differ if note.text not in shown]
+    notes = [
+        f"{note.topic}: {note.text}" if note.topic else note.text for note in article.differ if note.text not in shown
+    ]
     if notes:
         blocks.append(_list("Sources differ", notes, color))
     if article.references:
-        blocks.append(_heading("References", color) + "\n" + "\n".join(
-            _wrap(reference_line(reference), indent=" " * 4) for reference in article.references))
+        blocks.append(
+            _heading("References", color)
+            + "\n"
+            + "\n".join(_wrap(reference_line(reference), indent=" " * 4) for reference in article.references)
+        )
     blocks.append(_wrap(evidence_line(article)))
     return blocks
 
@@ -65,8 +69,10 @@ def _article_blocks(article: Article, color: bool) -> list[str]:
 def _message_blocks(article: Article) -> list[str]:
     blocks = [_wrap(article.message)]
     if article.closest_sources:
-        blocks.append("Closest sources found:\n" + "\n".join(
-            _wrap(reference_line(reference), indent=" " * 4) for reference in article.closest_sources))
+        blocks.append(
+            "Closest sources found:\n"
+            + "\n".join(_wrap(reference_line(reference), indent=" " * 4) for reference in article.closest_sources)
+        )
     return blocks
 
 
@@ -103,5 +109,11 @@ def _wrap(text: str, *, first: str = "", indent: str = "") -> str:
     if not text:
         return ""
     # textwrap turns newlines and tabs into spaces, so every control character can go.
-    return textwrap.fill(CONTROL.sub("", text), width=WIDTH, initial_indent=first, subsequent_indent=indent,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        CONTROL.sub("", text),
+        width=WIDTH,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )

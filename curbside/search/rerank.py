@@ -17,11 +17,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..language.vocabulary import Vocabulary
+from ..language.words import STOPWORDS
 from ..model import Hit
 from .understand import Question, detect_intent
-from ..language.words import STOPWORDS
-from ..language.vocabulary import Vocabulary
-
 
 # Section headings that hold recommendations or conclusions versus background and method.
 _RECOMMENDATION_SECTION = re.compile(
@@ -70,10 +69,12 @@ class KindPrior:
 
 
 _KINDS = ("guideline", "systematic_review", "drug_label", "local", "research", "consumer")
-CLINICAL_KIND_PRIOR = KindPrior(guideline=1.0, systematic_review=0.9, drug_label=0.8, local=0.7, research=0.6,
-                                consumer=0.3)
-PATIENT_KIND_PRIOR = KindPrior(consumer=1.0, systematic_review=0.6, guideline=0.5, local=0.5, drug_label=0.5,
-                               research=0.3)
+CLINICAL_KIND_PRIOR = KindPrior(
+    guideline=1.0, systematic_review=0.9, drug_label=0.8, local=0.7, research=0.6, consumer=0.3
+)
+PATIENT_KIND_PRIOR = KindPrior(
+    consumer=1.0, systematic_review=0.6, guideline=0.5, local=0.5, drug_label=0.5, research=0.3
+)
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,14 @@ class RerankFactors:
     undated: float = 0.3
 
 
-def rerank(q: Question, hits: list[Hit], weights: RerankWeights, audience: str = "physician",
-           vocabulary: Vocabulary | None = None, factors: RerankFactors = RerankFactors()) -> list[Hit]:
+def rerank(
+    q: Question,
+    hits: list[Hit],
+    weights: RerankWeights,
+    audience: str = "physician",
+    vocabulary: Vocabulary | None = None,
+    factors: RerankFactors = RerankFactors(),
+) -> list[Hit]:
     priors = factors.patient_kinds if audience == "patient" else factors.clinical_kinds
     condition_words = _condition_words(q)
     asked = _asked_conditions(q, vocabulary, condition_words)
@@ -219,8 +226,13 @@ def _is_below(trees: tuple[str, ...], ancestors: tuple[str, ...]) -> bool:
     return any(t.startswith(a + ".") for t in trees for a in ancestors)
 
 
-def _question_names(concept_id: str, words: frozenset[str], asked_words: frozenset[str],
-                    question_words: frozenset[str], vocabulary: Vocabulary) -> bool:
+def _question_names(
+    concept_id: str,
+    words: frozenset[str],
+    asked_words: frozenset[str],
+    question_words: frozenset[str],
+    vocabulary: Vocabulary,
+) -> bool:
     """Whether the question says what makes the narrower concept narrower: a word that one of its
     names adds to the asked condition's name ("pregnancy" of "pregnancy-induced hypertension")."""
     for name in (words, *map(_words, vocabulary.expansions_for(concept_id))):

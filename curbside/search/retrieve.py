@@ -10,10 +10,9 @@ import re
 import time
 from dataclasses import dataclass, replace
 
-
 from ..model import Hit
-from .rerank import RerankWeights, note_other_conditions, rerank
 from ..store import sources as store
+from .rerank import RerankWeights, note_other_conditions, rerank
 from .understand import Question, understand
 
 RERANK_DEPTH = 60
@@ -133,7 +132,9 @@ class Searcher:
         self._vocabulary = None
         self.answerable = {}
 
-    def search(self, question: str, k: int = 10, options: SearchOptions = SearchOptions()) -> tuple[Question, list[Hit]]:
+    def search(
+        self, question: str, k: int = 10, options: SearchOptions = SearchOptions()
+    ) -> tuple[Question, list[Hit]]:
         q = understand(question, self.vocabulary)
         return q, self.search_question(q, k, options)
 
@@ -158,8 +159,9 @@ class Searcher:
             # Only the head of the fused list can reach the page; reranking the tail costs time
             # (heading intent per passage) and a tail passage would need a >2x boost to climb.
             hits.sort(key=lambda h: (-h.score, h.passage.id))
-            hits = rerank(q, hits[:RERANK_DEPTH], options.weights, options.audience, self.vocabulary) + \
-                note_other_conditions(q, hits[RERANK_DEPTH:], self.vocabulary)
+            hits = rerank(
+                q, hits[:RERANK_DEPTH], options.weights, options.audience, self.vocabulary
+            ) + note_other_conditions(q, hits[RERANK_DEPTH:], self.vocabulary)
         hits.sort(key=lambda h: (-h.score, h.passage.id))
         if options.rerank and options.weights.narrower > 0:
             hits = _other_conditions_last(hits)
@@ -176,8 +178,9 @@ def _other_conditions_last(hits: list[Hit]) -> list[Hit]:
     after every other passage. A demotion, not a cut: their words pass the composer's "is it about
     the condition" test, so anywhere among the evidence they get quoted as if they answered; they
     still come when the library holds nothing else."""
-    return [h for h in hits if h.explain.get("rerank_narrower", 0.0) < 1.0] + \
-        [h for h in hits if h.explain.get("rerank_narrower", 0.0) >= 1.0]
+    return [h for h in hits if h.explain.get("rerank_narrower", 0.0) < 1.0] + [
+        h for h in hits if h.explain.get("rerank_narrower", 0.0) >= 1.0
+    ]
 
 
 def _cap_per_source(hits: list[Hit], cap: int) -> list[Hit]:
@@ -193,5 +196,8 @@ def _cap_per_source(hits: list[Hit], cap: int) -> list[Hit]:
         n = per_source.get(h.source.id, 0)
         (kept if n < cap else overflow).append(h)
         per_source[h.source.id] = n + 1
-    return kept + [h for h in overflow if h.explain.get("rerank_condition", 1.0) > 0] + \
-        [h for h in overflow if h.explain.get("rerank_condition", 1.0) <= 0]
+    return (
+        kept
+        + [h for h in overflow if h.explain.get("rerank_condition", 1.0) > 0]
+        + [h for h in overflow if h.explain.get("rerank_condition", 1.0) <= 0]
+    )

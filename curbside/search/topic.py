@@ -25,9 +25,11 @@ from .understand import Question
 _LONGEST_CUE = 3  # words: "drugs of choice"
 _PLACEHOLDER = "qqq"
 # Words that ask for the kind of evidence, not its topic, and that no intent cue matches alone.
-_ASKING_WORDS = frozenset("line recommended recommendation recommendations guideline guidelines approach "
-                          "approaches evidence role first second third best need needed required give given "
-                          "work works".split())
+_ASKING_WORDS = frozenset(
+    "line recommended recommendation recommendations guideline guidelines approach "
+    "approaches evidence role first second third best need needed required give given "
+    "work works".split()
+)
 _NOT_TOPIC = wording.NOT_IN_PHRASE | wording.COURSE_WORDS | wording.GENERIC_CONDITION_WORDS | _ASKING_WORDS
 
 
@@ -45,8 +47,10 @@ def topic_terms(q: Question, vocabulary: Vocabulary | None = None) -> list[Topic
     text = q.normalized
     words = tokens(text)
     asking = _asking_offsets(text, words)
-    terms = [TopicTerm(_names_of(drug, _concept_at(q, text.find(drug.lower()), vocabulary), vocabulary), drug)
-             for drug in q.drugs]
+    terms = [
+        TopicTerm(_names_of(drug, _concept_at(q, text.find(drug.lower()), vocabulary), vocabulary), drug)
+        for drug in q.drugs
+    ]
     drug_words = {w for drug in q.drugs for w in word_set(fold(drug))}
     concepts: dict[str, list[str]] = {}
     for w in words:
@@ -91,13 +95,16 @@ def _asking_offsets(text: str, words) -> set[int]:
     asked or for whom, not about what. A cue is tried on one to three words, never on the whole
     question, and a word counts only when the cue needs it: "Will Xyzal work?" matches a cue
     with any word in the middle, so "Xyzal" stays a topic word."""
-    patterns = [pattern for _, _, pattern in wording.INTENT_CUES] + list(wording.MODIFIERS.values()) + \
-        [wording.TAKING_MEDICINE]
+    patterns = (
+        [pattern for _, _, pattern in wording.INTENT_CUES]
+        + list(wording.MODIFIERS.values())
+        + [wording.TAKING_MEDICINE]
+    )
     found: set[int] = set()
     for i in range(len(words)):
         for n in range(1, min(_LONGEST_CUE, len(words) - i) + 1):
-            span = words[i:i + n]
-            written = text[span[0].start:span[-1].end]
+            span = words[i : i + n]
+            written = text[span[0].start : span[-1].end]
             for pattern in patterns:
                 if pattern.fullmatch(written):
                     found.update(w.start for w in span if not pattern.fullmatch(_without(written, w, span[0].start)))
@@ -106,7 +113,7 @@ def _asking_offsets(text: str, words) -> set[int]:
 
 def _without(written: str, word, offset: int) -> str:
     """The span with one word replaced by a word no cue names."""
-    return written[:word.start - offset] + _PLACEHOLDER + written[word.end - offset:]
+    return written[: word.start - offset] + _PLACEHOLDER + written[word.end - offset :]
 
 
 def _concept_at(q: Question, offset: int, vocabulary: Vocabulary | None) -> str:

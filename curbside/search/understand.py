@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from ..language import words as wording
-from ..language.words import fold, lookup_key, tokens
 from ..language.vocabulary import Match, Vocabulary, expand_abbreviations, looks_like_drug
+from ..language.words import fold, lookup_key, tokens
 
 
 @dataclass
@@ -49,7 +49,9 @@ class Question:
 _EMPTY = Vocabulary()
 
 
-def understand(question: str, vocabulary: Vocabulary | None = None, thread: Sequence[Question] | Question | None = None) -> Question:
+def understand(
+    question: str, vocabulary: Vocabulary | None = None, thread: Sequence[Question] | Question | None = None
+) -> Question:
     """Read a question (a clinician's one line or a consumer's whole message).
 
     `thread` is the earlier questions of the same conversation, oldest first, each already read in
@@ -71,16 +73,21 @@ def understand(question: str, vocabulary: Vocabulary | None = None, thread: Sequ
     # In a thread, an opener ("and what about ...") asks nothing of its own, and "it" may be the earlier drug.
     lead = wording.follow_up_lead(normalized) if previous else 0
     scored = " " * lead + normalized[lead:]
-    pointers = [start for kind, start, _ in wording.refers_back(normalized) if kind in _DRUG_POINTERS] \
-        if previous and previous.drugs else []
-    q.intent_scores = _structural_scores(scored, drug_spans, condition_spans, q.modifiers, _cue_scores(scored), pointers)
+    pointers = (
+        [start for kind, start, _ in wording.refers_back(normalized) if kind in _DRUG_POINTERS]
+        if previous and previous.drugs
+        else []
+    )
+    q.intent_scores = _structural_scores(
+        scored, drug_spans, condition_spans, q.modifiers, _cue_scores(scored), pointers
+    )
     q.emergency_reason = wording.emergency_reason(normalized)
     q.is_emergency = bool(q.emergency_reason)
     q.conditions = _unique(normalized[s:e] for s, e, _ in condition_spans)
     q.is_clinical, q.clinical_reason = _clinical(q, words, abbreviation_spans)
     q.intent = _best_intent(q.intent_scores, q.is_clinical)
     preferred = _by_preference(condition_spans, normalized, q.intent)
-    q.condition = normalized[preferred[0][0]:preferred[0][1]] if preferred else ""
+    q.condition = normalized[preferred[0][0] : preferred[0][1]] if preferred else ""
     q.condition_expansions = _condition_names(vocabulary, condition_spans, q.matches, abbreviation_spans, normalized)
     q.expansions = _expansions(vocabulary, q, abbreviation_spans)
     q.keywords = _unique(w.word for w in words if _is_keyword(w.word))
@@ -108,8 +115,11 @@ def _matches(vocabulary: Vocabulary, normalized: str, words, abbreviation_spans)
         concept = next((c for c in map(vocabulary.lookup, entry.expansions) if c is not None), None)
         if concept is not None:
             whole.append(Match(normalized[start:end], concept.id, concept.category, start, end, concept.name))
-    found = [m for m in vocabulary.match_words(normalized, words)
-             if not any(m.start < w.end and w.start < m.end for w in whole)]
+    found = [
+        m
+        for m in vocabulary.match_words(normalized, words)
+        if not any(m.start < w.end and w.start < m.end for w in whole)
+    ]
     return sorted(found + whole, key=lambda m: m.start)
 
 
@@ -179,9 +189,12 @@ def _widen(text: str, words, first: int, last: int, drug_spans) -> tuple[int, in
     def qualifies(i: int) -> bool:
         w = words[i]
         return (
-            len(w.word) > 1 and not w.word.isdigit() and w.word not in wording.STOPWORDS
-            and w.word not in wording.NOT_IN_PHRASE and not any(s <= w.start < e for s, e in drug_spans)
-            and bool(_JOINS_PHRASE.match(text[w.end:words[i + 1].start]))
+            len(w.word) > 1
+            and not w.word.isdigit()
+            and w.word not in wording.STOPWORDS
+            and w.word not in wording.NOT_IN_PHRASE
+            and not any(s <= w.start < e for s, e in drug_spans)
+            and bool(_JOINS_PHRASE.match(text[w.end : words[i + 1].start]))
         )
 
     while first > 0 and last - first < 5:
@@ -191,8 +204,12 @@ def _widen(text: str, words, first: int, last: int, drug_spans) -> tuple[int, in
             first -= 2  # "type 2 diabetes"
         else:
             break
-    if (last + 2 < len(words) and words[last + 1].word in _TYPING
-            and _TYPED.match(words[last + 2].word) and _JOINS_PHRASE.match(text[words[last].end:words[last + 2].start])):
+    if (
+        last + 2 < len(words)
+        and words[last + 1].word in _TYPING
+        and _TYPED.match(words[last + 2].word)
+        and _JOINS_PHRASE.match(text[words[last].end : words[last + 2].start])
+    ):
         last += 2
     return first, last
 
@@ -200,13 +217,30 @@ def _widen(text: str, words, first: int, last: int, drug_spans) -> tuple[int, in
 # -- intent -----------------------------------------------------------------------------------
 
 # Ties go to the more specific intent.
-_PRIORITY = ("interactions", "contraindications", "adverse_effects", "dosing", "monitoring", "diagnosis",
-             "prognosis", "prevention", "symptoms", "cause", "treatment", "definition", "other")
-_CAUSE_VERB = re.compile(r"\b(?:cause[sd]?|causing|make (?:me|you|him|her|them)|made (?:me|him|her)|lead to|give (?:me|you))\b")
+_PRIORITY = (
+    "interactions",
+    "contraindications",
+    "adverse_effects",
+    "dosing",
+    "monitoring",
+    "diagnosis",
+    "prognosis",
+    "prevention",
+    "symptoms",
+    "cause",
+    "treatment",
+    "definition",
+    "other",
+)
+_CAUSE_VERB = re.compile(
+    r"\b(?:cause[sd]?|causing|make (?:me|you|him|her|them)|made (?:me|him|her)|lead to|give (?:me|you))\b"
+)
 _CONNECTIVE = re.compile(r"\b(?:with|and|together|while|when|plus|or|between)\b|,")
 _TAKING = re.compile(r"\b(?:take|taking|took|use|using|mix|mixing|combine|drink|drinking|have|on)\b")
 _GENERIC_MEDICINE = re.compile(r"\b(?:meds|medications?|medicines?|pills)\b")
-_SAFETY = re.compile(r"\b(?:safe|ok|okay|alright|harm\w*|avoid|can (?:i|you|she|he|we) (?:take|use|have|get)|should (?:i|she|he|we) (?:take|use))\b")
+_SAFETY = re.compile(
+    r"\b(?:safe|ok|okay|alright|harm\w*|avoid|can (?:i|you|she|he|we) (?:take|use|have|get)|should (?:i|she|he|we) (?:take|use))\b"
+)
 _POPULATION_RISKS = {"pregnancy", "breastfeeding", "renal_impairment", "hepatic_impairment", "allergy"}
 
 
@@ -270,8 +304,16 @@ def _by_preference(condition_spans, text: str, intent: str) -> list[tuple[int, i
     """The condition the question is about: in a sentence that asks, the first one after the words
     that carry its intent ("treatment of X in patients with Y" is about X), a known concept."""
     sentences = wording.sentences(text)
-    cue_at = min((m.start() for i, _, p in wording.INTENT_CUES if i == intent for m in p.finditer(text)
-                  if _asking_at(sentences, m.start())), default=-1)
+    cue_at = min(
+        (
+            m.start()
+            for i, _, p in wording.INTENT_CUES
+            if i == intent
+            for m in p.finditer(text)
+            if _asking_at(sentences, m.start())
+        ),
+        default=-1,
+    )
     after_cue = next((s for s, _, _ in condition_spans if cue_at >= 0 and s >= cue_at), None)
 
     def preference(span) -> tuple[float, int]:
@@ -334,8 +376,18 @@ _MEDICAL_CATEGORIES = {"condition", "drug", "procedure", "anatomy", "organism"}
 
 # Intents whose wording points to a health question ("what dose", "will it work", "side effects");
 # cause and definition cues do not ("why is the sky blue", "what is the capital of France").
-_MEDICAL_INTENTS = {"treatment", "dosing", "adverse_effects", "interactions", "contraindications", "monitoring",
-                    "diagnosis", "symptoms", "prognosis", "prevention"}
+_MEDICAL_INTENTS = {
+    "treatment",
+    "dosing",
+    "adverse_effects",
+    "interactions",
+    "contraindications",
+    "monitoring",
+    "diagnosis",
+    "symptoms",
+    "prognosis",
+    "prevention",
+}
 
 
 def _clinical(q: Question, words, abbreviation_spans) -> tuple[bool, str]:
@@ -346,7 +398,9 @@ def _clinical(q: Question, words, abbreviation_spans) -> tuple[bool, str]:
     evidence += [w.word for w in words if w.word in wording.MEDICAL_WORDS]
     evidence += [m.group(1).lower() for m in wording.BRAND_AFTER_VERB.finditer(q.text)]
     evidence += [m.group() for m in wording.TAKING_MEDICINE.finditer(q.normalized)]
-    evidence += [f"{intent} wording" for intent, score in q.intent_scores.items() if intent in _MEDICAL_INTENTS and score >= 2]
+    evidence += [
+        f"{intent} wording" for intent, score in q.intent_scores.items() if intent in _MEDICAL_INTENTS and score >= 2
+    ]
     if q.is_emergency:
         return True, f"emergency: {q.emergency_reason}"
     if evidence:
@@ -383,8 +437,13 @@ def _resolve(q: Question, previous: Question, lead: int, condition_spans, drug_s
     # with an opener, a pointer or no intent of its own, or one about a drug that names none
     # ("what is the dose in chronic kidney disease?"); "How is chronic kidney disease diagnosed?"
     # asks about the condition itself.
-    leans = bool(lead or references or not own_intent or wording.FOLLOW_UP_TAIL.search(text.rstrip(" ?.!"))
-                 or (q.intent in _DRUG_INTENTS and not asked))
+    leans = bool(
+        lead
+        or references
+        or not own_intent
+        or wording.FOLLOW_UP_TAIL.search(text.rstrip(" ?.!"))
+        or (q.intent in _DRUG_INTENTS and not asked)
+    )
     circumstances = [(s, e) for s, e, _ in condition_spans if leans and _is_circumstance(text, s, e)]
     topics = [(s, e) for s, e, _ in condition_spans if (s, e) not in circumstances]
     carried: list[str] = []
@@ -411,8 +470,11 @@ def _resolve(q: Question, previous: Question, lead: int, condition_spans, drug_s
     if not asked:  # "and in penicillin allergy?" names a drug only as what the patient cannot take
         q.drugs = list(previous.drugs)
         carried.append("drugs")
-    elif previous.drugs and not wording.FOLLOW_UP_REPLACES.search(text) and (
-            adds or any(wording.CO_MEDICATION_BEFORE.search(text[lead:s]) for s, _ in asked)):
+    elif (
+        previous.drugs
+        and not wording.FOLLOW_UP_REPLACES.search(text)
+        and (adds or any(wording.CO_MEDICATION_BEFORE.search(text[lead:s]) for s, _ in asked))
+    ):
         q.drugs = _unique(previous.drugs + q.drugs)  # "what if they are on warfarin?"
         carried.append("drugs")
     if previous.condition or not (own_conditions or asked):
@@ -430,7 +492,9 @@ def _resolve(q: Question, previous: Question, lead: int, condition_spans, drug_s
         return
     if "condition" in carried:
         q.condition_expansions = _unique(q.condition_expansions + previous.condition_expansions)
-    q.expansions = _unique(q.expansions + (previous.expansions if "drugs" in carried else previous.condition_expansions))
+    q.expansions = _unique(
+        q.expansions + (previous.expansions if "drugs" in carried else previous.condition_expansions)
+    )
     subject = ([previous.condition] if "condition" in carried else []) + (previous.drugs if "drugs" in carried else [])
     q.keywords = _unique(q.keywords + _subject_words(subject) + _modifier_words(previous, kept))
     _record(q, previous, carried, _focus_of_follow_up(q, lead, references, previous, carried))
@@ -446,16 +510,20 @@ def _is_circumstance(text: str, start: int, end: int) -> bool:
 
 def _is_circumstance_drug(text: str, start: int, end: int) -> bool:
     """A drug named as part of the patient's state ("penicillin allergy", "allergic to penicillin")."""
-    return any(m.start() <= start and end <= m.end()
-               for pattern in wording.MODIFIERS.values() for m in pattern.finditer(text))
+    return any(
+        m.start() <= start and end <= m.end() for pattern in wording.MODIFIERS.values() for m in pattern.finditer(text)
+    )
 
 
 def _kept_modifiers(earlier: list[str], own: list[str], adds: bool) -> list[str]:
     """The earlier patient modifiers that still hold: a population named anew replaces the earlier
     ones ("what about in children?") unless the wording adds to them ("what if she is also ...")."""
     populations = [m for m in own if m in wording.PATIENT_MODIFIERS and m != "refractory"]
-    return [m for m in earlier if m in wording.PATIENT_MODIFIERS and m not in own
-            and (adds or m == "refractory" or not populations)]
+    return [
+        m
+        for m in earlier
+        if m in wording.PATIENT_MODIFIERS and m not in own and (adds or m == "refractory" or not populations)
+    ]
 
 
 def _subject_words(names: list[str]) -> list[str]:
@@ -464,8 +532,14 @@ def _subject_words(names: list[str]) -> list[str]:
 
 def _modifier_words(question: Question, modifiers: list[str]) -> list[str]:
     """The words that stated a kept modifier in the earlier question (or that it carried), for the lexical search."""
-    return _unique(w.word for m in modifiers for source in (question.normalized, " ".join(question.keywords))
-                   for found in wording.MODIFIERS[m].finditer(source) for w in tokens(found.group()) if _is_keyword(w.word))
+    return _unique(
+        w.word
+        for m in modifiers
+        for source in (question.normalized, " ".join(question.keywords))
+        for found in wording.MODIFIERS[m].finditer(source)
+        for w in tokens(found.group())
+        if _is_keyword(w.word)
+    )
 
 
 def _focus_of_follow_up(q: Question, lead: int, references, previous: Question, carried: list[str]) -> str:
@@ -484,7 +558,7 @@ def _focus_of_follow_up(q: Question, lead: int, references, previous: Question, 
     own = text[lead:]
     for kind, start, end in sorted(references, key=lambda r: -r[1]):
         if start >= lead and stands_for.get(kind):
-            own = own[:start - lead] + stands_for[kind] + own[end - lead:]
+            own = own[: start - lead] + stands_for[kind] + own[end - lead :]
     own = _focus_text(own, "")
     missing = [d for d in q.drugs if d not in own][:2]
     subject = " and ".join(missing)

@@ -38,8 +38,11 @@ def unmentioned_names(question: str, conn) -> list[str]:
     for match in _NAME.finditer(asked):
         name = match.group()
         parts = [p for p in name.lower().split("-") if len(p) >= MIN_NAME_CHARS and p.isalpha()]
-        unknown = [p for p in parts if p not in STOPWORDS and (looks_like_drug(p) or p not in _english())
-                   and not store.mentions(conn, p)]
+        unknown = [
+            p
+            for p in parts
+            if p not in STOPWORDS and (looks_like_drug(p) or p not in _english()) and not store.mentions(conn, p)
+        ]
         if unknown and name not in missing:
             missing.append(name)
     return missing

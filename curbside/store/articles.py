@@ -59,8 +59,17 @@ def published(conn: sqlite3.Connection, article_id: str) -> ArticleRecord | None
     return found[0] if found else None
 
 
-def save(conn: sqlite3.Connection, article_id: str, context: list[str], article: Article, content_hash: str,
-         generation: str, *, editor_id: int | None = None, note: str = "") -> int:
+def save(
+    conn: sqlite3.Connection,
+    article_id: str,
+    context: list[str],
+    article: Article,
+    content_hash: str,
+    generation: str,
+    *,
+    editor_id: int | None = None,
+    note: str = "",
+) -> int:
     """Insert the article, or add a version to it; returns the version number. Call inside a
     transaction. `editor_id` names the person who made this version (None: composed by curbside)."""
     stamp = now()
@@ -72,8 +81,18 @@ def save(conn: sqlite3.Connection, article_id: str, context: list[str], article:
             """INSERT INTO articles (id, question, context, audience, status, kind, intent, condition, title,
                                      version, created_at, updated_at)
                VALUES (?, ?, ?, ?, 'draft', ?, ?, ?, ?, 1, ?, ?)""",
-            (article_id, article.question, json.dumps(context), article.audience, article.kind, article.intent,
-             article.condition, article.title, stamp, stamp),
+            (
+                article_id,
+                article.question,
+                json.dumps(context),
+                article.audience,
+                article.kind,
+                article.intent,
+                article.condition,
+                article.title,
+                stamp,
+                stamp,
+            ),
         )
     else:
         conn.execute(
@@ -109,8 +128,17 @@ def mark_generation(conn: sqlite3.Connection, article_id: str, generation: str) 
 SHOWN_STATUS = "(CASE WHEN published_version IS NOT NULL AND status != 'retracted' THEN 'approved' ELSE status END)"
 
 
-def listing(conn: sqlite3.Connection, *, text: str = "", topic: str = "", intent: str = "", status: str = "",
-            kinds: tuple[str, ...] = ("article",), limit: int = 50, offset: int = 0) -> tuple[int, list[ArticleSummary]]:
+def listing(
+    conn: sqlite3.Connection,
+    *,
+    text: str = "",
+    topic: str = "",
+    intent: str = "",
+    status: str = "",
+    kinds: tuple[str, ...] = ("article",),
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, list[ArticleSummary]]:
     """(total, one page) of saved articles matching every given filter, newest first."""
     where, args = [f"kind IN ({', '.join('?' * len(kinds))})"], list(kinds)
     if text:
@@ -145,18 +173,23 @@ def facets(conn: sqlite3.Connection) -> dict[str, list[tuple[str, int]]]:
 
 # -- threads -----------------------------------------------------------------------------------
 
+
 def create_thread(conn: sqlite3.Connection, thread_id: str, audience: str, question: str) -> None:
     stamp = now()
     conn.execute("INSERT INTO threads (id, audience, created_at) VALUES (?, ?, ?)", (thread_id, audience, stamp))
-    conn.execute("INSERT INTO thread_turns (thread_id, turn, question, created_at) VALUES (?, 1, ?, ?)",
-                 (thread_id, question, stamp))
+    conn.execute(
+        "INSERT INTO thread_turns (thread_id, turn, question, created_at) VALUES (?, 1, ?, ?)",
+        (thread_id, question, stamp),
+    )
 
 
 def add_turn(conn: sqlite3.Connection, thread_id: str, question: str) -> int:
     row = conn.execute("SELECT COALESCE(MAX(turn), 0) FROM thread_turns WHERE thread_id = ?", (thread_id,)).fetchone()
     turn = row[0] + 1
-    conn.execute("INSERT INTO thread_turns (thread_id, turn, question, created_at) VALUES (?, ?, ?, ?)",
-                 (thread_id, turn, question, now()))
+    conn.execute(
+        "INSERT INTO thread_turns (thread_id, turn, question, created_at) VALUES (?, ?, ?, ?)",
+        (thread_id, turn, question, now()),
+    )
     return turn
 
 
@@ -164,10 +197,15 @@ def get_thread(conn: sqlite3.Connection, thread_id: str) -> Thread | None:
     row = conn.execute("SELECT * FROM threads WHERE id = ?", (thread_id,)).fetchone()
     if row is None:
         return None
-    turns = conn.execute("SELECT turn, question, created_at FROM thread_turns WHERE thread_id = ? ORDER BY turn",
-                         (thread_id,)).fetchall()
-    return Thread(id=row["id"], audience=row["audience"], created_at=row["created_at"],
-                  turns=[ThreadTurn(**dict(t)) for t in turns])
+    turns = conn.execute(
+        "SELECT turn, question, created_at FROM thread_turns WHERE thread_id = ? ORDER BY turn", (thread_id,)
+    ).fetchall()
+    return Thread(
+        id=row["id"],
+        audience=row["audience"],
+        created_at=row["created_at"],
+        turns=[ThreadTurn(**dict(t)) for t in turns],
+    )
 
 
 def _label(name: str | None, login: str | None, role: str | None) -> str:
@@ -179,8 +217,12 @@ def _record(conn: sqlite3.Connection, row: sqlite3.Row) -> ArticleRecord:
     shown = row["shown_version"]
     # Approved for readers only while something is published and not retracted: no version of a
     # retracted article is shown as approved, nor "Reviewed by".
-    approved = (row["published_version"] is not None and row["status"] != "retracted"
-                and shown <= row["published_version"] and _approvals(conn, row["id"], shown))
+    approved = (
+        row["published_version"] is not None
+        and row["status"] != "retracted"
+        and shown <= row["published_version"]
+        and _approvals(conn, row["id"], shown)
+    )
     # The workflow's status belongs to the latest version; an older approved version shown to
     # readers is "approved", and any other older version is simply superseded by a newer one.
     if shown == row["version"]:
@@ -191,12 +233,23 @@ def _record(conn: sqlite3.Connection, row: sqlite3.Row) -> ArticleRecord:
         status = "retracted"
     article.status = status  # the workflow's status, not the one frozen in the body
     record = ArticleRecord(
-        id=row["id"], question=row["question"], audience=row["audience"], status=status,
-        version=shown, created_at=row["created_at"], updated_at=row["version_created"], article=article,
-        context=json.loads(row["context"]), author=_label(row["author_name"], row["author_login"], row["author_role"]),
-        edited_by=_label(row["editor_name"], row["editor_login"], row["editor_role"]), note=row["note"],
-        published_version=row["published_version"], latest_version=row["version"],
-        needs_rereview=bool(row["needs_rereview"]), status_note=row["status_note"], review_status=row["status"],
+        id=row["id"],
+        question=row["question"],
+        audience=row["audience"],
+        status=status,
+        version=shown,
+        created_at=row["created_at"],
+        updated_at=row["version_created"],
+        article=article,
+        context=json.loads(row["context"]),
+        author=_label(row["author_name"], row["author_login"], row["author_role"]),
+        edited_by=_label(row["editor_name"], row["editor_login"], row["editor_role"]),
+        note=row["note"],
+        published_version=row["published_version"],
+        latest_version=row["version"],
+        needs_rereview=bool(row["needs_rereview"]),
+        status_note=row["status_note"],
+        review_status=row["status"],
     )
     if approved:
         record.reviewed_by = ", ".join(label for label, _ in approved)
@@ -217,5 +270,7 @@ def _approvals(conn: sqlite3.Connection, article_id: str, number: int) -> list[t
 
 
 def counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return {"articles": conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
-            "threads": conn.execute("SELECT COUNT(*) FROM threads").fetchone()[0]}
+    return {
+        "articles": conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
+        "threads": conn.execute("SELECT COUNT(*) FROM threads").fetchone()[0],
+    }

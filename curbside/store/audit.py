@@ -11,8 +11,19 @@ def newest_audit_entry(conn: sqlite3.Connection) -> sqlite3.Row | None:
     return conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
 
 
-def append_audit_entry(conn: sqlite3.Connection, seq: int, at: str, actor: str, action: str, target: str,
-                       before_hash: str, after_hash: str, detail: str, prev_hash: str, entry_hash: str) -> None:
+def append_audit_entry(
+    conn: sqlite3.Connection,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    target: str,
+    before_hash: str,
+    after_hash: str,
+    detail: str,
+    prev_hash: str,
+    entry_hash: str,
+) -> None:
     conn.execute(
         """INSERT INTO audit_log (seq, at, actor, action, target, before_hash, after_hash, detail, prev_hash, hash)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",

@@ -30,7 +30,9 @@ class Database:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise LibraryError(f"Cannot create the library folder {folder} ({exc.strerror}); choose a writable --library path.") from None
+                raise LibraryError(
+                    f"Cannot create the library folder {folder} ({exc.strerror}); choose a writable --library path."
+                ) from None
         self._local = threading.local()
         self._write_lock = threading.Lock()
         self._migrate()
@@ -42,7 +44,9 @@ class Database:
             try:
                 conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
             except sqlite3.OperationalError as exc:
-                raise LibraryError(f"Cannot open {self.path} ({exc}); check the --library path and its permissions.") from None
+                raise LibraryError(
+                    f"Cannot open {self.path} ({exc}); check the --library path and its permissions."
+                ) from None
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -68,7 +72,9 @@ class Database:
         try:
             current = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError:
-            raise LibraryError(f"{self.path} is not a curbside library database; point --library at another folder.") from None
+            raise LibraryError(
+                f"{self.path} is not a curbside library database; point --library at another folder."
+            ) from None
         if current > len(MIGRATIONS):
             raise LibraryError(
                 f"The library at {self.path.parent} was made by a newer curbside (schema {current}); upgrade curbside to open it."

@@ -13,7 +13,9 @@ import numpy as np
 VECTOR_DTYPE = np.dtype("<f4")
 
 
-def pending(conn: sqlite3.Connection, limit: int, skip_sections: tuple[str, ...] = ()) -> list[tuple[int, str, str, str]]:
+def pending(
+    conn: sqlite3.Connection, limit: int, skip_sections: tuple[str, ...] = ()
+) -> list[tuple[int, str, str, str]]:
     """(passage pk, source title, section, text) of current passages with no vector, by pk.
 
     Passages whose section matches one of the `skip_sections` GLOB patterns are never embedded

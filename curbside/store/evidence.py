@@ -26,17 +26,28 @@ def citing_articles(conn: sqlite3.Connection, source_id: str, cited_version: int
     return conn.execute(CITING_ARTICLES, (source_id, cited_version)).fetchall()
 
 
-def open_change_exists(conn: sqlite3.Connection, article_id: str, source_id: str, cited_version: int,
-                       new_version: int | None, change: str) -> bool:
-    return conn.execute(
-        """SELECT 1 FROM evidence_changes WHERE article_id = ? AND source_id = ? AND cited_version = ?
+def open_change_exists(
+    conn: sqlite3.Connection, article_id: str, source_id: str, cited_version: int, new_version: int | None, change: str
+) -> bool:
+    return (
+        conn.execute(
+            """SELECT 1 FROM evidence_changes WHERE article_id = ? AND source_id = ? AND cited_version = ?
            AND new_version IS ? AND change = ? AND resolved_at IS NULL""",
-        (article_id, source_id, cited_version, new_version, change),
-    ).fetchone() is not None
+            (article_id, source_id, cited_version, new_version, change),
+        ).fetchone()
+        is not None
+    )
 
 
-def insert_evidence_change(conn: sqlite3.Connection, article_id: str, source_id: str, cited_version: int,
-                           new_version: int | None, change: str, detected_at: str) -> int:
+def insert_evidence_change(
+    conn: sqlite3.Connection,
+    article_id: str,
+    source_id: str,
+    cited_version: int,
+    new_version: int | None,
+    change: str,
+    detected_at: str,
+) -> int:
     """Record one change; returns its id."""
     cur = conn.execute(
         """INSERT INTO evidence_changes (article_id, source_id, cited_version, new_version, change, detected_at)
@@ -71,13 +82,19 @@ def articles_awaiting_rereview(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 
 def open_change_ids(conn: sqlite3.Connection, article_id: str) -> list[int]:
-    return [r[0] for r in conn.execute(
-        "SELECT id FROM evidence_changes WHERE article_id = ? AND resolved_at IS NULL ORDER BY id", (article_id,))]
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM evidence_changes WHERE article_id = ? AND resolved_at IS NULL ORDER BY id", (article_id,)
+        )
+    ]
 
 
 def resolve_open_changes(conn: sqlite3.Connection, article_id: str, resolved_at: str) -> None:
-    conn.execute("UPDATE evidence_changes SET resolved_at = ? WHERE article_id = ? AND resolved_at IS NULL",
-                 (resolved_at, article_id))
+    conn.execute(
+        "UPDATE evidence_changes SET resolved_at = ? WHERE article_id = ? AND resolved_at IS NULL",
+        (resolved_at, article_id),
+    )
 
 
 def cited_version_bodies(conn: sqlite3.Connection, article_id: str) -> list[sqlite3.Row]:

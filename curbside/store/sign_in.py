@@ -23,18 +23,22 @@ def count_login_failures_for_name(conn: sqlite3.Connection, name: str, since: st
 
 def count_login_failures_from_address(conn: sqlite3.Connection, address: str, since: str) -> int:
     """Failures from one client address; an empty address (unknown client) never counts."""
-    return conn.execute("SELECT COUNT(*) FROM login_failures WHERE address = ? AND address != '' AND at >= ?",
-                        (address, since)).fetchone()[0]
+    return conn.execute(
+        "SELECT COUNT(*) FROM login_failures WHERE address = ? AND address != '' AND at >= ?", (address, since)
+    ).fetchone()[0]
 
 
 def delete_sessions_expired_before(conn: sqlite3.Connection, moment: str) -> None:
     conn.execute("DELETE FROM sessions WHERE expires_at < ?", (moment,))
 
 
-def insert_session(conn: sqlite3.Connection, id_hash: str, user_id: int, csrf: str, created_at: str,
-                   expires_at: str) -> None:
-    conn.execute("INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                 (id_hash, user_id, csrf, created_at, expires_at))
+def insert_session(
+    conn: sqlite3.Connection, id_hash: str, user_id: int, csrf: str, created_at: str, expires_at: str
+) -> None:
+    conn.execute(
+        "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        (id_hash, user_id, csrf, created_at, expires_at),
+    )
 
 
 def find_live_session(conn: sqlite3.Connection, id_hash: str, moment: str) -> sqlite3.Row | None:

@@ -35,9 +35,20 @@ def insert_document(conn: sqlite3.Connection, doc: Document, version: int) -> in
                                 identifiers, conditions, metadata, content_hash, status, ingested_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'current', ?)""",
         (
-            s.id, version, s.kind, s.origin, s.title, s.developer, s.year, s.date, s.url, s.licence,
-            json.dumps(s.identifiers, sort_keys=True), json.dumps(s.conditions),
-            json.dumps(s.metadata, sort_keys=True), s.content_hash,
+            s.id,
+            version,
+            s.kind,
+            s.origin,
+            s.title,
+            s.developer,
+            s.year,
+            s.date,
+            s.url,
+            s.licence,
+            json.dumps(s.identifiers, sort_keys=True),
+            json.dumps(s.conditions),
+            json.dumps(s.metadata, sort_keys=True),
+            s.content_hash,
             datetime.now(timezone.utc).isoformat(timespec="seconds"),
         ),
     )
@@ -57,9 +68,7 @@ def insert_document(conn: sqlite3.Connection, doc: Document, version: int) -> in
 
 def supersede(conn: sqlite3.Connection, source_pk: int, status: str = "superseded") -> None:
     """Take a source version out of search; its passages stay readable for old citations."""
-    conn.execute(
-        "DELETE FROM passages_fts WHERE rowid IN (SELECT pk FROM passages WHERE source_pk = ?)", (source_pk,)
-    )
+    conn.execute("DELETE FROM passages_fts WHERE rowid IN (SELECT pk FROM passages WHERE source_pk = ?)", (source_pk,))
     conn.execute(
         "DELETE FROM embeddings WHERE passage_pk IN (SELECT pk FROM passages WHERE source_pk = ?)", (source_pk,)
     )
@@ -68,18 +77,34 @@ def supersede(conn: sqlite3.Connection, source_pk: int, status: str = "supersede
 
 def row_to_source(row: sqlite3.Row) -> Source:
     return Source(
-        id=row["id"], kind=row["kind"], title=row["title"], origin=row["origin"],
-        developer=row["developer"], year=row["year"], date=row["date"],
-        identifiers=json.loads(row["identifiers"]), url=row["url"], licence=row["licence"],
-        conditions=json.loads(row["conditions"]), metadata=json.loads(row["metadata"]),
-        content_hash=row["content_hash"], version=row["version"], status=row["status"],
+        id=row["id"],
+        kind=row["kind"],
+        title=row["title"],
+        origin=row["origin"],
+        developer=row["developer"],
+        year=row["year"],
+        date=row["date"],
+        identifiers=json.loads(row["identifiers"]),
+        url=row["url"],
+        licence=row["licence"],
+        conditions=json.loads(row["conditions"]),
+        metadata=json.loads(row["metadata"]),
+        content_hash=row["content_hash"],
+        version=row["version"],
+        status=row["status"],
     )
 
 
 def row_to_passage(row: sqlite3.Row, source_id: str) -> Passage:
     return Passage(
-        source_id=source_id, order=row["ord"], section=row["section"], text=row["text"],
-        start=row["start_char"], end=row["end_char"], grade=row["grade"], id=row["id"],
+        source_id=source_id,
+        order=row["ord"],
+        section=row["section"],
+        text=row["text"],
+        start=row["start_char"],
+        end=row["end_char"],
+        grade=row["grade"],
+        id=row["id"],
     )
 
 
@@ -166,8 +191,9 @@ def counts(conn: sqlite3.Connection) -> dict:
     }
 
 
-def page_sources(conn: sqlite3.Connection, *, kind: str = "", text: str = "", limit: int = 50,
-                 offset: int = 0) -> tuple[int, list[Source]]:
+def page_sources(
+    conn: sqlite3.Connection, *, kind: str = "", text: str = "", limit: int = 50, offset: int = 0
+) -> tuple[int, list[Source]]:
     """(total, one page) of current sources, optionally of one kind and with `text` in the title."""
     where, args = ["status = 'current'"], []
     if kind:
@@ -178,15 +204,17 @@ def page_sources(conn: sqlite3.Connection, *, kind: str = "", text: str = "", li
         args.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
     clause = " AND ".join(where)
     total = conn.execute(f"SELECT COUNT(*) FROM sources WHERE {clause}", args).fetchone()[0]
-    rows = conn.execute(f"SELECT * FROM sources WHERE {clause} ORDER BY title, id LIMIT ? OFFSET ?",
-                        args + [limit, offset]).fetchall()
+    rows = conn.execute(
+        f"SELECT * FROM sources WHERE {clause} ORDER BY title, id LIMIT ? OFFSET ?", args + [limit, offset]
+    ).fetchall()
     return total, [row_to_source(r) for r in rows]
 
 
 def versions_of(conn: sqlite3.Connection, source_id: str) -> list[tuple[int, str, str]]:
     """(version, status, ingested_at) of every stored version of a source, newest first."""
-    rows = conn.execute("SELECT version, status, ingested_at FROM sources WHERE id = ? ORDER BY version DESC",
-                        (source_id,)).fetchall()
+    rows = conn.execute(
+        "SELECT version, status, ingested_at FROM sources WHERE id = ? ORDER BY version DESC", (source_id,)
+    ).fetchall()
     return [(r["version"], r["status"], r["ingested_at"]) for r in rows]
 
 
@@ -218,11 +246,14 @@ def mentions(conn: sqlite3.Connection, word: str) -> bool:
     if not words:
         return True
     phrase = '"' + " ".join(words) + '"'
-    return conn.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (phrase,)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (phrase,)).fetchone() is not None
+    )
 
 
-def bm25_matches(conn: sqlite3.Connection, query: str, weights: tuple[float, float, float],
-                 limit: int) -> list[tuple[int, float]]:
+def bm25_matches(
+    conn: sqlite3.Connection, query: str, weights: tuple[float, float, float], limit: int
+) -> list[tuple[int, float]]:
     """(passage pk, score) of the passages matching an FTS5 query, best first; the score is BM25
     with the given title, section and text weights, negated so that higher is better."""
     rows = conn.execute(

@@ -9,8 +9,9 @@ def user_name_taken(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is not None
 
 
-def insert_user(conn: sqlite3.Connection, name: str, full_name: str, role: str, password_hash: str,
-                token_hash: str, created_at: str) -> int:
+def insert_user(
+    conn: sqlite3.Connection, name: str, full_name: str, role: str, password_hash: str, token_hash: str, created_at: str
+) -> int:
     """Add an account; returns its id."""
     cursor = conn.execute(
         "INSERT INTO users (name, full_name, role, password_hash, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",

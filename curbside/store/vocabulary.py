@@ -29,7 +29,9 @@ def sync(conn: sqlite3.Connection, origin: str, concepts: list[ConceptRow], form
     """Make `origin`'s concepts and forms exactly these; returns what was added, updated, removed."""
     stored = {
         r["id"]: ConceptRow(r["id"], r["name"], r["category"], r["tree_numbers"])
-        for r in conn.execute("SELECT id, name, category, tree_numbers FROM vocabulary_concepts WHERE origin = ?", (origin,))
+        for r in conn.execute(
+            "SELECT id, name, category, tree_numbers FROM vocabulary_concepts WHERE origin = ?", (origin,)
+        )
     }
     wanted = {c.id: c for c in concepts}
     added = [c for i, c in wanted.items() if i not in stored]
@@ -46,7 +48,8 @@ def sync(conn: sqlite3.Connection, origin: str, concepts: list[ConceptRow], form
     conn.executemany("DELETE FROM vocabulary_concepts WHERE id = ? AND origin = ?", [(i, origin) for i in removed])
 
     stored_forms = {
-        FormRow(*r) for r in conn.execute("SELECT form, concept_id, kind, text FROM vocabulary_forms WHERE origin = ?", (origin,))
+        FormRow(*r)
+        for r in conn.execute("SELECT form, concept_id, kind, text FROM vocabulary_forms WHERE origin = ?", (origin,))
     }
     wanted_forms = set(forms)
     new_forms = sorted(wanted_forms - stored_forms)
@@ -60,8 +63,11 @@ def sync(conn: sqlite3.Connection, origin: str, concepts: list[ConceptRow], form
         [(*f, origin) for f in new_forms],
     )
     return {
-        "added": len(added), "updated": len(updated), "removed": len(removed),
-        "forms_added": len(new_forms), "forms_removed": len(old_forms),
+        "added": len(added),
+        "updated": len(updated),
+        "removed": len(removed),
+        "forms_added": len(new_forms),
+        "forms_removed": len(old_forms),
     }
 
 
@@ -79,7 +85,9 @@ def concept_ids_by_form(conn: sqlite3.Connection, origin: str) -> list[tuple[str
 
 def load(conn: sqlite3.Connection) -> tuple[list[ConceptRow], list[FormRow]]:
     """Every concept and every form (unordered: the in-memory vocabulary sorts what it needs)."""
-    concepts = [ConceptRow(*r) for r in conn.execute("SELECT id, name, category, tree_numbers FROM vocabulary_concepts")]
+    concepts = [
+        ConceptRow(*r) for r in conn.execute("SELECT id, name, category, tree_numbers FROM vocabulary_concepts")
+    ]
     forms = [FormRow(*r) for r in conn.execute("SELECT form, concept_id, kind, text FROM vocabulary_forms")]
     return concepts, forms
 

@@ -29,12 +29,19 @@ def login_form(request: Request, next: str = "/my"):
 
 
 @router.post("/login")
-def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/my"),
-          library: Library = Depends(get_library)):
+def login(
+    request: Request,
+    name: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/my"),
+    library: Library = Depends(get_library),
+):
     try:
         _, sid, _ = library.editorial.sign_in(name, password, client_address(request))
     except CurbsideError as error:
-        return page(request, "login.html", status_code=error.http_status, next=safe_next(next), name=name, error=str(error))
+        return page(
+            request, "login.html", status_code=error.http_status, next=safe_next(next), name=name, error=str(error)
+        )
     response = see(safe_next(next))
     set_session_cookie(request, response, sid, library.settings.session_hours)
     return response

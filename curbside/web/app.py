@@ -39,8 +39,15 @@ def create_app(library: Library) -> FastAPI:
         warm_up(library)
         yield
 
-    app = FastAPI(title="curbside", version=__version__, description=DESCRIPTION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    app = FastAPI(
+        title="curbside",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
     app.state.library = library
     app.add_middleware(CsrfGuard)  # inside BodyLimit: it reads the (already capped) form body
     app.add_middleware(BodyLimit, max_bytes=library.settings.max_request_bytes)
@@ -60,10 +67,13 @@ def create_app(library: Library) -> FastAPI:
     @app.get("/docs", include_in_schema=False)
     def docs():
         # Swagger UI from the vendored copy: the app never fetches anything from the network.
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="curbside API",
-                                   swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/static/swagger/swagger-ui.css",
-                                   swagger_favicon_url="/static/favicon.svg")
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="curbside API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
 
     return app
 
@@ -99,7 +109,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase else None
+        detail = (
+            exc.detail if isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase else None
+        )
         if exc.status_code == 404 and detail is None:
             detail = f"Nothing at {request.url.path}; start from the home page or see /docs for the API."
         elif exc.status_code == 405:
@@ -109,7 +121,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        response = respond(request, 500, "curbside hit an internal error answering this request; it has been logged, please try again.")
+        response = respond(
+            request, 500, "curbside hit an internal error answering this request; it has been logged, please try again."
+        )
         # This handler runs outside the middleware stack, so it adds the headers itself.
         for name, value in security_headers(request.url.path):
             response.headers[name.decode()] = value.decode()

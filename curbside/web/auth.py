@@ -57,7 +57,9 @@ def client_address(request: Request) -> str:
     networks = _networks(tuple(request.app.state.library.settings.trusted_proxies))
     if not _trusted(peer, networks):
         return peer
-    hops = [hop.strip() for header in request.headers.getlist("x-forwarded-for") for hop in header.split(",") if hop.strip()]
+    hops = [
+        hop.strip() for header in request.headers.getlist("x-forwarded-for") for hop in header.split(",") if hop.strip()
+    ]
     for hop in reversed(hops):
         if not _trusted(hop, networks):
             return hop[:100]
@@ -114,13 +116,22 @@ def api_user(request: Request) -> User | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise SignInRequired("The Authorization header must be 'Bearer <token>'; get a token with `curbside users add` or `curbside users token`.")
+        raise SignInRequired(
+            "The Authorization header must be 'Bearer <token>'; get a token with `curbside users add` or `curbside users token`."
+        )
     return request.app.state.library.editorial.user_for_token(token.strip())
 
 
 def set_session_cookie(request: Request, response, sid: str, hours: int) -> None:
-    response.set_cookie(SESSION_COOKIE, _serializer(request.app).dumps(sid), max_age=hours * 3600, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        _serializer(request.app).dumps(sid),
+        max_age=hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
 
 
 def clear_session_cookie(response) -> None:
@@ -142,4 +153,6 @@ def csrf_token(request: Request) -> str:
 def ensure_csrf_cookie(request: Request, response) -> None:
     new = getattr(request.state, "new_csrf", "")
     if new:
-        response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/")
+        response.set_cookie(
+            CSRF_COOKIE, new, httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/"
+        )

@@ -29,15 +29,22 @@ router = APIRouter(include_in_schema=False)
 AUDIT_PAGE_SIZE = 50
 # The button each workflow action gets on the review page, in the order the service lists them.
 BUTTONS = {
-    "save": "Save as my draft", "submit": "Submit for review", "start_review": "Start review",
-    "assign": "Assign reviewer", "approve": "Approve", "request_changes": "Request changes",
-    "retract": "Retract", "rereview": "Send back for re-review", "reopen": "Reopen as a draft",
+    "save": "Save as my draft",
+    "submit": "Submit for review",
+    "start_review": "Start review",
+    "assign": "Assign reviewer",
+    "approve": "Approve",
+    "request_changes": "Request changes",
+    "retract": "Retract",
+    "rereview": "Send back for re-review",
+    "reopen": "Reopen as a draft",
 }
 # Actions that carry a reason; the service refuses all but "approve" without one.
 REASONED = ("approve", "request_changes", "retract", "rereview", "reopen")
 
 
 # -- lists ----------------------------------------------------------------------------------------
+
 
 @router.get("/my")
 def my_articles(request: Request, library: Library = Depends(get_library)):
@@ -53,38 +60,67 @@ def review_queue(request: Request, library: Library = Depends(get_library)):
 
 # -- the review view and what it posts ------------------------------------------------------------
 
+
 @router.get("/articles/{article_id}/review")
-def review(request: Request, article_id: str, anchor: str = Query("", max_length=200),
-           library: Library = Depends(get_library)):
+def review(
+    request: Request, article_id: str, anchor: str = Query("", max_length=200), library: Library = Depends(get_library)
+):
     return review_page(request, library, article_id, comment_anchor=anchor)
 
 
-def review_page(request: Request, library: Library, article_id: str, *, status_code: int = 200,
-                comment_anchor: str = "", edit_error: str = "", edit_values: dict | None = None):
+def review_page(
+    request: Request,
+    library: Library,
+    article_id: str,
+    *,
+    status_code: int = 200,
+    comment_anchor: str = "",
+    edit_error: str = "",
+    edit_values: dict | None = None,
+):
     state = library.editorial.review_state(current_user(request), article_id)
     comments_at: dict[str, list] = {}
     for comment in state.comments:
         comments_at.setdefault(comment.anchor, []).append(comment)
     return page(
-        request, "review.html", status_code=status_code, **article_view(library, state.record), state=state,
-        comments_at=comments_at, comment_anchor=comment_anchor,
-        workflow_actions=[action for action in state.actions if action in BUTTONS], buttons=BUTTONS, reasoned=REASONED,
+        request,
+        "review.html",
+        status_code=status_code,
+        **article_view(library, state.record),
+        state=state,
+        comments_at=comments_at,
+        comment_anchor=comment_anchor,
+        workflow_actions=[action for action in state.actions if action in BUTTONS],
+        buttons=BUTTONS,
+        reasoned=REASONED,
         reviewers=active_reviewers(library) if "assign" in state.actions else [],
         claims=claim_addresses(state.record.article) if "edit" in state.actions else [],
-        edit_error=edit_error, edit_values=edit_values or {},
+        edit_error=edit_error,
+        edit_values=edit_values or {},
     )
 
 
 @router.post("/articles/{article_id}/workflow/{action}")
-def workflow_action(request: Request, article_id: str, action: str, reason: str = Form(""), reviewer: str = Form(""),
-                    library: Library = Depends(get_library)):
+def workflow_action(
+    request: Request,
+    article_id: str,
+    action: str,
+    reason: str = Form(""),
+    reviewer: str = Form(""),
+    library: Library = Depends(get_library),
+):
     library.editorial.act(current_user(request), article_id, action, reason=reason, reviewer=reviewer)
     return see(f"/articles/{article_id}/review")
 
 
 @router.post("/articles/{article_id}/comments")
-def add_comment(request: Request, article_id: str, body: str = Form(""), anchor: str = Form(""),
-                library: Library = Depends(get_library)):
+def add_comment(
+    request: Request,
+    article_id: str,
+    body: str = Form(""),
+    anchor: str = Form(""),
+    library: Library = Depends(get_library),
+):
     comment = library.editorial.comment(current_user(request), article_id, body, anchor)
     return see(f"/articles/{article_id}/review#comment-{comment.id}")
 
@@ -96,8 +132,10 @@ async def edit_article(request: Request, article_id: str, library: Library = Dep
     current = library.answers.article(article_id, newest=True)
     shown = values.get("version", "")
     if shown and shown != str(current.version):
-        raise ConflictError(f"Article {article_id} changed while you edited it (version {shown} is now version "
-                            f"{current.version}); open the review page again and redo your edit there.")
+        raise ConflictError(
+            f"Article {article_id} changed while you edited it (version {shown} is now version "
+            f"{current.version}); open the review page again and redo your edit there."
+        )
     try:
         library.editorial.edit(current_user(request), article_id, edits_from_form(values, current))
     except CurbsideError as error:
@@ -118,6 +156,7 @@ def edits_from_form(values: dict[str, str], current: ArticleRecord) -> ArticleEd
     """Only what the editor changed: an untouched textarea is not a rewording (its text is what
     readers already see), an unchanged title not a retitling. Addresses the article does not have
     are passed on so the service refuses them by name."""
+
     def same(a: str, b: str) -> bool:
         return " ".join(a.split()) == " ".join(b.split())
 
@@ -138,22 +177,37 @@ def edits_from_form(values: dict[str, str], current: ArticleRecord) -> ArticleEd
 
 # -- versions ------------------------------------------------------------------------------------
 
+
 @router.get("/articles/{article_id}/history")
 def history(request: Request, article_id: str, library: Library = Depends(get_library)):
     versions = library.editorial.history(article_id)
-    return page(request, "history.html", record=library.answers.article(article_id), versions=versions,
-                **diff_choice(versions))
+    return page(
+        request, "history.html", record=library.answers.article(article_id), versions=versions, **diff_choice(versions)
+    )
 
 
 @router.get("/articles/{article_id}/diff")
-def diff(request: Request, article_id: str, old: Annotated[Number | None, Query(alias="from", ge=1)] = None,
-         new: Annotated[Number | None, Query(alias="to", ge=1)] = None, library: Library = Depends(get_library)):
+def diff(
+    request: Request,
+    article_id: str,
+    old: Annotated[Number | None, Query(alias="from", ge=1)] = None,
+    new: Annotated[Number | None, Query(alias="to", ge=1)] = None,
+    library: Library = Depends(get_library),
+):
     versions = library.editorial.history(article_id)
     chosen = diff_choice(versions)
     old, new = old or chosen["diff_from"], new or chosen["diff_to"]
     lines = library.editorial.diff(article_id, old, new)
-    return page(request, "diff.html", record=library.answers.article(article_id), versions=versions, lines=lines,
-                diff_from=old, diff_to=new, changed=any(line.kind != "same" for line in lines))
+    return page(
+        request,
+        "diff.html",
+        record=library.answers.article(article_id),
+        versions=versions,
+        lines=lines,
+        diff_from=old,
+        diff_to=new,
+        changed=any(line.kind != "same" for line in lines),
+    )
 
 
 def diff_choice(versions) -> dict:
@@ -164,16 +218,30 @@ def diff_choice(versions) -> dict:
 
 # -- audit, policy, accounts -----------------------------------------------------------------------
 
+
 @router.get("/audit")
-def audit_log(request: Request, target: str = Query("", max_length=200),
-              page_number: Annotated[Number, Query(ge=1, alias="page")] = 1, library: Library = Depends(get_library)):
+def audit_log(
+    request: Request,
+    target: str = Query("", max_length=200),
+    page_number: Annotated[Number, Query(ge=1, alias="page")] = 1,
+    library: Library = Depends(get_library),
+):
     user = current_user(request)
-    total, entries = library.editorial.audit_entries(user, target=target, limit=AUDIT_PAGE_SIZE,
-                                                     offset=(page_number - 1) * AUDIT_PAGE_SIZE)
+    total, entries = library.editorial.audit_entries(
+        user, target=target, limit=AUDIT_PAGE_SIZE, offset=(page_number - 1) * AUDIT_PAGE_SIZE
+    )
     chain_total = library.editorial.audit_entries(user, limit=0)[0] if target else total
-    return page(request, "audit.html", entries=entries, total=total, target=target, chain_total=chain_total,
-                problems=library.editorial.verify_audit(), page_number=page_number,
-                pages=max(1, -(-total // AUDIT_PAGE_SIZE)))
+    return page(
+        request,
+        "audit.html",
+        entries=entries,
+        total=total,
+        target=target,
+        chain_total=chain_total,
+        problems=library.editorial.verify_audit(),
+        page_number=page_number,
+        pages=max(1, -(-total // AUDIT_PAGE_SIZE)),
+    )
 
 
 @router.get("/policy/edit")
@@ -204,16 +272,28 @@ def accounts(request: Request, library: Library = Depends(get_library)):
 
 def accounts_page(request: Request, library: Library, admin: User, *, status_code: int = 200, **context):
     context = {"error": "", "new_user": None, "new_token": "", "form": {}} | context
-    response = page(request, "users.html", status_code=status_code, accounts=library.editorial.users(actor=admin),
-                    roles=ROLES, **context)
+    response = page(
+        request,
+        "users.html",
+        status_code=status_code,
+        accounts=library.editorial.users(actor=admin),
+        roles=ROLES,
+        **context,
+    )
     if context["new_token"]:
         response.headers["Cache-Control"] = "no-store"  # the token is shown this once, never from a cache
     return response
 
 
 @router.post("/admin/users")
-def add_account(request: Request, name: str = Form(""), role: str = Form(""), password: str = Form(""),
-                full_name: str = Form(""), library: Library = Depends(get_library)):
+def add_account(
+    request: Request,
+    name: str = Form(""),
+    role: str = Form(""),
+    password: str = Form(""),
+    full_name: str = Form(""),
+    library: Library = Depends(get_library),
+):
     admin = account_manager(request, library)
     try:
         added, token = library.editorial.add_user(name, role, password, full_name, actor=admin)

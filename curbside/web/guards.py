@@ -14,8 +14,10 @@ from .responses import error_page, problem_response
 
 # Pages run no inline script, so an injected <script> cannot run even if escaping ever failed.
 # Styles are inline in the article partial (exports must stand alone), hence 'unsafe-inline' there.
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 # Swagger UI starts itself with an inline script.
 DOCS_POLICY = PAGE_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 
@@ -46,7 +48,9 @@ class BodyLimit:
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(413, f"The request body is larger than {self.max_bytes} bytes; send a shorter question or request.")
+        response = problem_response(
+            413, f"The request body is larger than {self.max_bytes} bytes; send a shorter question or request."
+        )
         await response(scope, receive, send)
 
 
@@ -66,8 +70,12 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
 
 def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     policy = DOCS_POLICY if path == "/docs" else PAGE_POLICY
-    return [(b"content-security-policy", policy.encode()), (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")]
+    return [
+        (b"content-security-policy", policy.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"same-origin"),
+        (b"x-frame-options", b"DENY"),
+    ]
 
 
 class SecurityHeaders:
@@ -95,7 +103,11 @@ class CsrfGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS") or scope["path"].startswith("/api/"):
+        if (
+            scope["type"] != "http"
+            or scope["method"] in ("GET", "HEAD", "OPTIONS")
+            or scope["path"].startswith("/api/")
+        ):
             return await self.app(scope, receive, send)
         body, more = b"", True
         messages = []
@@ -113,8 +125,13 @@ class CsrfGuard:
             submitted = (parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD) or [""])[0]
         expected = _expected_token(request)
         if not (submitted and expected and hmac.compare_digest(submitted, expected)):
-            response = problem_response(403, "This form has expired or did not come from this site; reload the page and submit it again.") \
-                if _wants_json(request) else _html_refusal(request)
+            response = (
+                problem_response(
+                    403, "This form has expired or did not come from this site; reload the page and submit it again."
+                )
+                if _wants_json(request)
+                else _html_refusal(request)
+            )
             return await response(scope, receive, send)
 
         async def replay():
@@ -137,4 +154,6 @@ def _wants_json(request: Request) -> bool:
 
 
 def _html_refusal(request: Request):
-    return error_page(request, 403, "This form has expired or did not come from this site; reload the page and submit it again.")
+    return error_page(
+        request, 403, "This form has expired or did not come from this site; reload the page and submit it again."
+    )

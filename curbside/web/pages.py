@@ -35,15 +35,27 @@ def home(request: Request, audience: str | None = None, library: Library = Depen
     return home_page(request, library, audience_or_default(audience))
 
 
-def home_page(request: Request, library: Library, audience: str, *, status_code: int = 200, question: str = "",
-              error: str = ""):
-    return page(request, "home.html", status_code=status_code, audience=audience, examples=example_questions(library),
-                question=question, error=error)
+def home_page(
+    request: Request, library: Library, audience: str, *, status_code: int = 200, question: str = "", error: str = ""
+):
+    return page(
+        request,
+        "home.html",
+        status_code=status_code,
+        audience=audience,
+        examples=example_questions(library),
+        question=question,
+        error=error,
+    )
 
 
 @router.post("/ask")
-def ask(request: Request, question: str = Form(""), audience: str = Form("physician"),
-        library: Library = Depends(get_library)):
+def ask(
+    request: Request,
+    question: str = Form(""),
+    audience: str = Form("physician"),
+    library: Library = Depends(get_library),
+):
     audience = audience_or_default(audience)
     try:
         thread, _ = library.answers.start_thread(question, audience)
@@ -58,33 +70,64 @@ def thread_page(request: Request, thread_id: str, audience: str | None = None, l
     return thread_view(request, library, thread_id, audience)
 
 
-def thread_view(request: Request, library: Library, thread_id: str, audience: str | None, *, status_code: int = 200,
-                question: str = "", error: str = ""):
+def thread_view(
+    request: Request,
+    library: Library,
+    thread_id: str,
+    audience: str | None,
+    *,
+    status_code: int = 200,
+    question: str = "",
+    error: str = "",
+):
     thread = library.answers.thread(thread_id)
     shown = audience_or_default(audience, thread.audience)
     records = library.answers.thread_articles(thread, shown)
-    return page(request, "thread.html", status_code=status_code, thread=thread, audience=shown, question=question,
-                error=error, turns=[(record, article_view(library, record, f"/threads/{thread.id}/follow-ups"))
-                                    for record in records])
+    return page(
+        request,
+        "thread.html",
+        status_code=status_code,
+        thread=thread,
+        audience=shown,
+        question=question,
+        error=error,
+        turns=[(record, article_view(library, record, f"/threads/{thread.id}/follow-ups")) for record in records],
+    )
 
 
 @router.post("/threads/{thread_id}/follow-ups")
-def follow_up(request: Request, thread_id: str, question: str = Form(""), audience: str = Form(""),
-              library: Library = Depends(get_library)):
+def follow_up(
+    request: Request,
+    thread_id: str,
+    question: str = Form(""),
+    audience: str = Form(""),
+    library: Library = Depends(get_library),
+):
     try:
         thread, _ = library.answers.follow_up(thread_id, question)
     except InputError as error:
         # The conversation again with the reason above the box (htmx swaps #thread: an error page has none).
-        return thread_view(request, library, thread_id, audience or None, status_code=error.http_status,
-                           question=question, error=str(error))
+        return thread_view(
+            request,
+            library,
+            thread_id,
+            audience or None,
+            status_code=error.http_status,
+            question=question,
+            error=str(error),
+        )
     shown = audience_or_default(audience, thread.audience)
     suffix = f"?audience={shown}" if shown != thread.audience else ""
     return see(f"/threads/{thread_id}{suffix}#turn-{len(thread.turns)}")
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: str, version: Annotated[Number | None, Query(ge=1)] = None,
-                 library: Library = Depends(get_library)):
+def article_page(
+    request: Request,
+    article_id: str,
+    version: Annotated[Number | None, Query(ge=1)] = None,
+    library: Library = Depends(get_library),
+):
     record = library.answers.article(article_id, version)
     return page(request, "article.html", **article_view(library, record, f"/articles/{record.id}/follow-ups"))
 
@@ -109,32 +152,77 @@ def article_export(article_id: str, fmt: str, library: Library = Depends(get_lib
 
 
 @router.get("/library")
-def library_page(request: Request, q: str = Query("", max_length=200), topic: str = Query("", max_length=200),
-                 intent: str = Query("", max_length=40), status: str = Query("", max_length=40),
-                 page_number: Annotated[Number, Query(ge=1, alias="page")] = 1, library: Library = Depends(get_library)):
+def library_page(
+    request: Request,
+    q: str = Query("", max_length=200),
+    topic: str = Query("", max_length=200),
+    intent: str = Query("", max_length=40),
+    status: str = Query("", max_length=40),
+    page_number: Annotated[Number, Query(ge=1, alias="page")] = 1,
+    library: Library = Depends(get_library),
+):
     filters = {"text": q, "topic": topic, "intent": intent, "status": status}
     total, items = library.answers.listing(**filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
-    return page(request, "library.html", items=items, total=total, facets=library.answers.facets(), q=q, topic=topic,
-                intent=intent, status=status, page_number=page_number, pages=max(1, -(-total // PAGE_SIZE)))
+    return page(
+        request,
+        "library.html",
+        items=items,
+        total=total,
+        facets=library.answers.facets(),
+        q=q,
+        topic=topic,
+        intent=intent,
+        status=status,
+        page_number=page_number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+    )
 
 
 @router.get("/sources")
-def sources_page(request: Request, kind: str = Query("", max_length=40), q: str = Query("", max_length=200),
-                 page_number: Annotated[Number, Query(ge=1, alias="page")] = 1, library: Library = Depends(get_library)):
+def sources_page(
+    request: Request,
+    kind: str = Query("", max_length=40),
+    q: str = Query("", max_length=200),
+    page_number: Annotated[Number, Query(ge=1, alias="page")] = 1,
+    library: Library = Depends(get_library),
+):
     total, items = library.browse_sources(kind=kind, text=q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
-    return page(request, "sources.html", items=items, total=total, kinds=SOURCE_KINDS, kind=kind, q=q,
-                page_number=page_number, pages=max(1, -(-total // PAGE_SIZE)))
+    return page(
+        request,
+        "sources.html",
+        items=items,
+        total=total,
+        kinds=SOURCE_KINDS,
+        kind=kind,
+        q=q,
+        page_number=page_number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+    )
 
 
 @router.get("/sources/{source_id:path}")
-def source_page(request: Request, source_id: str, version: Annotated[Number | None, Query(ge=1)] = None,
-                passage: Annotated[Number | None, Query(ge=0)] = None, library: Library = Depends(get_library)):
+def source_page(
+    request: Request,
+    source_id: str,
+    version: Annotated[Number | None, Query(ge=1)] = None,
+    passage: Annotated[Number | None, Query(ge=0)] = None,
+    library: Library = Depends(get_library),
+):
     from ..compose.references import identifier_and_url
 
     source, passages = library.source(source_id, version)
     identifier, url = identifier_and_url(source)
-    return page(request, "source.html", source=source, passages=passages, marked=passage, identifier=identifier,
-                identifier_url=url, versions=library.source_versions(source_id), source_url=source_url)
+    return page(
+        request,
+        "source.html",
+        source=source,
+        passages=passages,
+        marked=passage,
+        identifier=identifier,
+        identifier_url=url,
+        versions=library.source_versions(source_id),
+        source_url=source_url,
+    )
 
 
 @router.get("/policy")
@@ -145,4 +233,3 @@ def policy(request: Request, library: Library = Depends(get_library)):
 @router.get("/status")
 def status(request: Request, library: Library = Depends(get_library)):
     return page(request, "status.html", health=health_of(library))
-

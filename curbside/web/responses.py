@@ -18,7 +18,8 @@ from .views import page
 def problem_response(status: int, detail: str) -> JSONResponse:
     return JSONResponse(
         {"type": "about:blank", "title": HTTPStatus(status).phrase, "status": status, "detail": detail},
-        status_code=status, media_type="application/problem+json",
+        status_code=status,
+        media_type="application/problem+json",
     )
 
 
@@ -31,9 +32,9 @@ def validation_message(exc: RequestValidationError) -> str:
     if kind == "missing":
         return f"The field '{field}' is missing; add it to the request."
     if kind == "json_invalid":
-        return "The request body is not valid JSON; send a JSON object such as {\"question\": \"...\"}."
+        return 'The request body is not valid JSON; send a JSON object such as {"question": "..."}.'
     if kind in ("model_attributes_type", "dict_type"):
-        return "The request body must be a JSON object such as {\"question\": \"...\"}."
+        return 'The request body must be a JSON object such as {"question": "..."}.'
     if kind == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
         return f"The field '{field}' is empty; type a clinical question such as 'first-line treatment for gout'."
     if kind == "string_too_long":

@@ -13,9 +13,8 @@ from typing import Annotated, Literal
 from annotated_types import Le
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..model import MAX_QUESTION_CHARS
-from ..model import ArticleRecord, ArticleSummary, Hit, Passage, Source, Thread, User
-from ..publish import edits, editorial
+from ..model import MAX_QUESTION_CHARS, ArticleRecord, ArticleSummary, Hit, Passage, Source, Thread, User
+from ..publish import editorial, edits
 from ..publish.audit import AuditEntry
 
 Audience = Literal["physician", "pharmacist", "nurse", "student", "patient"]
@@ -30,13 +29,17 @@ Number = Annotated[int, Le(MAX_NUMBER)]
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="A clinical question in plain words.")
+    question: str = Field(
+        min_length=1, max_length=MAX_QUESTION_CHARS, description="A clinical question in plain words."
+    )
     audience: Audience = "physician"
 
 
 class FollowUpRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="A follow-up, e.g. 'and in pregnancy?'.")
+    question: str = Field(
+        min_length=1, max_length=MAX_QUESTION_CHARS, description="A follow-up, e.g. 'and in pregnancy?'."
+    )
 
 
 @dataclass
@@ -51,17 +54,26 @@ class Problem:
 
 def _problem(description: str) -> dict:
     # `model` registers the component; the content says the media type the API really sends.
-    return {"model": Problem, "description": description,
-            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    return {
+        "model": Problem,
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
 
 
-ERROR_RESPONSES = {400: _problem("A question or parameter curbside cannot use"), 404: _problem("No such id in this library"),
-                   413: _problem("Request body too large"), 422: _problem("A field is missing, of the wrong type or out of range")}
+ERROR_RESPONSES = {
+    400: _problem("A question or parameter curbside cannot use"),
+    404: _problem("No such id in this library"),
+    413: _problem("Request body too large"),
+    422: _problem("A field is missing, of the wrong type or out of range"),
+}
 # The editorial routes also answer who may ask (401, 403) and what the article's state allows (409).
-EDITORIAL_RESPONSES = {**ERROR_RESPONSES,
-                       401: _problem("No bearer token, or one that is unknown, replaced or of a disabled account"),
-                       403: _problem("The token's role, or its relation to the article, does not allow this"),
-                       409: _problem("The article's current state does not allow this action")}
+EDITORIAL_RESPONSES = {
+    **ERROR_RESPONSES,
+    401: _problem("No bearer token, or one that is unknown, replaced or of a disabled account"),
+    403: _problem("The token's role, or its relation to the article, does not allow this"),
+    409: _problem("The article's current state does not allow this action"),
+}
 
 
 # -- editorial requests ---------------------------------------------------------------------------
@@ -69,23 +81,28 @@ EDITORIAL_RESPONSES = {**ERROR_RESPONSES,
 # of the validation handler is about questions); lengths are capped here so a huge body is refused
 # before it reaches the database.
 
-WorkflowAction = Literal["save", "submit", "start_review", "assign", "approve", "request_changes", "retract",
-                         "rereview", "reopen"]
+WorkflowAction = Literal[
+    "save", "submit", "start_review", "assign", "approve", "request_changes", "retract", "rereview", "reopen"
+]
 Role = Literal["author", "reviewer", "editor", "admin"]
 
 
 class WorkflowRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    reason: str = Field("", max_length=editorial.MAX_REASON,
-                        description="Why; required to request changes, retract, send back for re-review or reopen.")
+    reason: str = Field(
+        "",
+        max_length=editorial.MAX_REASON,
+        description="Why; required to request changes, retract, send back for re-review or reopen.",
+    )
     reviewer: str = Field("", max_length=40, description="The reviewer's user name, for assign.")
 
 
 class ClaimEditRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     address: str = Field(max_length=300, description="'bottom_line/0' or 'sections/<key>/<bullet>/<claim>'.")
-    text: str | None = Field(None, max_length=edits.MAX_WORDING_CHARS,
-                             description="New wording shown to readers; \"\" goes back to the quote.")
+    text: str | None = Field(
+        None, max_length=edits.MAX_WORDING_CHARS, description='New wording shown to readers; "" goes back to the quote.'
+    )
     delete: bool = False
 
 
@@ -106,9 +123,14 @@ class EditRequest(BaseModel):
 
     def to_edits(self) -> edits.ArticleEdits:
         return edits.ArticleEdits(
-            title=self.title, note=self.note,
+            title=self.title,
+            note=self.note,
             claims=[edits.ClaimEdit(address=c.address, text=c.text, delete=c.delete) for c in self.claims],
-            add=[edits.NewClaim(section=a.section, passage_id=a.passage_id, quote=a.quote, label=a.label) for a in self.add])
+            add=[
+                edits.NewClaim(section=a.section, passage_id=a.passage_id, quote=a.quote, label=a.label)
+                for a in self.add
+            ],
+        )
 
 
 class CommentRequest(BaseModel):
@@ -131,6 +153,7 @@ class NewUserRequest(BaseModel):
 
 
 # -- editorial responses --------------------------------------------------------------------------
+
 
 @dataclass
 class NewUser:

@@ -17,17 +17,27 @@ from ..render import html as article_html
 from .auth import csrf_token, current_user, ensure_csrf_cookie
 
 TEMPLATES = Path(__file__).parent / "templates"
-AUDIENCE_LABELS = {"physician": "Physician", "pharmacist": "Pharmacist", "nurse": "Nurse",
-                   "student": "Student", "patient": "Patient or caregiver"}
+AUDIENCE_LABELS = {
+    "physician": "Physician",
+    "pharmacist": "Pharmacist",
+    "nurse": "Nurse",
+    "student": "Student",
+    "patient": "Patient or caregiver",
+}
 
 
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
     env = article_html.environment().overlay(
-        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(article_html.TEMPLATES)]))
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(article_html.TEMPLATES)])
+    )
     # Every question box's maxlength is the limit ask.check_question enforces.
-    env.globals.update(audiences=AUDIENCES, audience_labels=AUDIENCE_LABELS, source_url=source_url,
-                       max_question_chars=MAX_QUESTION_CHARS)
+    env.globals.update(
+        audiences=AUDIENCES,
+        audience_labels=AUDIENCE_LABELS,
+        source_url=source_url,
+        max_question_chars=MAX_QUESTION_CHARS,
+    )
     env.filters.update(markdown=markdown, query=urlencode)
     return Jinja2Templates(env=env)
 
@@ -61,8 +71,9 @@ def web_source_href(reference: Reference, passage: Passage) -> str:
 def article_view(library, record: ArticleRecord, follow_up_action: str = "") -> dict:
     """The context `_article_body.html` needs, with citations opening the library's source pages
     and, given `follow_up_action`, suggested follow-ups that ask themselves when clicked."""
-    context = article_html.article_context(record.article, library.passage_or_none, source_href=web_source_href,
-                                           record=record)
+    context = article_html.article_context(
+        record.article, library.passage_or_none, source_href=web_source_href, record=record
+    )
     return context | {"follow_up_action": follow_up_action}
 
 

@@ -23,8 +23,16 @@ import httpx
 from playwright.sync_api import expect, sync_playwright
 
 CHROMIUM = os.environ.get("CURBSIDE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 QUESTION = "What is the first-line treatment for community acquired pneumonia?"
 
 
@@ -69,7 +77,9 @@ def screenshot(url: str, question: str, output: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("library", type=Path, help="library folder to serve (e.g. one made by `curbside ingest starter`)")
+    parser.add_argument(
+        "library", type=Path, help="library folder to serve (e.g. one made by `curbside ingest starter`)"
+    )
     parser.add_argument("output", type=Path, help="PNG file to write")
     parser.add_argument("--question", default=QUESTION)
     parser.add_argument("--url", help="use this running server instead of starting one")
@@ -80,8 +90,9 @@ def main() -> None:
     if url is None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([sys.executable, "-m", "curbside.cli", "serve", "--library", str(args.library),
-                                   "--port", str(port)])
+        server = subprocess.Popen(
+            [sys.executable, "-m", "curbside.cli", "serve", "--library", str(args.library), "--port", str(port)]
+        )
     try:
         wait_until_up(url.rstrip("/"), server)
         screenshot(url.rstrip("/"), args.question, args.output)

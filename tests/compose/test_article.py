@@ -11,35 +11,79 @@ from curbside.search.understand import Question
 TODAY = 2024
 
 
-def _hit(source_id: str, text: str, *, kind: str = "guideline", year: int = 2022, section: str = "Recommendations",
-         title: str = "Management of synthetic neuropathy", score: float = 1.0, **identifiers) -> Hit:
-    source = Source(id=source_id, kind=kind, title=title, origin="test", developer="Example Society", year=year,
-                    identifiers=identifiers)
+def _hit(
+    source_id: str,
+    text: str,
+    *,
+    kind: str = "guideline",
+    year: int = 2022,
+    section: str = "Recommendations",
+    title: str = "Management of synthetic neuropathy",
+    score: float = 1.0,
+    **identifiers,
+) -> Hit:
+    source = Source(
+        id=source_id,
+        kind=kind,
+        title=title,
+        origin="test",
+        developer="Example Society",
+        year=year,
+        identifiers=identifiers,
+    )
     passage = Passage(source_id=source_id, order=0, section=section, text=text, id=f"{source_id}@1#0")
     return Hit(passage, source, score)
 
 
-GUIDELINE = _hit("guide", (
-    "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy (Grade 1A). "
-    "If examplamab does not work after 4 weeks, switch to testoxetine 30 mg once daily as second-line therapy. "
-    "For refractory synthetic neuropathy, fictinib 10 mg twice daily may be considered. "
-    "Mockacillin is not recommended for synthetic neuropathy. "
-    "Renal function should be monitored every 3 months during examplamab therapy. "
-    "See also the section on diagnosis."), doi="10.1000/guide")
-OLDER_GUIDELINE = _hit("older", (
-    "Examplamab 40 mg once daily is recommended as first-line therapy for synthetic neuropathy. "
-    "Examplamab should not be used in pregnancy. "
-    "Exercise programmes are recommended for people with synthetic neuropathy."),
-    year=2015, pmid="12345", score=0.8)
-CONSUMER = _hit("leaflet", "Synthetic neuropathy is a made-up condition used in tests. See also: nerves.",
-                kind="consumer", year=2020, section="What is synthetic neuropathy?", qid="0000001-1", score=0.5)
+GUIDELINE = _hit(
+    "guide",
+    (
+        "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy (Grade 1A). "
+        "If examplamab does not work after 4 weeks, switch to testoxetine 30 mg once daily as second-line therapy. "
+        "For refractory synthetic neuropathy, fictinib 10 mg twice daily may be considered. "
+        "Mockacillin is not recommended for synthetic neuropathy. "
+        "Renal function should be monitored every 3 months during examplamab therapy. "
+        "See also the section on diagnosis."
+    ),
+    doi="10.1000/guide",
+)
+OLDER_GUIDELINE = _hit(
+    "older",
+    (
+        "Examplamab 40 mg once daily is recommended as first-line therapy for synthetic neuropathy. "
+        "Examplamab should not be used in pregnancy. "
+        "Exercise programmes are recommended for people with synthetic neuropathy."
+    ),
+    year=2015,
+    pmid="12345",
+    score=0.8,
+)
+CONSUMER = _hit(
+    "leaflet",
+    "Synthetic neuropathy is a made-up condition used in tests. See also: nerves.",
+    kind="consumer",
+    year=2020,
+    section="What is synthetic neuropathy?",
+    qid="0000001-1",
+    score=0.5,
+)
 HITS = [GUIDELINE, OLDER_GUIDELINE, CONSUMER]
 
 
-def _question(intent: str = "treatment", drugs: list[str] | None = None, modifiers: list[str] | None = None,
-              text: str = "What is the treatment for refractory synthetic neuropathy?") -> Question:
-    return Question(text=text, intent=intent, condition="synthetic neuropathy", conditions=["synthetic neuropathy"],
-                    drugs=drugs or [], modifiers=modifiers or [])
+def _question(
+    intent: str = "treatment",
+    drugs: list[str] | None = None,
+    modifiers: list[str] | None = None,
+    text: str = "What is the treatment for refractory synthetic neuropathy?",
+) -> Question:
+    return Question(
+        text=text,
+        intent=intent,
+        condition="synthetic neuropathy",
+        conditions=["synthetic neuropathy"],
+        drugs=drugs or [],
+        modifiers=modifiers or [],
+    )
 
 
 def _keys(article) -> list[str]:
@@ -65,7 +109,8 @@ def test_treatment_article_has_lines_of_therapy_avoid_and_an_algorithm():
     assert avoid == "Mockacillin is not recommended for synthetic neuropathy."
     # a contraindication in one population is a consideration, not a drug to avoid altogether
     assert [c.text for b in sections["considerations"].bullets for c in b.claims] == [
-        "Examplamab should not be used in pregnancy."]
+        "Examplamab should not be used in pregnancy."
+    ]
 
 
 def test_boilerplate_and_off_topic_sentences_are_left_out():
@@ -75,7 +120,9 @@ def test_boilerplate_and_off_topic_sentences_are_left_out():
 
 
 def test_dosing_question_gets_the_dosing_layout_not_the_treatment_one():
-    question = _question("dosing", drugs=["examplamab"], text="What is the dose of examplamab for synthetic neuropathy?")
+    question = _question(
+        "dosing", drugs=["examplamab"], text="What is the dose of examplamab for synthetic neuropathy?"
+    )
     article = compose(question, HITS, today_year=TODAY)
     assert article.title == "Dosing of Examplamab for Synthetic Neuropathy"
     assert _keys(article)[0] == "dosing"
@@ -88,20 +135,24 @@ def test_dosing_question_gets_the_dosing_layout_not_the_treatment_one():
 
 
 def test_diagnosis_question_gets_no_treatment_template():
-    hit = _hit("dx", "The diagnosis of synthetic neuropathy is confirmed by a synthetic nerve conduction test. "
-                     "Examplamab is recommended as first-line therapy for synthetic neuropathy.")
+    hit = _hit(
+        "dx",
+        "The diagnosis of synthetic neuropathy is confirmed by a synthetic nerve conduction test. "
+        "Examplamab is recommended as first-line therapy for synthetic neuropathy.",
+    )
     article = compose(_question("diagnosis", text="How is synthetic neuropathy diagnosed?"), [hit], today_year=TODAY)
     assert article.title == "Diagnosis of Synthetic Neuropathy"
     assert _keys(article) == []  # its one diagnostic statement is the bottom line, not said twice
     assert [c.text for c in article.bottom_line] == [
-        "The diagnosis of synthetic neuropathy is confirmed by a synthetic nerve conduction test."]
+        "The diagnosis of synthetic neuropathy is confirmed by a synthetic nerve conduction test."
+    ]
 
 
 def test_every_claim_is_a_verbatim_sentence_at_its_offsets():
     article = compose(_question(modifiers=["refractory"]), HITS, today_year=TODAY)
     passages = {hit.passage.id: hit.passage.text for hit in HITS}
     for claim in article.all_claims():
-        assert passages[claim.passage_id][claim.quote_start:claim.quote_end] == claim.text
+        assert passages[claim.passage_id][claim.quote_start : claim.quote_end] == claim.text
         assert claim.text == claim.text.strip()
 
 
@@ -117,7 +168,11 @@ def test_references_are_numbered_by_first_use_and_all_resolve():
         assert {int(n) for n in re.findall(r"\[(\d+)\]", note.text)} == set(note.citations) <= set(by_number)
     guide = by_number[1]
     assert (guide.source_id, guide.type, guide.identifier, guide.url) == (
-        "guide", "Guideline", "doi:10.1000/guide", "https://doi.org/10.1000/guide")
+        "guide",
+        "Guideline",
+        "doi:10.1000/guide",
+        "https://doi.org/10.1000/guide",
+    )
 
 
 def test_sources_that_give_different_first_line_doses_are_flagged_citing_both():
@@ -146,7 +201,9 @@ def test_follow_ups_name_only_populations_and_drugs_the_statements_name():
     for follow_up in article.follow_ups:
         assert "synthetic neuropathy" in follow_up
         assert "children" not in follow_up and "older adults" not in follow_up
-        drugs = {word for word in re.findall(r"[a-z]+", follow_up.lower()) if word.endswith(("mab", "ine", "ib", "lin"))}
+        drugs = {
+            word for word in re.findall(r"[a-z]+", follow_up.lower()) if word.endswith(("mab", "ine", "ib", "lin"))
+        }
         assert drugs <= named
 
 
@@ -157,8 +214,12 @@ def test_same_inputs_give_the_same_article():
 
 
 def test_no_usable_statement_gives_an_insufficient_article_with_what_was_found():
-    unrelated = _hit("other", "Fictional dermatitis is treated with placebozole cream twice daily.",
-                     title="Fictional dermatitis", section="Treatment")
+    unrelated = _hit(
+        "other",
+        "Fictional dermatitis is treated with placebozole cream twice daily.",
+        title="Fictional dermatitis",
+        section="Treatment",
+    )
     question = _question()
     article = compose(question, [unrelated, CONSUMER], today_year=TODAY)
     assert article.kind == "insufficient" and article.message == INSUFFICIENT
@@ -181,22 +242,34 @@ def test_explain_counts_statements_by_role():
 
 
 def test_title_does_not_repeat_a_population_the_condition_names():
-    question = Question(text="Is examplamab safe in synthetic kidney disease?", intent="contraindications",
-                        condition="synthetic kidney disease", conditions=["synthetic kidney disease"],
-                        drugs=["examplamab"], modifiers=["renal_impairment"])
+    question = Question(
+        text="Is examplamab safe in synthetic kidney disease?",
+        intent="contraindications",
+        condition="synthetic kidney disease",
+        conditions=["synthetic kidney disease"],
+        drugs=["examplamab"],
+        modifiers=["renal_impairment"],
+    )
     assert compose(question, [], today_year=TODAY).title == (
-        "Contraindications and Cautions for Examplamab in Synthetic Kidney Disease")
+        "Contraindications and Cautions for Examplamab in Synthetic Kidney Disease"
+    )
 
 
 def test_a_line_that_only_rates_the_evidence_is_not_quoted():
     # Under a monitoring heading every sentence reads as monitoring, the rating line too: before it was
     # refused, it led the bottom line.
-    rated = _hit("rated", (
-        "Renal function should be checked every 3 months during examplamab therapy. "
-        "EXSOC Grade: B (Moderate); XYZ/ABC COR: I; XYZ/ABC LOE: B-R (Placeholder et al., 2001). "
-        "Liver tests are repeated yearly in synthetic neuropathy."), section="Recommendations › Monitoring")
-    question = _question("monitoring", drugs=["examplamab"],
-                         text="What monitoring is needed for examplamab in synthetic neuropathy?")
+    rated = _hit(
+        "rated",
+        (
+            "Renal function should be checked every 3 months during examplamab therapy. "
+            "EXSOC Grade: B (Moderate); XYZ/ABC COR: I; XYZ/ABC LOE: B-R (Placeholder et al., 2001). "
+            "Liver tests are repeated yearly in synthetic neuropathy."
+        ),
+        section="Recommendations › Monitoring",
+    )
+    question = _question(
+        "monitoring", drugs=["examplamab"], text="What monitoring is needed for examplamab in synthetic neuropathy?"
+    )
     article = compose(question, [rated], today_year=TODAY)
     assert article.bottom_line[0].text == "Renal function should be checked every 3 months during examplamab therapy."
     assert not any("EXSOC" in text for text in _texts(article))

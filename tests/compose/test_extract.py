@@ -70,24 +70,27 @@ def test_every_role_has_a_case():
     assert {role for _, role in ROLE_CASES} == set(ROLES)
 
 
-@pytest.mark.parametrize("sentence, polarity", [
-    ("Examplamab is recommended.", "recommend"),
-    ("We suggest Testoprazole for adults.", "recommend"),
-    ("Testoprazole should be offered.", "recommend"),
-    ("Examplamab is effective for the example condition.", "recommend"),
-    ("Examplamab is first-line.", "recommend"),
-    ("Examplamab should not be used.", "against"),
-    ("Testoprazole is not recommended.", "against"),
-    ("Avoid Fakeolol.", "against"),
-    ("Testoprazole is ineffective.", "against"),
-    ("There was no evidence of benefit from Fakeolol.", "against"),
-    ("Do not use Examplamab.", "against"),
-    ("Fakeolol is contraindicated.", "against"),
-    ("We recommend against Examplamab.", "against"),
-    ("There is insufficient evidence to recommend Examplamab.", "neutral"),
-    ("Examplamab was studied in 40 adults.", "neutral"),
-    ("Start low to avoid dizziness.", "neutral"),
-])
+@pytest.mark.parametrize(
+    "sentence, polarity",
+    [
+        ("Examplamab is recommended.", "recommend"),
+        ("We suggest Testoprazole for adults.", "recommend"),
+        ("Testoprazole should be offered.", "recommend"),
+        ("Examplamab is effective for the example condition.", "recommend"),
+        ("Examplamab is first-line.", "recommend"),
+        ("Examplamab should not be used.", "against"),
+        ("Testoprazole is not recommended.", "against"),
+        ("Avoid Fakeolol.", "against"),
+        ("Testoprazole is ineffective.", "against"),
+        ("There was no evidence of benefit from Fakeolol.", "against"),
+        ("Do not use Examplamab.", "against"),
+        ("Fakeolol is contraindicated.", "against"),
+        ("We recommend against Examplamab.", "against"),
+        ("There is insufficient evidence to recommend Examplamab.", "neutral"),
+        ("Examplamab was studied in 40 adults.", "neutral"),
+        ("Start low to avoid dizziness.", "neutral"),
+    ],
+)
 def test_polarity(sentence, polarity):
     assert one(sentence).polarity == polarity
 
@@ -115,7 +118,10 @@ def test_interventions_from_stems_and_vocabulary_file():
 
 
 def test_a_drug_injection_is_not_a_procedure():
-    assert "interventional" not in one("Examplamab is given by subcutaneous injection; injection drug use is a risk.").roles
+    assert (
+        "interventional"
+        not in one("Examplamab is given by subcutaneous injection; injection drug use is a risk.").roles
+    )
 
 
 def test_acronyms_match_only_in_capitals_and_stems_skip_common_words():
@@ -151,23 +157,29 @@ def test_grade_of_the_sentence_else_the_passage():
     assert first.grade == "Grade 1B" and second.grade == "Level C"
 
 
-@pytest.mark.parametrize("sentence, strength", [
-    ("We strongly recommend Examplamab.", "strong"),
-    ("Offer Examplamab (weak recommendation, low quality evidence).", "weak"),
-    ("Testoprazole is suggested (conditional).", "conditional"),
-    ("Examplamab is an option.", ""),
-])
+@pytest.mark.parametrize(
+    "sentence, strength",
+    [
+        ("We strongly recommend Examplamab.", "strong"),
+        ("Offer Examplamab (weak recommendation, low quality evidence).", "weak"),
+        ("Testoprazole is suggested (conditional).", "conditional"),
+        ("Examplamab is an option.", ""),
+    ],
+)
 def test_strength_only_when_stated(sentence, strength):
     assert one(sentence).strength == strength
 
 
-@pytest.mark.parametrize("sentence, populations", [
-    ("Examplamab is not recommended in children or during pregnancy.", ["children", "pregnancy"]),
-    ("Reduce the dose in older adults and in renal impairment.", ["older adults", "renal impairment"]),
-    ("Avoid Fakeolol in hepatic impairment while breastfeeding.", ["breastfeeding", "hepatic impairment"]),
-    ("Use caution in heart failure.", ["cardiac disease"]),
-    ("Examplamab 10 mg daily.", []),
-])
+@pytest.mark.parametrize(
+    "sentence, populations",
+    [
+        ("Examplamab is not recommended in children or during pregnancy.", ["children", "pregnancy"]),
+        ("Reduce the dose in older adults and in renal impairment.", ["older adults", "renal impairment"]),
+        ("Avoid Fakeolol in hepatic impairment while breastfeeding.", ["breastfeeding", "hepatic impairment"]),
+        ("Use caution in heart failure.", ["cardiac disease"]),
+        ("Examplamab 10 mg daily.", []),
+    ],
+)
 def test_populations(sentence, populations):
     statement = one(sentence)
     assert statement.populations == populations
@@ -241,7 +253,10 @@ class _Passage:
 def test_statements_for_tags_passage_ids():
     statements = statements_for([_Passage("src@1#0", "One. Two."), _Passage("src@1#1", "Three.", grade="A")])
     assert [(s.passage_id, s.text, s.grade) for s in statements] == [
-        ("src@1#0", "One.", ""), ("src@1#0", "Two.", ""), ("src@1#1", "Three.", "A")]
+        ("src@1#0", "One.", ""),
+        ("src@1#0", "Two.", ""),
+        ("src@1#1", "Three.", "A"),
+    ]
 
 
 def test_extraction_is_deterministic():
@@ -249,10 +264,28 @@ def test_extraction_is_deterministic():
     assert extract_statements(passage) == extract_statements(passage)
 
 
-_PIECES = st.sampled_from([
-    "Examplamab 20 mg twice daily", "is recommended", "should not be used", "first-line", "in children", "e.g.",
-    "(Grade 1B).", "1.", ";", ":", "\n- ", ".", " ", "300–600 mg/day", "SNRIs", "if it fails,", "HbA1c < 7%", "\n\n",
-])
+_PIECES = st.sampled_from(
+    [
+        "Examplamab 20 mg twice daily",
+        "is recommended",
+        "should not be used",
+        "first-line",
+        "in children",
+        "e.g.",
+        "(Grade 1B).",
+        "1.",
+        ";",
+        ":",
+        "\n- ",
+        ".",
+        " ",
+        "300–600 mg/day",
+        "SNRIs",
+        "if it fails,",
+        "HbA1c < 7%",
+        "\n\n",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -260,16 +293,18 @@ _PIECES = st.sampled_from([
 def test_statement_offsets_are_verbatim(pieces):
     passage = " ".join(pieces)
     for statement in extract_statements(passage):
-        assert passage[statement.start:statement.end] == statement.text
+        assert passage[statement.start : statement.end] == statement.text
         for dose in statement.doses:
-            assert statement.text[dose.start:dose.end] == dose.text
+            assert statement.text[dose.start : dose.end] == dose.text
 
 
 def test_failure_clause_covers_a_list_of_failure_words():
     # Escalation statements must not read as advice against the drug they escalate to.
     from curbside.compose.extract import extract_statements
 
-    s = extract_statements("For patients for whom examplamab is ineffective, poorly tolerated, or contraindicated, testoxetine is recommended.")[0]
+    s = extract_statements(
+        "For patients for whom examplamab is ineffective, poorly tolerated, or contraindicated, testoxetine is recommended."
+    )[0]
     assert "second_line" in s.roles and s.polarity == "recommend"
 
 
@@ -289,39 +324,46 @@ def test_drugs_named_only_in_the_failure_trigger_are_not_the_statement_s_interve
 
 # Rating lines from invented rating systems (EXSOC, XYZ/ABC, SRS): the shapes guidelines print after a
 # recommendation, with no clinical words of their own.
-@pytest.mark.parametrize("line", [
-    "EXSOC Grade: E (Expert Opinion); XYZ/ABC COR: IIb; XYZ/ABC LOE: C",
-    "EXSOC Grade: B (Moderate); XYZ/ABC COR: III: Harm; XYZ/ABC LOE: B-NR (Placeholder et al., 2001; Sample, 1999)",
-    "(Strength of Evidence = C; Strength of Recommendation = Weak positive recommendation)",
-    "Quality of evidence: Low\nSRS Recommendation Strength: Strong",
-    "Level A recommendations.",
-    "Class IIa, Level of Evidence B.",
-    "Grade of Recommendation: Strong recommendation based on moderate-quality evidence, 1B.",
-    "The quality of the evidence was very low.",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "EXSOC Grade: E (Expert Opinion); XYZ/ABC COR: IIb; XYZ/ABC LOE: C",
+        "EXSOC Grade: B (Moderate); XYZ/ABC COR: III: Harm; XYZ/ABC LOE: B-NR (Placeholder et al., 2001; Sample, 1999)",
+        "(Strength of Evidence = C; Strength of Recommendation = Weak positive recommendation)",
+        "Quality of evidence: Low\nSRS Recommendation Strength: Strong",
+        "Level A recommendations.",
+        "Class IIa, Level of Evidence B.",
+        "Grade of Recommendation: Strong recommendation based on moderate-quality evidence, 1B.",
+        "The quality of the evidence was very low.",
+    ],
+)
 def test_a_line_that_only_rates_the_evidence_is_rating_only(line):
     assert one(line).rating_only
 
 
-@pytest.mark.parametrize("line", [
-    # a recommendation carrying its grade
-    "Examplamab is recommended for synthetic neuropathy (EXSOC Grade: B; XYZ/ABC LOE: C).",
-    "Synthetic grade 3 neuropathy needs two invented drugs.",
-    # a table row that uses the word "grade" for a stage: its field values are content
-    "SRS Grade: SRS 2; Severity: Moderate; Sample index: 50–80%",
-    "Grade: Grade IV; Example Scale: Coma; Pretend Features: Unresponsive",
-    # a low- or high-grade finding is not an evidence rating
-    "High-grade made-up lesion symptoms",
-    # a list item naming a treatment is one, whatever rating follows it
-    "Testoprazole (Class I, LOE: A)",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a recommendation carrying its grade
+        "Examplamab is recommended for synthetic neuropathy (EXSOC Grade: B; XYZ/ABC LOE: C).",
+        "Synthetic grade 3 neuropathy needs two invented drugs.",
+        # a table row that uses the word "grade" for a stage: its field values are content
+        "SRS Grade: SRS 2; Severity: Moderate; Sample index: 50–80%",
+        "Grade: Grade IV; Example Scale: Coma; Pretend Features: Unresponsive",
+        # a low- or high-grade finding is not an evidence rating
+        "High-grade made-up lesion symptoms",
+        # a list item naming a treatment is one, whatever rating follows it
+        "Testoprazole (Class I, LOE: A)",
+    ],
+)
 def test_a_line_with_clinical_words_is_not_rating_only(line):
     assert not one(line).rating_only
 
 
 def test_the_rating_after_a_recommendation_is_marked_and_the_recommendation_is_not():
     recommendation, rating = extract_statements(
-        "Examplamab may be considered for synthetic neuropathy. EXSOC Grade: E (Expert Opinion); XYZ/ABC LOE: C")
+        "Examplamab may be considered for synthetic neuropathy. EXSOC Grade: E (Expert Opinion); XYZ/ABC LOE: C"
+    )
     assert not recommendation.rating_only and rating.rating_only
 
 

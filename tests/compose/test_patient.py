@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from curbside.compose.audience import is_safety, reading_band
 from curbside.compose.article import SECTION_LIMIT, compose
+from curbside.compose.audience import is_safety, reading_band
 from curbside.compose.extract import extract_statements
 from curbside.model import Hit, Passage, Source
 from curbside.search.understand import Question
@@ -22,16 +22,20 @@ HARD = (
     "Individualized monitoring intervals for examplamab-treated individuals should incorporate hypothetical "
     "pharmacokinetic variability considerations and institutional laboratory capabilities.",
 )
-HARD_WARNING = ("Discontinue examplamab immediately and monitor intensively if unexplained hypothetical hypersensitivity "
-                "manifestations or anaphylactoid reactions develop during administration.")
+HARD_WARNING = (
+    "Discontinue examplamab immediately and monitor intensively if unexplained hypothetical hypersensitivity "
+    "manifestations or anaphylactoid reactions develop during administration."
+)
 READABLE = (
     "Check the made-up test score once a week while you take examplamab.",
     "Your clinic will check the pretend blood value at each visit.",
     "Keep a note of each check of the sample marker in a diary.",
     "Check the sample marker again after one month if it has gone up.",
 )
-FIRST_LINE_HARD = ("Examplamab is recommended as first-line pharmacotherapy for synthetic neuropathy, notwithstanding "
-                   "considerable interindividual heterogeneity in hypothetical pharmacodynamic responsiveness.")
+FIRST_LINE_HARD = (
+    "Examplamab is recommended as first-line pharmacotherapy for synthetic neuropathy, notwithstanding "
+    "considerable interindividual heterogeneity in hypothetical pharmacodynamic responsiveness."
+)
 FIRST_LINE_READABLE = "Examplamab is the first-line choice for synthetic neuropathy in this made-up example."
 PROFESSIONAL = ("physician", "pharmacist", "nurse", "student")
 
@@ -39,15 +43,29 @@ PROFESSIONAL = ("physician", "pharmacist", "nurse", "student")
 def _hit(text: str, source_id: str = "guide", title: str = "Monitoring in synthetic neuropathy") -> Hit:
     """One passage of one guideline: every sentence has the same source, tier and retrieval rank, so only
     its place in the passage orders it for the other audiences."""
-    source = Source(id=source_id, kind="guideline", title=title, origin="test", developer="Example Society",
-                    year=2022, identifiers={"doi": f"10.0000/{source_id}"}, conditions=["synthetic neuropathy"])
-    return Hit(Passage(source_id=source_id, order=0, section="Recommendations", text=text, id=f"{source_id}@1#0"),
-               source, 1.0)
+    source = Source(
+        id=source_id,
+        kind="guideline",
+        title=title,
+        origin="test",
+        developer="Example Society",
+        year=2022,
+        identifiers={"doi": f"10.0000/{source_id}"},
+        conditions=["synthetic neuropathy"],
+    )
+    return Hit(
+        Passage(source_id=source_id, order=0, section="Recommendations", text=text, id=f"{source_id}@1#0"), source, 1.0
+    )
 
 
 def _question(intent: str, text: str) -> Question:
-    return Question(text=text, intent=intent, condition="synthetic neuropathy", conditions=["synthetic neuropathy"],
-                    drugs=["examplamab"])
+    return Question(
+        text=text,
+        intent=intent,
+        condition="synthetic neuropathy",
+        conditions=["synthetic neuropathy"],
+        drugs=["examplamab"],
+    )
 
 
 MONITORING = _question("monitoring", "What monitoring is needed for examplamab in synthetic neuropathy?")
@@ -93,7 +111,7 @@ def test_a_patient_section_prefers_readable_statements_and_leaves_hard_ones_out_
     # the other audiences: the passage's order, cut at the section limit
     assert _read_in_order(physician, "monitoring") == [*HARD, HARD_WARNING, *READABLE][:SECTION_LIMIT]
     shown = _read_in_order(patient, "monitoring")
-    assert shown[:len(READABLE)] == list(READABLE)  # the readable ones, the fourth included, come first
+    assert shown[: len(READABLE)] == list(READABLE)  # the readable ones, the fourth included, come first
     assert not set(HARD) & set(shown)  # four readable statements make the point without the hard ones
 
 
@@ -115,8 +133,10 @@ def test_a_section_whose_only_support_is_hard_keeps_it():
 
 def _selection(article) -> str:
     """What an article quotes and where: a digest of its sections, bullets, claims and bottom line."""
-    shape = {"sections": [[s.key, [[b.label, [c.text for c in b.claims]] for b in s.bullets]] for s in article.sections],
-             "bottom_line": [c.text for c in article.bottom_line]}
+    shape = {
+        "sections": [[s.key, [[b.label, [c.text for c in b.claims]] for b in s.bullets]] for s in article.sections],
+        "bottom_line": [c.text for c in article.bottom_line],
+    }
     return hashlib.sha256(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -138,17 +158,27 @@ BEFORE = {
 
 def test_other_audiences_get_the_articles_they_got_before():
     cases = {"monitoring": (MONITORING, MONITORING_HITS), "treatment": (TREATMENT, TREATMENT_HITS)}
-    found = {(name, audience): _selection(compose(question, hits, audience=audience, today_year=TODAY))
-             for name, (question, hits) in cases.items() for audience in PROFESSIONAL}
+    found = {
+        (name, audience): _selection(compose(question, hits, audience=audience, today_year=TODAY))
+        for name, (question, hits) in cases.items()
+        for audience in PROFESSIONAL
+    }
     assert found == BEFORE
 
 
 def test_a_hard_warning_keeps_its_place_in_a_bullet_with_more_claims_than_it_shows():
-    warning = ("First-line examplamab must be stopped immediately when hypothetical hypersensitivity manifestations "
-               "appear during administration.")
+    warning = (
+        "First-line examplamab must be stopped immediately when hypothetical hypersensitivity manifestations "
+        "appear during administration."
+    )
     second = "Examplamab is a first-line option in this invented example of synthetic neuropathy."
     third = "Examplamab is the first-line pick for synthetic neuropathy in this pretend case."
-    hits = [_hit(f"{FIRST_LINE_HARD} {warning} {FIRST_LINE_READABLE} {second} {third}", title="Treatment of synthetic neuropathy")]
+    hits = [
+        _hit(
+            f"{FIRST_LINE_HARD} {warning} {FIRST_LINE_READABLE} {second} {third}",
+            title="Treatment of synthetic neuropathy",
+        )
+    ]
     physician = compose(TREATMENT, hits, today_year=TODAY)
     patient = compose(TREATMENT, hits, audience="patient", today_year=TODAY)
     assert [c.text for c in physician.bottom_line] == [FIRST_LINE_HARD]

@@ -7,13 +7,15 @@ import socket
 import pytest
 
 from curbside.compose import readability
-from curbside.model import Article, Bullet, Claim, Section
 from curbside.compose.readability import article_grade, article_text, grade
+from curbside.model import Article, Bullet, Claim, Section
 
 SIMPLE = "Take the pill each day. Drink lots of water. Rest when you feel tired. Call us if you feel worse."
-COMPLEX = ("Pharmacological antihypertensive monotherapy with examplamab demonstrated statistically significant "
-           "reductions in cardiovascular morbidity among individuals with established cerebrovascular comorbidities, "
-           "notwithstanding considerable heterogeneity across the randomised controlled investigations.")
+COMPLEX = (
+    "Pharmacological antihypertensive monotherapy with examplamab demonstrated statistically significant "
+    "reductions in cardiovascular morbidity among individuals with established cerebrovascular comorbidities, "
+    "notwithstanding considerable heterogeneity across the randomised controlled investigations."
+)
 
 
 def test_simple_text_grades_lower_than_complex_text():
@@ -45,14 +47,22 @@ def _claim(text: str, plain: str = "") -> Claim:
 
 
 def _article(claims_bottom, claims_section, message="") -> Article:
-    return Article(question="What helps?", title="What helps", message=message, bottom_line=claims_bottom,
-                   sections=[Section(key="first_line", title="First line",
-                                     bullets=[Bullet(label="Examplamab", claims=claims_section)])])
+    return Article(
+        question="What helps?",
+        title="What helps",
+        message=message,
+        bottom_line=claims_bottom,
+        sections=[
+            Section(key="first_line", title="First line", bullets=[Bullet(label="Examplamab", claims=claims_section)])
+        ],
+    )
 
 
 def test_article_text_reads_plain_words_when_present():
-    article = _article([_claim("Examplamab is first-line for hypertension", "Examplamab is the first choice.")],
-                       [_claim("Rest helps.")])
+    article = _article(
+        [_claim("Examplamab is first-line for hypertension", "Examplamab is the first choice.")],
+        [_claim("Rest helps.")],
+    )
     assert article_text(article) == "Examplamab is the first choice. Rest helps."
 
 

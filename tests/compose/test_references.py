@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from curbside.model import Article, Bullet, Claim, Hit, Passage, Section, Source, SourcesDiffer
 from curbside.compose.references import cite, closest_sources, identifier_and_url, renumber
+from curbside.model import Article, Bullet, Claim, Hit, Passage, Section, Source, SourcesDiffer
 
 
 def _source(sid: str, kind: str = "guideline", year: int | None = 2022, **identifiers) -> Source:
-    return Source(id=sid, kind=kind, title=f"Synthetic title {sid}", origin="test", developer="Example Society",
-                  year=year, identifiers=identifiers, url=f"https://example.org/{sid}" if kind == "consumer" else "")
+    return Source(
+        id=sid,
+        kind=kind,
+        title=f"Synthetic title {sid}",
+        origin="test",
+        developer="Example Society",
+        year=year,
+        identifiers=identifiers,
+        url=f"https://example.org/{sid}" if kind == "consumer" else "",
+    )
 
 
 def _claim(passage_id: str) -> Claim:
@@ -17,7 +25,9 @@ def _claim(passage_id: str) -> Claim:
 
 def test_identifiers_prefer_doi_then_pmid_then_ngc_then_consumer_ids():
     assert identifier_and_url(_source("a", doi="https://doi.org/10.1000/xyz")) == (
-        "doi:10.1000/xyz", "https://doi.org/10.1000/xyz")
+        "doi:10.1000/xyz",
+        "https://doi.org/10.1000/xyz",
+    )
     assert identifier_and_url(_source("b", pmid="123", ngc="9")) == ("PMID 123", "https://pubmed.ncbi.nlm.nih.gov/123/")
     assert identifier_and_url(_source("c", ngc="9")) == ("NGC 9", "")
     assert identifier_and_url(_source("d", kind="consumer", qid="0000001-1")) == ("0000001-1", "https://example.org/d")
@@ -25,8 +35,11 @@ def test_identifiers_prefer_doi_then_pmid_then_ngc_then_consumer_ids():
 
 
 def test_numbers_follow_first_use_from_bottom_line_through_sections():
-    sources = {"x@1#0": _source("x", year=2016), "y@1#0": _source("y", kind="systematic_review", year=2023),
-               "y@1#1": _source("y", kind="systematic_review", year=2023)}
+    sources = {
+        "x@1#0": _source("x", year=2016),
+        "y@1#0": _source("y", kind="systematic_review", year=2023),
+        "y@1#1": _source("y", kind="systematic_review", year=2023),
+    }
     article = Article(question="q", title="t")
     section_claims = [_claim("x@1#0"), _claim("y@1#1")]
     article.sections = [Section("first_line", "First-line options", [Bullet("Examplamab", section_claims)])]
@@ -34,7 +47,9 @@ def test_numbers_follow_first_use_from_bottom_line_through_sections():
     cite(article, article.all_claims(), sources, today_year=2024)
     assert [c.citation for c in article.all_claims()] == [1, 2, 1]
     assert [(r.number, r.source_id, r.passage_ids) for r in article.references] == [
-        (1, "y", ["y@1#0", "y@1#1"]), (2, "x", ["x@1#0"])]
+        (1, "y", ["y@1#0", "y@1#1"]),
+        (2, "x", ["x@1#0"]),
+    ]
     assert article.references[0].type == "Systematic review"
     assert (article.evidence_newest, article.evidence_oldest) == (2023, 2016)
 
@@ -82,8 +97,13 @@ def test_shared_claim_object_in_bottom_line_is_numbered_once():
 
 def test_closest_sources_are_one_reference_per_source_in_hit_order():
     a, b = _source("a"), _source("b", kind="consumer", qid="q1")
-    hits = [Hit(Passage("b", 0, "", "text", id="b@1#0"), b, 2.0), Hit(Passage("a", 0, "", "text", id="a@1#0"), a, 1.0),
-            Hit(Passage("b", 1, "", "text", id="b@1#1"), b, 0.5)]
+    hits = [
+        Hit(Passage("b", 0, "", "text", id="b@1#0"), b, 2.0),
+        Hit(Passage("a", 0, "", "text", id="a@1#0"), a, 1.0),
+        Hit(Passage("b", 1, "", "text", id="b@1#1"), b, 0.5),
+    ]
     found = closest_sources(hits, today_year=2024, superseded_after_years=5)
     assert [(r.number, r.source_id, r.type, r.passage_ids) for r in found] == [
-        (1, "b", "Patient information", ["b@1#0", "b@1#1"]), (2, "a", "Guideline", ["a@1#0"])]
+        (1, "b", "Patient information", ["b@1#0", "b@1#1"]),
+        (2, "a", "Guideline", ["a@1#0"]),
+    ]

@@ -4,16 +4,17 @@ articles that answer a many-part question part by part. Synthetic library and wo
 from __future__ import annotations
 
 import pytest
+from synthetic_library import build
 
 from curbside.compose.topic_reading import names_topic, topic_names
 from curbside.search.facets import Facet, answers_by_part, ask_title, facets
 from curbside.search.understand import understand
 from curbside.verify import check_citations
 
-from synthetic_library import build
-
-VIGNETTE = ("61F, synthetic neuropathy for 2 years, renal function normal. What is first-line, "
-            "and what do I switch to if it fails?")
+VIGNETTE = (
+    "61F, synthetic neuropathy for 2 years, renal function normal. What is first-line, "
+    "and what do I switch to if it fails?"
+)
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,11 @@ def test_the_bottom_line_is_not_repeated_in_the_body(lib):
     for question in (VIGNETTE, "What is the first-line treatment for synthetic neuropathy?"):
         article = lib.ask(question)
         said = {(c.passage_id, c.quote_start) for c in article.bottom_line}
-        body = [(c.passage_id, c.quote_start) for s in article.sections if not s.numbered
-                for b in s.bullets for c in b.claims]
+        body = [
+            (c.passage_id, c.quote_start)
+            for s in article.sections
+            if not s.numbered
+            for b in s.bullets
+            for c in b.claims
+        ]
         assert said and not said & set(body)

@@ -6,14 +6,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 
 from curbside.config import Settings
 from curbside.errors import InputError
 from curbside.evaluate import liveqa
 from curbside.evaluate.liveqa import JudgedAnswer, Judgement
-from curbside.model import Document
 from curbside.ingest.readers import get_reader
-from conftest import shared_path
+from curbside.model import Document
 
 pytestmark = pytest.mark.slow  # reads the shared LiveQA and MedQuAD corpora
 
@@ -44,7 +44,11 @@ def judged_rows() -> list[tuple[str, str, str]]:
     return [
         ("ADAM_0000001_Sec1.txt", "What causes Kidney cysts ? (Also called: Renal cysts)", "Cysts are sacs of fluid."),
         ("GHR_0000001_Sec2.txt", "What causes polycystic kidney disease ? (Also called: PKD)", PKD_ANSWER),
-        ("ADAM_0000002_Sec1.txt", "What causes kidney cysts ?", "Cysts are sacs of fluid. "),  # same pair as Sec1 of 0000001
+        (
+            "ADAM_0000002_Sec1.txt",
+            "What causes kidney cysts ?",
+            "Cysts are sacs of fluid. ",
+        ),  # same pair as Sec1 of 0000001
         ("ADAM_0000003_Sec1.txt", "Is gluten in tablets ?", "Ask your pharmacist."),
     ]
 
@@ -65,7 +69,8 @@ def write_judged_zip(path: Path) -> Path:
 def write_medquad(folder: Path) -> Path:
     ghr = folder / "3_GHR_QA"
     ghr.mkdir(parents=True)
-    (ghr / "0000001.xml").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+    (ghr / "0000001.xml").write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
 <Document id="0000001" source="GHR" url="https://ghr.nlm.nih.gov/condition/pkd"><Focus>polycystic kidney disease</Focus>
 <QAPairs>
   <QAPair pid="1"><Question qid="0000001-1" qtype="causes">What causes polycystic kidney disease ?</Question>
@@ -74,7 +79,9 @@ def write_medquad(folder: Path) -> Path:
     <Answer>{PKD_ANSWER}</Answer></QAPair>
   <QAPair pid="3"><Question qid="0000001-3" qtype="treatment">How to treat polycystic kidney disease ?</Question>
     <Answer>Control blood pressure.</Answer></QAPair>
-</QAPairs></Document>""", encoding="utf-8")
+</QAPairs></Document>""",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -108,13 +115,20 @@ def test_judgements_and_answers_load_from_the_zip(tmp_path):
 
 
 def test_pairs_are_the_same_document_when_their_words_are():
-    assert liveqa.pair_key("What causes PKD ? (Also called: X; Y)", "A  b.") == liveqa.pair_key("what causes pkd?", "a b")
+    assert liveqa.pair_key("What causes PKD ? (Also called: X; Y)", "A  b.") == liveqa.pair_key(
+        "what causes pkd?", "a b"
+    )
     assert liveqa.pair_key("What causes PKD ?", "A b") != liveqa.pair_key("How to treat PKD ?", "A b")
 
 
 def test_every_judged_id_maps_to_one_source():
     answers = {a: JudgedAnswer(a, q, "", t) for a, q, t in judged_rows()}
-    keys = {liveqa.pair_key("What causes polycystic kidney disease ?", PKD_ANSWER): ["medquad:GHR:0000001-1", "medquad:GHR:0000001-2"]}
+    keys = {
+        liveqa.pair_key("What causes polycystic kidney disease ?", PKD_ANSWER): [
+            "medquad:GHR:0000001-1",
+            "medquad:GHR:0000001-2",
+        ]
+    }
     mapping = liveqa.map_judged_answers(answers, keys)
     assert mapping.answer_source == {
         "ADAM_0000001_Sec1.txt": "liveqa-judged:ADAM_0000001_Sec1.txt",
@@ -128,7 +142,11 @@ def test_every_judged_id_maps_to_one_source():
 
 def test_judged_documents_are_consumer_sources_with_the_question_as_section():
     doc = next(liveqa.judged_documents([JudgedAnswer("ADAM_1_Sec1.txt", "What is X ? (Also called: Y)", "u", "X is.")]))
-    assert (doc.source.id, doc.source.kind, doc.source.title) == ("liveqa-judged:ADAM_1_Sec1.txt", "consumer", "What is X ? (Also called: Y)")
+    assert (doc.source.id, doc.source.kind, doc.source.title) == (
+        "liveqa-judged:ADAM_1_Sec1.txt",
+        "consumer",
+        "What is X ? (Also called: Y)",
+    )
     assert (doc.passages[0].section, doc.passages[0].text) == ("What is X ?", "X is.")
 
 
@@ -139,7 +157,11 @@ def test_build_map_grade_and_cache_the_collection(tmp_path):
     collection, built = liveqa.open_collection(folder, medquad, archive, embed=False)
     assert built
     assert collection.counts["medquad_sources"] == 3
-    assert (collection.counts["judged_mapped_to_medquad"], collection.counts["judged_added"], collection.counts["judged_merged"]) == (1, 2, 1)
+    assert (
+        collection.counts["judged_mapped_to_medquad"],
+        collection.counts["judged_added"],
+        collection.counts["judged_merged"],
+    ) == (1, 2, 1)
     assert collection.counts["sources"] == 5
     pkd = collection.answer_source["GHR_0000001_Sec2.txt"]
     assert pkd.startswith("medquad:") and collection.canonical(pkd) == pkd

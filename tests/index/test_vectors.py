@@ -62,6 +62,7 @@ def test_an_empty_index_finds_nothing() -> None:
 
 def test_approximate_search_finds_the_same_neighbours_when_usearch_is_present(cloud) -> None:
     import usearch  # noqa: F401  (installed by make setup; a missing one should fail, not skip)
+
     pks, matrix = cloud
     exact = VectorIndex(pks, matrix)
     approximate = VectorIndex(pks, matrix, approximate_from=1)
@@ -94,13 +95,15 @@ def test_from_db_reads_what_was_saved(library, cloud) -> None:
     from curbside.model import Document, IngestReport, Passage, Source
 
     texts = ["First.", "Second.", "Third."]
-    doc = Document(Source(id="s:1", kind="local", title="T", origin="test"),
-                   [Passage("s:1", i, "", t) for i, t in enumerate(texts)])
+    doc = Document(
+        Source(id="s:1", kind="local", title="T", origin="test"),
+        [Passage("s:1", i, "", t) for i, t in enumerate(texts)],
+    )
     ingest(library.db, [doc], IngestReport(reader="test", path="memory"))
     conn = library.db.connection()
     pks = [r[0] for r in conn.execute("SELECT pk FROM passages ORDER BY pk")]
     _, matrix = cloud
     with library.db.transaction() as tx:
-        embeddings.save(tx, list(zip(pks, matrix[:3])), "test-model")
+        embeddings.save(tx, list(zip(pks, matrix[:3], strict=False)), "test-model")
     index = VectorIndex.from_db(library.db)
     assert len(index) == 3 and index.search(matrix[2], 1)[0][0] == pks[2]

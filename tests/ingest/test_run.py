@@ -8,11 +8,15 @@ from curbside.library import Library
 
 
 def _fts_source_ids(lib: Library, query: str) -> list[str]:
-    rows = lib.db.connection().execute(
-        """SELECT p.id FROM passages_fts JOIN passages p ON p.pk = passages_fts.rowid
+    rows = (
+        lib.db.connection()
+        .execute(
+            """SELECT p.id FROM passages_fts JOIN passages p ON p.pk = passages_fts.rowid
            WHERE passages_fts MATCH ? ORDER BY p.id""",
-        (query,),
-    ).fetchall()
+            (query,),
+        )
+        .fetchall()
+    )
     return [r[0] for r in rows]
 
 

@@ -29,14 +29,26 @@ def _write_corpus(folder: Path) -> None:
 
 
 def _ingest_cmd(library: Path, corpus: Path) -> list[str]:
-    return [sys.executable, "-m", "curbside.cli", "ingest", "files", str(corpus), "--library", str(library), "--no-embed"]
+    return [
+        sys.executable,
+        "-m",
+        "curbside.cli",
+        "ingest",
+        "files",
+        str(corpus),
+        "--library",
+        str(library),
+        "--no-embed",
+    ]
 
 
 def _snapshot(library: Path) -> dict:
     conn = sqlite3.connect(library / "library.sqlite3")
     try:
         return {
-            "sources": conn.execute("SELECT id, version, content_hash, status FROM sources ORDER BY id, version").fetchall(),
+            "sources": conn.execute(
+                "SELECT id, version, content_hash, status FROM sources ORDER BY id, version"
+            ).fetchall(),
             "passages": conn.execute("SELECT id, text FROM passages ORDER BY id").fetchall(),
             "fts": conn.execute("SELECT COUNT(*) FROM passages_fts").fetchone()[0],
         }

@@ -9,8 +9,10 @@ from curbside.language.sentences import sentence_spans, split_sentences
 
 
 def test_abbreviations_and_decimals_do_not_end_sentences():
-    text = ("Give Examplamab 0.5 mg i.v. every 6 h, e.g. in the ward vs. at home. "
-            "Dr. Example agreed (see Fig. 2). The dose is 37.5 mg b.i.d. in adults.")
+    text = (
+        "Give Examplamab 0.5 mg i.v. every 6 h, e.g. in the ward vs. at home. "
+        "Dr. Example agreed (see Fig. 2). The dose is 37.5 mg b.i.d. in adults."
+    )
     assert split_sentences(text) == [
         "Give Examplamab 0.5 mg i.v. every 6 h, e.g. in the ward vs. at home.",
         "Dr. Example agreed (see Fig. 2).",
@@ -29,13 +31,15 @@ def test_grade_in_brackets_stays_with_its_sentence():
 
 def test_citation_after_et_al_does_not_split():
     assert split_sentences("Example et al. (2009) found no benefit. Next one.") == [
-        "Example et al. (2009) found no benefit.", "Next one."]
+        "Example et al. (2009) found no benefit.",
+        "Next one.",
+    ]
 
 
 def test_numbered_items_run_together_with_semicolons_become_items():
     text = "Steps: 1. Start low; 2. Titrate slowly; 3. Review at 4 weeks."
     spans = sentence_spans(text)
-    assert [text[s.start:s.end] for s in spans] == ["Steps:", "Start low", "Titrate slowly", "Review at 4 weeks."]
+    assert [text[s.start : s.end] for s in spans] == ["Steps:", "Start low", "Titrate slowly", "Review at 4 weeks."]
     assert [s.list_item for s in spans] == [False, True, True, True]
 
 
@@ -45,10 +49,12 @@ def test_semicolons_inside_a_sentence_do_not_split():
 
 
 def test_bulleted_lines_and_soft_wraps():
-    text = ("Standard dose is 5 mg BID.\n- Dose reduction: reduce to 2.5 mg BID if the patient has\n"
-            "at least two features.\n* Second item\n\nNew paragraph")
+    text = (
+        "Standard dose is 5 mg BID.\n- Dose reduction: reduce to 2.5 mg BID if the patient has\n"
+        "at least two features.\n* Second item\n\nNew paragraph"
+    )
     spans = sentence_spans(text)
-    assert [text[s.start:s.end] for s in spans] == [
+    assert [text[s.start : s.end] for s in spans] == [
         "Standard dose is 5 mg BID.",
         "Dose reduction: reduce to 2.5 mg BID if the patient has\nat least two features.",
         "Second item",
@@ -64,12 +70,17 @@ def test_inline_bullets_and_lettered_items():
 
 def test_single_capital_letter_ends_a_sentence_unless_initials():
     assert split_sentences("Vaccinate against hepatitis B. Patients with J. R. Example syndrome vary.") == [
-        "Vaccinate against hepatitis B.", "Patients with J. R. Example syndrome vary."]
+        "Vaccinate against hepatitis B.",
+        "Patients with J. R. Example syndrome vary.",
+    ]
 
 
 def test_abbreviation_before_a_number_and_a_table_reference():
     assert split_sentences("Use max. 60 mg daily. See Table 2. No. 5 applies.") == [
-        "Use max. 60 mg daily.", "See Table 2.", "No. 5 applies."]
+        "Use max. 60 mg daily.",
+        "See Table 2.",
+        "No. 5 applies.",
+    ]
 
 
 def test_question_exclamation_and_lowercase_continuation():
@@ -81,10 +92,36 @@ def test_empty_and_punctuation_only_text():
     assert sentence_spans("  ;  .  \n- ") == []
 
 
-_CLINICAL_PIECES = st.sampled_from([
-    "Offer Examplamab 20 mg", "e.g.", "i.v.", "vs.", "Dr.", "0.5 mg", "Fig. 2", "(Grade 1B).", "1.", "2)", "(a)",
-    "•", "-", ";", ":", ".", "?", "\n", "\n\n", " ", "et al.", "b.i.d.", "[new 2015]", "Grade B.", "A.", "x",
-])
+_CLINICAL_PIECES = st.sampled_from(
+    [
+        "Offer Examplamab 20 mg",
+        "e.g.",
+        "i.v.",
+        "vs.",
+        "Dr.",
+        "0.5 mg",
+        "Fig. 2",
+        "(Grade 1B).",
+        "1.",
+        "2)",
+        "(a)",
+        "•",
+        "-",
+        ";",
+        ":",
+        ".",
+        "?",
+        "\n",
+        "\n\n",
+        " ",
+        "et al.",
+        "b.i.d.",
+        "[new 2015]",
+        "Grade B.",
+        "A.",
+        "x",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -93,7 +130,7 @@ def test_spans_are_exact_ordered_and_trimmed(pieces):
     text = " ".join(pieces)
     previous_end = 0
     for span in sentence_spans(text):
-        sentence = text[span.start:span.end]
+        sentence = text[span.start : span.end]
         assert sentence and sentence == sentence.strip()
         assert span.start >= previous_end
         previous_end = span.end

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import shared_path
+
 from curbside.errors import InputError
+from curbside.ingest.mesh import build_synonyms, ingest_mesh, inverted, read_mesh
 from curbside.ingest.run import ingest
+from curbside.language.vocabulary import Vocabulary
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
-from curbside.ingest.mesh import build_synonyms, ingest_mesh, inverted, read_mesh
-from curbside.store.vocabulary import counts
 from curbside.search.understand import understand
-from curbside.language.vocabulary import Vocabulary
+from curbside.store.vocabulary import counts
 
 pytestmark = pytest.mark.slow  # loads the shared MeSH vocabulary
 
@@ -101,7 +101,9 @@ def test_matching(vocab_library: Library) -> None:
     vocab = Vocabulary.from_db(vocab_library.db)
     found = vocab.match("Type 2 diabetes mellitus with diabetic neuropathy and lead pain")
     assert [(m.mesh_id, m.term) for m in found] == [
-        ("D003924", "type 2 diabetes mellitus"), ("D003929", "diabetic neuropathy"), ("D010146", "pain"),
+        ("D003924", "type 2 diabetes mellitus"),
+        ("D003929", "diabetic neuropathy"),
+        ("D010146", "pain"),
     ]  # "lead" is a MeSH chemical, but in a question it is the verb
     assert (found[1].start, found[1].end, found[1].category) == (30, 49, "condition")
     assert vocab.expansions_for("D003924") == ["diabetes mellitus, type 2", "type 2 diabetes mellitus"]
@@ -130,16 +132,26 @@ def test_understand_with_mesh(vocab_library: Library) -> None:
 
 
 def _topic(source_id: str, focus: str, synonyms: list[str]) -> Document:
-    source = Source(id=source_id, kind="consumer", title=f"What is {focus}?", origin="medquad",
-                    metadata={"focus": focus, "synonyms": synonyms, "semantic_group": "Disorders"})
+    source = Source(
+        id=source_id,
+        kind="consumer",
+        title=f"What is {focus}?",
+        origin="medquad",
+        metadata={"focus": focus, "synonyms": synonyms, "semantic_group": "Disorders"},
+    )
     return Document(source, [Passage(source_id=source_id, order=0, section="", text=f"{focus} is a condition.")])
 
 
 def test_synonyms_from_the_library(vocab_library: Library) -> None:
     docs = [
-        _topic("medquad:t:1", "Restless legs syndrome", ["Willis-Ekbom disease", "RLS", "WEDS", "Ekbom syndrome (older)"]),
-        _topic("medquad:t:2", "Flynn Aird syndrome", ["Flynn-Aird syndrome",
-                                                      "Cataracts, retinitis pigmentosa, hearing loss, ataxia"]),
+        _topic(
+            "medquad:t:1", "Restless legs syndrome", ["Willis-Ekbom disease", "RLS", "WEDS", "Ekbom syndrome (older)"]
+        ),
+        _topic(
+            "medquad:t:2",
+            "Flynn Aird syndrome",
+            ["Flynn-Aird syndrome", "Cataracts, retinitis pigmentosa, hearing loss, ataxia"],
+        ),
     ]
     ingest(vocab_library.db, docs, IngestReport(reader="medquad", path="test"))
     first = build_synonyms(vocab_library.db)

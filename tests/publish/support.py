@@ -28,5 +28,11 @@ def copy_of(library_folder: Path, tmp_path: Path) -> Path:
 
 
 def curbside(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "curbside.cli", *args, "--library", str(folder)],
-                          input=stdin, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "curbside.cli", *args, "--library", str(folder)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

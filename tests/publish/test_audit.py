@@ -36,14 +36,29 @@ QUESTION = "What is the first-line treatment for synthetic neuropathy?"
 PASSWORD = "synthetic-password-1"
 REWORDING = "Check renal function every 3 months in patients with synthetic neuropathy taking examplamab."
 # What the module's library holds, in order; the tests below tamper with these entry numbers.
-ACTIONS = ["add_user", "add_user", "add_user", "add_user", "save", "submit", "start_review", "comment",
-           "request_changes", "edit", "submit", "start_review", "approve"]
+ACTIONS = [
+    "add_user",
+    "add_user",
+    "add_user",
+    "add_user",
+    "save",
+    "submit",
+    "start_review",
+    "comment",
+    "request_changes",
+    "edit",
+    "submit",
+    "start_review",
+    "approve",
+]
 
 
 def _monitoring_address(record) -> str:
     from curbside.publish.edits import claim_addresses
 
-    return next(address for address, _, claim in claim_addresses(record.article) if claim.text.startswith("Monitor renal"))
+    return next(
+        address for address, _, claim in claim_addresses(record.article) if claim.text.startswith("Monitor renal")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +78,13 @@ def template(tmp_path_factory) -> Path:
         ed.comment(reviewer, article_id, "Synthetic comment: word the monitoring advice more plainly.")
         ed.act(reviewer, article_id, "request_changes", reason="Synthetic reason: plainer monitoring wording.")
         record = lib.answers.article(article_id, newest=True)
-        ed.edit(author, article_id, ArticleEdits(claims=[ClaimEdit(_monitoring_address(record), text=REWORDING)],
-                                                 note="Plainer monitoring wording."))
+        ed.edit(
+            author,
+            article_id,
+            ArticleEdits(
+                claims=[ClaimEdit(_monitoring_address(record), text=REWORDING)], note="Plainer monitoring wording."
+            ),
+        )
         ed.act(author, article_id, "submit")
         ed.act(reviewer, article_id, "start_review")  # a resubmitted article is taken for review again
         ed.act(reviewer, article_id, "approve")
@@ -97,13 +117,16 @@ def verify_problems(folder: Path) -> list[str]:
 
 # -- the real CLI on a tampered database --------------------------------------------------------
 
+
 def test_an_intact_log_verifies(folder: Path) -> None:
     result = curbside(folder, "audit", "verify")
     assert (result.returncode, result.stdout.strip()) == (0, f"audit log intact: {len(ACTIONS)} entries")
 
 
 def test_cli_actions_extend_the_chain_and_it_still_verifies(folder: Path) -> None:
-    added = curbside(folder, "users", "add", "synthetic-late", "--role", "reviewer", "--password-stdin", stdin=PASSWORD + "\n")
+    added = curbside(
+        folder, "users", "add", "synthetic-late", "--role", "reviewer", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert added.returncode == 0, added.stderr
     assert curbside(folder, "users", "disable", "synthetic-late").returncode == 0
     result = curbside(folder, "audit", "verify")
@@ -111,8 +134,11 @@ def test_cli_actions_extend_the_chain_and_it_still_verifies(folder: Path) -> Non
 
 
 def test_editing_an_entrys_detail_names_that_entry(folder: Path) -> None:
-    tamper(folder, "UPDATE audit_log SET detail = ? WHERE seq = 9",
-           json.dumps({"from": "under review", "to": "approved", "version": 1}))
+    tamper(
+        folder,
+        "UPDATE audit_log SET detail = ? WHERE seq = 9",
+        json.dumps({"from": "under review", "to": "approved", "version": 1}),
+    )
     problems = verify_problems(folder)
     assert len(problems) == 1
     assert problems[0].startswith("entry 9 (request_changes ") and "was edited" in problems[0]
@@ -122,7 +148,11 @@ def test_editing_an_entrys_actor_names_that_entry(folder: Path) -> None:
     tamper(folder, "UPDATE audit_log SET actor = 'synthetic-editor' WHERE seq = 13")
     problems = verify_problems(folder)
     assert len(problems) == 1
-    assert problems[0].startswith("entry 13 (approve ") and "by synthetic-editor" in problems[0] and "was edited" in problems[0]
+    assert (
+        problems[0].startswith("entry 13 (approve ")
+        and "by synthetic-editor" in problems[0]
+        and "was edited" in problems[0]
+    )
 
 
 def test_an_edit_with_its_hash_recomputed_breaks_the_next_entrys_link(folder: Path) -> None:
@@ -161,7 +191,9 @@ def test_replacing_the_newest_entry_with_a_valid_one_is_caught_by_the_head_file(
         detail = json.dumps({"from": "under review", "to": "changes requested", "version": 2}, sort_keys=True)
         forged = entry_hash_of(row, action="request_changes", detail=detail)
         with conn:
-            conn.execute("UPDATE audit_log SET action = 'request_changes', detail = ?, hash = ? WHERE seq = 13", (detail, forged))
+            conn.execute(
+                "UPDATE audit_log SET action = 'request_changes', detail = ?, hash = ? WHERE seq = 13", (detail, forged)
+            )
     finally:
         conn.close()
     problems = verify_problems(folder)
@@ -171,7 +203,9 @@ def test_replacing_the_newest_entry_with_a_valid_one_is_caught_by_the_head_file(
 def test_deleting_the_newest_entry_and_appending_in_its_place_is_caught(folder: Path) -> None:
     # The chain is valid again after the next action, but audit.head still holds entry 13's old hash.
     tamper(folder, "DELETE FROM audit_log WHERE seq = 13")
-    added = curbside(folder, "users", "add", "synthetic-late", "--role", "reviewer", "--password-stdin", stdin=PASSWORD + "\n")
+    added = curbside(
+        folder, "users", "add", "synthetic-late", "--role", "reviewer", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert added.returncode == 0, added.stderr
     problems = verify_problems(folder)
     assert len(problems) == 1 and problems[0].startswith(f"entry 13 does not match {audit.HEAD_FILE}")
@@ -206,13 +240,16 @@ def test_audit_show_lists_newest_first_and_filters_by_target(folder: Path) -> No
 
 
 def entry_hash_of(row: sqlite3.Row, **changed) -> str:
-    fields = {key: row[key] for key in ("seq", "at", "actor", "action", "target", "before_hash", "after_hash", "detail",
-                                        "prev_hash")}
+    fields = {
+        key: row[key]
+        for key in ("seq", "at", "actor", "action", "target", "before_hash", "after_hash", "detail", "prev_hash")
+    }
     fields.update(changed)
     return audit.entry_hash(**fields)
 
 
 # -- audit.verify on its own --------------------------------------------------------------------
+
 
 def _append(library: Library, count: int) -> None:
     for number in range(count):

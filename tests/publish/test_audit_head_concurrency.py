@@ -15,7 +15,11 @@ WRITERS, ENTRIES_EACH = 6, 40
 
 
 def _read_seq(library: Library) -> int:
-    text = (library.path / audit.HEAD_FILE).read_text(encoding="utf-8") if (library.path / audit.HEAD_FILE).exists() else ""
+    text = (
+        (library.path / audit.HEAD_FILE).read_text(encoding="utf-8")
+        if (library.path / audit.HEAD_FILE).exists()
+        else ""
+    )
     return int(text.split()[0]) if text.strip() else 0
 
 
@@ -29,7 +33,9 @@ def test_concurrent_writers_never_fail_after_their_commit_and_the_head_only_move
         try:
             for entry in range(ENTRIES_EACH):
                 with library.db.transaction() as conn:
-                    audit.append(conn, f"synthetic-writer-{number}", "comment", f"article-{number}", detail={"n": entry})
+                    audit.append(
+                        conn, f"synthetic-writer-{number}", "comment", f"article-{number}", detail={"n": entry}
+                    )
                 audit.write_head(library.db.connection(), library.path)  # after the commit, as Editorial does
         except BaseException as error:  # noqa: BLE001 - any failure after a commit is the defect
             failures.append(error)

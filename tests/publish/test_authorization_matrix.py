@@ -39,14 +39,13 @@ from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+from synthetic_library import build
 
 from curbside.model import User
 from curbside.publish import roles
 from curbside.publish.audit import HEAD_FILE
 from curbside.store import articles as store
 from curbside.web.app import create_app
-
-from synthetic_library import build
 
 pytestmark = pytest.mark.slow  # signs in every role against a real library (argon2 hashing), ~45 s
 
@@ -57,11 +56,18 @@ REASON = "Synthetic matrix reason."
 CHANNELS = ("web", "api")
 MATRIX_ROLES = roles.ALL_ROLES  # reader (anonymous), author, reviewer, editor, admin
 # The accounts every cell may act as or set up with; "author2" owns nothing the matrix acts on.
-ACCOUNTS = {"author": "author", "author2": "author", "reviewer": "reviewer", "reviewer2": "reviewer",
-            "editor": "editor", "admin": "admin"}
+ACCOUNTS = {
+    "author": "author",
+    "author2": "author",
+    "reviewer": "reviewer",
+    "reviewer2": "reviewer",
+    "editor": "editor",
+    "admin": "admin",
+}
 
 
 # -- the shared library, app and accounts ---------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
@@ -73,8 +79,9 @@ def world(tmp_path_factory):
     base = library.answers.answer([QUESTION])
     assert base.article.kind == "article"
     app = create_app(library)
-    yield SimpleNamespace(library=library, app=app, people=people, base=base, api=TestClient(app),
-                          counter=itertools.count(1))
+    yield SimpleNamespace(
+        library=library, app=app, people=people, base=base, api=TestClient(app), counter=itertools.count(1)
+    )
     library.close()
 
 
@@ -83,8 +90,8 @@ def fresh_article(world) -> str:
     conn = world.library.db.connection()
     base_id = world.base.id
     body_hash, generation = conn.execute(
-        "SELECT content_hash, library_generation FROM article_versions WHERE article_id = ? AND version = 1",
-        (base_id,)).fetchone()
+        "SELECT content_hash, library_generation FROM article_versions WHERE article_id = ? AND version = 1", (base_id,)
+    ).fetchone()
     article_id = "a" + secrets.token_hex(6)
     with world.library.db.transaction() as conn:
         store.save(conn, article_id, world.base.context, world.base.article, body_hash, generation)
@@ -133,6 +140,7 @@ def count(world, sql: str, *args) -> int:
 
 # -- the actions ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Context:
     """What one cell works on: its article (if any), who owns it, who reviews it, a unique number."""
@@ -180,7 +188,9 @@ class Workflow(Action):
         return fields
 
     def web(self, client, csrf, cx):
-        return client.post(f"/articles/{cx.article_id}/workflow/{self.name}", data={**self.fields(cx), "csrf_token": csrf})
+        return client.post(
+            f"/articles/{cx.article_id}/workflow/{self.name}", data={**self.fields(cx), "csrf_token": csrf}
+        )
 
     def api(self, client, headers, cx):
         return client.post(f"/api/articles/{cx.article_id}/workflow/{self.name}", headers=headers, json=self.fields(cx))
@@ -192,11 +202,23 @@ class Workflow(Action):
             assert found["author_id"] == cx.actor.id
         if self.name in ("assign", "start_review"):
             assigned = cx.reviewer if self.name == "assign" else cx.actor
-            assert count(cx.world, "SELECT COUNT(*) FROM review_assignments WHERE article_id = ? AND user_id = ?",
-                         cx.article_id, assigned.id) == 1
+            assert (
+                count(
+                    cx.world,
+                    "SELECT COUNT(*) FROM review_assignments WHERE article_id = ? AND user_id = ?",
+                    cx.article_id,
+                    assigned.id,
+                )
+                == 1
+            )
         if self.name in ("approve", "request_changes"):
-            decided = count(cx.world, "SELECT COUNT(*) FROM review_decisions WHERE article_id = ? AND user_id = ? "
-                            "AND decision = ?", cx.article_id, cx.actor.id, self.name)
+            decided = count(
+                cx.world,
+                "SELECT COUNT(*) FROM review_decisions WHERE article_id = ? AND user_id = ? AND decision = ?",
+                cx.article_id,
+                cx.actor.id,
+                self.name,
+            )
             assert decided == 1
         if self.name == "approve":
             assert found["published_version"] == 1
@@ -215,18 +237,27 @@ class Edit(Action):
         return "Synthetic matrix title " + "".join("abcdefghij"[int(d)] for d in str(cx.n))
 
     def web(self, client, csrf, cx):
-        return client.post(f"/articles/{cx.article_id}/edit",
-                           data={"title": self.title(cx), "note": REASON, "csrf_token": csrf})
+        return client.post(
+            f"/articles/{cx.article_id}/edit", data={"title": self.title(cx), "note": REASON, "csrf_token": csrf}
+        )
 
     def api(self, client, headers, cx):
-        return client.post(f"/api/articles/{cx.article_id}/edits", headers=headers,
-                           json={"title": self.title(cx), "note": REASON})
+        return client.post(
+            f"/api/articles/{cx.article_id}/edits", headers=headers, json={"title": self.title(cx), "note": REASON}
+        )
 
     def took_effect(self, cx, response):
         found = row(cx.world, cx.article_id)
         assert found["version"] == 2 and found["title"] == self.title(cx)
-        assert count(cx.world, "SELECT COUNT(*) FROM article_versions WHERE article_id = ? AND version = 2 "
-                     "AND editor_id = ?", cx.article_id, cx.actor.id) == 1
+        assert (
+            count(
+                cx.world,
+                "SELECT COUNT(*) FROM article_versions WHERE article_id = ? AND version = 2 AND editor_id = ?",
+                cx.article_id,
+                cx.actor.id,
+            )
+            == 1
+        )
 
 
 class Comment(Action):
@@ -239,14 +270,26 @@ class Comment(Action):
         return f"Synthetic matrix comment {cx.n}."
 
     def web(self, client, csrf, cx):
-        return client.post(f"/articles/{cx.article_id}/comments", data={"body": self.body(cx), "anchor": "", "csrf_token": csrf})
+        return client.post(
+            f"/articles/{cx.article_id}/comments", data={"body": self.body(cx), "anchor": "", "csrf_token": csrf}
+        )
 
     def api(self, client, headers, cx):
-        return client.post(f"/api/articles/{cx.article_id}/comments", headers=headers, json={"body": self.body(cx), "anchor": ""})
+        return client.post(
+            f"/api/articles/{cx.article_id}/comments", headers=headers, json={"body": self.body(cx), "anchor": ""}
+        )
 
     def took_effect(self, cx, response):
-        assert count(cx.world, "SELECT COUNT(*) FROM review_comments WHERE article_id = ? AND user_id = ? AND body = ?",
-                     cx.article_id, cx.actor.id, self.body(cx)) == 1
+        assert (
+            count(
+                cx.world,
+                "SELECT COUNT(*) FROM review_comments WHERE article_id = ? AND user_id = ? AND body = ?",
+                cx.article_id,
+                cx.actor.id,
+                self.body(cx),
+            )
+            == 1
+        )
 
 
 class ViewReview(Action):
@@ -356,30 +399,34 @@ class Ask(Action):
         assert count(cx.world, "SELECT COUNT(*) FROM articles WHERE question = ?", self.question(cx)) == 1
 
 
-ACTIONS = {action.name: action for action in (
-    Workflow("save", lambda w, owner, reviewer: fresh_article(w), "draft"),
-    Edit(),
-    Workflow("submit", lambda w, owner, reviewer: saved(w, owner), "submitted"),
-    Workflow("assign", lambda w, owner, reviewer: submitted(w, owner), "under review", reviewer=True),
-    Workflow("start_review", lambda w, owner, reviewer: submitted(w, owner), "under review"),
-    Comment(),
-    Workflow("approve", under_review, "approved"),
-    Workflow("request_changes", under_review, "changes requested", reason=REASON),
-    Workflow("retract", approved, "retracted", reason=REASON),
-    Workflow("rereview", approved, "submitted", reason=REASON),
-    Workflow("reopen", retracted, "draft", reason=REASON),
-    ViewReview(),
-    EditPolicy(),
-    ManageUsers(),
-    ViewAudit(),
-    Read(),
-    Ask(),
-)}
+ACTIONS = {
+    action.name: action
+    for action in (
+        Workflow("save", lambda w, owner, reviewer: fresh_article(w), "draft"),
+        Edit(),
+        Workflow("submit", lambda w, owner, reviewer: saved(w, owner), "submitted"),
+        Workflow("assign", lambda w, owner, reviewer: submitted(w, owner), "under review", reviewer=True),
+        Workflow("start_review", lambda w, owner, reviewer: submitted(w, owner), "under review"),
+        Comment(),
+        Workflow("approve", under_review, "approved"),
+        Workflow("request_changes", under_review, "changes requested", reason=REASON),
+        Workflow("retract", approved, "retracted", reason=REASON),
+        Workflow("rereview", approved, "submitted", reason=REASON),
+        Workflow("reopen", retracted, "draft", reason=REASON),
+        ViewReview(),
+        EditPolicy(),
+        ManageUsers(),
+        ViewAudit(),
+        Read(),
+        Ask(),
+    )
+}
 # Every row of the role table has a route, so every row is in the matrix.
 assert set(ACTIONS) == set(roles.PERMISSIONS), set(roles.PERMISSIONS) ^ set(ACTIONS)
 
 
 # -- the cells ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -404,10 +451,16 @@ class Cell:
 
 CELLS = [Cell(channel, role, action) for channel in CHANNELS for role in MATRIX_ROLES for action in ACTIONS]
 # Relation refusals: the role may take the action, its relation to the article may not.
-CELLS += [Cell(channel, "author", action, actor="author2", relation="not_own")
-          for channel in CHANNELS for action in ("edit", "submit", "comment", "view_review")]
-CELLS += [Cell(channel, "reviewer", action, actor="reviewer2", relation="not_assigned")
-          for channel in CHANNELS for action in ("approve", "request_changes")]
+CELLS += [
+    Cell(channel, "author", action, actor="author2", relation="not_own")
+    for channel in CHANNELS
+    for action in ("edit", "submit", "comment", "view_review")
+]
+CELLS += [
+    Cell(channel, "reviewer", action, actor="reviewer2", relation="not_assigned")
+    for channel in CHANNELS
+    for action in ("approve", "request_changes")
+]
 
 
 def snapshot(world) -> dict[str, str]:
@@ -433,7 +486,9 @@ def signed_in_browser(world, account: str | None) -> tuple[TestClient, str]:
         login = client.get("/login")
         assert login.status_code == 200, login.text[:300]
         token = CSRF_INPUT.search(login.text).group(1)
-        signed = client.post("/login", data={"name": f"m-{account}", "password": PASSWORD, "next": "/", "csrf_token": token})
+        signed = client.post(
+            "/login", data={"name": f"m-{account}", "password": PASSWORD, "next": "/", "csrf_token": token}
+        )
         assert signed.status_code == 303, signed.text[:300]
     home = client.get("/")
     assert home.status_code == 200

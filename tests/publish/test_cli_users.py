@@ -70,21 +70,34 @@ def add(folder: Path, name: str, role: str, *extra: str) -> str:
 
 
 def test_the_first_admin_is_added_from_stdin_and_shown_its_token_once(folder: Path) -> None:
-    result = curbside(folder, "users", "add", "synthetic-admin", "--role", "admin", "--full-name", "Dr A. Synthetic",
-                      "--password-stdin", stdin=PASSWORD + "\nignored second line\n")
+    result = curbside(
+        folder,
+        "users",
+        "add",
+        "synthetic-admin",
+        "--role",
+        "admin",
+        "--full-name",
+        "Dr A. Synthetic",
+        "--password-stdin",
+        stdin=PASSWORD + "\nignored second line\n",
+    )
     assert result.returncode == 0, result.stderr
     token = result.stdout.strip()
     assert token.startswith("cs_") and "\n" not in token  # stdout is the token alone, for scripts
     assert "shown this once" in result.stderr and "stores only its hash" in result.stderr
     [(role, full_name, token_hash, password_hash)] = rows(
-        folder, "SELECT role, full_name, token_hash, password_hash FROM users WHERE name = 'synthetic-admin'")
+        folder, "SELECT role, full_name, token_hash, password_hash FROM users WHERE name = 'synthetic-admin'"
+    )
     assert (role, full_name) == ("admin", "Dr A. Synthetic")
     assert token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert password_hash.startswith("$argon2id$")
     assert rows(folder, "SELECT actor, action, target FROM audit_log") == [("operator", "add_user", "synthetic-admin")]
     lib = Library(folder, create=False)
     try:
-        assert lib.editorial.sign_in("synthetic-admin", PASSWORD)[0].role == "admin"  # only the first line is the password
+        assert (
+            lib.editorial.sign_in("synthetic-admin", PASSWORD)[0].role == "admin"
+        )  # only the first line is the password
         assert lib.editorial.user_for_token(token).name == "synthetic-admin"
     finally:
         lib.close()
@@ -104,12 +117,23 @@ def test_the_prompted_password_must_be_typed_twice_alike(folder: Path) -> None:
         lib.close()
 
 
-@pytest.mark.parametrize("args, stdin, message", [
-    (["bad name", "--role", "author"], "", "User name 'bad name' is not usable"),
-    (["synthetic-user", "--role", "superuser"], "", "Unknown role 'superuser'; choose one of: author, reviewer, editor, admin."),
-    (["synthetic-user", "--role", "author", "--password-stdin"], "short\n", "shorter than 10 characters"),
-    (["synthetic-user", "--role", "author", "--password-stdin"], "", "No password for synthetic-user on standard input"),
-])
+@pytest.mark.parametrize(
+    "args, stdin, message",
+    [
+        (["bad name", "--role", "author"], "", "User name 'bad name' is not usable"),
+        (
+            ["synthetic-user", "--role", "superuser"],
+            "",
+            "Unknown role 'superuser'; choose one of: author, reviewer, editor, admin.",
+        ),
+        (["synthetic-user", "--role", "author", "--password-stdin"], "short\n", "shorter than 10 characters"),
+        (
+            ["synthetic-user", "--role", "author", "--password-stdin"],
+            "",
+            "No password for synthetic-user on standard input",
+        ),
+    ],
+)
 def test_a_bad_account_is_refused_in_one_line(folder: Path, args: list[str], stdin: str, message: str) -> None:
     assert message in refused(curbside(folder, "users", "add", *args, stdin=stdin))
     assert rows(folder, "SELECT COUNT(*) FROM users") == [(0,)]
@@ -124,7 +148,9 @@ def test_a_bad_name_is_refused_before_the_password_is_asked(folder: Path) -> Non
 
 def test_a_taken_name_is_refused(folder: Path) -> None:
     add(folder, "synthetic-editor", "editor")
-    result = curbside(folder, "users", "add", "synthetic-editor", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    result = curbside(
+        folder, "users", "add", "synthetic-editor", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert "A user named 'synthetic-editor' already exists" in refused(result)
 
 
@@ -135,7 +161,9 @@ def test_list_shows_the_accounts(folder: Path) -> None:
     assert curbside(folder, "users", "disable", "synthetic-author").returncode == 0
     listed = json.loads(curbside(folder, "users", "list", "--json").stdout)
     assert [(u["name"], u["full_name"], u["role"], u["disabled"]) for u in listed] == [
-        ("synthetic-author", "", "author", True), ("synthetic-editor", "Dr E. Synthetic", "editor", False)]
+        ("synthetic-author", "", "author", True),
+        ("synthetic-editor", "Dr E. Synthetic", "editor", False),
+    ]
     assert all(u["created_at"] for u in listed)
     table = curbside(folder, "users", "list").stdout
     assert "synthetic-editor" in table and "Dr E. Synthetic" in table and "yes" in table
@@ -163,8 +191,12 @@ def test_disable_enable_and_token(folder: Path) -> None:
     assert new.startswith("cs_") and new != old and "shown this once" in replaced.stderr
     assert rows(folder, "SELECT token_hash FROM users") == [(hashlib.sha256(new.encode()).hexdigest(),)]
     assert rows(folder, "SELECT actor, action FROM audit_log ORDER BY seq") == [
-        ("operator", "add_user"), ("synthetic-reviewer", "sign_in"), ("operator", "disable_user"),
-        ("operator", "enable_user"), ("operator", "replace_token")]
+        ("operator", "add_user"),
+        ("synthetic-reviewer", "sign_in"),
+        ("operator", "disable_user"),
+        ("operator", "enable_user"),
+        ("operator", "replace_token"),
+    ]
 
 
 @pytest.mark.parametrize("command", ["disable", "enable", "token"])
@@ -204,10 +236,13 @@ def test_withdraw_with_nothing_in_care_flags_nothing(folder: Path) -> None:
     assert "nothing flagged" in result.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["file:notes/none.md", "--reason", "Synthetic reason."], "No source 'file:notes/none.md' in this library"),
-    ([SOURCE, "--reason", "   "], "needs a reason"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["file:notes/none.md", "--reason", "Synthetic reason."], "No source 'file:notes/none.md' in this library"),
+        ([SOURCE, "--reason", "   "], "needs a reason"),
+    ],
+)
 def test_withdraw_refusals(folder: Path, args: list[str], message: str) -> None:
     assert message in refused(curbside(folder, "withdraw", *args))
     assert rows(folder, "SELECT COUNT(*) FROM audit_log") == [(0,)]

@@ -13,25 +13,40 @@ from curbside.publish.diff import DiffLine, article_lines, text_diff, version_di
 
 
 def reference(number: int, source_id: str, passage_id: str) -> Reference:
-    return Reference(number=number, source_id=source_id, source_version=1, type="Guideline",
-                     title=f"Synthetic guideline {source_id}", developer="Example Society", year=2022,
-                     identifier=f"doi:10.0000/{source_id}", url="", passage_ids=[passage_id])
+    return Reference(
+        number=number,
+        source_id=source_id,
+        source_version=1,
+        type="Guideline",
+        title=f"Synthetic guideline {source_id}",
+        developer="Example Society",
+        year=2022,
+        identifier=f"doi:10.0000/{source_id}",
+        url="",
+        passage_ids=[passage_id],
+    )
 
 
 def make_article(bullets: int = 1) -> Article:
     """A bottom line, a first-line section of `bullets` bullets, an avoid section, two references."""
     start = Claim("Examplamab 20 mg daily is the suggested starting dose.", 1, "ex@1#0")
     points = [Bullet("Examplamab", [start, Claim("Increase to 40 mg daily if the response is partial.", 1, "ex@1#1")])]
-    points += [Bullet(f"Synthetic option {n}", [Claim(f"Synthetic option {n} may be tried.", 1, "ex@1#2")])
-               for n in range(2, bullets + 1)]
+    points += [
+        Bullet(f"Synthetic option {n}", [Claim(f"Synthetic option {n} may be tried.", 1, "ex@1#2")])
+        for n in range(2, bullets + 1)
+    ]
     return Article(
-        question="How is synthetic condition X treated?", title="Treatment of synthetic condition X",
+        question="How is synthetic condition X treated?",
+        title="Treatment of synthetic condition X",
         bottom_line=[copy.deepcopy(start)],
-        sections=[Section("first_line", "First-line options", points),
-                  Section("avoid", "Avoid", [Bullet("Placebonol", [Claim("Placebonol is not recommended.", 2,
-                                                                             "pl@1#0")])])],
+        sections=[
+            Section("first_line", "First-line options", points),
+            Section("avoid", "Avoid", [Bullet("Placebonol", [Claim("Placebonol is not recommended.", 2, "pl@1#0")])]),
+        ],
         references=[reference(1, "ex", "ex@1#0"), reference(2, "pl", "pl@1#0")],
-        evidence_newest=2022, evidence_oldest=2022)
+        evidence_newest=2022,
+        evidence_oldest=2022,
+    )
 
 
 def test_article_lines_show_what_readers_read():
@@ -41,8 +56,10 @@ def test_article_lines_show_what_readers_read():
     assert lines[0] == "Treatment of synthetic condition X"
     assert lines[1] == "Bottom line: Examplamab 20 mg daily is the suggested starting dose. [1]"
     assert "## First-line options" in lines and "## Avoid" in lines and "## References" in lines
-    assert ("• Examplamab: Examplamab 20 mg daily is the suggested starting dose. [1] "
-            "Raise the dose if it only partly helps. [1]") in lines
+    assert (
+        "• Examplamab: Examplamab 20 mg daily is the suggested starting dose. [1] "
+        "Raise the dose if it only partly helps. [1]"
+    ) in lines
     assert "• Placebonol: Placebonol is not recommended. [2]" in lines
     assert any(line.startswith("[2] Guideline. Synthetic guideline pl.") for line in lines)
     assert all(line and "\n" not in line for line in lines)
@@ -64,8 +81,10 @@ def test_a_changed_claim_shows_its_bullet_removed_and_added():
     new.sections[1].bullets[0].claims[0].plain = "Do not use placebonol."
     diff = version_diff(old, new)
     changed = [line for line in diff if line.kind != "same"]
-    assert changed == [DiffLine("removed", "• Placebonol: Placebonol is not recommended. [2]"),
-                       DiffLine("added", "• Placebonol: Do not use placebonol. [2]")]
+    assert changed == [
+        DiffLine("removed", "• Placebonol: Placebonol is not recommended. [2]"),
+        DiffLine("added", "• Placebonol: Do not use placebonol. [2]"),
+    ]
 
 
 def test_long_unchanged_runs_are_collapsed_around_the_change():
@@ -77,9 +96,9 @@ def test_long_unchanged_runs_are_collapsed_around_the_change():
     assert kinds.count("removed") == 1 and kinds.count("added") == 1
     change = kinds.index("removed")
     assert diff[change - 3].text.endswith("unchanged lines …")
-    assert [line.kind for line in diff[change - 2:change]] == ["same", "same"]
+    assert [line.kind for line in diff[change - 2 : change]] == ["same", "same"]
     assert diff[change - 1].text.startswith("• Synthetic option 6")
-    after = diff[change + 2:]
+    after = diff[change + 2 :]
     assert [line.kind for line in after[:2]] == ["same", "same"] and after[2].text.endswith("unchanged lines …")
     hidden = sum(int(line.text.split()[1]) for line in diff if line.text.startswith("… "))
     shown_same = sum(1 for line in diff if line.kind == "same" and not line.text.startswith("… "))
@@ -100,7 +119,10 @@ def test_text_diff_marks_inserted_and_deleted_words():
     new = "Examplamab 40 mg daily is strongly recommended for synthetic condition X."
     diff = text_diff(old, new)
     assert [line for line in diff if line.kind != "same"] == [
-        DiffLine("removed", " 20"), DiffLine("added", " 40"), DiffLine("added", " strongly")]
+        DiffLine("removed", " 20"),
+        DiffLine("added", " 40"),
+        DiffLine("added", " strongly"),
+    ]
     assert "".join(line.text for line in diff if line.kind != "added") == old
     assert "".join(line.text for line in diff if line.kind != "removed") == new
 

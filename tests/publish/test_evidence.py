@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from curbside.errors import ConflictError, InputError, NotFoundError
+from curbside.ingest.readers import get_reader
 from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.publish import audit, evidence
 from curbside.store import evidence as evidence_store
-from curbside.ingest.readers import get_reader
 
 pytestmark = pytest.mark.slow  # ingests and re-ingests real libraries
 
@@ -44,8 +44,10 @@ GOUT_QUESTION = "What is the treatment for imaginary gout?"  # cites the other n
 def _write_notes(folder: Path, neuropathy: str = NOTE) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / "neuropathy.md").write_text(neuropathy, encoding="utf-8")
-    (folder / "gout.md").write_text("# Imaginary gout guideline\n\nFictolol 10 mg daily is recommended for imaginary gout flares.\n",
-                                    encoding="utf-8")
+    (folder / "gout.md").write_text(
+        "# Imaginary gout guideline\n\nFictolol 10 mg daily is recommended for imaginary gout flares.\n",
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -62,8 +64,9 @@ def _take_into_care(lib: Library, article_id: str, how: str = "submitted") -> No
             )
             conn.execute("UPDATE articles SET author_id = ? WHERE id = ?", (cur.lastrowid, article_id))
         elif how == "published":
-            conn.execute("UPDATE articles SET status = 'approved', published_version = version WHERE id = ?",
-                         (article_id,))
+            conn.execute(
+                "UPDATE articles SET status = 'approved', published_version = version WHERE id = ?", (article_id,)
+            )
 
 
 class Setup:
@@ -114,8 +117,9 @@ def test_new_version_of_a_cited_source_flags_the_article_in_care(tmp_path: Path,
         assert (report.updated, report.unchanged) == (1, 1)
         assert s.needs_rereview(s.claimed) == 1
         assert s.lib.answers.article(s.claimed, newest=True).needs_rereview
-        changes = s.conn.execute("SELECT article_id, source_id, cited_version, new_version, change, resolved_at "
-                                 "FROM evidence_changes").fetchall()
+        changes = s.conn.execute(
+            "SELECT article_id, source_id, cited_version, new_version, change, resolved_at FROM evidence_changes"
+        ).fetchall()
         assert [tuple(c) for c in changes] == [(s.claimed, NEUROPATHY, 1, 2, "new version", None)]
     finally:
         s.lib.close()
@@ -125,16 +129,26 @@ def test_open_changes_show_the_changed_words_of_each_cited_passage(setup: Setup)
     setup.edit()
     (change,) = evidence.open_changes(setup.conn, setup.claimed)
     assert (change.source_id, change.source_title, change.cited_version, change.new_version, change.change) == (
-        NEUROPATHY, "Synthetic neuropathy guideline", 1, 2, "new version")
+        NEUROPATHY,
+        "Synthetic neuropathy guideline",
+        1,
+        2,
+        "new version",
+    )
     assert change.resolved_at is None and change.detected_at
     by_id = {p.passage_id: p for p in change.passages}
     assert sorted(by_id) == [f"{NEUROPATHY}@1#0", f"{NEUROPATHY}@1#1", f"{NEUROPATHY}@1#2"]
     edited = by_id[f"{NEUROPATHY}@1#0"]
     assert edited.changed and edited.new_passage_id == f"{NEUROPATHY}@2#0"
     assert [(kind, words.strip()) for kind, words in edited.diff] == [
-        ("same", "Examplamab 20 mg"), ("removed", "once"), ("added", "twice"),
-        ("same", "daily is recommended as first-line therapy for synthetic neuropathy.")]
-    assert edited.new_text == "Examplamab 20 mg twice daily is recommended as first-line therapy for synthetic neuropathy."
+        ("same", "Examplamab 20 mg"),
+        ("removed", "once"),
+        ("added", "twice"),
+        ("same", "daily is recommended as first-line therapy for synthetic neuropathy."),
+    ]
+    assert (
+        edited.new_text == "Examplamab 20 mg twice daily is recommended as first-line therapy for synthetic neuropathy."
+    )
     untouched = by_id[f"{NEUROPATHY}@1#2"]
     assert not untouched.changed and untouched.new_passage_id == f"{NEUROPATHY}@2#2"
 
@@ -147,7 +161,12 @@ def test_queue_and_audit_list_the_flag(setup: Setup) -> None:
     total, entries = audit.entries(setup.conn, target=setup.claimed)
     assert total == 1 and entries[0].action == "flag_rereview" and entries[0].actor == "curbside"
     assert entries[0].detail | {"evidence_change": 0} == {
-        "source_id": NEUROPATHY, "cited_version": 1, "new_version": 2, "change": "new version", "evidence_change": 0}
+        "source_id": NEUROPATHY,
+        "cited_version": 1,
+        "new_version": 2,
+        "change": "new version",
+        "evidence_change": 0,
+    }
     assert audit.verify(setup.conn, setup.lib.path) == []  # the ingest wrote the chain's head too
 
 
@@ -189,11 +208,14 @@ def test_an_article_still_citing_an_older_version_sees_each_later_change(setup: 
 
 def test_withdrawing_a_source_flags_its_articles(setup: Setup) -> None:
     assert setup.lib.withdraw_source(NEUROPATHY, "Synthetic test: its developer withdrew it.", actor="editor-x") == [
-        setup.claimed]
+        setup.claimed
+    ]
     assert setup.lib.source_versions(NEUROPATHY)[0][:2] == (1, "withdrawn")
     indexed = setup.conn.execute(
         """SELECT COUNT(*) FROM passages_fts f JOIN passages p ON p.pk = f.rowid JOIN sources s ON s.pk = p.source_pk
-           WHERE s.id = ?""", (NEUROPATHY,)).fetchone()[0]
+           WHERE s.id = ?""",
+        (NEUROPATHY,),
+    ).fetchone()[0]
     assert indexed == 0  # out of search; its passages stay readable for the citations
     assert setup.lib.passage(f"{NEUROPATHY}@1#0")[0].text.startswith("Examplamab")
     (change,) = evidence.open_changes(setup.conn, setup.claimed)
@@ -203,7 +225,9 @@ def test_withdrawing_a_source_flags_its_articles(setup: Setup) -> None:
         assert passage.diff == [("removed", passage.old_text)]
     _, entries = audit.entries(setup.conn)
     assert [(e.action, e.actor, e.target) for e in entries] == [
-        ("withdraw_source", "editor-x", NEUROPATHY), ("flag_rereview", "curbside", setup.claimed)]
+        ("withdraw_source", "editor-x", NEUROPATHY),
+        ("flag_rereview", "curbside", setup.claimed),
+    ]
     assert entries[0].detail["reason"] == "Synthetic test: its developer withdrew it."
     assert audit.verify(setup.conn, setup.lib.path) == []
 
@@ -240,12 +264,19 @@ def test_a_store_error_mid_batch_leaves_neither_the_new_version_nor_the_flag(set
     # a later document of the same batch failing must roll both back together.
     _write_notes(setup.notes, EDITED_NOTE)
     edited = [d for d in get_reader("files").read(setup.notes, setup.lib.settings) if d.source.id == NEUROPATHY]
-    broken = Document(Source(id="test:broken", kind="local", title="Synthetic broken note", origin="test"),
-                      [Passage("test:broken", 0, "Body", "One."), Passage("test:broken", 0, "Body", "Same order.")])
+    broken = Document(
+        Source(id="test:broken", kind="local", title="Synthetic broken note", origin="test"),
+        [Passage("test:broken", 0, "Body", "One."), Passage("test:broken", 0, "Body", "Same order.")],
+    )
     before = {t: setup.rows(t) for t in ("sources", "evidence_changes", "audit_log", "articles")}
     with pytest.raises(sqlite3.IntegrityError):
-        ingest(setup.lib.db, iter(edited + [broken]), IngestReport(reader="test", path="-"), batch_size=5,
-               flag_change=evidence.flag_source_change)
+        ingest(
+            setup.lib.db,
+            iter(edited + [broken]),
+            IngestReport(reader="test", path="-"),
+            batch_size=5,
+            flag_change=evidence.flag_source_change,
+        )
     assert {t: setup.rows(t) for t in before} == before
     assert setup.needs_rereview(setup.claimed) == 0
     # Run again without the broken document: the new version and its flag land together.
@@ -255,6 +286,8 @@ def test_a_store_error_mid_batch_leaves_neither_the_new_version_nor_the_flag(set
 
 def test_finding_citing_articles_uses_the_citation_index(setup: Setup) -> None:
     # Every re-ingested source asks this once; the index keeps it one lookup however many articles.
-    plan = [r["detail"] for r in setup.conn.execute("EXPLAIN QUERY PLAN " + evidence_store.CITING_ARTICLES, (NEUROPATHY, 1))]
+    plan = [
+        r["detail"] for r in setup.conn.execute("EXPLAIN QUERY PLAN " + evidence_store.CITING_ARTICLES, (NEUROPATHY, 1))
+    ]
     assert any("article_citations_source" in step for step in plan), plan
     assert not any(step.startswith("SCAN") for step in plan), plan

@@ -22,7 +22,12 @@ def _approved_article(tmp_path: Path):
     ed = lib.editorial
     people = {role: ed.add_user(f"synthetic-{role}", role, PASSWORD)[0] for role in ("author", "reviewer", "editor")}
     article_id = lib.answers.answer([CLAIMED_QUESTION]).id
-    for role, action in (("author", "save"), ("author", "submit"), ("reviewer", "start_review"), ("reviewer", "approve")):
+    for role, action in (
+        ("author", "save"),
+        ("author", "submit"),
+        ("reviewer", "start_review"),
+        ("reviewer", "approve"),
+    ):
         ed.act(people[role], article_id, action)
     assert lib.answers.article(article_id).status == "approved"
     return lib, people, article_id
@@ -31,10 +36,13 @@ def _approved_article(tmp_path: Path):
 def _readers_see(lib: Library, article_id: str) -> dict:
     record = lib.answers.article(article_id)
     _, approved = lib.answers.listing(status="approved")
-    return {"status": record.status, "reviewed_by": record.reviewed_by,
-            "listed_as_approved": article_id in {item.id for item in approved},
-            "facet_approved": dict(lib.answers.facets()["status"]).get("approved", 0),
-            "asked": lib.answers.answer([CLAIMED_QUESTION]).status}
+    return {
+        "status": record.status,
+        "reviewed_by": record.reviewed_by,
+        "listed_as_approved": article_id in {item.id for item in approved},
+        "facet_approved": dict(lib.answers.facets()["status"]).get("approved", 0),
+        "asked": lib.answers.answer([CLAIMED_QUESTION]).status,
+    }
 
 
 def test_a_reopened_article_is_a_draft_to_readers_until_approved_again(tmp_path: Path) -> None:
@@ -43,12 +51,22 @@ def test_a_reopened_article_is_a_draft_to_readers_until_approved_again(tmp_path:
     try:
         ed.act(people["editor"], article_id, "retract", reason=REASON)
         retracted = _readers_see(lib, article_id)
-        assert retracted == {"status": "retracted", "reviewed_by": "", "listed_as_approved": False,
-                             "facet_approved": 0, "asked": "retracted"}
+        assert retracted == {
+            "status": "retracted",
+            "reviewed_by": "",
+            "listed_as_approved": False,
+            "facet_approved": 0,
+            "asked": "retracted",
+        }
 
         ed.act(people["editor"], article_id, "reopen", reason=REASON)
-        assert _readers_see(lib, article_id) == {"status": "draft", "reviewed_by": "", "listed_as_approved": False,
-                                                 "facet_approved": 0, "asked": "draft"}
+        assert _readers_see(lib, article_id) == {
+            "status": "draft",
+            "reviewed_by": "",
+            "listed_as_approved": False,
+            "facet_approved": 0,
+            "asked": "draft",
+        }
         assert not any(version.published for version in ed.history(article_id))
 
         # Through review again: submitted and under review are not approved either, approval is.
@@ -73,14 +91,20 @@ def test_opening_a_library_unpublishes_articles_reopened_before_the_fix(tmp_path
         conn = lib.db.connection()
         conn.execute("UPDATE articles SET published_version = 1 WHERE id = ?", (article_id,))  # as the old code left it
         conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
-        other_approved = conn.execute("SELECT COUNT(*) FROM articles WHERE published_version IS NOT NULL").fetchone()[0] - 1
+        other_approved = (
+            conn.execute("SELECT COUNT(*) FROM articles WHERE published_version IS NOT NULL").fetchone()[0] - 1
+        )
     finally:
         lib.close()
     reopened = Library(tmp_path / "library", create=False)
     try:
         assert reopened.db.connection().execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert _readers_see(reopened, article_id)["status"] == "draft"
-        still = reopened.db.connection().execute("SELECT COUNT(*) FROM articles WHERE published_version IS NOT NULL").fetchone()[0]
+        still = (
+            reopened.db.connection()
+            .execute("SELECT COUNT(*) FROM articles WHERE published_version IS NOT NULL")
+            .fetchone()[0]
+        )
         assert still == other_approved
     finally:
         reopened.close()

@@ -12,7 +12,7 @@ import pytest
 from curbside.errors import ConflictError, PermissionDenied
 from curbside.library import Library
 
-from .test_evidence import CLAIMED_QUESTION, NEUROPATHY, _write_notes, EDITED_NOTE
+from .test_evidence import CLAIMED_QUESTION, EDITED_NOTE, NEUROPATHY, _write_notes
 
 pytestmark = pytest.mark.slow  # ingests and re-ingests real libraries
 
@@ -65,7 +65,9 @@ def test_changed_source_flags_approved_article_and_recomposing_plus_approval_res
         lib.close()
 
 
-def test_library_listing_shows_readers_a_published_article_as_approved_while_its_revision_is_reviewed(tmp_path: Path) -> None:
+def test_library_listing_shows_readers_a_published_article_as_approved_while_its_revision_is_reviewed(
+    tmp_path: Path,
+) -> None:
     lib = Library(tmp_path / "library")
     lib.ingest("files", _write_notes(tmp_path / "notes"))
     ed = lib.editorial

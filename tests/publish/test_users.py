@@ -99,12 +99,17 @@ def test_an_empty_name_or_password_asks_for_both(library: Library) -> None:
             library.editorial.sign_in(name, password)
 
 
-def test_five_failures_lock_the_name_even_with_the_right_password_until_the_window_passes(library: Library, reviewer) -> None:
+def test_five_failures_lock_the_name_even_with_the_right_password_until_the_window_passes(
+    library: Library, reviewer
+) -> None:
     _fail(library, "synthetic-reviewer", users.MAX_FAILURES_PER_NAME)
     with pytest.raises(TooManyAttempts, match="Too many failed sign-ins for 'synthetic-reviewer'"):
         library.editorial.sign_in("synthetic-reviewer", PASSWORD)
     # The failures stay where they were: a refused attempt while locked is not one more.
-    assert library.db.connection().execute("SELECT COUNT(*) FROM login_failures").fetchone()[0] == users.MAX_FAILURES_PER_NAME
+    assert (
+        library.db.connection().execute("SELECT COUNT(*) FROM login_failures").fetchone()[0]
+        == users.MAX_FAILURES_PER_NAME
+    )
     # Other names are not locked by someone guessing this one.
     library.editorial.add_user("synthetic-editor", "editor", PASSWORD)
     assert library.editorial.sign_in("synthetic-editor", PASSWORD)[0].name == "synthetic-editor"
@@ -120,8 +125,12 @@ def test_five_failures_lock_the_name_even_with_the_right_password_until_the_wind
 def test_four_failures_do_not_lock_and_a_success_clears_them(library: Library, reviewer) -> None:
     _fail(library, "synthetic-reviewer", users.MAX_FAILURES_PER_NAME - 1)
     library.editorial.sign_in("synthetic-reviewer", PASSWORD)
-    assert library.db.connection().execute(
-        "SELECT COUNT(*) FROM login_failures WHERE name = 'synthetic-reviewer'").fetchone()[0] == 0
+    assert (
+        library.db.connection()
+        .execute("SELECT COUNT(*) FROM login_failures WHERE name = 'synthetic-reviewer'")
+        .fetchone()[0]
+        == 0
+    )
     _fail(library, "synthetic-reviewer", users.MAX_FAILURES_PER_NAME - 1)
     library.editorial.sign_in("synthetic-reviewer", PASSWORD)  # counting starts again after a success
 
@@ -140,7 +149,10 @@ def test_a_disabled_account_cannot_sign_in_and_its_sessions_end(library: Library
     _, session_id, _ = library.editorial.sign_in(user.name, PASSWORD)
     assert library.editorial.set_disabled(user.name).disabled
     assert library.editorial.session(session_id) is None
-    assert library.db.connection().execute("SELECT COUNT(*) FROM sessions WHERE user_id = ?", (user.id,)).fetchone()[0] == 0
+    assert (
+        library.db.connection().execute("SELECT COUNT(*) FROM sessions WHERE user_id = ?", (user.id,)).fetchone()[0]
+        == 0
+    )
     with pytest.raises(SignInRequired):
         library.editorial.sign_in(user.name, PASSWORD)
     with pytest.raises(SignInRequired, match="disabled"):
@@ -197,9 +209,13 @@ def test_only_an_admin_manages_accounts_and_not_their_own_disabling(library: Lib
 
 
 def test_an_unknown_account_is_named(library: Library) -> None:
-    for change in (lambda: library.editorial.set_disabled("synthetic-nobody"),
-                   lambda: library.editorial.replace_token("synthetic-nobody")):
-        with pytest.raises(NotFoundError, match="No user named 'synthetic-nobody'; list accounts with `curbside users list`"):
+    for change in (
+        lambda: library.editorial.set_disabled("synthetic-nobody"),
+        lambda: library.editorial.replace_token("synthetic-nobody"),
+    ):
+        with pytest.raises(
+            NotFoundError, match="No user named 'synthetic-nobody'; list accounts with `curbside users list`"
+        ):
             change()
 
 
@@ -209,8 +225,9 @@ def test_every_account_change_is_audited_and_the_chain_verifies(library: Library
     library.editorial.set_disabled(user.name)
     library.editorial.set_disabled(user.name, False)
     rows = library.db.connection().execute("SELECT actor, action, target FROM audit_log ORDER BY seq").fetchall()
-    assert [tuple(r) for r in rows] == [("operator", action, user.name)
-                                        for action in ("add_user", "replace_token", "disable_user", "enable_user")]
+    assert [tuple(r) for r in rows] == [
+        ("operator", action, user.name) for action in ("add_user", "replace_token", "disable_user", "enable_user")
+    ]
     assert library.editorial.verify_audit() == []
 
 
@@ -224,10 +241,12 @@ def test_nobody_signed_in_is_never_the_operator(tmp_path) -> None:
     lib = Library(tmp_path / "library")
     try:
         lib.editorial.add_user("synthetic-admin", "admin", "synthetic-password-1", actor=OPERATOR)
-        for call in (lambda: lib.editorial.add_user("intruder", "admin", "synthetic-password-1", actor=None),
-                     lambda: lib.editorial.users(actor=None),
-                     lambda: lib.editorial.set_disabled("synthetic-admin", True, actor=None),
-                     lambda: lib.editorial.replace_token("synthetic-admin", actor=None)):
+        for call in (
+            lambda: lib.editorial.add_user("intruder", "admin", "synthetic-password-1", actor=None),
+            lambda: lib.editorial.users(actor=None),
+            lambda: lib.editorial.set_disabled("synthetic-admin", True, actor=None),
+            lambda: lib.editorial.replace_token("synthetic-admin", actor=None),
+        ):
             with pytest.raises(SignInRequired):
                 call()
         assert [user.name for user in lib.editorial.users()] == ["synthetic-admin"]

@@ -38,8 +38,11 @@ ACTIONS = tuple(workflow.TRANSITIONS)
 
 
 @settings(max_examples=300, deadline=None)
-@given(start=st.sampled_from(STATES), needed=st.integers(1, 3),
-       steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 4)), max_size=40))
+@given(
+    start=st.sampled_from(STATES),
+    needed=st.integers(1, 3),
+    steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.integers(0, 4)), max_size=40),
+)
 def test_no_sequence_of_actions_reaches_an_illegal_state(start: str, needed: int, steps: list[tuple[str, int]]) -> None:
     state = start
     for action, approvals in steps:
@@ -64,8 +67,11 @@ def test_every_state_is_reachable_from_a_draft_and_none_is_a_dead_end() -> None:
     seen, waiting = {DRAFT}, deque([DRAFT])
     while waiting:
         state = waiting.popleft()
-        leaving = {workflow.next_state(state, action, approvals=1, needed=1)
-                   for action in ACTIONS if workflow.can(state, action)} - {state}
+        leaving = {
+            workflow.next_state(state, action, approvals=1, needed=1)
+            for action in ACTIONS
+            if workflow.can(state, action)
+        } - {state}
         assert leaving, f"{state} has no way out"
         waiting.extend(leaving - seen)
         seen |= leaving
@@ -86,14 +92,32 @@ Monitor renal function every 3 months in patients with synthetic neuropathy taki
 """
 QUESTION = "What is the first-line treatment for synthetic neuropathy?"
 PASSWORD = "synthetic-password-1"
-ACCOUNTS = {"synthetic-author-1": "author", "synthetic-author-2": "author", "synthetic-reviewer-1": "reviewer",
-            "synthetic-reviewer-2": "reviewer", "synthetic-reviewer-3": "reviewer", "synthetic-editor": "editor",
-            "synthetic-admin": "admin"}
+ACCOUNTS = {
+    "synthetic-author-1": "author",
+    "synthetic-author-2": "author",
+    "synthetic-reviewer-1": "reviewer",
+    "synthetic-reviewer-2": "reviewer",
+    "synthetic-reviewer-3": "reviewer",
+    "synthetic-editor": "editor",
+    "synthetic-admin": "admin",
+}
 WHO = [None, *ACCOUNTS]  # None: a reader who is not signed in
-WORKFLOW_ACTIONS = ("save", "submit", "start_review", "assign", "approve", "request_changes", "retract", "rereview", "reopen")
+WORKFLOW_ACTIONS = (
+    "save",
+    "submit",
+    "start_review",
+    "assign",
+    "approve",
+    "request_changes",
+    "retract",
+    "rereview",
+    "reopen",
+)
 # Harmless rewordings of the monitoring sentence: the same numbers as its quote, so the verifier keeps them.
-WORDINGS = ("Check renal function every 3 months in patients with synthetic neuropathy taking examplamab.",
-            "Monitor renal function every 3 months in patients with synthetic neuropathy who take examplamab.")
+WORDINGS = (
+    "Check renal function every 3 months in patients with synthetic neuropathy taking examplamab.",
+    "Monitor renal function every 3 months in patients with synthetic neuropathy who take examplamab.",
+)
 FORWARD = ("save", "submit", "start_review", "assign", "approve")
 TABLES = ("articles", "article_versions", "review_decisions", "review_comments", "review_assignments", "audit_log")
 
@@ -183,13 +207,26 @@ class EditorialMachine(RuleBasedStateMachine):
     def _user(self, name: str | None):
         return self.users[name] if name else None
 
-    @rule(who=st.sampled_from(WHO), action=st.sampled_from(WORKFLOW_ACTIONS),
-          reason=st.sampled_from(["", "Synthetic reason for the test."]),
-          reviewer=st.sampled_from(["", "synthetic-reviewer-1", "synthetic-reviewer-2", "synthetic-author-1",
-                                    "synthetic-editor", "synthetic-nobody"]))
+    @rule(
+        who=st.sampled_from(WHO),
+        action=st.sampled_from(WORKFLOW_ACTIONS),
+        reason=st.sampled_from(["", "Synthetic reason for the test."]),
+        reviewer=st.sampled_from(
+            [
+                "",
+                "synthetic-reviewer-1",
+                "synthetic-reviewer-2",
+                "synthetic-author-1",
+                "synthetic-editor",
+                "synthetic-nobody",
+            ]
+        ),
+    )
     def anyone_acts(self, who, action, reason, reviewer) -> None:
-        self._attempt(action, lambda: self.lib.editorial.act(self._user(who), self.article, action,
-                                                             reason=reason, reviewer=reviewer))
+        self._attempt(
+            action,
+            lambda: self.lib.editorial.act(self._user(who), self.article, action, reason=reason, reviewer=reviewer),
+        )
 
     def _fitting(self, action: str, row: sqlite3.Row) -> list[str]:
         """Users whose role may take `action`, narrowed to those whose relation to the article lets
@@ -203,8 +240,10 @@ class EditorialMachine(RuleBasedStateMachine):
         return names
 
     def _assigned(self) -> set[int]:
-        return {r[0] for r in self.conn.execute("SELECT user_id FROM review_assignments WHERE article_id = ?",
-                                                (self.article,))}
+        return {
+            r[0]
+            for r in self.conn.execute("SELECT user_id FROM review_assignments WHERE article_id = ?", (self.article,))
+        }
 
     def _possible_step(self, data) -> None:
         # Uniformly random users and actions rarely get past a draft; this picks an action the state
@@ -223,8 +262,12 @@ class EditorialMachine(RuleBasedStateMachine):
         reviewers = [name for name, role in ACCOUNTS.items() if role == "reviewer"]
         unassigned = [name for name in reviewers if self.users[name].id not in self._assigned()]
         reviewer = data.draw(st.sampled_from(unassigned or reviewers), label="reviewer")
-        self._attempt(action, lambda: self.lib.editorial.act(self.users[who], self.article, action,
-                                                             reason="Synthetic reason for the test.", reviewer=reviewer))
+        self._attempt(
+            action,
+            lambda: self.lib.editorial.act(
+                self.users[who], self.article, action, reason="Synthetic reason for the test.", reviewer=reviewer
+            ),
+        )
 
     # Three rules for the same step, so hypothesis (which picks among rules evenly) takes it about
     # half the time and the random rules the other half.
@@ -247,24 +290,37 @@ class EditorialMachine(RuleBasedStateMachine):
     def edit(self, who, wording) -> None:
         def call():
             record = self.lib.answers.article(self.article, newest=True)
-            address = next(address for address, _, claim in claim_addresses(record.article)
-                           if claim.text.startswith("Monitor renal"))
-            self.lib.editorial.edit(self._user(who), self.article,
-                                    ArticleEdits(claims=[ClaimEdit(address, text=wording)], note="Plainer wording."))
+            address = next(
+                address
+                for address, _, claim in claim_addresses(record.article)
+                if claim.text.startswith("Monitor renal")
+            )
+            self.lib.editorial.edit(
+                self._user(who),
+                self.article,
+                ArticleEdits(claims=[ClaimEdit(address, text=wording)], note="Plainer wording."),
+            )
 
         self._attempt("edit", call)
 
     @rule(who=st.sampled_from(WHO), anchor=st.sampled_from(["", "section:monitoring", "bullet:nowhere/9"]))
     def comment(self, who, anchor) -> None:
-        self._attempt("comment", lambda: self.lib.editorial.comment(self._user(who), self.article,
-                                                                    "Synthetic review comment.", anchor))
+        self._attempt(
+            "comment",
+            lambda: self.lib.editorial.comment(self._user(who), self.article, "Synthetic review comment.", anchor),
+        )
 
     # -- what must always hold ---------------------------------------------------------------------
 
     def _approvers(self, version: int, round_: int) -> set[int]:
-        return {row[0] for row in self.conn.execute(
-            """SELECT user_id FROM review_decisions WHERE article_id = ? AND version = ? AND round = ?
-               AND decision = 'approve'""", (self.article, version, round_))}
+        return {
+            row[0]
+            for row in self.conn.execute(
+                """SELECT user_id FROM review_decisions WHERE article_id = ? AND version = ? AND round = ?
+               AND decision = 'approve'""",
+                (self.article, version, round_),
+            )
+        }
 
     @invariant()
     def the_state_is_legal(self) -> None:
@@ -276,15 +332,22 @@ class EditorialMachine(RuleBasedStateMachine):
             assert row["published_version"] == row["version"]
             approvers = self._approvers(row["version"], row["review_round"])
             assert len(approvers) >= self.needed
-            editor = self.conn.execute("SELECT editor_id FROM article_versions WHERE article_id = ? AND version = ?",
-                                       (self.article, row["version"])).fetchone()[0]
+            editor = self.conn.execute(
+                "SELECT editor_id FROM article_versions WHERE article_id = ? AND version = ?",
+                (self.article, row["version"]),
+            ).fetchone()[0]
             assert row["author_id"] not in approvers and (editor is None or editor not in approvers)
         if row["published_version"] is not None:
-            rounds = [r[0] for r in self.conn.execute(
-                "SELECT DISTINCT round FROM review_decisions WHERE article_id = ? AND version = ? AND decision = 'approve'",
-                (self.article, row["published_version"]))]
-            assert any(len(self._approvers(row["published_version"], r)) >= self.needed for r in rounds), \
+            rounds = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT round FROM review_decisions WHERE article_id = ? AND version = ? AND decision = 'approve'",
+                    (self.article, row["published_version"]),
+                )
+            ]
+            assert any(len(self._approvers(row["published_version"], r)) >= self.needed for r in rounds), (
                 f"published version {row['published_version']} lacks {self.needed} approvals in any round"
+            )
 
     @invariant()
     def readers_see_approved_only_when_an_approved_version_is_published_and_not_retracted(self) -> None:
@@ -297,14 +360,27 @@ class EditorialMachine(RuleBasedStateMachine):
         record = self.lib.answers.article(self.article)
         served = self.lib.answers.answer([QUESTION])
         _, listed = self.lib.answers.listing(status="approved")
-        shown = {record.status == APPROVED, bool(record.reviewed_by), served.status == APPROVED,
-                 self.article in {item.id for item in listed}}
-        published = row["published_version"] is not None and not self.retracted and any(
-            len(self._approvers(row["published_version"], r[0])) >= self.needed for r in self.conn.execute(
-                "SELECT DISTINCT round FROM review_decisions WHERE article_id = ? AND version = ?",
-                (self.article, row["published_version"])))
-        assert shown == {published}, f"readers see {record.status!r} (reviewed by {record.reviewed_by!r}) " \
-                                     f"with published version {row['published_version']}, retracted since: {self.retracted}"
+        shown = {
+            record.status == APPROVED,
+            bool(record.reviewed_by),
+            served.status == APPROVED,
+            self.article in {item.id for item in listed},
+        }
+        published = (
+            row["published_version"] is not None
+            and not self.retracted
+            and any(
+                len(self._approvers(row["published_version"], r[0])) >= self.needed
+                for r in self.conn.execute(
+                    "SELECT DISTINCT round FROM review_decisions WHERE article_id = ? AND version = ?",
+                    (self.article, row["published_version"]),
+                )
+            )
+        )
+        assert shown == {published}, (
+            f"readers see {record.status!r} (reviewed by {record.reviewed_by!r}) "
+            f"with published version {row['published_version']}, retracted since: {self.retracted}"
+        )
         if published:
             assert record.version == row["published_version"]
 

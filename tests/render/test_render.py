@@ -17,8 +17,13 @@ XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_IMG = "<img src=x onerror=alert(1)>"
 
 PASSAGES = {
-    "ex@1#0": Passage("ex", 0, "Synthetic recommendations",
-                      "Examplamab 20 mg daily is the suggested starting dose. (Grade 1B)", id="ex@1#0"),
+    "ex@1#0": Passage(
+        "ex",
+        0,
+        "Synthetic recommendations",
+        "Examplamab 20 mg daily is the suggested starting dose. (Grade 1B)",
+        id="ex@1#0",
+    ),
     "fi@1#0": Passage("fi", 0, "Synthetic trial", f"Fictorin may be added. {XSS_IMG} Then review.", id="fi@1#0"),
 }
 
@@ -28,8 +33,15 @@ def lookup(passage_id: str) -> Passage | None:
 
 
 def reference(number: int, source_id: str, **fields) -> Reference:
-    values = dict(type="Guideline", title=f"Synthetic guideline {source_id}", developer="Example Society",
-                  year=2021, identifier="", url="", passage_ids=[f"{source_id}@1#0"])
+    values = dict(
+        type="Guideline",
+        title=f"Synthetic guideline {source_id}",
+        developer="Example Society",
+        year=2021,
+        identifier="",
+        url="",
+        passage_ids=[f"{source_id}@1#0"],
+    )
     values.update(fields)
     return Reference(number=number, source_id=source_id, source_version=1, **values)
 
@@ -45,16 +57,25 @@ def synthetic_article() -> Article:
         bottom_line=[start],
         sections=[
             Section("first_line", "First-line options", [Bullet("Examplamab", [start], differ=note)]),
-            Section("algorithm", "Treatment algorithm", [Bullet("Start", [start]), Bullet("Add", [add])],
-                    numbered=True),
+            Section(
+                "algorithm", "Treatment algorithm", [Bullet("Start", [start]), Bullet("Add", [add])], numbered=True
+            ),
         ],
         differ=[SourcesDiffer("Add-on", note, [1, 2]), SourcesDiffer("Review", "Review timing varies [2].", [2])],
         references=[
             reference(1, "ex", identifier="doi:10.0000/synthetic", url="https://doi.org/10.0000/synthetic"),
-            reference(2, "fi", type="Research", year=2012, identifier="PMID 0000001",
-                      url="https://pubmed.ncbi.nlm.nih.gov/0000001/", possibly_superseded=True),
+            reference(
+                2,
+                "fi",
+                type="Research",
+                year=2012,
+                identifier="PMID 0000001",
+                url="https://pubmed.ncbi.nlm.nih.gov/0000001/",
+                possibly_superseded=True,
+            ),
         ],
-        evidence_newest=2021, evidence_oldest=2012,
+        evidence_newest=2021,
+        evidence_oldest=2012,
         disclaimer="Synthetic disclaimer: decision support only.",
         follow_ups=["Synthetic follow-up about dosing?", "Synthetic follow-up about older adults?"],
     )
@@ -63,10 +84,21 @@ def synthetic_article() -> Article:
 @pytest.mark.parametrize("fmt", ["text", "md", "html"])
 def test_every_reader_format_shows_sections_citations_and_references(fmt):
     out = render(synthetic_article(), fmt, passage_lookup=lookup)
-    for expected in ("Treatment of Synthetic Condition X", "First-line options", "Treatment algorithm",
-                     "Examplamab 20 mg daily is the suggested starting dose.", "Synthetic guideline ex",
-                     "Synthetic guideline fi", "Sources differ", "Review timing varies", "possibly superseded",
-                     "Synthetic disclaimer", "Synthetic follow-up about dosing?", "2012", "2021"):
+    for expected in (
+        "Treatment of Synthetic Condition X",
+        "First-line options",
+        "Treatment algorithm",
+        "Examplamab 20 mg daily is the suggested starting dose.",
+        "Synthetic guideline ex",
+        "Synthetic guideline fi",
+        "Sources differ",
+        "Review timing varies",
+        "possibly superseded",
+        "Synthetic disclaimer",
+        "Synthetic follow-up about dosing?",
+        "2012",
+        "2021",
+    ):
         assert expected in out, (fmt, expected)
 
 
@@ -79,8 +111,9 @@ def test_text_fits_80_columns_and_lays_out_bullets_algorithm_and_references():
     assert "1. Start: Examplamab" in out and "2. Add: Fictorin may be added. [2]" in out
     assert "Sources differ on when to add Fictorin [1] [2]." in out
     assert "[1] Guideline. Synthetic guideline ex. Example Society, 2021. doi:10.0000/synthetic" in unwrapped
-    assert "[2] Research. Synthetic guideline fi. Example Society, 2012. PMID 0000001 (possibly superseded)" \
-        in unwrapped
+    assert (
+        "[2] Research. Synthetic guideline fi. Example Society, 2012. PMID 0000001 (possibly superseded)" in unwrapped
+    )
     # The note shown under its bullet is not repeated in the list of other notes.
     assert out.count("when to add Fictorin") == 1
     assert "\033[" not in out
@@ -131,7 +164,7 @@ def test_html_links_each_citation_and_shows_the_quote_and_the_full_passage():
     assert '<span class="passage-source"><strong>' in out
     assert "<mark>Examplamab 20 mg daily is the suggested starting dose.</mark> (Grade 1B)" in out
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/0000001/">PMID 0000001</a>' in out
-    assert re.search(r'<ol>\s*<li>.*Start', out, re.S)  # the algorithm is a numbered list
+    assert re.search(r"<ol>\s*<li>.*Start", out, re.S)  # the algorithm is a numbered list
     assert '<div class="bottom-line">' in out  # not a <p>: the <details> inside would close it
     # Citation markers in notes become links; every link target exists on the page.
     targets = set(re.findall(r'href="#(ref-\d+)"', out))

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from curbside.ingest.mesh import ingest_mesh
 from curbside.ingest.run import ingest
 from curbside.library import Library
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.search.rerank import RerankWeights
 from curbside.search.retrieve import SearchOptions
-from curbside.ingest.mesh import ingest_mesh
 
 DESCRIPTORS = {
     "D900001": ("Examplosis", "C90.100"),
@@ -27,25 +27,54 @@ DESCRIPTORS = {
 # The narrower sources are written to win on words, kind and year, so only the new signal can
 # put the general source first.
 SOURCES = [
-    ("test:general", "guideline", "Synthetic examplosis guideline", 2012, ["Examplosis"],
-     [("Recommendations", "Synthetic text: examplosis is diagnosed with the imaginary tilt test.")]),
-    ("test:pulmonary", "guideline", "Synthetic pulmonary examplosis guideline", 2024, ["Pulmonary examplosis"],
-     [("Major Recommendations › Diagnosis",
-       "Synthetic text: how is examplosis diagnosed? Examplosis is diagnosed with the invented lung echo; "
-       "diagnosed examplosis needs a repeat echo.")]),
-    ("test:juvenile", "guideline", "Synthetic juvenile examplosis guideline", 2023, ["Juvenile examplosis"],
-     [("Major Recommendations › Diagnosis",
-       "Synthetic text: how is examplosis diagnosed? Examplosis is diagnosed with the invented growth chart.")]),
+    (
+        "test:general",
+        "guideline",
+        "Synthetic examplosis guideline",
+        2012,
+        ["Examplosis"],
+        [("Recommendations", "Synthetic text: examplosis is diagnosed with the imaginary tilt test.")],
+    ),
+    (
+        "test:pulmonary",
+        "guideline",
+        "Synthetic pulmonary examplosis guideline",
+        2024,
+        ["Pulmonary examplosis"],
+        [
+            (
+                "Major Recommendations › Diagnosis",
+                "Synthetic text: how is examplosis diagnosed? Examplosis is diagnosed with the invented lung echo; "
+                "diagnosed examplosis needs a repeat echo.",
+            )
+        ],
+    ),
+    (
+        "test:juvenile",
+        "guideline",
+        "Synthetic juvenile examplosis guideline",
+        2023,
+        ["Juvenile examplosis"],
+        [
+            (
+                "Major Recommendations › Diagnosis",
+                "Synthetic text: how is examplosis diagnosed? Examplosis is diagnosed with the invented growth chart.",
+            )
+        ],
+    ),
 ]
 
 
 def _write_mesh(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "terms.tsv").write_text(
-        "mesh_id\tmesh_name\n" + "".join(f"{i}\t{name}\n" for i, (name, _) in DESCRIPTORS.items()), encoding="utf-8")
+        "mesh_id\tmesh_name\n" + "".join(f"{i}\t{name}\n" for i, (name, _) in DESCRIPTORS.items()), encoding="utf-8"
+    )
     (folder / "tree-numbers.tsv").write_text(
         "mesh_id\tmesh_name\tmesh_tree_number\n"
-        + "".join(f"{i}\t{name}\t{tree}\n" for i, (name, tree) in DESCRIPTORS.items()), encoding="utf-8")
+        + "".join(f"{i}\t{name}\t{tree}\n" for i, (name, tree) in DESCRIPTORS.items()),
+        encoding="utf-8",
+    )
     return folder
 
 
@@ -56,8 +85,15 @@ def lib(tmp_path_factory):
     ingest_mesh(library.db, _write_mesh(root / "mesh"))
     docs = []
     for source_id, kind, title, year, conditions, rows in SOURCES:
-        source = Source(id=source_id, kind=kind, title=title, origin="test", developer="Synthetic Society",
-                        year=year, conditions=conditions)
+        source = Source(
+            id=source_id,
+            kind=kind,
+            title=title,
+            origin="test",
+            developer="Synthetic Society",
+            year=year,
+            conditions=conditions,
+        )
         docs.append(Document(source, [Passage(source_id, i, section, text) for i, (section, text) in enumerate(rows)]))
     ingest(library.db, docs, IngestReport("test", "synthetic"), after_batch=library.embed_pending)
     library.searcher.invalidate()  # the vocabulary arrived after the searcher may have loaded

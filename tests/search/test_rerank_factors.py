@@ -22,18 +22,35 @@ def factors_of(h: Hit, factors: RerankFactors, audience: str = "physician") -> d
 
 def test_the_defaults_score_as_the_rerank_always_has() -> None:
     assert factors_of(hit("guideline", 2010, "Recommendations"), RerankFactors()) == {
-        "kind": 1.0, "section": 1.0, "recency": 0.5}
+        "kind": 1.0,
+        "section": 1.0,
+        "recency": 0.5,
+    }
     assert factors_of(hit("unheard_of", None, "Background"), RerankFactors()) == {
-        "kind": 0.5, "section": 0.0, "recency": 0.3}
+        "kind": 0.5,
+        "section": 0.0,
+        "recency": 0.3,
+    }
 
 
 def test_each_field_changes_the_factor_it_names() -> None:
-    changed = RerankFactors(clinical_kinds=replace(CLINICAL_KIND_PRIOR, guideline=0.25, other=0.125),
-                            recommendation_section=0.75, background_section=0.375, recency_from_year=2000,
-                            recency_span_years=20, undated=0.0625)
+    changed = RerankFactors(
+        clinical_kinds=replace(CLINICAL_KIND_PRIOR, guideline=0.25, other=0.125),
+        recommendation_section=0.75,
+        background_section=0.375,
+        recency_from_year=2000,
+        recency_span_years=20,
+        undated=0.0625,
+    )
     assert factors_of(hit("guideline", 2010, "Recommendations"), changed) == {
-        "kind": 0.25, "section": 0.75, "recency": 0.5}
+        "kind": 0.25,
+        "section": 0.75,
+        "recency": 0.5,
+    }
     assert factors_of(hit("unheard_of", None, "Background"), changed) == {
-        "kind": 0.125, "section": 0.375, "recency": 0.062}
+        "kind": 0.125,
+        "section": 0.375,
+        "recency": 0.062,
+    }
     # Patients have their own priors, untouched by the clinical ones.
     assert factors_of(hit("guideline", 2010, "Other"), changed, "patient")["kind"] == 0.5

@@ -9,32 +9,51 @@ treatment for persistent ...") that the cosine gate alone lets it answer a quest
 from __future__ import annotations
 
 import pytest
+from synthetic_library import _doc, build
 
 from curbside.ask import Coverage
 from curbside.ingest.run import ingest
+from curbside.language.vocabulary import Vocabulary
 from curbside.model import Hit, IngestReport, Passage, Source
 from curbside.search.topic import on_topic, topic_terms
 from curbside.search.understand import understand
-from curbside.language.vocabulary import Vocabulary
 from curbside.verify import check_citations
 
-from synthetic_library import _doc, build
-
 QUESTION = "What is the first-line treatment for persistent quibblewort?"
-SAME_WORDING = ("test:wobblegrip", "guideline", "Synthetic wobblegrip guideline", 2024,
-                [("Recommendations › First-line treatment",
-                  "The first-line treatment for persistent wobblegrip is fictolol 10 mg once daily.")],
-                ["wobblegrip"])
-ON_TOPIC = ("test:quibblewort", "guideline", "Synthetic test guideline on persistent quibblewort", 2024,
-            [("Recommendations › Persistent quibblewort",
-              "Examplazine 5 mg once daily is recommended as first-line therapy for persistent quibblewort "
-              "in this synthetic fixture.")],
-            ["quibblewort"])
+SAME_WORDING = (
+    "test:wobblegrip",
+    "guideline",
+    "Synthetic wobblegrip guideline",
+    2024,
+    [
+        (
+            "Recommendations › First-line treatment",
+            "The first-line treatment for persistent wobblegrip is fictolol 10 mg once daily.",
+        )
+    ],
+    ["wobblegrip"],
+)
+ON_TOPIC = (
+    "test:quibblewort",
+    "guideline",
+    "Synthetic test guideline on persistent quibblewort",
+    2024,
+    [
+        (
+            "Recommendations › Persistent quibblewort",
+            "Examplazine 5 mg once daily is recommended as first-line therapy for persistent quibblewort "
+            "in this synthetic fixture.",
+        )
+    ],
+    ["quibblewort"],
+)
 
 
 def _library(path, extra):
     library = build(path)
-    ingest(library.db, [_doc(*doc) for doc in extra], IngestReport("test", "synthetic"), after_batch=library.embed_pending)
+    ingest(
+        library.db, [_doc(*doc) for doc in extra], IngestReport("test", "synthetic"), after_batch=library.embed_pending
+    )
     library.searcher.invalidate()
     return library
 
@@ -66,8 +85,10 @@ def test_a_cue_that_takes_any_word_does_not_swallow_the_topic():
 
 def test_a_source_that_names_the_topic_by_a_vocabulary_synonym_is_on_topic():
     # An invented concept of a kind that is not a condition, with a synonym, as MeSH would hold it.
-    vocabulary = Vocabulary([("X1", "Quibblewort", "phenomenon", "Z01.1")],
-                            [("quibblewort", "X1", "name", "Quibblewort"), ("wobbleweed", "X1", "synonym", "Wobbleweed")])
+    vocabulary = Vocabulary(
+        [("X1", "Quibblewort", "phenomenon", "Z01.1")],
+        [("quibblewort", "X1", "name", "Quibblewort"), ("wobbleweed", "X1", "synonym", "Wobbleweed")],
+    )
     terms = topic_terms(understand(QUESTION, vocabulary), vocabulary)
 
     def hit(title: str, section: str) -> Hit:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.search.understand import Question, detect_intent, understand
-from curbside.language.words import INTENTS
 from curbside.language.vocabulary import abbreviations
+from curbside.language.words import INTENTS
+from curbside.search.understand import Question, detect_intent, understand
 
 # (question, intent): clinician and consumer phrasing, every intent at least twice.
 INTENT_CASES = [
@@ -161,7 +161,9 @@ def test_not_emergency(question: str) -> None:
     assert not understand(question).is_emergency
 
 
-@pytest.mark.parametrize("question", ["What's the capital of France?", "how do I bake sourdough bread", "Who won the match last night?"])
+@pytest.mark.parametrize(
+    "question", ["What's the capital of France?", "how do I bake sourdough bread", "Who won the match last night?"]
+)
 def test_not_clinical(question: str) -> None:
     q = understand(question)
     assert not q.is_clinical and q.clinical_reason == "no medical terms found" and q.intent == "other"
@@ -173,8 +175,10 @@ def test_clinical(question: str) -> None:
 
 
 def test_chatter_is_stripped_from_keywords_and_focus() -> None:
-    q = understand("Hello doctor, thank you so much for your help. Please help me! What are the side effects of "
-                   "metformin? Thanks in advance.")
+    q = understand(
+        "Hello doctor, thank you so much for your help. Please help me! What are the side effects of "
+        "metformin? Thanks in advance."
+    )
     assert q.keywords == ["side", "effects", "metformin", "advance"]
     assert q.focus_text == "what are the side effects of metformin?"
     assert q.intent == "adverse_effects" and q.drugs == ["metformin"]

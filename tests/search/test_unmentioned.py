@@ -4,10 +4,9 @@ condition (unmentioned.py). Synthetic library: every name here is invented."""
 from __future__ import annotations
 
 import pytest
+from synthetic_library import build
 
 from curbside.search.unmentioned import unmentioned_names
-
-from synthetic_library import build
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,16 @@ from playwright.sync_api import Page, expect, sync_playwright
 from curbside.web import create_app
 
 CHROMIUM = Path(os.environ.get("CURBSIDE_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT_MS = 15_000  # per wait; a whole run takes a few seconds
 
 
@@ -56,8 +64,10 @@ def running_server(library):
 @contextmanager
 def launched_browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make test` does: scripts/ensure-chromium) "
-                    "or point CURBSIDE_CHROMIUM at a chromium binary. This test is never skipped.")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (`make test` does: scripts/ensure-chromium) "
+            "or point CURBSIDE_CHROMIUM at a chromium binary. This test is never skipped."
+        )
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -73,14 +83,29 @@ class Watch:
     def __init__(self, page: Page, base_url: str):
         self.problems: list[str] = []
         self.dialogs: list[str] = []
-        page.on("console", lambda msg: msg.type == "error"
-                and self.problems.append(f"console: {msg.text} ({msg.location.get('url')}, page {page.url})"))
+        page.on(
+            "console",
+            lambda msg: (
+                msg.type == "error"
+                and self.problems.append(f"console: {msg.text} ({msg.location.get('url')}, page {page.url})")
+            ),
+        )
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on("dialog", self._dialog)
-        page.on("response", lambda response: response.status >= 400
-                and self.problems.append(f"HTTP {response.status}: {response.request.method} {response.url}"))
-        page.on("request", lambda request: request.url.startswith((base_url + "/", "data:"))
-                or self.problems.append(f"request outside the app: {request.url}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and self.problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+            ),
+        )
+        page.on(
+            "request",
+            lambda request: (
+                request.url.startswith((base_url + "/", "data:"))
+                or self.problems.append(f"request outside the app: {request.url}")
+            ),
+        )
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")

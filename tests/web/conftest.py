@@ -15,12 +15,11 @@ from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
+from synthetic_library import build
 
 from curbside.ingest.run import ingest
 from curbside.model import Document, IngestReport, Passage, Source
 from curbside.web.app import create_app
-
-from synthetic_library import build
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -51,15 +50,31 @@ def _document(source: Source, rows: list[tuple[str, str]]) -> Document:
 
 def planted_documents() -> list[Document]:
     planted = _document(
-        Source(id=PLANTED_ID, kind="guideline", title=PLANTED_TITLE, origin="test", developer=f"Markup Society {SCRIPT}",
-               year=2025, identifiers={"doi": f'10.0000/planted"><script>alert(1)</script>'},
-               url="javascript:alert(1)", conditions=["synthetic neuropathy"]),
+        Source(
+            id=PLANTED_ID,
+            kind="guideline",
+            title=PLANTED_TITLE,
+            origin="test",
+            developer=f"Markup Society {SCRIPT}",
+            year=2025,
+            identifiers={"doi": '10.0000/planted"><script>alert(1)</script>'},
+            url="javascript:alert(1)",
+            conditions=["synthetic neuropathy"],
+        ),
         [("Recommendations", PLANTED_TEXT)],
     )
     fillers = [
-        _document(Source(id=f"test:filler-{n:02d}", kind="local", title=f"Filler note {n:02d} for paging tests",
-                         origin="test", developer="Synthetic Society", year=2020),
-                  [("Note", f"Filler note {n:02d} is a placeholder with no clinical content.")])
+        _document(
+            Source(
+                id=f"test:filler-{n:02d}",
+                kind="local",
+                title=f"Filler note {n:02d} for paging tests",
+                origin="test",
+                developer="Synthetic Society",
+                year=2020,
+            ),
+            [("Note", f"Filler note {n:02d} is a placeholder with no clinical content.")],
+        )
         for n in range(FILLERS)
     ]
     return [planted, *fillers]
@@ -68,8 +83,16 @@ def planted_documents() -> list[Document]:
 @pytest.fixture(scope="session")
 def planted() -> SimpleNamespace:
     """The planted markup and fixture constants, for the tests (which do not import conftest)."""
-    return SimpleNamespace(script=SCRIPT, img=IMG, source_id=PLANTED_ID, title=PLANTED_TITLE, text=PLANTED_TEXT,
-                           passage_id=PLANTED_PASSAGE_ID, first_question=FIRST_QUESTION, fillers=FILLERS)
+    return SimpleNamespace(
+        script=SCRIPT,
+        img=IMG,
+        source_id=PLANTED_ID,
+        title=PLANTED_TITLE,
+        text=PLANTED_TEXT,
+        passage_id=PLANTED_PASSAGE_ID,
+        first_question=FIRST_QUESTION,
+        fillers=FILLERS,
+    )
 
 
 @pytest.fixture(scope="session")

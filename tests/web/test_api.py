@@ -23,6 +23,7 @@ TRACEBACK_MARKERS = ("Traceback", 'File "', "Error:", "pydantic", "starlette", "
 
 # -- helpers ------------------------------------------------------------------------------------
 
+
 def one_sentence(text: str) -> bool:
     """One sentence: ends with a full stop and has no sentence break inside."""
     return text.endswith(".") and len(re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)) == 1
@@ -50,6 +51,7 @@ def field_names(cls) -> list[str]:
 
 
 # -- POST /api/ask ------------------------------------------------------------------------------
+
 
 def test_ask_answers_with_a_saved_cited_article(client, planted):
     response = client.post(ASK, json={"question": planted.first_question, "audience": "physician"})
@@ -82,14 +84,30 @@ def test_ask_for_another_audience_is_another_article(client, planted):
         ({"question": None}, 422, ("question", "must be text")),
         ({}, 422, ("question", "missing", "add it")),
         ({"question": "synthetic neuropathy treatment", "mood": "curious"}, 422, ("mood", "remove")),
-        ({"question": "synthetic neuropathy treatment", "audience": "robot"}, 422, ("audience", "physician", "patient")),
+        (
+            {"question": "synthetic neuropathy treatment", "audience": "robot"},
+            422,
+            ("audience", "physician", "patient"),
+        ),
         ({"question": "synthetic neuropathy treatment", "audience": 3}, 422, ("audience",)),
         ([{"question": "synthetic neuropathy treatment"}], 422, ("json object",)),
         ("synthetic neuropathy treatment", 422, ("json object",)),
         (17, 422, ("json object",)),
     ],
-    ids=["empty", "2001-chars", "number", "list", "null", "missing", "unknown-field", "unknown-audience",
-         "audience-number", "array-body", "string-body", "number-body"],
+    ids=[
+        "empty",
+        "2001-chars",
+        "number",
+        "list",
+        "null",
+        "missing",
+        "unknown-field",
+        "unknown-audience",
+        "audience-number",
+        "array-body",
+        "string-body",
+        "number-body",
+    ],
 )
 def test_ask_refuses_bad_bodies_with_one_clear_sentence(client, body, status, words):
     assert_problem(client.post(ASK, json=body), status, *words)
@@ -113,20 +131,25 @@ def test_wrong_type_detail_names_the_json_type_not_the_python_one(client):
     """BUG (expected to fail until fixed): problems.validation_message says "must be text (a JSON
     string), not NoneType" (or int, list): the Python type, not the JSON type (null, number, array)
     the client sent."""
-    details = {sent: client.post(ASK, json={"question": value}).json()["detail"]
-               for sent, value in (("number", 42), ("array", ["x"]), ("null", None))}
+    details = {
+        sent: client.post(ASK, json={"question": value}).json()["detail"]
+        for sent, value in (("number", 42), ("array", ["x"]), ("null", None))
+    }
     for sent, detail in details.items():
         assert sent in detail and "NoneType" not in detail, detail
 
 
 def test_ask_refuses_invalid_json(client):
-    response = client.post(ASK, content=b'{"question": "synthetic neuropathy', headers={"content-type": "application/json"})
+    response = client.post(
+        ASK, content=b'{"question": "synthetic neuropathy', headers={"content-type": "application/json"}
+    )
     assert_problem(response, 422, "not valid JSON", "send a JSON object")
 
 
 def test_ask_refuses_a_body_that_is_not_json(client):
-    response = client.post(ASK, content=b"question=synthetic+neuropathy",
-                           headers={"content-type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        ASK, content=b"question=synthetic+neuropathy", headers={"content-type": "application/x-www-form-urlencoded"}
+    )
     assert_problem(response, 422, "JSON object")
 
 
@@ -170,17 +193,52 @@ def test_wrong_method_and_unknown_api_path_are_problems(client):
 
 # -- schema: the API's JSON is the Python model ----------------------------------------------------
 
-RESPONSE_MODELS = [schemas.ArticleList, schemas.ThreadAnswer, schemas.ThreadView, schemas.SourceView,
-                   schemas.SourceList, schemas.PassageView, schemas.SearchResults, schemas.Health,
-                   model.ArticleRecord, model.Article, model.Source, model.Passage, model.ArticleSummary,
-                   model.Thread, model.ThreadTurn, model.Hit, model.Claim, model.Bullet, model.Section,
-                   model.Reference, model.SourcesDiffer, model.Verification,
-                   # the editorial API (tests/web/test_editorial_api.py)
-                   model.User, editorial.Comment, editorial.Decision, editorial.VersionInfo, editorial.ReviewState,
-                   audit.AuditEntry, diff.DiffLine, schemas.NewUser, schemas.AuditPage, schemas.AuditCheck]
-REQUEST_MODELS = [schemas.AskRequest, schemas.FollowUpRequest, schemas.WorkflowRequest, schemas.EditRequest,
-                  schemas.ClaimEditRequest, schemas.NewClaimRequest, schemas.CommentRequest, schemas.PolicyRequest,
-                  schemas.NewUserRequest]
+RESPONSE_MODELS = [
+    schemas.ArticleList,
+    schemas.ThreadAnswer,
+    schemas.ThreadView,
+    schemas.SourceView,
+    schemas.SourceList,
+    schemas.PassageView,
+    schemas.SearchResults,
+    schemas.Health,
+    model.ArticleRecord,
+    model.Article,
+    model.Source,
+    model.Passage,
+    model.ArticleSummary,
+    model.Thread,
+    model.ThreadTurn,
+    model.Hit,
+    model.Claim,
+    model.Bullet,
+    model.Section,
+    model.Reference,
+    model.SourcesDiffer,
+    model.Verification,
+    # the editorial API (tests/web/test_editorial_api.py)
+    model.User,
+    editorial.Comment,
+    editorial.Decision,
+    editorial.VersionInfo,
+    editorial.ReviewState,
+    audit.AuditEntry,
+    diff.DiffLine,
+    schemas.NewUser,
+    schemas.AuditPage,
+    schemas.AuditCheck,
+]
+REQUEST_MODELS = [
+    schemas.AskRequest,
+    schemas.FollowUpRequest,
+    schemas.WorkflowRequest,
+    schemas.EditRequest,
+    schemas.ClaimEditRequest,
+    schemas.NewClaimRequest,
+    schemas.CommentRequest,
+    schemas.PolicyRequest,
+    schemas.NewUserRequest,
+]
 
 
 @pytest.fixture(scope="module")
@@ -194,8 +252,11 @@ def openapi(client) -> dict:
 def test_openapi_component_properties_are_the_dataclass_fields(openapi, cls):
     component = openapi["components"]["schemas"][cls.__name__]
     assert list(component["properties"]) == field_names(cls)
-    required = {f.name for f in dataclasses.fields(cls)
-                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    required = {
+        f.name
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
     assert set(component.get("required", [])) == required
 
 
@@ -208,16 +269,36 @@ def test_openapi_request_models_are_the_pydantic_fields(openapi):
 
 def test_openapi_lists_every_api_route(openapi):
     assert set(openapi["paths"]) == {
-        "/api/ask", "/api/articles", "/api/articles/{article_id}", "/api/articles/{article_id}/audiences/{audience}",
-        "/api/articles/{article_id}/export", "/api/threads", "/api/threads/{thread_id}/follow-ups",
-        "/api/threads/{thread_id}", "/api/search", "/api/sources", "/api/passages/{passage_id}",
-        "/api/sources/{source_id}", "/api/health",
+        "/api/ask",
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/articles/{article_id}/audiences/{audience}",
+        "/api/articles/{article_id}/export",
+        "/api/threads",
+        "/api/threads/{thread_id}/follow-ups",
+        "/api/threads/{thread_id}",
+        "/api/search",
+        "/api/sources",
+        "/api/passages/{passage_id}",
+        "/api/sources/{source_id}",
+        "/api/health",
         # the editorial workflow (curbside/web/editorial_api.py)
-        "/api/me", "/api/articles/{article_id}/workflow/{action}", "/api/articles/{article_id}/edits",
+        "/api/me",
+        "/api/articles/{article_id}/workflow/{action}",
+        "/api/articles/{article_id}/edits",
         "/api/articles/{article_id}/recompose",
-        "/api/articles/{article_id}/comments", "/api/articles/{article_id}/review", "/api/articles/{article_id}/versions",
-        "/api/articles/{article_id}/diff", "/api/review-queue", "/api/audit", "/api/audit/verify", "/api/policy",
-        "/api/users", "/api/users/{name}/disable", "/api/users/{name}/enable"}
+        "/api/articles/{article_id}/comments",
+        "/api/articles/{article_id}/review",
+        "/api/articles/{article_id}/versions",
+        "/api/articles/{article_id}/diff",
+        "/api/review-queue",
+        "/api/audit",
+        "/api/audit/verify",
+        "/api/policy",
+        "/api/users",
+        "/api/users/{name}/disable",
+        "/api/users/{name}/enable",
+    }
 
 
 def _resolve(openapi: dict, schema: dict) -> dict:
@@ -281,29 +362,48 @@ def test_ask_response_matches_its_openapi_schema_and_the_dataclasses(client, ope
     assert all(list(r) == field_names(model.Reference) for r in article["references"])
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/api/health", "200"), ("/api/sources?kind=guideline", "200"), ("/api/search?q=synthetic+neuropathy", "200"),
-    ("/api/articles", "200"), ("/api/sources/test:guideline-a", "200"), ("/api/passages/test:guideline-a@1%230", "200"),
-])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/health", "200"),
+        ("/api/sources?kind=guideline", "200"),
+        ("/api/search?q=synthetic+neuropathy", "200"),
+        ("/api/articles", "200"),
+        ("/api/sources/test:guideline-a", "200"),
+        ("/api/passages/test:guideline-a@1%230", "200"),
+    ],
+)
 def test_get_responses_match_their_openapi_schema(client, openapi, first_record, path, status):
     response = client.get(path)
     assert response.status_code == int(status)
-    template = {"/api/sources/test:guideline-a": "/api/sources/{source_id}",
-                "/api/passages/test:guideline-a@1%230": "/api/passages/{passage_id}"}.get(path, path.split("?")[0])
+    template = {
+        "/api/sources/test:guideline-a": "/api/sources/{source_id}",
+        "/api/passages/test:guideline-a@1%230": "/api/passages/{passage_id}",
+    }.get(path, path.split("?")[0])
     schema = openapi["paths"][template]["get"]["responses"][status]["content"]["application/json"]["schema"]
     check_against_schema(openapi, response.json(), schema)
 
 
 def test_thread_responses_match_their_openapi_schema(client, openapi, thread_record):
     paths = openapi["paths"]
-    check_against_schema(openapi, thread_record["started"],
-                         paths["/api/threads"]["post"]["responses"]["201"]["content"]["application/json"]["schema"])
-    check_against_schema(openapi, thread_record["followed"],
-                         paths["/api/threads/{thread_id}/follow-ups"]["post"]["responses"]["200"]["content"]
-                         ["application/json"]["schema"])
+    check_against_schema(
+        openapi,
+        thread_record["started"],
+        paths["/api/threads"]["post"]["responses"]["201"]["content"]["application/json"]["schema"],
+    )
+    check_against_schema(
+        openapi,
+        thread_record["followed"],
+        paths["/api/threads/{thread_id}/follow-ups"]["post"]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ],
+    )
     view = client.get(f"/api/threads/{thread_record['id']}").json()
-    check_against_schema(openapi, view,
-                         paths["/api/threads/{thread_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"])
+    check_against_schema(
+        openapi,
+        view,
+        paths["/api/threads/{thread_id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+    )
 
 
 def test_openapi_documents_errors_as_problem_details(openapi):
@@ -318,6 +418,7 @@ def test_openapi_documents_errors_as_problem_details(openapi):
 
 
 # -- /api/articles --------------------------------------------------------------------------------
+
 
 def test_articles_list_and_filters(client, first_record):
     listing = client.get("/api/articles")
@@ -387,7 +488,9 @@ def test_article_for_another_audience(client, first_record):
     assert_problem(client.get("/api/articles/anosuchid0000/audiences/nurse"), 404, "anosuchid0000")
 
 
-@pytest.mark.parametrize(("fmt", "media"), [("md", "text/markdown"), ("json", "application/json"), ("html", "text/html")])
+@pytest.mark.parametrize(
+    ("fmt", "media"), [("md", "text/markdown"), ("json", "application/json"), ("html", "text/html")]
+)
 def test_article_export_formats(client, first_record, fmt, media):
     response = client.get(f"/api/articles/{first_record['id']}/export", params={"format": fmt})
     assert response.status_code == 200
@@ -404,8 +507,9 @@ def test_article_export_formats(client, first_record, fmt, media):
 
 def test_article_export_defaults_to_markdown_and_refuses_other_formats(client, first_record):
     assert client.get(f"/api/articles/{first_record['id']}/export").headers["content-type"].startswith("text/markdown")
-    assert_problem(client.get(f"/api/articles/{first_record['id']}/export", params={"format": "pdf"}), 422,
-                   "format", "md")
+    assert_problem(
+        client.get(f"/api/articles/{first_record['id']}/export", params={"format": "pdf"}), 422, "format", "md"
+    )
     assert_problem(client.get("/api/articles/anosuchid0000/export", params={"format": "md"}), 404, "anosuchid0000")
 
 
@@ -419,6 +523,7 @@ def test_export_filename_cannot_forge_a_header(client):
 
 
 # -- threads ----------------------------------------------------------------------------------
+
 
 def test_start_a_thread(client, planted, thread_record):
     started = thread_record["started"]
@@ -458,11 +563,16 @@ def test_follow_up_continues_the_thread_and_inherits_its_condition(client, plant
 
 def test_follow_up_refusals(client, thread_record):
     thread_id = thread_record["id"]
-    assert_problem(client.post("/api/threads/tnosuchthread/follow-ups", json={"question": "and the dose?"}), 404,
-                   "tnosuchthread")
+    assert_problem(
+        client.post("/api/threads/tnosuchthread/follow-ups", json={"question": "and the dose?"}), 404, "tnosuchthread"
+    )
     assert_problem(client.post(f"/api/threads/{thread_id}/follow-ups", json={"question": ""}), 422, "question", "empty")
-    assert_problem(client.post(f"/api/threads/{thread_id}/follow-ups", json={"question": "and?", "audience": "nurse"}),
-                   422, "audience", "remove")
+    assert_problem(
+        client.post(f"/api/threads/{thread_id}/follow-ups", json={"question": "and?", "audience": "nurse"}),
+        422,
+        "audience",
+        "remove",
+    )
     assert_problem(client.post(f"/api/threads/{thread_id}/follow-ups", json={"question": 1}), 422, "question", "text")
     # Nothing refused was added to the thread.
     assert len(client.get(f"/api/threads/{thread_id}").json()["thread"]["turns"]) == 2
@@ -499,6 +609,7 @@ def test_get_thread_with_an_article_per_turn_and_for_another_audience(client, th
 
 
 # -- search, sources, passages ----------------------------------------------------------------
+
 
 def test_search_ranks_passages(client):
     response = client.get("/api/search", params={"q": "examplamab first-line synthetic neuropathy", "k": 3})
@@ -570,7 +681,9 @@ def test_passage_by_id_with_at_and_hash(client):
     assert view["passage"]["id"] == "test:guideline-a@1#1" and view["passage"]["order"] == 1
     assert view["passage"]["text"].startswith("If examplamab is ineffective")
     assert view["source"]["id"] == "test:guideline-a"
-    assert_problem(client.get("/api/passages/test:guideline-a@1%2399"), 404, "test:guideline-a@1#99", "SOURCE@VERSION#N")
+    assert_problem(
+        client.get("/api/passages/test:guideline-a@1%2399"), 404, "test:guideline-a@1#99", "SOURCE@VERSION#N"
+    )
     # An unencoded '#' is a URL fragment, so the server sees no passage number: a 404, not a crash.
     assert_problem(client.get("/api/passages/test:guideline-a@1#0"), 404, "test:guideline-a@1")
 
@@ -581,8 +694,15 @@ def test_health_counts_match_the_library(client, web_library, first_record):
     health = response.json()
     assert list(health) == field_names(schemas.Health)
     stats = web_library.stats()
-    for key in ("library", "sources_total", "passages_total", "sources", "passages", "passages_embedded",
-                "source_versions_superseded"):
+    for key in (
+        "library",
+        "sources_total",
+        "passages_total",
+        "sources",
+        "passages",
+        "passages_embedded",
+        "source_versions_superseded",
+    ):
         assert health[key] == stats[key], key
     assert health["status"] == "ok"
     assert health["articles"] == web_library.answers.counts()["articles"] >= 1
@@ -592,6 +712,7 @@ def test_health_counts_match_the_library(client, web_library, first_record):
 
 # -- the planted markup: JSON is data --------------------------------------------------------------
 
+
 def test_planted_markup_comes_back_raw_in_json(client, planted, first_record):
     passage = client.get("/api/passages/" + quote(planted.passage_id, safe=":@")).json()
     assert passage["passage"]["text"] == planted.text
@@ -600,9 +721,12 @@ def test_planted_markup_comes_back_raw_in_json(client, planted, first_record):
     source = response.json()
     assert source["source"]["title"] == planted.title
     assert source["source"]["url"] == "javascript:alert(1)"  # stored as given; pages must not link it
-    cited = [c["text"] for c in first_record["article"]["bottom_line"]
-             + [c for s in first_record["article"]["sections"] for b in s["bullets"] for c in b["claims"]]
-             if c["passage_id"] == planted.passage_id]
+    cited = [
+        c["text"]
+        for c in first_record["article"]["bottom_line"]
+        + [c for s in first_record["article"]["sections"] for b in s["bullets"] for c in b["claims"]]
+        if c["passage_id"] == planted.passage_id
+    ]
     assert cited and planted.script in cited[0]  # the article really cites the planted sentence
     # JSON responses are not HTML: the content type says so and browsers must not sniff it.
     assert response.headers["content-type"] == "application/json"

@@ -22,11 +22,10 @@ from urllib.parse import unquote
 
 import pytest
 from playwright.sync_api import Page, expect
+from synthetic_library import build
 
 from curbside.ingest.run import ingest
 from curbside.model import Document, IngestReport, Passage, Source
-
-from synthetic_library import build
 
 from .browser_support import TIMEOUT_MS, Watch, launched_browser, running_server
 
@@ -46,15 +45,26 @@ XSS_QUESTION = "What is the first-line treatment for fictional wobble fever?"
 
 
 def plant_markup_source(library) -> None:
-    source = Source(id=XSS_SOURCE_ID, kind="guideline", title=f"Fictional wobble fever guideline {XSS_SCRIPT} {XSS_IMG}",
-                    origin="test", developer="Synthetic Society", year=2022,
-                    identifiers={"doi": "10.0000/wobble-markup"}, conditions=["fictional wobble fever"])
+    source = Source(
+        id=XSS_SOURCE_ID,
+        kind="guideline",
+        title=f"Fictional wobble fever guideline {XSS_SCRIPT} {XSS_IMG}",
+        origin="test",
+        developer="Synthetic Society",
+        year=2022,
+        identifiers={"doi": "10.0000/wobble-markup"},
+        conditions=["fictional wobble fever"],
+    )
     rows = [
-        ("Recommendations › Treatment",
-         f"Wobblamab 5 mg once daily is recommended as first-line therapy for fictional wobble fever {XSS_SCRIPT} "
-         f"{XSS_IMG} (Grade 1A)."),
-        ("Recommendations › Monitoring",
-         "Check the fictional wobble score every 2 weeks in patients with fictional wobble fever taking wobblamab."),
+        (
+            "Recommendations › Treatment",
+            f"Wobblamab 5 mg once daily is recommended as first-line therapy for fictional wobble fever {XSS_SCRIPT} "
+            f"{XSS_IMG} (Grade 1A).",
+        ),
+        (
+            "Recommendations › Monitoring",
+            "Check the fictional wobble score every 2 weeks in patients with fictional wobble fever taking wobblamab.",
+        ),
     ]
     passages = [Passage(XSS_SOURCE_ID, i, section, text) for i, (section, text) in enumerate(rows)]
     ingest(library.db, [Document(source, passages)], IngestReport("test", "markup"), after_batch=library.embed_pending)
@@ -275,7 +285,9 @@ def test_markup_in_a_source_is_shown_as_text_and_never_runs(page: Page):
 
     # The sources list shows the title the same way.
     page.goto("/sources?q=wobble")
-    expect(page.locator("ul.source-list a").first).to_have_text(f"Fictional wobble fever guideline {XSS_SCRIPT} {XSS_IMG}")
+    expect(page.locator("ul.source-list a").first).to_have_text(
+        f"Fictional wobble fever guideline {XSS_SCRIPT} {XSS_IMG}"
+    )
     assert_not_run()
 
     # An article quoting that passage: the claim, the reference and the opened citation.

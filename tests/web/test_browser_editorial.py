@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-
 from synthetic_library import build
 
 from .browser_support import TIMEOUT_MS, Watch, launched_browser, running_server
@@ -89,8 +88,11 @@ def test_author_submits_reviewer_requests_changes_author_revises_reviewer_approv
     reviewer.get_by_role("button", name="Start review").click()
     expect(reviewer.get_by_role("button", name="Approve")).to_be_visible()
     about = reviewer.get_by_label("About")
-    bullet = next(value for value in about.locator("option").evaluate_all("options => options.map(o => o.value)")
-                  if value.startswith("bullet:"))
+    bullet = next(
+        value
+        for value in about.locator("option").evaluate_all("options => options.map(o => o.value)")
+        if value.startswith("bullet:")
+    )
     about.select_option(bullet)
     reviewer.get_by_role("textbox", name="Comment").fill(COMMENT)
     reviewer.get_by_role("button", name="Add comment").click()
@@ -109,7 +111,9 @@ def test_author_submits_reviewer_requests_changes_author_revises_reviewer_approv
     # Plainer wording of the same quote: asides and numbers left out, so none it lacks is added.
     reworded = "In plain words: " + " ".join(re.sub(r"\([^)]*\)|\d[\d.,]*\s*(?:mg\b)?", "", quoted).split())
     first_claim.fill(reworded)
-    author.get_by_label("What you changed and why (required)").fill("Synthetic edit: plainer wording asked for in review.")
+    author.get_by_label("What you changed and why (required)").fill(
+        "Synthetic edit: plainer wording asked for in review."
+    )
     author.get_by_role("button", name="Save the edit as a new version").click()
     expect(author.locator("main")).to_contain_text("revised")
     author.get_by_role("button", name="Submit for review").click()

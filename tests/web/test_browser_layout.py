@@ -90,13 +90,16 @@ def test_a_cited_passage_opened_from_an_article_is_below_the_sticky_header(deskt
 
 def placeholder_fits(page: Page, selector: str) -> bool:
     """Whether the input's placeholder is narrower than its content box, measured in its own font."""
-    return page.evaluate("""selector => {
+    return page.evaluate(
+        """selector => {
         const input = document.querySelector(selector), style = getComputedStyle(input);
         const context = document.createElement('canvas').getContext('2d');
         context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
         const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
         return context.measureText(input.placeholder).width <= room;
-    }""", selector)
+    }""",
+        selector,
+    )
 
 
 def test_the_library_search_placeholder_is_whole(desktop: Page, phone: Page):
@@ -119,14 +122,19 @@ def test_an_article_on_a_390_px_phone(phone: Page, tmp_path):
     marker = phone.locator("section.turn.latest details.citation summary.cite").first
     marker.scroll_into_view_if_needed()
     box = marker.bounding_box()
-    target = phone.evaluate("""el => { const s = getComputedStyle(el, '::before');
-        return [parseFloat(s.width), parseFloat(s.height)]; }""", marker.element_handle())
+    target = phone.evaluate(
+        """el => { const s = getComputedStyle(el, '::before');
+        return [parseFloat(s.width), parseFloat(s.height)]; }""",
+        marker.element_handle(),
+    )
     assert min(box["width"], target[0]) >= TAP or target[0] >= TAP, (box, target)
     assert max(box["height"], target[1]) >= TAP, (box, target)
     # A tap 18 px above or beside the marker's centre still lands on it.
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     for dx, dy in ((0, -18), (0, 18), (-18, 0), (18, 0)):
-        hit = phone.evaluate("([x, y]) => !!document.elementFromPoint(x, y)?.closest('summary.cite')", [cx + dx, cy + dy])
+        hit = phone.evaluate(
+            "([x, y]) => !!document.elementFromPoint(x, y)?.closest('summary.cite')", [cx + dx, cy + dy]
+        )
         assert hit, (dx, dy)
     phone.mouse.click(cx, cy - 18)
     expect(phone.locator("section.turn.latest details.citation").first).to_have_attribute("open", "")

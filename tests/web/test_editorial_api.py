@@ -13,13 +13,12 @@ import dataclasses
 
 import pytest
 from fastapi.testclient import TestClient
+from synthetic_library import build
 
 from curbside.library import Library
 from curbside.model import ArticleRecord, User
 from curbside.publish.editorial import Comment, ReviewState, VersionInfo
 from curbside.web.app import create_app
-
-from synthetic_library import build
 
 from .test_api import assert_problem, check_against_schema, field_names
 
@@ -46,8 +45,11 @@ def team(client, web_library) -> dict[str, dict]:
     admin, admin_token = web_library.editorial.add_user("api-admin", "admin", PASSWORD, "Synthetic Admin")
     people = {"admin": {"token": admin_token, "user": dataclasses.asdict(admin)}}
     for key, role in (("author", "author"), ("reviewer", "reviewer"), ("reviewer2", "reviewer"), ("editor", "editor")):
-        response = client.post("/api/users", headers=bearer(admin_token),
-                               json={"name": f"api-{key}", "role": role, "password": PASSWORD, "full_name": f"Synthetic {key}"})
+        response = client.post(
+            "/api/users",
+            headers=bearer(admin_token),
+            json={"name": f"api-{key}", "role": role, "password": PASSWORD, "full_name": f"Synthetic {key}"},
+        )
         assert response.status_code == 201, response.text
         people[key] = response.json()
     return people
@@ -64,12 +66,16 @@ def ok(response, status: int = 200) -> dict:
 
 # -- accounts ---------------------------------------------------------------------------------------
 
+
 def test_users_added_by_the_admin_get_a_token_that_names_them(client, openapi, team):
     added = team["author"]
     assert list(added) == ["user", "token"] and added["token"].startswith("cs_")
     assert added["user"]["name"] == "api-author" and added["user"]["role"] == "author" and not added["user"]["disabled"]
-    check_against_schema(openapi, added, openapi["paths"]["/api/users"]["post"]["responses"]["201"]["content"]
-                         ["application/json"]["schema"])
+    check_against_schema(
+        openapi,
+        added,
+        openapi["paths"]["/api/users"]["post"]["responses"]["201"]["content"]["application/json"]["schema"],
+    )
     me = ok(client.get("/api/me", headers=bearer(added["token"])))
     assert me == added["user"] and list(me) == field_names(User)
     listed = ok(client.get("/api/users", headers=bearer(team["admin"]["token"])))
@@ -98,8 +104,10 @@ def test_accounts_are_managed_by_admins_only(client, team):
 
 def test_a_disabled_account_token_is_refused_until_enabled(client, web_library, team):
     admin = bearer(team["admin"]["token"])
-    added = ok(client.post("/api/users", headers=admin,
-                           json={"name": "api-leaver", "role": "author", "password": PASSWORD}), 201)
+    added = ok(
+        client.post("/api/users", headers=admin, json={"name": "api-leaver", "role": "author", "password": PASSWORD}),
+        201,
+    )
     token = added["token"]
     assert ok(client.get("/api/me", headers=bearer(token)))["name"] == "api-leaver"
     disabled = ok(client.post("/api/users/api-leaver/disable", headers=admin))
@@ -111,7 +119,9 @@ def test_a_disabled_account_token_is_refused_until_enabled(client, web_library, 
     assert_problem(client.get(f"/api/articles/{record['id']}/versions", headers=bearer(token)), 401, "token")
     assert ok(client.post("/api/users/api-leaver/enable", headers=admin))["disabled"] is False
     assert ok(client.get("/api/me", headers=bearer(token)))["name"] == "api-leaver"
-    actions = [(e.action, e.target) for e in web_library.editorial.audit_entries(_admin(web_library), target="api-leaver")[1]]
+    actions = [
+        (e.action, e.target) for e in web_library.editorial.audit_entries(_admin(web_library), target="api-leaver")[1]
+    ]
     assert actions == [("enable_user", "api-leaver"), ("disable_user", "api-leaver"), ("add_user", "api-leaver")]
 
 
@@ -119,13 +129,20 @@ def _admin(library) -> User:
     return next(u for u in library.editorial.users() if u.name == "api-admin")
 
 
-@pytest.mark.parametrize(("header", "words"), [
-    ("Bearer cs_not-a-real-token", ("token", "not valid")),
-    ("Basic YWRtaW46YWRtaW4=", ("Bearer <token>",)),
-    ("Bearer ", ("Bearer <token>",)),
-])
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        ("Bearer cs_not-a-real-token", ("token", "not valid")),
+        ("Basic YWRtaW46YWRtaW4=", ("Bearer <token>",)),
+        ("Bearer ", ("Bearer <token>",)),
+    ],
+)
 def test_a_wrong_token_is_401_in_one_sentence(client, header, words):
-    for method, path in (("GET", "/api/me"), ("GET", "/api/review-queue"), ("POST", "/api/articles/anything/workflow/save")):
+    for method, path in (
+        ("GET", "/api/me"),
+        ("GET", "/api/review-queue"),
+        ("POST", "/api/articles/anything/workflow/save"),
+    ):
         assert_problem(client.request(method, path, headers={"Authorization": header}), 401, *words)
 
 
@@ -143,8 +160,11 @@ def test_without_a_token_editorial_work_is_401(client, first_record):
 
 # -- the lifecycle ----------------------------------------------------------------------------------
 
+
 def test_the_whole_lifecycle_through_the_api(client, web_library, openapi, team):
-    author, reviewer, reviewer2, editor, admin = (team[k]["token"] for k in ("author", "reviewer", "reviewer2", "editor", "admin"))
+    author, reviewer, reviewer2, editor, admin = (
+        team[k]["token"] for k in ("author", "reviewer", "reviewer2", "editor", "admin")
+    )
     record = ok(client.post("/api/ask", json={"question": QUESTION}))
     article_id = record["id"]
     assert record["status"] == "draft" and record["article"]["kind"] == "article"
@@ -160,14 +180,32 @@ def test_the_whole_lifecycle_through_the_api(client, web_library, openapi, team)
     assert_problem(act(client, author, article_id, "submit"), 409, "submitted")
 
     assert ok(act(client, reviewer, article_id, "start_review"))["status"] == "under review"
-    comment = ok(client.post(f"/api/articles/{article_id}/comments", headers=bearer(reviewer),
-                             json={"body": "Synthetic remark: say when monitoring starts.", "anchor": "section:bottom_line"}), 201)
+    comment = ok(
+        client.post(
+            f"/api/articles/{article_id}/comments",
+            headers=bearer(reviewer),
+            json={"body": "Synthetic remark: say when monitoring starts.", "anchor": "section:bottom_line"},
+        ),
+        201,
+    )
     assert list(comment) == field_names(Comment)
     assert comment["anchor_label"] == "Bottom line" and comment["author"] == "Synthetic reviewer (reviewer)"
-    assert_problem(client.post(f"/api/articles/{article_id}/comments", headers=bearer(reviewer),
-                               json={"body": "Synthetic remark.", "anchor": "bullet:nowhere/9"}), 400, "bullet:nowhere/9")
-    assert_problem(client.post(f"/api/articles/{article_id}/comments", headers=bearer(reviewer),
-                               json={"body": "   ", "anchor": ""}), 400, "empty")
+    assert_problem(
+        client.post(
+            f"/api/articles/{article_id}/comments",
+            headers=bearer(reviewer),
+            json={"body": "Synthetic remark.", "anchor": "bullet:nowhere/9"},
+        ),
+        400,
+        "bullet:nowhere/9",
+    )
+    assert_problem(
+        client.post(
+            f"/api/articles/{article_id}/comments", headers=bearer(reviewer), json={"body": "   ", "anchor": ""}
+        ),
+        400,
+        "empty",
+    )
     assert ok(client.get(f"/api/articles/{article_id}/comments", headers=bearer(author))) == [comment]
 
     # An author never approves (the role), even their own article; a reviewer nobody assigned
@@ -175,19 +213,37 @@ def test_the_whole_lifecycle_through_the_api(client, web_library, openapi, team)
     assert_problem(act(client, author, article_id, "approve"), 403, "author", "approve")
     assert_problem(act(client, reviewer2, article_id, "approve"), 403, "not assigned")
     assert_problem(act(client, reviewer, article_id, "request_changes"), 400, "reason")
-    changes = ok(act(client, reviewer, article_id, "request_changes", reason="Synthetic: name the monitoring interval."))
+    changes = ok(
+        act(client, reviewer, article_id, "request_changes", reason="Synthetic: name the monitoring interval.")
+    )
     assert changes["status"] == "changes requested"
     assert_problem(act(client, reviewer, article_id, "approve"), 409, "changes requested")
 
     # The author revises (a new version), resubmits; the reviewer takes it again and approves.
-    assert_problem(client.post(f"/api/articles/{article_id}/edits", headers=bearer(author),
-                               json={"title": "Synthetic retitle", "note": ""}), 400, "note")
-    assert_problem(client.post(f"/api/articles/{article_id}/edits", headers=bearer(author),
-                               json={"claims": [{"address": "sections/nowhere/0/0", "text": "Synthetic."}], "note": "x"}),
-                   400, "sections/nowhere/0/0")
+    assert_problem(
+        client.post(
+            f"/api/articles/{article_id}/edits", headers=bearer(author), json={"title": "Synthetic retitle", "note": ""}
+        ),
+        400,
+        "note",
+    )
+    assert_problem(
+        client.post(
+            f"/api/articles/{article_id}/edits",
+            headers=bearer(author),
+            json={"claims": [{"address": "sections/nowhere/0/0", "text": "Synthetic."}], "note": "x"},
+        ),
+        400,
+        "sections/nowhere/0/0",
+    )
     assert ok(client.get(f"/api/articles/{article_id}/versions"))[0]["version"] == 1  # the refused edits saved nothing
-    edited = ok(client.post(f"/api/articles/{article_id}/edits", headers=bearer(author),
-                            json={"title": "Synthetic monitoring of examplamab", "note": "Synthetic: clearer title."}))
+    edited = ok(
+        client.post(
+            f"/api/articles/{article_id}/edits",
+            headers=bearer(author),
+            json={"title": "Synthetic monitoring of examplamab", "note": "Synthetic: clearer title."},
+        )
+    )
     assert edited["status"] == "revised" and edited["version"] == 2
     assert edited["article"]["title"] == "Synthetic monitoring of examplamab"
     assert ok(act(client, author, article_id, "submit"))["status"] == "submitted"
@@ -195,8 +251,13 @@ def test_the_whole_lifecycle_through_the_api(client, web_library, openapi, team)
     assert ok(act(client, reviewer, article_id, "start_review"))["status"] == "under review"
 
     state = ok(client.get(f"/api/articles/{article_id}/review", headers=bearer(reviewer)))
-    check_against_schema(openapi, state, openapi["paths"]["/api/articles/{article_id}/review"]["get"]["responses"]["200"]
-                         ["content"]["application/json"]["schema"])
+    check_against_schema(
+        openapi,
+        state,
+        openapi["paths"]["/api/articles/{article_id}/review"]["get"]["responses"]["200"]["content"]["application/json"][
+            "schema"
+        ],
+    )
     assert list(state) == field_names(ReviewState)
     assert state["round"] == 2 and state["approvals_needed"] == 1 and state["reviewers"] == ["api-reviewer"]
     assert {"approve", "request_changes", "comment"} <= set(state["actions"]) and "submit" not in state["actions"]
@@ -209,20 +270,33 @@ def test_the_whole_lifecycle_through_the_api(client, web_library, openapi, team)
     assert public["version"] == 2 and public["published_version"] == 2
     assert public["reviewed_by"] == "Synthetic reviewer (reviewer)" and public["reviewed_at"]
     assert_problem(act(client, reviewer, article_id, "approve"), 409, "approved")
-    assert_problem(client.post(f"/api/articles/{article_id}/edits", headers=bearer(author),
-                               json={"title": "Synthetic", "note": "Synthetic."}), 409, "approved")
+    assert_problem(
+        client.post(
+            f"/api/articles/{article_id}/edits",
+            headers=bearer(author),
+            json={"title": "Synthetic", "note": "Synthetic."},
+        ),
+        409,
+        "approved",
+    )
 
     # Versions and the diff between them.
     versions = ok(client.get(f"/api/articles/{article_id}/versions"))
     assert [v["version"] for v in versions] == [2, 1] and all(list(v) == field_names(VersionInfo) for v in versions)
     assert versions[0]["published"] and not versions[1]["published"]
     assert versions[0]["made_by"] == "Synthetic author (author)" and versions[1]["made_by"] == "curbside"
-    assert versions[0]["approved_by"] == ["Synthetic reviewer (reviewer)"] and versions[0]["note"] == "Synthetic: clearer title."
+    assert (
+        versions[0]["approved_by"] == ["Synthetic reviewer (reviewer)"]
+        and versions[0]["note"] == "Synthetic: clearer title."
+    )
     lines = ok(client.get(f"/api/articles/{article_id}/diff?from=1&to=2"))
     assert {"kind": "added", "text": "Synthetic monitoring of examplamab"} in lines
     assert {"kind": "removed", "text": record["article"]["title"]} in lines
-    assert all(line["kind"] == "same" for line in lines if line["text"] not in (record["article"]["title"],
-                                                                               "Synthetic monitoring of examplamab"))
+    assert all(
+        line["kind"] == "same"
+        for line in lines
+        if line["text"] not in (record["article"]["title"], "Synthetic monitoring of examplamab")
+    )
     assert_problem(client.get(f"/api/articles/{article_id}/diff?from=1&to=9"), 404, "version 9")
     assert_problem(client.get(f"/api/articles/{article_id}/diff?from=1"), 422, "to")
 
@@ -230,9 +304,16 @@ def test_the_whole_lifecycle_through_the_api(client, web_library, openapi, team)
     assert_problem(client.get(f"/api/audit?target={article_id}", headers=bearer(editor)), 403, "audit log")
     page = ok(client.get(f"/api/audit?target={article_id}", headers=bearer(admin)))
     assert [(e["actor"], e["action"]) for e in reversed(page["items"])] == [
-        ("api-author", "save"), ("api-author", "submit"), ("api-reviewer", "start_review"), ("api-reviewer", "comment"),
-        ("api-reviewer", "request_changes"), ("api-author", "edit"), ("api-author", "submit"),
-        ("api-reviewer", "start_review"), ("api-reviewer", "approve")]
+        ("api-author", "save"),
+        ("api-author", "submit"),
+        ("api-reviewer", "start_review"),
+        ("api-reviewer", "comment"),
+        ("api-reviewer", "request_changes"),
+        ("api-author", "edit"),
+        ("api-author", "submit"),
+        ("api-reviewer", "start_review"),
+        ("api-reviewer", "approve"),
+    ]
     assert page["total"] == 9
     assert page["items"][0]["detail"] == {"from": "under review", "to": "approved", "version": 2}
     assert page["items"][4]["detail"]["reason"] == "Synthetic: name the monitoring interval."
@@ -250,10 +331,14 @@ def test_the_whole_lifecycle_through_the_api(client, web_library, openapi, team)
 
 def test_the_review_queue_has_the_parts_each_role_works_on(client, openapi, team):
     schema = openapi["paths"]["/api/review-queue"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    for key, headings in (("reviewer", {"Waiting for a reviewer", "Assigned to you"}),
-                          ("editor", {"Waiting for a reviewer", "Under review", "Needs re-review: evidence changed",
-                                      "Changes requested"}),
-                          ("author", {"Changes requested"})):
+    for key, headings in (
+        ("reviewer", {"Waiting for a reviewer", "Assigned to you"}),
+        (
+            "editor",
+            {"Waiting for a reviewer", "Under review", "Needs re-review: evidence changed", "Changes requested"},
+        ),
+        ("author", {"Changes requested"}),
+    ):
         queue = ok(client.get("/api/review-queue", headers=bearer(team[key]["token"])))
         check_against_schema(openapi, queue, schema)
         assert set(queue) == headings, key
@@ -262,16 +347,26 @@ def test_the_review_queue_has_the_parts_each_role_works_on(client, openapi, team
 def test_workflow_bodies_are_strict(client, team, first_record):
     token, article_id = team["editor"]["token"], first_record["id"]
     path = f"/api/articles/{article_id}/workflow/retract"
-    assert_problem(client.post(path, headers=bearer(token), json={"reason": "x", "why": "y"}), 422, "why", "not accepted")
+    assert_problem(
+        client.post(path, headers=bearer(token), json={"reason": "x", "why": "y"}), 422, "why", "not accepted"
+    )
     assert_problem(client.post(path, headers=bearer(token), json={"reason": 5}), 422, "reason", "a number")
     assert_problem(client.post(path, headers=bearer(token), json={"reason": "x" * 2001}), 422, "reason", "2000")
     assert_problem(client.post(f"/api/articles/{article_id}/workflow/publish", headers=bearer(token)), 422, "action")
-    assert_problem(client.post("/api/articles/no-such-article/workflow/save", headers=bearer(team["author"]["token"])),
-                   404, "no-such-article")
+    assert_problem(
+        client.post("/api/articles/no-such-article/workflow/save", headers=bearer(team["author"]["token"])),
+        404,
+        "no-such-article",
+    )
     edits = f"/api/articles/{article_id}/edits"
-    assert_problem(client.post(edits, headers=bearer(token), json={"note": "x", "claims": [{"address": "a", "extra": 1}]}),
-                   422, "claims.0.extra")
-    assert_problem(client.post(edits, headers=bearer(token), json={"note": "x", "title": "t" * 201}), 422, "title", "200")
+    assert_problem(
+        client.post(edits, headers=bearer(token), json={"note": "x", "claims": [{"address": "a", "extra": 1}]}),
+        422,
+        "claims.0.extra",
+    )
+    assert_problem(
+        client.post(edits, headers=bearer(token), json={"note": "x", "title": "t" * 201}), 422, "title", "200"
+    )
     comments = f"/api/articles/{article_id}/comments"
     assert_problem(client.post(comments, headers=bearer(token), json={"anchor": ""}), 422, "body", "missing")
     assert_problem(client.post(comments, headers=bearer(token), json={"body": "x" * 4001}), 422, "body", "4000")
@@ -279,6 +374,7 @@ def test_workflow_bodies_are_strict(client, team, first_record):
 
 
 # -- settings: how many approvals publish ------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def two_approvals(tmp_path_factory):
@@ -303,7 +399,9 @@ def test_two_approvals_need_two_different_reviewers(two_approvals):
     ok(act(client, tokens["author"], article_id, "submit"))
     ok(act(client, tokens["editor"], article_id, "assign", reviewer="two-first"))
     ok(act(client, tokens["editor"], article_id, "assign", reviewer="two-second"))
-    assert_problem(act(client, tokens["editor"], article_id, "assign", reviewer="two-author"), 400, "not an active reviewer")
+    assert_problem(
+        act(client, tokens["editor"], article_id, "assign", reviewer="two-author"), 400, "not an active reviewer"
+    )
 
     once = ok(act(client, tokens["first"], article_id, "approve"))
     assert once["status"] == "under review" and once["published_version"] is None

@@ -17,13 +17,12 @@ from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
+from synthetic_library import GUIDELINE_B, _doc, build
 
 from curbside.ingest.run import ingest
 from curbside.model import IngestReport, User
 from curbside.publish.evidence import flag_source_change
 from curbside.web.app import create_app
-
-from synthetic_library import GUIDELINE_B, _doc, build
 
 pytestmark = pytest.mark.slow  # signs in through the app over real libraries
 
@@ -38,6 +37,7 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Staff:
@@ -83,8 +83,11 @@ def sign_in(app, library, role: str, full_name: str = "") -> Staff:
     user, _ = library.editorial.add_user(name, role, PASSWORD, full_name or f"Dr Synthetic {role.title()} {name}")
     client = TestClient(app, raise_server_exceptions=False)
     client.get("/")  # the browser's CSRF cookie, which the sign-in form carries
-    response = client.post("/login", data={"name": name, "password": PASSWORD, "next": "/my",
-                                           "csrf_token": client.cookies["curbside_csrf"]}, follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={"name": name, "password": PASSWORD, "next": "/my", "csrf_token": client.cookies["curbside_csrf"]},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text[:500]
     token = TOKEN_FIELD.search(assert_page(client.get("/policy"))).group(1)  # the sign-out form's token
     return Staff(client, user, token)
@@ -104,8 +107,10 @@ def fresh_article(library) -> str:
 def assert_page(response, status: int = 200) -> str:
     if response.status_code != status:
         shown = ERROR_DETAIL.search(response.text) or EDIT_ERROR.search(response.text)
-        pytest.fail(f"{response.request.method} {response.url.path} answered {response.status_code}, not {status}: "
-                    f"{html.unescape(shown.group(1)).strip() if shown else response.text[:300]}")
+        pytest.fail(
+            f"{response.request.method} {response.url.path} answered {response.status_code}, not {status}: "
+            f"{html.unescape(shown.group(1)).strip() if shown else response.text[:300]}"
+        )
     assert response.headers["content-type"].startswith("text/html")
     assert "Traceback" not in response.text
     return response.text
@@ -138,10 +143,11 @@ def latest(library, article_id: str):
 def between(text: str, start: str, end: str) -> str:
     """The part of the page from `start` to the next `end` after it."""
     begin = text.index(start)
-    return text[begin:text.index(end, begin + len(start))]
+    return text[begin : text.index(end, begin + len(start))]
 
 
 # -- the whole review, through the forms --------------------------------------------------------------
+
 
 def test_an_article_goes_from_draft_to_published_through_the_review_forms(app, web_library, staff):
     author, reviewer = staff("author"), staff("reviewer")
@@ -169,8 +175,9 @@ def test_an_article_goes_from_draft_to_published_through_the_review_forms(app, w
     page = assert_page(reviewer.get(review))
     assert "0 of 1 needed" in page and reviewer.user.name in between(page, "<dt>Reviewers</dt>", "</dd>")
     assert '<li id="bullet-monitoring-1">' in page and ">bullet:monitoring/1</a>" in page  # the visible anchor
-    response = reviewer.post(f"/articles/{aid}/comments", {"body": "Say which kidney test is meant.",
-                                                           "anchor": "bullet:monitoring/1"})
+    response = reviewer.post(
+        f"/articles/{aid}/comments", {"body": "Say which kidney test is meant.", "anchor": "bullet:monitoring/1"}
+    )
     assert response.status_code == 303
     comment_id = re.fullmatch(rf"/articles/{aid}/review#comment-(\d+)", response.headers["location"]).group(1)
     page = assert_page(reviewer.get(review))
@@ -181,8 +188,12 @@ def test_an_article_goes_from_draft_to_published_through_the_review_forms(app, w
     # Changes need a reason; with one, the author sees it.
     assert_error(reviewer.post(f"/articles/{aid}/workflow/request_changes", {"reason": "  "}), 400, "reason")
     assert latest(web_library, aid).status == "under review"
-    assert_redirect(reviewer.post(f"/articles/{aid}/workflow/request_changes",
-                                  {"reason": "Use plainer words in the monitoring advice."}), review)
+    assert_redirect(
+        reviewer.post(
+            f"/articles/{aid}/workflow/request_changes", {"reason": "Use plainer words in the monitoring advice."}
+        ),
+        review,
+    )
     page = assert_page(author.get(review))
     assert "Changes requested" in page and "Use plainer words in the monitoring advice." in page
     assert f'action="/articles/{aid}/edit"' in page
@@ -190,9 +201,15 @@ def test_an_article_goes_from_draft_to_published_through_the_review_forms(app, w
 
     # A new number in the wording is refused with the verifier's sentence, and nothing changes.
     version = latest(web_library, aid).version
-    refused = author.post(f"/articles/{aid}/edit", {
-        "version": str(version), "title": latest(web_library, aid).article.title, "note": "Add a second interval.",
-        f"claim:{MONITORING}": "Monitor renal function every 3 months, or every 2 weeks, in patients with synthetic neuropathy."})
+    refused = author.post(
+        f"/articles/{aid}/edit",
+        {
+            "version": str(version),
+            "title": latest(web_library, aid).article.title,
+            "note": "Add a second interval.",
+            f"claim:{MONITORING}": "Monitor renal function every 3 months, or every 2 weeks, in patients with synthetic neuropathy.",
+        },
+    )
     page = assert_page(refused, 400)
     message = html.unescape(EDIT_ERROR.search(page).group(1))
     assert "2 weeks" in message and MONITORING in message and message.endswith(".")
@@ -200,8 +217,10 @@ def test_an_article_goes_from_draft_to_published_through_the_review_forms(app, w
     assert latest(web_library, aid).version == version and latest(web_library, aid).status == "changes requested"
 
     # Plainer wording with the quote's own numbers is accepted as a new version.
-    accepted = author.post(f"/articles/{aid}/edit", {"version": str(version), "note": "Plainer monitoring advice.",
-                                                     f"claim:{MONITORING}": PLAINER})
+    accepted = author.post(
+        f"/articles/{aid}/edit",
+        {"version": str(version), "note": "Plainer monitoring advice.", f"claim:{MONITORING}": PLAINER},
+    )
     assert_redirect(accepted, review)
     edited = latest(web_library, aid)
     assert edited.version == version + 1 and edited.status == "revised" and edited.note == "Plainer monitoring advice."
@@ -228,8 +247,10 @@ def test_an_article_goes_from_draft_to_published_through_the_review_forms(app, w
 def test_history_and_diff_pages_show_an_edit(app, web_library, staff):
     editor = staff("editor")
     aid = fresh_article(web_library)
-    assert_redirect(editor.post(f"/articles/{aid}/edit", {"note": "Plainer monitoring advice.", f"claim:{MONITORING}": PLAINER}),
-                    f"/articles/{aid}/review")
+    assert_redirect(
+        editor.post(f"/articles/{aid}/edit", {"note": "Plainer monitoring advice.", f"claim:{MONITORING}": PLAINER}),
+        f"/articles/{aid}/review",
+    )
 
     page = assert_page(anonymous(app).get(f"/articles/{aid}/history"))
     rows = re.findall(r'<tr id="v(\d+)"', page)
@@ -239,7 +260,10 @@ def test_history_and_diff_pages_show_an_edit(app, web_library, staff):
     assert "Readers see this version (not yet reviewed)" in newest
     assert "curbside" in between(page, '<tr id="v1"', "</tr>")
     assert f'href="/articles/{aid}?version=1"' in page and f'href="/articles/{aid}?version=2"' in page
-    assert f'<form method="get" action="/articles/{aid}/diff"' in page and f'href="/articles/{aid}/diff?from=1&amp;to=2"' in page
+    assert (
+        f'<form method="get" action="/articles/{aid}/diff"' in page
+        and f'href="/articles/{aid}/diff?from=1&amp;to=2"' in page
+    )
 
     diff = assert_page(anonymous(app).get(f"/articles/{aid}/diff", params={"from": 1, "to": 2}))
     assert "Changes from version 1 to version 2" in diff
@@ -281,7 +305,9 @@ def test_the_sign_in_link_of_the_401_page_opens_the_sign_in_form(app, web_librar
     `page(request, "login.html", ..., name="")`, and `name` is also `page`'s template parameter, so
     GET /login is a 500 (TypeError: page() got multiple values for argument 'name')."""
     client = anonymous(app)
-    link = re.search(r'<a href="(/login\?next=[^"]+)" class="sign-in">', assert_error(client.get("/review"), 401)).group(1)
+    link = re.search(
+        r'<a href="(/login\?next=[^"]+)" class="sign-in">', assert_error(client.get("/review"), 401)
+    ).group(1)
     form = assert_page(client.get(html.unescape(link)))
     assert '<input type="hidden" name="next" value="/review">' in form
 
@@ -315,6 +341,7 @@ def test_an_author_cannot_open_another_authors_article(app, web_library, staff):
 
 # -- what staff type is text, and forms need their token ----------------------------------------------
 
+
 def test_markup_in_a_comment_is_shown_as_text(web_library, staff):
     author = staff("author")
     aid = fresh_article(web_library)
@@ -331,7 +358,10 @@ def test_policy_edit_saves_markdown_and_escapes_markup(app, web_library, staff):
     editor = staff("editor")
     original = web_library.editorial_policy()
     form = assert_page(editor.get("/policy/edit"))
-    assert html.escape(original.strip().splitlines()[0], quote=False) in form and '<textarea id="policy-text" name="text"' in form
+    assert (
+        html.escape(original.strip().splitlines()[0], quote=False) in form
+        and '<textarea id="policy-text" name="text"' in form
+    )
     assert 'href="/policy/edit"' in assert_page(editor.get("/policy"))
     try:
         text = f"# Synthetic policy {unique('v')}\n\nReview **twice**.\n\n{SCRIPT}\n"
@@ -340,7 +370,9 @@ def test_policy_edit_saves_markdown_and_escapes_markup(app, web_library, staff):
         assert "<strong>twice</strong>" in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert_no_live_script(page)
         assert_error(editor.post("/policy", {"text": "   "}), 400, "empty")
-        assert "<strong>twice</strong>" in assert_page(anonymous(app).get("/policy"))  # the refused save changed nothing
+        assert "<strong>twice</strong>" in assert_page(
+            anonymous(app).get("/policy")
+        )  # the refused save changed nothing
     finally:  # the session's other tests read the fixture policy
         assert_redirect(editor.post("/policy", {"text": original}), "/policy")
     assert web_library.editorial_policy().strip() == original.strip()
@@ -349,9 +381,11 @@ def test_policy_edit_saves_markdown_and_escapes_markup(app, web_library, staff):
 def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(web_library, staff):
     author = staff("author")
     aid = fresh_article(web_library)
-    for url, data in ((f"/articles/{aid}/workflow/save", {}),
-                      (f"/articles/{aid}/comments", {"body": "Unsent.", "anchor": ""}),
-                      ("/policy", {"text": "# Hijacked"})):
+    for url, data in (
+        (f"/articles/{aid}/workflow/save", {}),
+        (f"/articles/{aid}/comments", {"body": "Unsent.", "anchor": ""}),
+        ("/policy", {"text": "# Hijacked"}),
+    ):
         for token in ({}, {"csrf_token": "forged"}):
             response = author.client.post(url, data=data | token, follow_redirects=False)
             assert_error(response, 403, "form")
@@ -362,11 +396,13 @@ def test_a_form_without_the_csrf_token_is_refused_and_changes_nothing(web_librar
 
 # -- accounts and the audit log ------------------------------------------------------------------------
 
+
 def test_admin_adds_an_account_sees_its_token_once_and_disables_it(app, web_library, staff):
     admin = staff("admin")
     name = unique("newrev")
-    response = admin.post("/admin/users", {"name": name, "full_name": "Dr Synthetic Newcomer", "role": "reviewer",
-                                           "password": PASSWORD})
+    response = admin.post(
+        "/admin/users", {"name": name, "full_name": "Dr Synthetic Newcomer", "role": "reviewer", "password": PASSWORD}
+    )
     page = assert_page(response)
     token = re.search(r'<code class="token">([^<]+)</code>', page).group(1)
     assert "it will not be shown again" in page and response.headers["cache-control"] == "no-store"
@@ -384,8 +420,11 @@ def test_admin_adds_an_account_sees_its_token_once_and_disables_it(app, web_libr
     assert "disabled" in row and f'action="/admin/users/{name}/enable"' in row
     login = anonymous(app)
     login.get("/")
-    refused_login = login.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": login.cookies["curbside_csrf"]},
-                               follow_redirects=False)
+    refused_login = login.post(
+        "/login",
+        data={"name": name, "password": PASSWORD, "csrf_token": login.cookies["curbside_csrf"]},
+        follow_redirects=False,
+    )
     assert refused_login.status_code != 303
     assert_redirect(admin.post(f"/admin/users/{name}/enable"), "/admin/users")
     assert f'action="/admin/users/{name}/disable"' in assert_page(admin.get("/admin/users"))
@@ -408,6 +447,7 @@ def test_audit_page_shows_the_chain_check_and_pages_newest_first(web_library, st
 
 # -- evidence changes, re-review and retraction on a library of its own ----------------------------------
 
+
 def test_a_changed_source_shows_on_the_public_page_and_as_a_passage_diff_in_review(tmp_path):
     """A new version of a cited source is ingested, so this test builds its own small library
     rather than change the session's."""
@@ -422,25 +462,46 @@ def test_a_changed_source_shows_on_the_public_page_and_as_a_passage_diff_in_revi
         assert "needs-rereview" not in assert_page(anonymous(app).get(f"/articles/{aid}"))
 
         changed = [(section, text.replace("40 mg", "45 mg")) for section, text in GUIDELINE_B]
-        ingest(library.db, [_doc("test:guideline-b", "guideline", "Synthetic neuropathy guideline B", 2016, changed,
-                                 ["synthetic neuropathy"])], IngestReport("test", "v2"), after_batch=library.embed_pending,
-               flag_change=flag_source_change)
+        ingest(
+            library.db,
+            [
+                _doc(
+                    "test:guideline-b",
+                    "guideline",
+                    "Synthetic neuropathy guideline B",
+                    2016,
+                    changed,
+                    ["synthetic neuropathy"],
+                )
+            ],
+            IngestReport("test", "v2"),
+            after_batch=library.embed_pending,
+            flag_change=flag_source_change,
+        )
         public = assert_page(anonymous(app).get(f"/articles/{aid}"))
         assert '<p class="notice needs-rereview" role="status"><strong>Needs re-review:</strong>' in public
         assert "Reviewed by Dr Synthetic Evidence (reviewer)" in public  # the approved version stays published
 
         page = assert_page(editor.get(f"/articles/{aid}/review"))
         evidence = between(page, '<section class="evidence-changes"', "</section>")
-        assert "Synthetic neuropathy guideline B" in evidence and "Cited version 1 →" in evidence and "version 2" in evidence
-        assert "<del><span class=\"visually-hidden\">removed: </span> 40</del>" in evidence
-        assert "<ins><span class=\"visually-hidden\">added: </span> 45</ins>" in evidence
+        assert (
+            "Synthetic neuropathy guideline B" in evidence
+            and "Cited version 1 →" in evidence
+            and "version 2" in evidence
+        )
+        assert '<del><span class="visually-hidden">removed: </span> 40</del>' in evidence
+        assert '<ins><span class="visually-hidden">added: </span> 45</ins>' in evidence
         assert "Send back for re-review" in page and "Retract" in page
         queue = assert_page(editor.get("/review"))
         assert f'href="/articles/{aid}/review"' in between(queue, "Needs re-review: evidence changed", "</section>")
 
         assert_error(editor.post(f"/articles/{aid}/workflow/retract", {"reason": ""}), 400, "reason")
-        assert_redirect(editor.post(f"/articles/{aid}/workflow/retract",
-                                    {"reason": "Withdrawn while the synthetic dose change is checked."}), f"/articles/{aid}/review")
+        assert_redirect(
+            editor.post(
+                f"/articles/{aid}/workflow/retract", {"reason": "Withdrawn while the synthetic dose change is checked."}
+            ),
+            f"/articles/{aid}/review",
+        )
         public = assert_page(anonymous(app).get(f"/articles/{aid}"))
         assert "<strong>Retracted</strong>: Withdrawn while the synthetic dose change is checked." in public
         assert "Reopen as a draft" in assert_page(editor.get(f"/articles/{aid}/review"))

@@ -37,8 +37,12 @@ def _browser(app, peer: str) -> TestClient:
 
 def _sign_in(browser: TestClient, name: str, password: str, forwarded: str = ""):
     headers = {"X-Forwarded-For": forwarded} if forwarded else {}
-    return browser.post("/login", data={"name": name, "password": password, "csrf_token": browser.cookies["curbside_csrf"]},
-                        headers=headers, follow_redirects=False)
+    return browser.post(
+        "/login",
+        data={"name": name, "password": password, "csrf_token": browser.cookies["curbside_csrf"]},
+        headers=headers,
+        follow_redirects=False,
+    )
 
 
 def _spray(browser: TestClient, forwarded) -> None:
@@ -82,7 +86,9 @@ def test_serve_does_not_let_uvicorn_believe_forwarded_headers(tmp_path, monkeypa
     monkeypatch.setenv("CURBSIDE_LIBRARY", str(library.path))  # serve --workers sets it; restored after the test
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
     for workers in ("1", "2"):
-        result = CliRunner().invoke(cli_app, ["serve", "--library", str(library.path), "--port", "0", "--workers", workers])
+        result = CliRunner().invoke(
+            cli_app, ["serve", "--library", str(library.path), "--port", "0", "--workers", workers]
+        )
         assert result.exit_code == 0, result.output
     assert [call.get("proxy_headers") for call in calls] == [False, False]
 

@@ -94,8 +94,14 @@ QUERY = int_query_parameters()
 def test_the_routes_int_parameters_are_found():
     # The examples: if the walk above stopped finding parameters, the test below would pass on nothing.
     found = {(path, name) for _, path, name, _ in QUERY}
-    assert {("/api/articles", "offset"), ("/api/articles/{article_id}", "version"), ("/library", "page"),
-            ("/api/articles/{article_id}/diff", "to"), ("/sources", "page"), ("/api/audit", "offset")} <= found
+    assert {
+        ("/api/articles", "offset"),
+        ("/api/articles/{article_id}", "version"),
+        ("/library", "page"),
+        ("/api/articles/{article_id}/diff", "to"),
+        ("/sources", "page"),
+        ("/api/audit", "offset"),
+    } <= found
     assert len(found) >= 19
 
 

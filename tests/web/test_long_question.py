@@ -13,7 +13,7 @@ from curbside.ask import MAX_QUESTION_CHARS, Coverage, answerable
 from .test_pages import assert_page, form_post
 
 UNIT = "synthetic neuropathy "
-LONG_QUESTION = (UNIT * (MAX_QUESTION_CHARS // len(UNIT) + 1))[:MAX_QUESTION_CHARS - 1].strip() + "?"
+LONG_QUESTION = (UNIT * (MAX_QUESTION_CHARS // len(UNIT) + 1))[: MAX_QUESTION_CHARS - 1].strip() + "?"
 
 
 def test_the_long_question_is_at_the_limit():

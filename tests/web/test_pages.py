@@ -15,12 +15,15 @@ ERROR_DETAIL = re.compile(r'<p class="detail">(.*?)</p>', re.S)
 
 # -- helpers ------------------------------------------------------------------------------------
 
+
 def assert_page(response, status: int = 200) -> str:
     """An HTML page with the site's security headers; returns its text."""
     if response.status_code != status:  # say what the page said, not its whole markup
         shown = ERROR_DETAIL.search(response.text)
-        pytest.fail(f"{response.request.method} {response.url.path} answered {response.status_code}, not {status}: "
-                    f"{html.unescape(shown.group(1)).strip() if shown else response.text[:300]}")
+        pytest.fail(
+            f"{response.request.method} {response.url.path} answered {response.status_code}, not {status}: "
+            f"{html.unescape(shown.group(1)).strip() if shown else response.text[:300]}"
+        )
     assert response.headers["content-type"].startswith("text/html"), response.headers
     assert_page_policy(response)
     assert "Traceback" not in response.text and 'File "' not in response.text
@@ -75,6 +78,7 @@ def thread_id_from(location: str) -> str:
 
 # -- home, ask, threads ---------------------------------------------------------------------------
 
+
 def test_home_page_has_the_question_form_and_answerable_examples(client):
     text = assert_page(client.get("/"))
     assert '<form method="post" action="/ask"' in text and 'name="question"' in text
@@ -90,8 +94,9 @@ def test_home_page_preselects_an_audience_and_refuses_an_unknown_one(client):
 
 
 def test_ask_form_redirects_to_a_new_thread(client, planted):
-    response = form_post(client, "/ask", data={"question": planted.first_question, "audience": "physician"},
-                           follow_redirects=False)
+    response = form_post(
+        client, "/ask", data={"question": planted.first_question, "audience": "physician"}, follow_redirects=False
+    )
     assert response.status_code == 303
     thread_id = thread_id_from(response.headers["location"])
     text = assert_page(client.get(response.headers["location"]))
@@ -114,12 +119,16 @@ QUESTION_ERROR = re.compile(r'<p class="detail error" id="question-error" role="
 QUESTION_BOX = re.compile(r'<textarea id="question"[^>]*>(.*?)</textarea>', re.S)
 
 
-@pytest.mark.parametrize(("data", "words"), [
-    ({"question": ""}, ("question is empty", "type a clinical question")),
-    ({}, ("question is empty",)),
-    ({"question": "  \n  "}, ("question is empty",)),
-    ({"question": "x" * 2001}, ("2001", "shorten", "2000")),
-], ids=["empty", "missing", "whitespace", "too-long"])
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ({"question": ""}, ("question is empty", "type a clinical question")),
+        ({}, ("question is empty",)),
+        ({"question": "  \n  "}, ("question is empty",)),
+        ({"question": "x" * 2001}, ("2001", "shorten", "2000")),
+    ],
+    ids=["empty", "missing", "whitespace", "too-long"],
+)
 def test_ask_form_refusals_are_the_question_box_with_one_sentence_above_it(client, data, words):
     """A refused question comes back in the box it was typed in, the reason above it."""
     threads_before = client.get("/api/health").json()["threads"]
@@ -137,7 +146,9 @@ def test_ask_form_refusals_are_the_question_box_with_one_sentence_above_it(clien
 
 def test_ask_form_refusal_by_htmx_is_swapped_in_without_changing_the_address(client):
     """htmx swaps the refusal in (base.html allows 4xx) and must not push /ask, a POST-only address."""
-    response = form_post(client, "/ask", data={"question": "   "}, headers={"HX-Request": "true"}, follow_redirects=False)
+    response = form_post(
+        client, "/ask", data={"question": "   "}, headers={"HX-Request": "true"}, follow_redirects=False
+    )
     text = assert_page(response, 400)
     assert response.headers.get("HX-Push-Url") == "false"
     assert QUESTION_ERROR.search(text) and '<main id="main">' in text
@@ -145,8 +156,17 @@ def test_ask_form_refusal_by_htmx_is_swapped_in_without_changing_the_address(cli
 
 
 def test_ask_form_with_an_unknown_audience_is_an_error_page(client):
-    assert_error_page(form_post(client, "/ask", data={"question": "synthetic neuropathy treatment", "audience": "robot"},
-                                follow_redirects=False), 400, "audience", "physician")
+    assert_error_page(
+        form_post(
+            client,
+            "/ask",
+            data={"question": "synthetic neuropathy treatment", "audience": "robot"},
+            follow_redirects=False,
+        ),
+        400,
+        "audience",
+        "physician",
+    )
 
 
 def test_the_question_box_says_it_stops_at_the_limit(client):
@@ -156,10 +176,16 @@ def test_the_question_box_says_it_stops_at_the_limit(client):
 
 
 def test_thread_page_follow_up_form_and_audiences(client, planted):
-    location = form_post(client, "/ask", data={"question": planted.first_question}, follow_redirects=False).headers["location"]
+    location = form_post(client, "/ask", data={"question": planted.first_question}, follow_redirects=False).headers[
+        "location"
+    ]
     thread_id = thread_id_from(location)
-    followed = form_post(client, f"/threads/{thread_id}/follow-ups", data={"question": "What should be monitored?"},
-                           follow_redirects=False)
+    followed = form_post(
+        client,
+        f"/threads/{thread_id}/follow-ups",
+        data={"question": "What should be monitored?"},
+        follow_redirects=False,
+    )
     assert followed.status_code == 303
     assert followed.headers["location"] == f"/threads/{thread_id}#turn-2"
     text = assert_page(client.get(followed.headers["location"]))
@@ -176,8 +202,12 @@ def test_thread_page_follow_up_form_and_audiences(client, planted):
     assert '<input type="hidden" name="audience" value="nurse">' in nurse
 
     # A follow-up asked while reading the nurse version comes back to the nurse version.
-    again = form_post(client, f"/threads/{thread_id}/follow-ups", data={"question": "and the dose?", "audience": "nurse"},
-                        follow_redirects=False)
+    again = form_post(
+        client,
+        f"/threads/{thread_id}/follow-ups",
+        data={"question": "and the dose?", "audience": "nurse"},
+        follow_redirects=False,
+    )
     assert again.status_code == 303
     assert again.headers["location"] == f"/threads/{thread_id}?audience=nurse#turn-3"
     assert 'id="turn-3"' in assert_page(client.get(again.headers["location"]))
@@ -185,21 +215,26 @@ def test_thread_page_follow_up_form_and_audiences(client, planted):
 
 def test_thread_page_refusals(client, planted):
     assert_error_page(client.get("/threads/tnosuchthread"), 404, "tnosuchthread")
-    location = form_post(client, "/ask", data={"question": planted.first_question}, follow_redirects=False).headers["location"]
+    location = form_post(client, "/ask", data={"question": planted.first_question}, follow_redirects=False).headers[
+        "location"
+    ]
     thread_id = thread_id_from(location)
     assert_error_page(client.get(f"/threads/{thread_id}", params={"audience": "robot"}), 400, "audience")
     # A refused follow-up is the thread again, the reason above the box (htmx swaps #thread in, so an
     # error page without one would blank the conversation).
     refused = assert_page(form_post(client, f"/threads/{thread_id}/follow-ups", data={"question": "  "}), 400)
     assert 'id="thread"' in refused and 'id="turn-1"' in refused
-    assert "question is empty" in re.search(r'<p class="detail error" id="follow-up-error" role="alert">(.*?)</p>',
-                                            refused).group(1)
-    assert_error_page(form_post(client, "/threads/tnosuchthread/follow-ups", data={"question": "and the dose?"}), 404,
-                      "tnosuchthread")
+    assert "question is empty" in re.search(
+        r'<p class="detail error" id="follow-up-error" role="alert">(.*?)</p>', refused
+    ).group(1)
+    assert_error_page(
+        form_post(client, "/threads/tnosuchthread/follow-ups", data={"question": "and the dose?"}), 404, "tnosuchthread"
+    )
     assert len(client.get(f"/api/threads/{thread_id}").json()["thread"]["turns"]) == 1  # nothing refused was added
 
 
 # -- articles -------------------------------------------------------------------------------------
+
 
 def test_article_page(client, first_record):
     text = assert_page(client.get(f"/articles/{first_record['id']}"))
@@ -235,19 +270,27 @@ def test_article_for_refuses_an_unknown_audience(client, first_record):
 
 
 def test_follow_up_under_an_article_starts_a_thread(client, first_record):
-    response = form_post(client, f"/articles/{first_record['id']}/follow-ups", data={"question": "What should be monitored?"},
-                           follow_redirects=False)
+    response = form_post(
+        client,
+        f"/articles/{first_record['id']}/follow-ups",
+        data={"question": "What should be monitored?"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     assert response.headers["location"].endswith("#turn-2")
     thread_id = thread_id_from(response.headers["location"])
     thread = client.get(f"/api/threads/{thread_id}").json()
     assert [t["question"] for t in thread["thread"]["turns"]] == [first_record["question"], "What should be monitored?"]
     assert thread["articles"][1]["article"]["continues"] == first_record["question"]
-    assert_error_page(form_post(client, f"/articles/{first_record['id']}/follow-ups", data={"question": ""}), 400, "empty")
+    assert_error_page(
+        form_post(client, f"/articles/{first_record['id']}/follow-ups", data={"question": ""}), 400, "empty"
+    )
 
 
-@pytest.mark.parametrize(("fmt", "media", "download"), [
-    ("md", "text/markdown", True), ("json", "application/json", True), ("html", "text/html", False)])
+@pytest.mark.parametrize(
+    ("fmt", "media", "download"),
+    [("md", "text/markdown", True), ("json", "application/json", True), ("html", "text/html", False)],
+)
 def test_article_exports(client, first_record, fmt, media, download):
     response = client.get(f"/articles/{first_record['id']}/export.{fmt}")
     assert response.status_code == 200
@@ -270,20 +313,27 @@ def test_article_export_refuses_an_unknown_format(client, first_record):
 
 # -- library and sources ----------------------------------------------------------------------------
 
+
 def test_library_page_lists_and_filters_articles(client, first_record):
     text = assert_page(client.get("/library"))
-    assert "<ul class=\"article-list\">" in text and text.count('<a href="/articles/') <= 20  # one page
+    assert '<ul class="article-list">' in text and text.count('<a href="/articles/') <= 20  # one page
     assert '<option value="synthetic neuropathy"' in text  # topic facet
     # Other tests save many articles; a text filter finds this one whatever page it fell to.
     assert f'href="/articles/{first_record["id"]}"' in assert_page(client.get("/library", params={"q": "first-line"}))
-    filtered = assert_page(client.get("/library", params={"topic": "synthetic neuropathy", "intent": "treatment",
-                                                           "status": "draft", "q": "first-line"}))
+    filtered = assert_page(
+        client.get(
+            "/library",
+            params={"topic": "synthetic neuropathy", "intent": "treatment", "status": "draft", "q": "first-line"},
+        )
+    )
     assert f'href="/articles/{first_record["id"]}"' in filtered
     assert '<option value="synthetic neuropathy" selected>' in filtered
     assert '<option value="treatment" selected>' in filtered
     none = assert_page(client.get("/library", params={"q": "zebrafish"}))
     assert "0 articles" in none and "No articles match" in none
-    assert f'href="/articles/{first_record["id"]}"' not in assert_page(client.get("/library", params={"intent": "monitoring"}))
+    assert f'href="/articles/{first_record["id"]}"' not in assert_page(
+        client.get("/library", params={"intent": "monitoring"})
+    )
     assert "No articles match" in assert_page(client.get("/library", params={"page": 9}))
     assert_error_page(client.get("/library", params={"page": 0}), 422, "page")
 
@@ -318,6 +368,7 @@ def test_source_page_marks_the_cited_passage(client):
 
 # -- policy, status, docs, not found --------------------------------------------------------------
 
+
 def test_policy_page_renders_the_library_markdown_with_raw_html_escaped(client, planted):
     text = assert_page(client.get("/policy"))
     assert "<h1>Synthetic editorial policy</h1>" in text
@@ -332,7 +383,7 @@ def test_status_page_shows_the_library_figures(client, web_library):
     stats = web_library.stats()
     assert f"<dd>{stats['sources_total']} current" in text
     assert f"<dd>{stats['passages_total']}, {stats['passages_embedded']} with vectors</dd>" in text
-    for kind, count in stats["sources"].items():
+    for kind, _count in stats["sources"].items():
         assert f'<a href="/sources?kind={kind}">' in text
     assert 'href="/api/health"' in text
 
@@ -376,8 +427,11 @@ def test_docs_serve_swagger_ui_from_the_vendored_copy(client):
     # Swagger UI starts itself with an inline script: only /docs may allow one.
     policy = response.headers["content-security-policy"]
     assert "script-src 'self' 'unsafe-inline'" in policy and "default-src 'self'" in policy
-    for asset, media in (("/static/swagger/swagger-ui-bundle.js", "javascript"), ("/static/swagger/swagger-ui.css", "css"),
-                         ("/static/htmx.min.js", "javascript")):
+    for asset, media in (
+        ("/static/swagger/swagger-ui-bundle.js", "javascript"),
+        ("/static/swagger/swagger-ui.css", "css"),
+        ("/static/htmx.min.js", "javascript"),
+    ):
         served = client.get(asset)
         assert served.status_code == 200 and media in served.headers["content-type"], asset
     assert client.get("/redoc").status_code == 404
@@ -389,6 +443,7 @@ def test_unknown_page_and_wrong_method_are_error_pages(client):
 
 
 # -- the planted markup is escaped everywhere it is shown ---------------------------------------------
+
 
 def test_planted_source_page_escapes_its_markup(client, planted):
     text = assert_page(client.get(f"/sources/{planted.source_id}", params={"passage": 0}))
@@ -415,7 +470,7 @@ def test_article_citing_the_planted_passage_escapes_it(client, planted, first_re
     for name, response in pages.items():
         text = assert_page(response)
         assert "&lt;script&gt;" in text, name
-        assert f'/sources/{planted.source_id}' in text or name != "article", name
+        assert f"/sources/{planted.source_id}" in text or name != "article", name
         assert_no_live_markup(text, planted)
 
 
@@ -436,14 +491,17 @@ def test_thread_and_library_escape_a_question_carrying_markup(client, planted):
     assert_no_live_markup(listing, planted)
 
 
-@pytest.mark.parametrize("path", [
-    "/library?q=%3Cscript%3Ealert(1)%3C/script%3E",
-    "/sources?q=%3Cscript%3Ealert(1)%3C/script%3E&kind=%3Cimg%20src=x%20onerror=alert(1)%3E",
-    "/%3Cscript%3Ealert(1)%3C/script%3E",
-    "/?audience=%3Cscript%3Ealert(1)%3C/script%3E",
-    "/articles/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-    "/sources/test:%3Cimg%20src=x%20onerror=alert(1)%3E",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/library?q=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/sources?q=%3Cscript%3Ealert(1)%3C/script%3E&kind=%3Cimg%20src=x%20onerror=alert(1)%3E",
+        "/%3Cscript%3Ealert(1)%3C/script%3E",
+        "/?audience=%3Cscript%3Ealert(1)%3C/script%3E",
+        "/articles/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/sources/test:%3Cimg%20src=x%20onerror=alert(1)%3E",
+    ],
+)
 def test_reflected_markup_in_urls_is_escaped(client, planted, path):
     response = client.get(path)
     assert response.status_code in (200, 400, 404, 422)
@@ -452,9 +510,19 @@ def test_reflected_markup_in_urls_is_escaped(client, planted, path):
 
 def test_every_html_page_forbids_inline_script(client, first_record, thread_record, planted):
     """The policy is on every page, error pages and exports included; only /docs differs."""
-    paths = ["/", "/library", "/sources", f"/sources/{planted.source_id}", f"/articles/{first_record['id']}",
-             f"/articles/{first_record['id']}/export.html", f"/threads/{thread_record['id']}", "/policy", "/status",
-             "/no-such-page", "/articles/anosuchid0000"]
+    paths = [
+        "/",
+        "/library",
+        "/sources",
+        f"/sources/{planted.source_id}",
+        f"/articles/{first_record['id']}",
+        f"/articles/{first_record['id']}/export.html",
+        f"/threads/{thread_record['id']}",
+        "/policy",
+        "/status",
+        "/no-such-page",
+        "/articles/anosuchid0000",
+    ]
     for path in paths:
         response = client.get(path)
         assert response.headers["content-type"].startswith("text/html"), path
@@ -467,6 +535,7 @@ def test_a_server_error_page_still_carries_the_security_headers(client, monkeypa
     """BUG (expected to fail until fixed): the catch-all `Exception` handler runs in Starlette's
     ServerErrorMiddleware, outside the SecurityHeaders middleware, so a 500 page (and a 500 problem
     from /api) has no Content-Security-Policy, X-Content-Type-Options or X-Frame-Options."""
+
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal state")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from ...config import Settings
 from ...errors import InputError
-from ...model import Document, Passage, Skipped, Source
-from ...language.sentences import sentence_spans
 from ...language.clean import normalize_space
+from ...language.sentences import sentence_spans
+from ...model import Document, Passage, Skipped, Source
 from .common import decode_text, read_file_bytes, require_path
 from .markdown import split_spans
 
@@ -40,8 +40,34 @@ _DATING_SENTENCE = re.compile(
 )
 
 # A cut title should not end on a word that only leads into the next one ("... programmes and the…").
-_DANGLING_WORDS = {"a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "with", "by",
-                   "from", "as", "that", "which", "who", "than", "versus", "vs", "were", "was", "is", "are"}
+_DANGLING_WORDS = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "but",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "for",
+    "with",
+    "by",
+    "from",
+    "as",
+    "that",
+    "which",
+    "who",
+    "than",
+    "versus",
+    "vs",
+    "were",
+    "was",
+    "is",
+    "are",
+}
 
 
 def read(path: Path, settings: Settings) -> Iterator[Document | Skipped]:
@@ -55,7 +81,7 @@ def read(path: Path, settings: Settings) -> Iterator[Document | Skipped]:
             yield lines[split]
             continue
         columns = lines[split]
-        for number, (abstract, summary, doi) in enumerate(zip(*(columns[p] for p in PARTS)), start=1):
+        for number, (abstract, summary, doi) in enumerate(zip(*(columns[p] for p in PARTS), strict=False), start=1):
             origin = f"{folder / split}.* line {number}"
             item = review(origin, abstract, summary, doi)
             if isinstance(item, Document):
@@ -113,7 +139,7 @@ def derive_title(text: str) -> str:
 
     Only the review's own words are used; a cut is shown with an ellipsis.
     """
-    sentences = [text[s.start:s.end] for s in sentence_spans(text)]
+    sentences = [text[s.start : s.end] for s in sentence_spans(text)]
     informative = [s for s in sentences if not _DATING_SENTENCE.match(s)] or sentences
     if not informative:
         return ""
@@ -130,11 +156,15 @@ def _splits(path: Path) -> tuple[Path, list[str]]:
     """The folder and the split names to read: every <split>.doi in a folder, or one named file's split."""
     if path.is_file():
         if path.suffix.lstrip(".") not in PARTS:
-            raise InputError(f"{path} is not a .source, .target or .doi file; give the Cochrane folder or one of its files.")
+            raise InputError(
+                f"{path} is not a .source, .target or .doi file; give the Cochrane folder or one of its files."
+            )
         return path.parent, [path.stem]
     splits = sorted(p.stem for p in path.glob("*.doi") if p.is_file())
     if not splits:
-        raise InputError(f"{path} holds no .doi files; give the folder with <split>.source, <split>.target and <split>.doi.")
+        raise InputError(
+            f"{path} holds no .doi files; give the folder with <split>.source, <split>.target and <split>.doi."
+        )
     return path, splits
 
 
@@ -143,7 +173,9 @@ def _split_lines(folder: Path, split: str, max_bytes: int) -> dict[str, list[byt
     files = {part: folder / f"{split}.{part}" for part in PARTS}
     for file in files.values():
         if not file.is_file():
-            raise InputError(f"{file} is missing; each Cochrane split needs {split}.source, {split}.target and {split}.doi side by side.")
+            raise InputError(
+                f"{file} is missing; each Cochrane split needs {split}.source, {split}.target and {split}.doi side by side."
+            )
     columns: dict[str, list[bytes]] = {}
     for part, file in files.items():
         data = read_file_bytes(file, max_bytes)
@@ -153,7 +185,9 @@ def _split_lines(folder: Path, split: str, max_bytes: int) -> dict[str, list[byt
     counts = {part: len(lines) for part, lines in columns.items()}
     if len(set(counts.values())) > 1:
         listed = ", ".join(f"{split}.{part} has {n}" for part, n in counts.items())
-        raise InputError(f"{folder}: the {split} files do not line up ({listed} lines); each needs one review per line, in the same order.")
+        raise InputError(
+            f"{folder}: the {split} files do not line up ({listed} lines); each needs one review per line, in the same order."
+        )
     if not counts["doi"]:
         return Skipped(f"{folder / split}.*", "empty files")
     return columns

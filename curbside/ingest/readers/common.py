@@ -27,7 +27,9 @@ def problem_with_bytes(origin: str, data: bytes, max_bytes: int) -> Skipped | No
     if not data:
         return Skipped(origin, "empty file")
     if len(data) > max_bytes:
-        return Skipped(origin, f"larger than the {max_bytes // (1024 * 1024)} MB limit (set max_file_bytes to raise it)")
+        return Skipped(
+            origin, f"larger than the {max_bytes // (1024 * 1024)} MB limit (set max_file_bytes to raise it)"
+        )
     if b"\x00" in data[:8192] and not data.startswith(b"%PDF"):
         return Skipped(origin, "binary file, not text")
     return None
@@ -122,7 +124,9 @@ def iter_members(path: Path, suffix: str, max_bytes: int) -> Iterator[tuple[str,
                 handle = tar.extractfile(m)
                 yield name, handle.read() if handle else Skipped(name, "cannot be read from the archive")
     except (tarfile.TarError, EOFError, OSError, __import__("zlib").error) as exc:
-        raise InputError(f"{path} is not a readable folder or .tar.gz archive ({exc}); check the file or unpack it and pass the folder.") from None
+        raise InputError(
+            f"{path} is not a readable folder or .tar.gz archive ({exc}); check the file or unpack it and pass the folder."
+        ) from None
 
 
 def count_members(path: Path, suffix: str) -> int | None:

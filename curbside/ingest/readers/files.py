@@ -73,7 +73,10 @@ def _not_readable(file: Path, name: str, root: Path | None) -> Skipped | None:
     """Why `file` is not read at all: a name no URL can carry, a special file, a link out of the folder."""
     if CONTROL.search(name):
         # A newline or other control character in a source id cannot be addressed by a page or API URL.
-        return Skipped(visible(str(file)), "file name holds a control character (such as a newline); rename the file and ingest again")
+        return Skipped(
+            visible(str(file)),
+            "file name holds a control character (such as a newline); rename the file and ingest again",
+        )
     try:
         status = file.stat()
     except OSError as exc:
@@ -85,7 +88,9 @@ def _not_readable(file: Path, name: str, root: Path | None) -> Skipped | None:
     if problem:
         return problem
     if root is not None and not file.resolve().is_relative_to(root):
-        return Skipped(str(file), "symbolic link to a file outside the folder, not followed; copy the file in to ingest it")
+        return Skipped(
+            str(file), "symbolic link to a file outside the folder, not followed; copy the file in to ingest it"
+        )
     return None
 
 
@@ -97,7 +102,9 @@ def _read_file(file: Path, name: str, relative: str, root: Path | None, max_byte
     suffix = file.suffix.lower()
     form = FORMATS.get(suffix)
     if form is None:
-        return Skipped(origin, f"unsupported file type {suffix or '(no extension)'}; convert it to Markdown, HTML, PDF or text")
+        return Skipped(
+            origin, f"unsupported file type {suffix or '(no extension)'}; convert it to Markdown, HTML, PDF or text"
+        )
     data = read_file_bytes(file, max_bytes)
     if isinstance(data, Skipped):
         return data
@@ -164,7 +171,9 @@ def _paragraph_passages(text: str, source_id: str, section: str, first_order: in
         for s, e in split_spans(text, start, end):
             words = normalize_space(text[s:e])
             if words:
-                passages.append(Passage(source_id, first_order + len(passages), section, words, s, e, find_grade(words)))
+                passages.append(
+                    Passage(source_id, first_order + len(passages), section, words, s, e, find_grade(words))
+                )
         start = match.end() if match else end
     return passages
 
@@ -200,7 +209,9 @@ def _pdf(origin: str, data: bytes, source_id: str) -> Parsed | Skipped:
             title = normalize_space(str(info.title or "")) if info else ""
             created = _pdf_date(info)
         except (FileNotDecryptedError, DependencyError):
-            return Skipped(origin, "encrypted PDF that cannot be opened; save a copy without encryption and ingest that")
+            return Skipped(
+                origin, "encrypted PDF that cannot be opened; save a copy without encryption and ingest that"
+            )
         except Exception:  # noqa: BLE001 - pypdf raises many types (ValueError, KeyError, struct.error ...) on corrupt input
             return Skipped(origin, "corrupt or truncated PDF; re-export or re-download it")
     passages: list[Passage] = []

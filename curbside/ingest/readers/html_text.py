@@ -17,16 +17,64 @@ from ...language.clean import normalize_space
 from .markdown import MAX_PASSAGE_CHARS, Block, split_spans, table_row
 
 # Elements that are never document text.
-_DROP = {"script", "style", "nav", "noscript", "template", "svg", "head", "iframe", "object", "form", "button", "select", "canvas", "-comment"}
+_DROP = {
+    "script",
+    "style",
+    "nav",
+    "noscript",
+    "template",
+    "svg",
+    "head",
+    "iframe",
+    "object",
+    "form",
+    "button",
+    "select",
+    "canvas",
+    "-comment",
+}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Elements that start a new block; anything else is inline and joins the text around it.
 _BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "header", "hr", "html", "li", "main", "ol", "p", "pre", "section",
-    "summary", "table", "ul", *_HEADINGS,
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    *_HEADINGS,
 }
 # Where a page states its own date (scholarly, Dublin Core and Open Graph conventions).
-_DATE_META = ("citation_publication_date", "citation_date", "dc.date", "dcterms.date", "dc.date.issued", "article:published_time")
+_DATE_META = (
+    "citation_publication_date",
+    "citation_date",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.issued",
+    "article:published_time",
+)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
@@ -48,7 +96,9 @@ def read_html(text: str) -> HtmlDocument:
     root = tree.body or tree.root
     if root is not None:
         builder.walk(root)
-    return HtmlDocument(title=title, date=date, year=int(year_match.group()) if year_match else None, blocks=builder.blocks)
+    return HtmlDocument(
+        title=title, date=date, year=int(year_match.group()) if year_match else None, blocks=builder.blocks
+    )
 
 
 def _stated_date(tree: LexborHTMLParser) -> str:
@@ -115,7 +165,9 @@ class _BlockBuilder:
             if item.tag != "li":
                 continue
             nested = [child for child in item.iter() if child.tag in ("ul", "ol")]
-            words = "".join(_inline_text(child) for child in item.iter(include_text=True) if child.tag not in ("ul", "ol", *_DROP))
+            words = "".join(
+                _inline_text(child) for child in item.iter(include_text=True) if child.tag not in ("ul", "ol", *_DROP)
+            )
             if node.tag == "ol":
                 if normalize_space(words):
                     self.add("step", f"{number}. {words}", level=depth)

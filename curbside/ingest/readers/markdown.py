@@ -13,8 +13,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from ...model import Passage
 from ...language.clean import find_grade, normalize_space
+from ...model import Passage
 
 SECTION_SEPARATOR = " › "
 MAX_PASSAGE_CHARS = 1000  # a longer paragraph is split at sentence boundaries
@@ -143,8 +143,12 @@ def _is_table_start(lines: list[tuple[int, str]], i: int) -> bool:
 def _starts_block(lines: list[tuple[int, str]], i: int) -> bool:
     line = lines[i][1]
     return bool(
-        _FENCE.match(line) or _HEADING.match(line) or _RULE.match(line) or _LIST_ITEM.match(line)
-        or _QUOTE.match(line) or _is_table_start(lines, i)
+        _FENCE.match(line)
+        or _HEADING.match(line)
+        or _RULE.match(line)
+        or _LIST_ITEM.match(line)
+        or _QUOTE.match(line)
+        or _is_table_start(lines, i)
     )
 
 
@@ -367,9 +371,13 @@ class _PassageMaker:
     def _add(self, text: str, start: int, end: int, grade: str | None = None) -> None:
         self.passages.append(
             Passage(
-                source_id=self.source_id, order=self.first_order + len(self.passages),
+                source_id=self.source_id,
+                order=self.first_order + len(self.passages),
                 section=SECTION_SEPARATOR.join(title for _, title in self.trail),
-                text=text, start=start, end=end, grade=find_grade(text) if grade is None else grade,
+                text=text,
+                start=start,
+                end=end,
+                grade=find_grade(text) if grade is None else grade,
             )
         )
 

@@ -23,8 +23,8 @@ from lxml import etree
 
 from ...config import Settings
 from ...errors import InputError
-from ...model import Document, Passage, Skipped, Source
 from ...language.clean import normalize_space
+from ...model import Document, Passage, Skipped, Source
 from .common import decode_text, iter_members, problem_with_bytes, require_path
 
 NAME = "medquad"
@@ -77,7 +77,9 @@ def read(path: Path, settings: Settings) -> Iterator[Document | Skipped]:
             continue
         yield from read_file(origin, data, settings.max_file_bytes)
     if files == 0:
-        raise InputError(f"{path} holds no .xml files; give the MedQuAD .tar.gz or the folder its collections unpack to.")
+        raise InputError(
+            f"{path} holds no .xml files; give the MedQuAD .tar.gz or the folder its collections unpack to."
+        )
 
 
 def estimate(path: Path) -> int | None:
@@ -150,8 +152,11 @@ def _pairs(origin: str, root: etree._Element) -> Iterator[Document | Skipped]:
             title=question,
             origin=NAME,
             developer=PUBLISHERS.get(collection, collection),
-            identifiers={k: v for k, v in (("qid", qid), ("cui", cuis[0] if cuis else ""),
-                                           ("medquad_document", document_id)) if v},
+            identifiers={
+                k: v
+                for k, v in (("qid", qid), ("cui", cuis[0] if cuis else ""), ("medquad_document", document_id))
+                if v
+            },
             url=root.get("url", ""),
             licence=LICENCE,
             conditions=conditions,

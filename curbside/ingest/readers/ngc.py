@@ -20,8 +20,8 @@ from pathlib import Path
 from lxml import etree
 
 from ...config import Settings
-from ...model import Document, Passage, Skipped, Source
 from ...language.clean import normalize_space
+from ...model import Document, Passage, Skipped, Source
 from .common import count_members, decode_text, iter_members, problem_with_bytes, require_path
 from .ngc_html import field_blocks, plain_text
 from .ngc_passages import RECOMMENDATIONS, field_passages

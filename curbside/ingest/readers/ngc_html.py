@@ -35,17 +35,37 @@ RECOMMENDING = re.compile(
 )
 
 _BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "caption", "center", "dd", "div", "dl", "dt", "figure",
-    "footer", "header", "hr", "li", "ol", "p", "pre", "section", "table", "ul", *_RANK_BY_TAG,
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "center",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figure",
+    "footer",
+    "header",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+    *_RANK_BY_TAG,
 }
 _SKIP_TAGS = {"script", "style", "head", "title", "noscript", "iframe", "object"}
 # Superscripts that are symbols, not exponents or footnote marks, join the text as they are.
 _PLAIN_SUPERSCRIPT = re.compile(r"^[®™©°]*$")
 # UTF-8 read as Windows-1252 or Latin-1 and saved again ("CriteriaÂ®", "â€“", "â\x80\x93"): a lead
 # byte and its continuation bytes (0x80-0xBF), each shown as the character either decoding gives.
-_CONTINUATION = "[" + re.escape("".join(
-    chr(b) + bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0)
-)) + "]"
+_CONTINUATION = (
+    "[" + re.escape("".join(chr(b) + bytes([b]).decode("cp1252", "ignore") for b in range(0x80, 0xC0))) + "]"
+)
 _MOJIBAKE = re.compile(
     f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}|[\u00f0-\u00f4]{_CONTINUATION}{{3}}"
 )
@@ -230,7 +250,7 @@ class _Builder:
             if tr.getparent().tag == "tfoot" or not labels:
                 text = " | ".join(v for v in values if v)
             else:
-                pairs = zip(labels, values)
+                pairs = zip(labels, values, strict=False)
                 text = "; ".join(f"{label}: {value}" if label else value for label, value in pairs if value)
             if text:
                 self.blocks.append(Block("row", text, table=self.tables))

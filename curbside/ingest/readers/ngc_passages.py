@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ...model import Passage
 from ...language.clean import find_grade
+from ...model import Passage
 from .markdown import SECTION_SEPARATOR, split_spans
 from .ngc_html import RECOMMENDING, Block, field_blocks
 
@@ -176,8 +176,11 @@ class _PassageMaker:
         while j < end:
             k = j
             if not self.row_alone(self.blocks[j]):
-                while (k + 1 < end and not self.row_alone(self.blocks[k + 1])
-                       and self.blocks[k + 1].end - self.blocks[j].start <= MAX_PASSAGE_CHARS):
+                while (
+                    k + 1 < end
+                    and not self.row_alone(self.blocks[k + 1])
+                    and self.blocks[k + 1].end - self.blocks[j].start <= MAX_PASSAGE_CHARS
+                ):
                     k += 1
             self.add(context, self.blocks[j].start, self.blocks[k].end, k)
             j = k + 1
@@ -243,8 +246,12 @@ class _PassageMaker:
             text = _with_context(context, self.text[piece_start:piece_end])
             self.passages.append(
                 Passage(
-                    source_id=self.source_id, order=self.first_order + len(self.passages), section=section,
-                    text=text, start=piece_start, end=piece_end,
+                    source_id=self.source_id,
+                    order=self.first_order + len(self.passages),
+                    section=section,
+                    text=text,
+                    start=piece_start,
+                    end=piece_end,
                     grade="" if self.in_definitions else _grade_of(context, self.text[piece_start:piece_end]),
                 )
             )

@@ -52,9 +52,13 @@ def _registry(folder: Path) -> list:
     try:
         entries = json.loads(registry_file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"{folder} has no registry.json; give the open-medicine guidelines folder (registry.json and content/).") from None
+        raise InputError(
+            f"{folder} has no registry.json; give the open-medicine guidelines folder (registry.json and content/)."
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{registry_file} cannot be read as JSON ({exc}); reinstall open-medicine or fix the file.") from None
+        raise InputError(
+            f"{registry_file} cannot be read as JSON ({exc}); reinstall open-medicine or fix the file."
+        ) from None
     if not isinstance(entries, list):
         raise InputError(f"{registry_file} is not a list of guidelines; reinstall open-medicine or fix the file.")
     return entries

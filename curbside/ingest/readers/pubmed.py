@@ -15,8 +15,8 @@ from typing import Any
 
 from ...config import Settings
 from ...errors import InputError
-from ...model import Document, Passage, Skipped, Source
 from ...language.clean import normalize_space
+from ...model import Document, Passage, Skipped, Source
 from .common import decode_text, problem_with_bytes, read_file_bytes, require_path
 from .markdown import SECTION_SEPARATOR
 from .pubmed_efetch import ROOT_TAG, read_export
@@ -34,9 +34,13 @@ _YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
 
 def read(path: Path, settings: Settings) -> Iterator[Document | Skipped]:
     path = require_path(path, "a PubMedQA .json file, a PubMed XML export (.xml) or a folder of them")
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    files = (
+        [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    )
     if not files:
-        raise InputError(f"{path} holds no .json or .xml files; give a PubMedQA JSON file, a PubMed XML export or a folder of them.")
+        raise InputError(
+            f"{path} holds no .json or .xml files; give a PubMedQA JSON file, a PubMed XML export or a folder of them."
+        )
     seen: set[str] = set()
     for file in files:
         for item in read_file(file, settings.max_file_bytes):
@@ -85,7 +89,9 @@ def read_pubmedqa(origin: str, text: str) -> Iterator[Document | Skipped]:
     try:
         records = json.loads(text)
     except json.JSONDecodeError as exc:
-        yield Skipped(origin, f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); fix or re-download the file")
+        yield Skipped(
+            origin, f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); fix or re-download the file"
+        )
         return
     if not isinstance(records, dict):
         yield Skipped(origin, "not a PubMedQA file (expected one JSON object keyed by PMID)")
@@ -104,7 +110,9 @@ def pubmedqa_record(origin: str, pmid: str, record: Any) -> Document | Skipped:
         return Skipped(origin, "no QUESTION (PubMedQA's questions are the articles' titles)")
     source_id = f"pmid:{pmid}"
     labels = record.get("LABELS") if isinstance(record.get("LABELS"), list) else []
-    sections = [(_section(labels[i] if i < len(labels) else ""), context) for i, context in enumerate(record["CONTEXTS"])]
+    sections = [
+        (_section(labels[i] if i < len(labels) else ""), context) for i, context in enumerate(record["CONTEXTS"])
+    ]
     sections.append((_section("CONCLUSIONS"), record.get("LONG_ANSWER")))
     passages = []
     for section, raw in sections:

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from ...model import Document, Passage, Skipped, Source
 from ...language.clean import normalize_space
+from ...model import Document, Passage, Skipped, Source
 from .markdown import SECTION_SEPARATOR
 
 ROOT_TAG = "PubmedArticleSet"
@@ -30,8 +30,12 @@ _EXPONENT = re.compile(r"[-−+]?\d+(?:\.\d+)?")
 def read_export(origin: str, data: bytes, reader_name: str) -> Iterator[Document | Skipped]:
     """Every article in one PubMed XML export."""
     events = etree.iterparse(
-        io.BytesIO(data), events=("start", "end"), resolve_entities=False, no_network=True,
-        remove_comments=True, remove_pis=True,
+        io.BytesIO(data),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        remove_comments=True,
+        remove_pis=True,
     )
     root = None
     articles = 0
@@ -49,7 +53,10 @@ def read_export(origin: str, data: bytes, reader_name: str) -> Iterator[Document
                 articles += 1
                 yield article(origin, el, reader_name)
             elif el.tag == "PubmedBookArticle":
-                yield Skipped(f"{origin} PMID {el.findtext('BookDocument/PMID', '?')}", "a PubMed book record, not a journal article")
+                yield Skipped(
+                    f"{origin} PMID {el.findtext('BookDocument/PMID', '?')}",
+                    "a PubMed book record, not a journal article",
+                )
             el.clear()  # finished articles are not kept: an export can hold tens of thousands
             while el.getprevious() is not None:
                 del root[0]

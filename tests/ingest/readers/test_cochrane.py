@@ -10,9 +10,9 @@ from conftest import shared_path
 
 from curbside.config import Settings
 from curbside.errors import InputError
+from curbside.ingest.readers import cochrane
 from curbside.library import Library
 from curbside.model import Document, Skipped
-from curbside.ingest.readers import cochrane
 
 SETTINGS = Settings(library=Path("unused"))
 
@@ -20,8 +20,16 @@ SETTINGS = Settings(library=Path("unused"))
 SENTENCE = "Examplamab reduced the made-up score by 3.5 points (95% CI 1.2 to 5.8) in 12 synthetic trials. "
 LONG_ABSTRACT = SENTENCE * 25  # about 2,400 characters: three passages
 REVIEWS = [
-    (LONG_ABSTRACT, "The evidence is current to March 2099. This review looked at examplamab for placeholder pain in adults.", "10.1002/14651858.CD900001.pub2"),
-    ("Sampleol had no effect on the synthetic outcome.", "We found one fictional trial of sampleol.", "10.1002/14651858.CD900002"),
+    (
+        LONG_ABSTRACT,
+        "The evidence is current to March 2099. This review looked at examplamab for placeholder pain in adults.",
+        "10.1002/14651858.CD900001.pub2",
+    ),
+    (
+        "Sampleol had no effect on the synthetic outcome.",
+        "We found one fictional trial of sampleol.",
+        "10.1002/14651858.CD900002",
+    ),
 ]
 
 
@@ -67,7 +75,7 @@ def test_passages_are_sentence_bounded_with_exact_offsets(corpus: Path) -> None:
     assert len(abstract) == 3 and len(summary) == 1
     cleaned = LONG_ABSTRACT.strip()
     for p in abstract:
-        assert len(p.text) <= 1000 and p.text == cleaned[p.start:p.end]
+        assert len(p.text) <= 1000 and p.text == cleaned[p.start : p.end]
         assert p.text.endswith("trials.")  # whole sentences only
     assert summary[0].text == REVIEWS[0][1]
 
@@ -92,8 +100,16 @@ def test_long_titles_are_cut_at_a_word_without_new_words() -> None:
 
 def test_bad_lines_are_skipped_and_duplicates_kept_once(tmp_path: Path) -> None:
     folder = tmp_path / "cochrane-pls"
-    write_split(folder, "test", [REVIEWS[1], ("", "A summary without its abstract.", "10.1002/14651858.CD900003"),
-                                 ("Text.", "Text.", "not-a-doi"), REVIEWS[1]])
+    write_split(
+        folder,
+        "test",
+        [
+            REVIEWS[1],
+            ("", "A summary without its abstract.", "10.1002/14651858.CD900003"),
+            ("Text.", "Text.", "not-a-doi"),
+            REVIEWS[1],
+        ],
+    )
     with open(folder / "test.source", "ab") as handle:  # a fifth review whose abstract is not UTF-8
         handle.write("Caf\u00e9 study.\n".encode("latin-1"))
     for part in ("target", "doi"):
@@ -102,7 +118,11 @@ def test_bad_lines_are_skipped_and_duplicates_kept_once(tmp_path: Path) -> None:
     docs, skipped = read_all(folder)
     assert len(docs) == 1
     assert [s.reason.split(" (")[0] for s in skipped] == [
-        "empty abstract", "the .doi line is not a DOI", cochrane.DUPLICATE, "not UTF-8 text"]
+        "empty abstract",
+        "the .doi line is not a DOI",
+        cochrane.DUPLICATE,
+        "not UTF-8 text",
+    ]
     assert skipped[0].origin.endswith("test.* line 2")
 
 

@@ -17,10 +17,16 @@ from pypdf import PdfReader, PdfWriter
 
 from curbside.config import Settings
 from curbside.errors import InputError
-from curbside.model import Document, Skipped
 from curbside.ingest.readers import files
 from curbside.ingest.readers.common import read_file_bytes
-from curbside.ingest.readers.markdown import MAX_PASSAGE_CHARS, clean_inline, parse_markdown, passages_from_blocks, split_spans
+from curbside.ingest.readers.markdown import (
+    MAX_PASSAGE_CHARS,
+    clean_inline,
+    parse_markdown,
+    passages_from_blocks,
+    split_spans,
+)
+from curbside.model import Document, Skipped
 
 SETTINGS = Settings(library=Path("unused"))
 
@@ -197,7 +203,11 @@ def test_pdf_with_empty_user_password_is_read(tmp_path: Path) -> None:
         ("binary.txt", b"abc\x00def", "binary file, not text"),
         ("latin1.txt", "café".encode("latin-1"), "not UTF-8 text (bad byte at offset 3); convert it to UTF-8"),
         ("blank.txt", b"   \n\n  \n", "no readable text in the file"),
-        ("corrupt.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "corrupt or truncated PDF; re-export or re-download it"),
+        (
+            "corrupt.pdf",
+            b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog",
+            "corrupt or truncated PDF; re-export or re-download it",
+        ),
         ("truncated.pdf", make_pdf(["hello"])[:150], "corrupt or truncated PDF; re-export or re-download it"),
         ("scanned.pdf", _rewrite(b"", blank=True), "no extractable text (scanned PDF?); run OCR first"),
         (
@@ -218,7 +228,9 @@ def test_oversize_file_is_skipped_before_reading(tmp_path: Path) -> None:
     assert isinstance(item, Skipped) and item.reason.startswith("larger than the")
 
 
-def test_damaged_pdf_is_recovered_without_pypdf_noise(tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys, recwarn) -> None:
+def test_damaged_pdf_is_recovered_without_pypdf_noise(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys, recwarn
+) -> None:
     # Every cross-reference offset one byte off: pypdf rebuilds the table and logs each object.
     pdf = re.sub(rb"(\d{10}) 00000 n", lambda m: b"%010d 00000 n" % (int(m.group(1)) + 1), make_pdf(["Recovered text"]))
     caplog.set_level(logging.DEBUG)
@@ -266,13 +278,15 @@ def test_code_block_keeps_its_lines() -> None:
 def test_split_spans_cover_the_words_in_order_within_the_limit(text: str, limit: int) -> None:
     spans = split_spans(text, 0, len(text), limit)
     assert all(0 < end - start <= limit for start, end in spans)
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:], strict=False))
     assert "".join("".join(text[s:e].split()) for s, e in spans) == "".join(text.split())
 
 
 def test_table_row_grade_ignores_a_first_column_that_names_a_scale_level() -> None:
-    text = "| Class | Meaning |\n|---|---|\n| Class III | a fictional scale level |\n\n" \
-           "| Advice | Strength |\n|---|---|\n| Give examplamab | Grade B |\n"
+    text = (
+        "| Class | Meaning |\n|---|---|\n| Class III | a fictional scale level |\n\n"
+        "| Advice | Strength |\n|---|---|\n| Give examplamab | Grade B |\n"
+    )
     scale, advice = passages_from_blocks(parse_markdown(text), "s", "Root")
     assert (scale.text, scale.grade) == ("Class: Class III; Meaning: a fictional scale level", "")
     assert (advice.text, advice.grade) == ("Advice: Give examplamab; Strength: Grade B", "Grade B")
@@ -282,7 +296,9 @@ def test_table_row_grade_ignores_a_first_column_that_names_a_scale_level() -> No
 
 
 def _read_folder(folder: Path, settings: Settings = SETTINGS) -> dict[str, Document | Skipped]:
-    return {item.source.id if isinstance(item, Document) else item.origin: item for item in files.read(folder, settings)}
+    return {
+        item.source.id if isinstance(item, Document) else item.origin: item for item in files.read(folder, settings)
+    }
 
 
 def test_symlink_leaving_the_folder_is_skipped_and_one_inside_is_read(tmp_path: Path) -> None:
@@ -293,7 +309,9 @@ def test_symlink_leaving_the_folder_is_skipped_and_one_inside_is_read(tmp_path: 
     (notes / "alias.txt").symlink_to(notes / "a.txt")
     items = _read_folder(notes)
     assert items[str(notes / "leak.txt")] == Skipped(
-        str(notes / "leak.txt"), "symbolic link to a file outside the folder, not followed; copy the file in to ingest it")
+        str(notes / "leak.txt"),
+        "symbolic link to a file outside the folder, not followed; copy the file in to ingest it",
+    )
     assert [p.text for p in items["file:notes/alias.txt"].passages] == ["Synthetic note a."]
     assert "file:notes/a.txt" in items
 
@@ -305,7 +323,9 @@ def test_links_to_folders_and_broken_links_are_named_not_followed(tmp_path: Path
     (notes / "linked").symlink_to(tmp_path / "elsewhere")
     (notes / "gone.txt").symlink_to(tmp_path / "missing.txt")
     items = _read_folder(notes)
-    assert items[str(notes / "linked")].reason == "link to a folder, not followed; move or copy the folder in to ingest it"
+    assert (
+        items[str(notes / "linked")].reason == "link to a folder, not followed; move or copy the folder in to ingest it"
+    )
     assert items[str(notes / "gone.txt")].reason == "broken symbolic link; fix or remove it"
     assert set(items) == {"file:notes/a.txt", str(notes / "linked"), str(notes / "gone.txt")}
 
@@ -354,4 +374,6 @@ def test_file_name_with_a_control_character_is_refused_and_the_rest_read(tmp_pat
     assert [i.source.id for i in items if isinstance(i, Document)] == ["file:notes/a.txt"]
     (skipped,) = [i for i in items if isinstance(i, Skipped)]
     shown = str(notes / bad).replace("\n", "\\n").replace("\x1b", "\\x1b").replace("\t", "\\t")
-    assert skipped == Skipped(shown, "file name holds a control character (such as a newline); rename the file and ingest again")
+    assert skipped == Skipped(
+        shown, "file name holds a control character (such as a newline); rename the file and ingest again"
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import tarfile
 from collections import Counter
 from pathlib import Path
@@ -12,8 +11,8 @@ from conftest import shared_path
 
 from curbside.config import Settings
 from curbside.errors import InputError
-from curbside.model import Document, Skipped
 from curbside.ingest.readers import medquad
+from curbside.model import Document, Skipped
 
 pytestmark = pytest.mark.slow  # reads the shared MedQuAD corpus
 
@@ -85,7 +84,11 @@ def read_all(path: Path, settings: Settings = SETTINGS) -> tuple[list[Document],
 
 def test_answered_pairs_become_consumer_sources(tmp_path: Path) -> None:
     docs, skipped = read_all(write_collection(tmp_path / "medquad"))
-    first = next(d for d in docs if d.source.identifiers["medquad_document"] == "0000001" and d.source.title.endswith("Examplitis ?"))
+    first = next(
+        d
+        for d in docs
+        if d.source.identifiers["medquad_document"] == "0000001" and d.source.title.endswith("Examplitis ?")
+    )
     source, (passage,) = first.source, first.passages
     assert source.id == "medquad:GHR:0000001-1"
     assert source.kind == "consumer" and source.origin == "medquad"
@@ -96,9 +99,14 @@ def test_answered_pairs_become_consumer_sources(tmp_path: Path) -> None:
     assert source.conditions == ["Examplitis", "Example syndrome", "EXS"]
     assert source.identifiers == {"qid": "0000001-1", "cui": "C0000001", "medquad_document": "0000001"}
     assert source.metadata == {
-        "focus": "Examplitis", "synonyms": ["Example syndrome", "EXS"], "cuis": ["C0000001", "C0000002"],
-        "semantic_types": ["T999"], "semantic_group": "Disorders", "qtype": "information",
-        "collection": "GHR", "focus_category": "",
+        "focus": "Examplitis",
+        "synonyms": ["Example syndrome", "EXS"],
+        "cuis": ["C0000001", "C0000002"],
+        "semantic_types": ["T999"],
+        "semantic_group": "Disorders",
+        "qtype": "information",
+        "collection": "GHR",
+        "focus_category": "",
     }
     assert (passage.order, passage.section, passage.start, passage.end) == (0, source.title, 0, len(passage.text))
     assert passage.text == (
@@ -182,6 +190,13 @@ def test_real_corpus_counts() -> None:
     assert len({d.source.id for d in docs}) == len(docs)
     assert all(d.passages[0].text and d.source.title for d in docs)
     assert Counter(d.source.metadata["collection"] for d in docs) == {
-        "GHR": 5430, "GARD": 5389, "NIDDK": 1192, "NINDS": 1104, "MPlusHealthTopics": 981,
-        "NIHSeniorHealth": 769, "CancerGov": 729, "NHLBI": 559, "CDC": 270,
+        "GHR": 5430,
+        "GARD": 5389,
+        "NIDDK": 1192,
+        "NINDS": 1104,
+        "MPlusHealthTopics": 981,
+        "NIHSeniorHealth": 769,
+        "CancerGov": 729,
+        "NHLBI": 559,
+        "CDC": 270,
     }

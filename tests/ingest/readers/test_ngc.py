@@ -10,16 +10,16 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from lxml import etree
 
 from curbside.config import Settings
 from curbside.errors import InputError
+from curbside.ingest.readers import ngc, ngc_passages
+from curbside.ingest.readers.ngc_html import field_blocks
+from curbside.language.clean import find_grade
 from curbside.library import Library
 from curbside.model import Document, Skipped
-from curbside.ingest.readers import ngc, ngc_passages
-from curbside.language.clean import find_grade
-from curbside.ingest.readers.ngc_html import field_blocks
-from conftest import shared_path
 
 pytestmark = pytest.mark.slow  # reads the shared NGC corpus
 
@@ -50,26 +50,50 @@ RECOMMENDATIONS = """<div class="content_para">
 
 FIELDS = [
     ("General", "Guideline Title", ['<div class="content_title">Examplitis: diagnosis &amp; management.</div>']),
-    ("General", "Bibliographic Source(s)", [
-        '<table><tr><td>Doe J. Examplitis guideline. Exampleton: Society of Examplology; 2013 Aug. 9 p. '
-        '<a href="http://www.ncbi.nlm.nih.gov/entrez/query.fcgi?cmd=Retrieve&amp;db=pubmed&amp;list_uids=12345678">PubMed</a>'
-        "</td></tr></table>"
-    ]),
+    (
+        "General",
+        "Bibliographic Source(s)",
+        [
+            "<table><tr><td>Doe J. Examplitis guideline. Exampleton: Society of Examplology; 2013 Aug. 9 p. "
+            '<a href="http://www.ncbi.nlm.nih.gov/entrez/query.fcgi?cmd=Retrieve&amp;db=pubmed&amp;list_uids=12345678">PubMed</a>'
+            "</td></tr></table>"
+        ],
+    ),
     ("General", "Guideline Status", ["<p>This is the current release of the guideline.</p>"]),
     ("Recommendations", "Major Recommendations", [RECOMMENDATIONS]),
     ("Recommendations", "Clinical Algorithm(s)", ["<p>None provided</p>"]),
-    ("Scope", "Disease/Condition(s)", ["<p>Examplitis, including:</p><ul><li>Acute examplitis</li><li>Chronic examplitis</li></ul>"]),
+    (
+        "Scope",
+        "Disease/Condition(s)",
+        ["<p>Examplitis, including:</p><ul><li>Acute examplitis</li><li>Chronic examplitis</li></ul>"],
+    ),
     ("Scope", "Guideline Category", ["Diagnosis", "Treatment"]),
     ("Scope", "Intended Users", ["Physicians"]),
     ("Scope", "Target Population", ["<p>Adults with examplitis</p>"]),
     ("Benefits/Harms of Implementing the Guideline Recommendations", "Potential Harms", ["<p>Not stated</p>"]),
-    ("Methodology", "Rating Scheme for the Strength of the Recommendations", ["<p>Strong (grade 1); weak (grade 2)</p>"]),
+    (
+        "Methodology",
+        "Rating Scheme for the Strength of the Recommendations",
+        ["<p>Strong (grade 1); weak (grade 2)</p>"],
+    ),
     ("Identifying Information and Availability", "Date Released", ["2011 May (revised 2013 Aug)"]),
-    ("Identifying Information and Availability", "Guideline Developer(s)", ["Society of Examplology - Medical Specialty Society"]),
-    ("Identifying Information and Availability", "Guideline Availability", [
-        '<p>Available from the <a href="http://www.example.org/examplitis.pdf">Society of Examplology Web site</a>.</p>'
-    ]),
-    ("Identifying Information and Availability", "Copyright Statement", ["<p>Copyright the Society of Examplology.</p>"]),
+    (
+        "Identifying Information and Availability",
+        "Guideline Developer(s)",
+        ["Society of Examplology - Medical Specialty Society"],
+    ),
+    (
+        "Identifying Information and Availability",
+        "Guideline Availability",
+        [
+            '<p>Available from the <a href="http://www.example.org/examplitis.pdf">Society of Examplology Web site</a>.</p>'
+        ],
+    ),
+    (
+        "Identifying Information and Availability",
+        "Copyright Statement",
+        ["<p>Copyright the Society of Examplology.</p>"],
+    ),
 ]
 
 STUB = [("Disclaimer", "NGC Disclaimer", ["<p>The National Guideline Clearinghouse does not develop guidelines.</p>"])]
@@ -82,7 +106,9 @@ def summary_xml(fields: list[tuple[str, str, list[str]]]) -> bytes:
     for section, name, values in fields:
         if section not in sections:
             sections[section] = etree.SubElement(root, "Section", Name=section)
-        field = etree.SubElement(sections[section], "Field", Name=name, Type="picklist-many" if len(values) > 1 else "text")
+        field = etree.SubElement(
+            sections[section], "Field", Name=name, Type="picklist-many" if len(values) > 1 else "text"
+        )
         for value in values:
             etree.SubElement(field, "FieldValue", Value=value)
     return etree.tostring(root, encoding="utf-8")
@@ -119,19 +145,30 @@ def test_recommendations_are_split_under_their_headings_with_grades(document: Do
     recs = [p for p in document.passages if p.section.startswith("Major Recommendations")]
     got = [(p.section, p.text, p.grade) for p in recs]
     assert got == [
-        ("Major Recommendations › Diagnosis",
-         "Examplitis should be confirmed by an examplometry level <9 g/dl (Grade 1B).", "Grade 1B"),
+        (
+            "Major Recommendations › Diagnosis",
+            "Examplitis should be confirmed by an examplometry level <9 g/dl (Grade 1B).",
+            "Grade 1B",
+        ),
         ("Major Recommendations › Diagnosis", "Patients should be entered into clinical trials wherever possible.", ""),
         # A list item introducing a sub-list stays with its items while they are short.
-        ("Major Recommendations › Treatment › Chronic Examplitis",
-         "Smouldering type:\n  - Watch and wait\n  - Examplamab 10 mg/m^2/week may be considered (Grade 2C).", "Grade 2C"),
+        (
+            "Major Recommendations › Treatment › Chronic Examplitis",
+            "Smouldering type:\n  - Watch and wait\n  - Examplamab 10 mg/m^2/week may be considered (Grade 2C).",
+            "Grade 2C",
+        ),
         # A line stating only a grade belongs to the recommendation above it.
-        ("Major Recommendations › Treatment › Chronic Examplitis",
-         "Examplamab should be offered to adults with acute examplitis.\nQuality of Evidence: Low\nGRADE Recommendation: Weak",
-         "Quality of Evidence: Low\nGRADE Recommendation: Weak".replace("\n", " ")),
+        (
+            "Major Recommendations › Treatment › Chronic Examplitis",
+            "Examplamab should be offered to adults with acute examplitis.\nQuality of Evidence: Low\nGRADE Recommendation: Weak",
+            "Quality of Evidence: Low\nGRADE Recommendation: Weak".replace("\n", " "),
+        ),
         # Grade definitions are background, filed apart and never graded themselves.
-        ("Major Recommendations › Definitions › Strength of Recommendations",
-         "Strong (grade 1): Strong recommendations (grade 1) are made when benefits clearly outweigh harms.", ""),
+        (
+            "Major Recommendations › Definitions › Strength of Recommendations",
+            "Strong (grade 1): Strong recommendations (grade 1) are made when benefits clearly outweigh harms.",
+            "",
+        ),
     ]
 
 
@@ -146,12 +183,18 @@ def test_passages_are_ordered_and_point_into_their_field_text(document: Document
 
 def test_other_fields_are_kept_or_left_out_by_content(document: Document) -> None:
     sections = {p.section.split(" › ")[0] for p in document.passages}
-    assert sections == {"Major Recommendations", "Disease/Condition(s)", "Target Population"}  # "Not stated", "None provided" dropped
+    assert sections == {
+        "Major Recommendations",
+        "Disease/Condition(s)",
+        "Target Population",
+    }  # "Not stated", "None provided" dropped
 
 
 def test_a_long_list_gives_each_item_its_lead_in() -> None:
     items = "".join(f"<li>Examplamab dose {n} should be checked weekly (Grade {n}A).</li>" for n in range(1, 4))
-    passages = ngc_passages.field_passages("ngc:1", "Major Recommendations", f"<p>In adults with examplitis:</p><ul>{items}</ul>")
+    passages = ngc_passages.field_passages(
+        "ngc:1", "Major Recommendations", f"<p>In adults with examplitis:</p><ul>{items}</ul>"
+    )
     assert [p.text for p in passages] == [
         f"In adults with examplitis: Examplamab dose {n} should be checked weekly (Grade {n}A)." for n in range(1, 4)
     ]
@@ -166,8 +209,10 @@ def test_a_grade_line_above_recommendations_heads_them() -> None:
     passages = ngc_passages.field_passages("ngc:1", "Major Recommendations", markup)
     assert [(p.text, p.grade) for p in passages] == [
         ("Class I — Offer examplamab to adults with examplitis (Level of evidence B).", "Class I; Level of evidence B"),
-        ("Class IIa — Examplamab is reasonable in children with examplitis (Level of evidence C).",
-         "Class IIa; Level of evidence C"),
+        (
+            "Class IIa — Examplamab is reasonable in children with examplitis (Level of evidence C).",
+            "Class IIa; Level of evidence C",
+        ),
     ]
 
 
@@ -179,10 +224,16 @@ def test_a_recommendation_profile_is_one_passage() -> None:
     )
     passages = ngc_passages.field_passages("ngc:1", "Major Recommendations", markup)
     assert [(p.section, p.text, p.grade) for p in passages] == [
-        ("Major Recommendations",
-         "Clinicians should offer examplamab for examplitis.\nStrong recommendation based on two trials.", "Strong recommendation"),
-        ("Major Recommendations › Action Statement Profile",
-         "- Aggregate evidence quality: Grade B\n- Benefits: fewer examplitis flares\n- Harms: none", "Grade B"),
+        (
+            "Major Recommendations",
+            "Clinicians should offer examplamab for examplitis.\nStrong recommendation based on two trials.",
+            "Strong recommendation",
+        ),
+        (
+            "Major Recommendations › Action Statement Profile",
+            "- Aggregate evidence quality: Grade B\n- Benefits: fewer examplitis flares\n- Harms: none",
+            "Grade B",
+        ),
     ]
 
 
@@ -218,7 +269,11 @@ def test_stub_page_is_skipped() -> None:
     ("data", "name", "reason"),
     [
         (summary_xml(FIELDS)[:300], "summaries/ngc-1.xml", "malformed or truncated XML"),
-        (summary_xml(FIELDS).replace(b"Examplitis:", "Examplitis caf\u00e9:".encode("latin-1")), "summaries/ngc-1.xml", "not UTF-8"),
+        (
+            summary_xml(FIELDS).replace(b"Examplitis:", "Examplitis caf\u00e9:".encode("latin-1")),
+            "summaries/ngc-1.xml",
+            "not UTF-8",
+        ),
         (b"", "summaries/ngc-1.xml", "empty file"),
         (summary_xml(FIELDS), "summaries/guideline.xml", "not named ngc-NUMBER.xml"),
     ],
@@ -272,7 +327,10 @@ def test_ingesting_a_folder_twice_adds_nothing_the_second_time(tmp_path: Path) -
         ("Offer examplamab (II-2B).", "II-2B"),
         ("Offer examplamab (strong, low).", "strong, low"),
         ("Offer examplamab (Grade 2, Level A).", "Grade 2, Level A"),
-        ("Strength of recommendation: strong; Quality of evidence: moderate", "Strength of recommendation: strong; Quality of evidence: moderate"),
+        (
+            "Strength of recommendation: strong; Quality of evidence: moderate",
+            "Strength of recommendation: strong; Quality of evidence: moderate",
+        ),
         ("NHBLI Grade: E (Expert Opinion); other text", "Grade: E (Expert Opinion)"),
         ("Offer examplamab [GPP]", "GPP"),
         ("Offer examplamab (LE 3; GR D).", "LE 3; GR D"),

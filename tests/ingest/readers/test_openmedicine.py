@@ -10,8 +10,8 @@ import pytest
 
 from curbside.config import Settings
 from curbside.errors import InputError
-from curbside.model import Document, Skipped
 from curbside.ingest.readers import get_reader, openmedicine
+from curbside.model import Document, Skipped
 
 SETTINGS = Settings(library=Path("unused"))
 

@@ -11,9 +11,9 @@ from conftest import shared_path
 
 from curbside.config import Settings
 from curbside.errors import InputError
-from curbside.model import Document, Skipped
 from curbside.ingest.readers import pubmed
 from curbside.ingest.readers.pubmed_efetch import kind_of
+from curbside.model import Document, Skipped
 
 SETTINGS = Settings(library=Path("unused"))
 
@@ -30,14 +30,23 @@ PUBMEDQA = {
         "final_decision": "yes",
         "LONG_ANSWER": "Examplamab may help in this made-up setting.",
     },
-    "90000002": {"QUESTION": "Is sampleol safe?", "CONTEXTS": ["A synthetic cohort."], "LABELS": ["RESULTS"],
-                 "MESHES": [], "YEAR": None, "final_decision": "maybe", "LONG_ANSWER": ""},
+    "90000002": {
+        "QUESTION": "Is sampleol safe?",
+        "CONTEXTS": ["A synthetic cohort."],
+        "LABELS": ["RESULTS"],
+        "MESHES": [],
+        "YEAR": None,
+        "final_decision": "maybe",
+        "LONG_ANSWER": "",
+    },
     "90000003": {"QUESTION": "Is this record empty?", "CONTEXTS": [], "LABELS": [], "MESHES": [], "LONG_ANSWER": ""},
 }
 
 
-def efetch_article(pmid: str, title: str, abstract: str, types: list[str], date: str = "<Year>2098</Year><Month>Mar</Month>") -> str:
-    type_list = "".join(f"<PublicationType UI=\"D0\">{t}</PublicationType>" for t in types)
+def efetch_article(
+    pmid: str, title: str, abstract: str, types: list[str], date: str = "<Year>2098</Year><Month>Mar</Month>"
+) -> str:
+    type_list = "".join(f'<PublicationType UI="D0">{t}</PublicationType>' for t in types)
     return f"""
 <PubmedArticle>
   <MedlineCitation Status="MEDLINE" Owner="NLM">
@@ -66,10 +75,19 @@ STRUCTURED_ABSTRACT = """<Abstract>
 EFETCH = (
     '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2024//EN" '
     '"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_240101.dtd">\n<PubmedArticleSet>'
-    + efetch_article("91000001", "Examplamab for examplitis: a synthetic review.", STRUCTURED_ABSTRACT,
-                     ["Journal Article", "Systematic Review", "Meta-Analysis"])
-    + efetch_article("91000002", "A made-up guideline on sampleol.", "<Abstract><AbstractText>Use sampleol nowhere.</AbstractText></Abstract>",
-                     ["Practice Guideline"], date="<MedlineDate>2097 Dec-2098 Jan</MedlineDate>")
+    + efetch_article(
+        "91000001",
+        "Examplamab for examplitis: a synthetic review.",
+        STRUCTURED_ABSTRACT,
+        ["Journal Article", "Systematic Review", "Meta-Analysis"],
+    )
+    + efetch_article(
+        "91000002",
+        "A made-up guideline on sampleol.",
+        "<Abstract><AbstractText>Use sampleol nowhere.</AbstractText></Abstract>",
+        ["Practice Guideline"],
+        date="<MedlineDate>2097 Dec-2098 Jan</MedlineDate>",
+    )
     + efetch_article("91000003", "A title-only fictional letter.", "", ["Letter"])
     + "<PubmedBookArticle><BookDocument><PMID>91000004</PMID></BookDocument></PubmedBookArticle>"
     + "</PubmedArticleSet>\n"
@@ -96,9 +114,16 @@ def test_pubmedqa_records_become_research_sources(tmp_path: Path) -> None:
     assert first.source.identifiers == {"pmid": "90000001"}
     assert first.source.licence == "PubMedQA (MIT); abstract text © its publisher"
     assert first.source.conditions == ["Examplitis", "Humans"]
-    assert first.source.metadata == {"mesh": ["Examplitis", "Humans"], "labels": ["BACKGROUND", "METHODS", "UNLABELLED"]}
+    assert first.source.metadata == {
+        "mesh": ["Examplitis", "Humans"],
+        "labels": ["BACKGROUND", "METHODS", "UNLABELLED"],
+    }
     assert [(p.order, p.section) for p in first.passages] == [
-        (0, "Abstract › BACKGROUND"), (1, "Abstract › METHODS"), (2, "Abstract"), (3, "Abstract › CONCLUSIONS")]
+        (0, "Abstract › BACKGROUND"),
+        (1, "Abstract › METHODS"),
+        (2, "Abstract"),
+        (3, "Abstract › CONCLUSIONS"),
+    ]
     assert not any("yes" == p.text for p in first.passages)  # the dataset's labels are not the article's words
     assert docs[1].source.year is None and [p.section for p in docs[1].passages] == ["Abstract › RESULTS"]
     assert [s.reason for s in skipped] == ["no abstract text (CONTEXTS and LONG_ANSWER are empty)"]
@@ -119,7 +144,10 @@ def test_efetch_articles_are_parsed(tmp_path: Path) -> None:
         ("Abstract › BACKGROUND", "Examplamab is a fictional agent."),
         ("Abstract › RESULTS", "Scores fell by 10^2 placeholder units in CD4+ cells."),  # an exponent stays one
     ]
-    assert guideline.source.kind == "guideline" and (guideline.source.year, guideline.source.date) == (2097, "2097 Dec-2098 Jan")
+    assert guideline.source.kind == "guideline" and (guideline.source.year, guideline.source.date) == (
+        2097,
+        "2097 Dec-2098 Jan",
+    )
     assert [p.section for p in guideline.passages] == ["Abstract"]
     assert [(s.origin.rsplit(" ", 1)[-1], s.reason) for s in skipped] == [
         ("91000003", "no abstract (PubMed has only the title of this article)"),
@@ -130,9 +158,14 @@ def test_efetch_articles_are_parsed(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("types", "kind"),
-    [(["Journal Article"], "research"), (["Review"], "research"), (["Meta-Analysis"], "systematic_review"),
-     (["Systematic Review"], "systematic_review"), (["Guideline"], "guideline"),
-     (["Practice Guideline", "Systematic Review"], "guideline")],
+    [
+        (["Journal Article"], "research"),
+        (["Review"], "research"),
+        (["Meta-Analysis"], "systematic_review"),
+        (["Systematic Review"], "systematic_review"),
+        (["Guideline"], "guideline"),
+        (["Practice Guideline", "Systematic Review"], "guideline"),
+    ],
 )
 def test_publication_types_decide_the_kind(types: list[str], kind: str) -> None:
     assert kind_of(types) == kind
@@ -142,7 +175,10 @@ def test_truncated_export_keeps_the_complete_articles(tmp_path: Path) -> None:
     cut = EFETCH[: EFETCH.index("A made-up guideline") + 10]
     docs, (skip,) = read_all(write(tmp_path / "export.xml", cut))
     assert [d.source.id for d in docs] == ["pmid:91000001"]
-    assert skip.reason.startswith("XML is malformed or cut short") and "the 1 complete articles before it were read" in skip.reason
+    assert (
+        skip.reason.startswith("XML is malformed or cut short")
+        and "the 1 complete articles before it were read" in skip.reason
+    )
 
 
 def test_folder_reads_both_formats_and_keeps_a_pmid_once(tmp_path: Path) -> None:
@@ -164,7 +200,9 @@ def test_folder_reads_both_formats_and_keeps_a_pmid_once(tmp_path: Path) -> None
         pytest.param("key.json", '{"PMID-X": {"QUESTION": "Q?", "CONTEXTS": ["c"]}}', "not a PMID", id="json-bad-key"),
         pytest.param("latin.json", '{"1": {"QUESTION": "Caf\u00e9?"}}'.encode("latin-1"), "not UTF-8", id="non-utf8"),
         pytest.param("empty.xml", b"", "empty file", id="empty"),
-        pytest.param("cut.xml", "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1", "cut short", id="truncated-xml"),
+        pytest.param(
+            "cut.xml", "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1", "cut short", id="truncated-xml"
+        ),
         pytest.param("other.xml", "<Version><Field/></Version>", "not a PubMed XML export", id="other-xml"),
         pytest.param("notes.txt", "plain words", "neither a PubMedQA", id="unknown-format"),
     ],
