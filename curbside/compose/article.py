@@ -477,12 +477,25 @@ def _bottom_line(
     chosen: list[Claim] = []
     used_bullets: set[int] = set()
     for group in bottom_line_plan(question.intent, question.modifiers, [section.key for section in sections]):
-        bullets = [b for key in group if key in by_key for b in by_key[key].bullets if id(b) not in used_bullets]
+        bullets = [
+            b
+            for key in group
+            if key in by_key
+            for b in by_key[key].bullets
+            if id(b) not in used_bullets and _says_its_drug(b.claims[0], b.label)
+        ]
         if bullets:
             best = bullets[0] if patient is None else patient.most_readable(bullets)
             used_bullets.add(id(best))
             chosen.append(best.claims[0])  # the quote itself: it leaves the body (_drop_from_body)
     return chosen
+
+
+def _says_its_drug(claim: Claim, label: str) -> bool:
+    """Whether a quote can stand in the bottom line, which shows no bullet label: a dose must name
+    its drug in its own words ("Starting dose: 100 mg/day" under "Allopurinol" cannot)."""
+    names = [name.strip(" …").lower() for name in label.split(",") if name.strip(" …")]
+    return not claim.doses or not names or any(name in claim.text.lower() for name in names)
 
 
 def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[Claim]:
@@ -505,7 +518,8 @@ def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[C
     chosen, facets_used = [], set()
     for c in sorted(parts, key=fit):
         facet = c.hit.explain.get("facet", -1.0)
-        if facet in facets_used or c.statement.doses and not c.interventions:
+        # The bottom line shows no bullet label: a dose there must name its drug itself.
+        if facet in facets_used or (c.statement.doses and not c.statement.interventions):
             continue
         facets_used.add(facet)
         chosen.append(c.claim)
@@ -521,22 +535,30 @@ def _strongest(section: Section) -> Claim:
 
 
 def _drop_from_body(article: Article) -> None:
-    """The bottom line is not said twice: its quotes leave the body (a bullet or section left
-    empty goes too), and the algorithm keeps only steps that say something else, if two remain."""
+    """No sentence is said twice. The bottom line's quotes leave the body, and so do the
+    algorithm's steps (copies of body quotes, in the order of the lines of therapy) — the
+    algorithm keeps only steps that are not the bottom line, and only if two remain. A bullet or
+    section left empty goes."""
     said = {id(claim) for claim in article.bottom_line}
-    quoted = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
+    in_bottom_line = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
+    steps: set[tuple[str, int]] = set()
     for section in article.sections:
-        if section.numbered:  # steps are copies: a step that is the bottom line's quote goes
-            section.bullets = [
-                b for b in section.bullets if (b.claims[0].passage_id, b.claims[0].quote_start) not in quoted
-            ]
+        if section.numbered:
+            section.bullets = [b for b in section.bullets if _at(b.claims[0]) not in in_bottom_line]
             if len(section.bullets) < 2:
                 section.bullets = []  # one step is no sequence
+            steps |= {_at(b.claims[0]) for b in section.bullets}
+    for section in article.sections:
+        if section.numbered:
             continue
         for bullet in section.bullets:
-            bullet.claims = [c for c in bullet.claims if id(c) not in said]
+            bullet.claims = [c for c in bullet.claims if id(c) not in said and _at(c) not in steps]
         section.bullets = [b for b in section.bullets if b.claims]
     article.sections = [s for s in article.sections if s.bullets]
+
+
+def _at(claim: Claim) -> tuple[str, int]:
+    return claim.passage_id, claim.quote_start
 
 
 def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[Section], set[int]]:
