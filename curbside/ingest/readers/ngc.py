@@ -65,6 +65,9 @@ TARGET_POPULATION_CHARS = 300  # metadata keeps a short form; the full text is a
 
 _NGC_FILE = re.compile(r"ngc-(\d+)\.xml$")
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# "2008 Jul (revised 2010 May; reaffirmed 2013 Jul 13)": a reaffirmation re-approves the same text,
+# so its year is not when the summarised version was written; releases and revisions are.
+_REAFFIRMED = re.compile(r"\breaffirmed\b[^;)]*", re.I)
 _PMID = re.compile(r"(?:list_uids=|pubmed/)(\d{1,9})\b")
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 _HREF = re.compile(r"""href\s*=\s*["'](https?://[^"']+)["']""", re.I)
@@ -137,7 +140,7 @@ def _joined(fields: dict[str, list[str]], name: str) -> str:
 
 def _source(number: str, title: str, fields: dict[str, list[str]]) -> Source:
     date = plain_text(_joined(fields, "Date Released"))
-    years = [int(y) for y in _YEAR.findall(date)]
+    years = [int(y) for y in _YEAR.findall(_REAFFIRMED.sub("", date))]
     developers, developer_types = [], []
     for value in fields.get("Guideline Developer(s)", []):
         name = plain_text(value)
