@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,8 +98,9 @@ def estimate(path: Path) -> int | None:
     return count_members(Path(path), ".xml")
 
 
-def read_summary(origin: str, data: bytes, max_bytes: int) -> Document | Skipped:
-    """One NGC XML file as a document, or the reason it is not one."""
+def read_summary(origin: str, data: bytes, max_bytes: int, counts: Counter | None = None) -> Document | Skipped:
+    """One NGC XML file as a document, or the reason it is not one; `counts` gets what the
+    cutting joined (see `ngc_units`)."""
     problem = problem_with_bytes(origin, data, max_bytes)
     if problem is not None:
         return problem
@@ -120,7 +122,7 @@ def read_summary(origin: str, data: bytes, max_bytes: int) -> Document | Skipped
     passages: list[Passage] = []
     for name in PASSAGE_FIELDS:
         if name in fields:
-            passages += field_passages(source.id, name, _joined(fields, name), first_order=len(passages))
+            passages += field_passages(source.id, name, _joined(fields, name), len(passages), counts)
     return Document(source, passages)
 
 
