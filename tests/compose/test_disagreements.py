@@ -186,12 +186,12 @@ def test_an_article_answered_part_by_part_shows_where_its_sources_differ():
     text = "Synthetic neuropathy in an adult: which drug first? And for how long?"
     question = Question(text=text, intent="treatment", condition="synthetic neuropathy")
     hits = [
-        _topic_hit("a", "Examplamab is recommended for synthetic neuropathy for 5 days."),
-        _topic_hit("b", "Examplamab is recommended for synthetic neuropathy for 10 days."),
+        _topic_hit("a", "Examplamab 20 mg once daily is recommended for synthetic neuropathy."),
+        _topic_hit("b", "Examplamab 40 mg once daily is recommended for synthetic neuropathy."),
     ]
     article = compose(question, hits, today_year=2024)
     assert [s.key for s in article.sections if s.key.startswith("part_")]
     assert [note.text for note in article.differ] == [
-        "Sources differ on how long to give examplamab: for 5 days [1] versus for 10 days [2]."
+        "Sources differ on the dose of examplamab: 20 mg once daily [1] versus 40 mg once daily [2]."
     ]
     assert any(bullet.differ for section in article.sections for bullet in section.bullets)
