@@ -6,8 +6,9 @@ article quotes (every quoted statement, the part-by-part sections' too): the lin
 against in the other), the dose (the same drug, unit, frequency and stage, but a different
 amount or range) and how long to give it ("for 5 days" in one, "for 10 days" in another).
 
-A statement is about an intervention when it names only that one (or names none and its heading
-names it); a dose or a duration belongs to the drug named just before it in the sentence.
+A statement is for or against an intervention, or places it in a line, when it names only that
+one, as a word of its own; a dose or a duration belongs to the drug named just before it in the
+sentence, or, in a row that names none, to the drug its heading names.
 
 The guard against claiming a disagreement that is not one: two statements are compared only when
 they are about the same circumstances, read from the sentence, its heading path and its source's
@@ -126,9 +127,14 @@ def find_differences(quoted: list[Quoted]) -> list[tuple[SourcesDiffer, Claim]]:
 
 
 def _subject(item: Quoted) -> str | None:
-    """The one intervention a statement is about, if it is about exactly one."""
-    named = item.statement.interventions or list(item.interventions)
-    return named[0] if len(named) == 1 else None
+    """The one intervention a statement recommends for or against, or places in a line: the
+    sentence must name exactly one, as a word of its own. A heading's drug does not count (a
+    heading "Alcohol Use Disorder" does not make its rows about alcohol), nor does a name
+    inside a compound ("alcohol-related liver disease", "statin-treated patients")."""
+    named = item.statement.interventions
+    if len(named) != 1 or not re.search(rf"(?<![\w-]){re.escape(named[0])}(?![\w-])", item.statement.text, re.I):
+        return None
+    return named[0]
 
 
 # -- comparability ----------------------------------------------------------------------------

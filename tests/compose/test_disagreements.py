@@ -195,3 +195,15 @@ def test_an_article_answered_part_by_part_shows_where_its_sources_differ():
         "Sources differ on the dose of examplamab: 20 mg once daily [1] versus 40 mg once daily [2]."
     ]
     assert any(bullet.differ for section in article.sections for bullet in section.bullets)
+
+
+def test_a_name_inside_a_compound_or_only_in_the_heading_is_not_recommended_or_avoided():
+    compound = [
+        _quoted("Offer retesting every 2 years to people with examplamab-related neuropathy.", "a", 1),
+        _quoted("Avoid examplamab in synthetic neuropathy.", "b", 2),
+    ]
+    heading = [
+        _titled("Testing should be offered to every adult.", "a", 1, "Examplamab", heading_drug=("examplamab",)),
+        _quoted("Examplamab is not recommended.", "b", 2),
+    ]
+    assert find_differences(compound) == [] and find_differences(heading) == []
