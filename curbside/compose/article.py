@@ -127,7 +127,7 @@ def compose(
     _drop_from_body(article)
     source_of = {hit.passage.id: hit.source for hit in hits}
     cite(article, article.all_claims(), source_of, today_year=today_year)
-    mark_differences(article, _quoted(layout, drafts))
+    mark_differences(article, _quoted(layout, drafts, part_candidates))
     article.follow_ups = suggest_follow_ups(question, [c.statement for c in relevant], article)
     rewrite_claims(article, audience, protected=[*question.drugs, *question.conditions])
     return article
@@ -617,15 +617,16 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
     return sections, used
 
 
-def _quoted(layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]]) -> list[Quoted]:
-    """The statements the sections quote, in reading order, for the sources-differ check."""
-    quoted = []
+def _quoted(
+    layout: tuple[SectionSpec, ...], drafts: dict[str, list[Draft]], part_candidates: list[Candidate]
+) -> list[Quoted]:
+    """The statements the article quotes, in reading order (the part-by-part sections come
+    first), for the sources-differ check."""
+    shown = [c for c in part_candidates if c.claim is not None]
     for spec in layout:
         for draft in sorted(drafts.get(spec.key, []), key=lambda d: d.main[0].order):
-            for candidate in sorted(draft.main + draft.details, key=lambda c: c.order):
-                if candidate.claim is not None:
-                    quoted.append(Quoted(candidate.claim, candidate.statement, candidate.hit.source.id))
-    return quoted
+            shown += [c for c in sorted(draft.main + draft.details, key=lambda c: c.order) if c.claim is not None]
+    return [Quoted(c.claim, c.statement, c.hit.source.id, tuple(c.interventions), c.hit.source.title) for c in shown]
 
 
 def _explain(

@@ -1,22 +1,32 @@
 """Where two sources disagree about the same intervention, say so next to the point.
 
-Three kinds of disagreement are looked for between statements of *different* sources that the
-article quotes: the line of therapy (first-line in one, second-line in another), the dose
-(the same drug, unit, frequency and stage, but a different amount or range) and the direction
-of the recommendation (for in one, against in the other). Only statements naming exactly one
-intervention and no special population are compared, so a sentence about several drugs, or
-about pregnancy, is never read as contradicting a general one. The note quotes each side's
-dose as the source writes it and cites both; nothing is computed or converted.
+Four kinds of disagreement are looked for between statements of *different* sources that the
+article quotes (every quoted statement, the part-by-part sections' too): the line of therapy
+(first-line in one, second-line in another), the direction of the recommendation (for in one,
+against in the other), the dose (the same drug, unit, frequency and stage, but a different
+amount or range) and how long to give it ("for 5 days" in one, "for 10 days" in another).
+
+A statement is for or against an intervention, or places it in a line, when it names only that
+one, as a word of its own; a dose or a duration belongs to the drug named just before it in the
+sentence, or, in a row that names none, to the drug its heading names.
+
+The guard against claiming a disagreement that is not one: two statements are compared only when
+they are about the same circumstances, read from the sentence, its heading path and its source's
+title together: the same special populations (children, pregnancy, renal impairment ...) and the
+same settings, severities and purposes (inpatient or outpatient, mild or severe, prophylaxis ...).
+A sentence about a contraindication, a combination or adverse effects is not compared either. The
+note quotes each side as the source writes it and cites both; nothing is computed or converted.
 """
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 from typing import NamedTuple
 
-from ..language.doses import Dose
+from ..language.doses import NUMBER_WORDS, Dose
 from ..model import Article, Claim, SourcesDiffer
-from .extract import Statement
+from .extract import Statement, populations_named
 from .layouts import LINE_ROLES
 
 MAX_NOTES = 6  # an article that disagrees with itself everywhere needs a reviewer, not more notes
@@ -33,9 +43,42 @@ _STAGE_WORDS = {
     "maintenance": "maintenance dose",
     "target": "target dose",
 }
-# A sentence with these roles recommends against something only in a circumstance (a
-# contraindication, a combination), which is not a disagreement with a general recommendation.
-_CIRCUMSTANTIAL = {"contraindication", "combination", "special_population", "adverse_effects"}
+# A sentence with these roles speaks of a circumstance (a contraindication, a combination, a
+# harm), which is not a disagreement with a general recommendation.
+_CIRCUMSTANTIAL = {"contraindication", "combination", "adverse_effects"}
+# Settings, severities and purposes that make two recommendations about different patients.
+_SETTINGS = {
+    "inpatient": re.compile(r"\b(?:in-?patients?|hospitali[sz]\w*|admitted|ward)\b"),
+    "outpatient": re.compile(r"\b(?:out-?patients?|ambulatory|primary care|community|office)\b"),
+    "intensive care": re.compile(r"\b(?:icu|intensive care|critical(?:ly)? (?:care|ill))\b"),
+    "emergency": re.compile(r"\b(?:emergency|ed)\b"),
+    "surgery": re.compile(r"\b(?:surg\w*|peri-?operative\w*|post-?operative\w*|pre-?operative\w*)\b"),
+    "mild": re.compile(r"\bmild\w*"),
+    "moderate": re.compile(r"\bmoderate\w*"),
+    "severe": re.compile(r"\bsevere\w*"),
+    "high": re.compile(r"\bhigh(?:er)?[- ](?:risk|intensity|dose)\b"),
+    "low": re.compile(r"\blow(?:er)?[- ](?:risk|intensity|dose)\b"),
+    "acute": re.compile(r"\bacute\b"),
+    "chronic": re.compile(r"\bchronic\b"),
+    "recurrent": re.compile(r"\b(?:recurren\w*|relaps\w*)\b"),
+    "complicated": re.compile(r"\bcomplicated\b"),
+    "uncomplicated": re.compile(r"\buncomplicated\b"),
+    "prophylaxis": re.compile(r"\b(?:prophyla\w*|prevent\w*)\b"),
+    "primary": re.compile(r"\bprimary (?:prophyla\w*|prevent\w*)\b"),
+    "secondary": re.compile(r"\bsecondary (?:prophyla\w*|prevent\w*)\b"),
+}
+_NUMBER = r"\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS)
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
+# How long a treatment is given, as guidelines write it: "for 5 days", "a 5-day course",
+# "10 days of therapy", "duration of 7 days". A bare "for 48 hours" of symptoms is not one: only
+# days, weeks and months count, and the sentence must name the drug.
+_DURATION = re.compile(
+    rf"\b(?:for|over|x|×|duration of|course of)\s(?:(?:at least|a minimum of|up to|a total of)\s)?"
+    rf"(?P<low>{_NUMBER})(?:\s?(?:-|–|to|or)\s?(?P<high>{_NUMBER}))?[\s-](?P<unit>day|week|month)s?\b"
+    rf"|\b(?P<low2>{_NUMBER})(?:\s?(?:-|–|to)\s?(?P<high2>{_NUMBER}))?[\s-](?P<unit2>day|week|month)s?"
+    rf"(?:\s(?:course|regimen|treatment|therapy)|\sof\s(?:treatment|therapy|antibiotics?))\b",
+    re.IGNORECASE,
+)
 
 
 class Quoted(NamedTuple):
@@ -44,12 +87,16 @@ class Quoted(NamedTuple):
     claim: Claim
     statement: Statement
     source_id: str
+    # What it is about when the sentence names no drug itself: the drug its heading names.
+    interventions: tuple[str, ...] = ()
+    source_title: str = ""  # read with the statement's heading path for the circumstances it is about
 
 
 def mark_differences(article: Article, quoted: list[Quoted]) -> None:
     """Add a SourcesDiffer note for each disagreement and put it on the bullet holding the first
-    side's claim. Claims must already carry their citation numbers."""
-    notes = find_differences(quoted)[:MAX_NOTES]
+    side's claim. Claims must already carry their citation numbers; a claim the article does not
+    show (no citation) is not a side."""
+    notes = find_differences([item for item in quoted if item.claim.citation])[:MAX_NOTES]
     for note, claim in notes:
         article.differ.append(note)
         bullet = _bullet_of(article, claim) or _bullet_about(article, note)
@@ -59,75 +106,174 @@ def mark_differences(article: Article, quoted: list[Quoted]) -> None:
 
 def find_differences(quoted: list[Quoted]) -> list[tuple[SourcesDiffer, Claim]]:
     """Every disagreement, in the order the article first quotes its intervention."""
-    by_intervention: dict[str, list[Quoted]] = {}
+    about: dict[str, list[Quoted]] = {}
+    names: dict[str, str] = {}
     for item in quoted:
-        if len(item.statement.interventions) == 1 and not item.statement.populations:
-            by_intervention.setdefault(item.statement.interventions[0].lower(), []).append(item)
+        named = _subject(item)
+        if named is not None:
+            about.setdefault(named.lower(), []).append(item)
+            names.setdefault(named.lower(), named)
+    for item in quoted:
+        for named in _drugs_dosed(item):
+            names.setdefault(named.lower(), named)
     found: list[tuple[SourcesDiffer, Claim]] = []
-    for items in by_intervention.values():
-        name = items[0].statement.interventions[0]
-        for finder in (_line_difference, _polarity_difference, _dose_differences):
-            found.extend(finder(name, items))
+    for key, name in names.items():
+        items = about.get(key, [])
+        found.extend(_line_difference(name, items))
+        found.extend(_polarity_difference(name, items))
+        found.extend(_dose_differences(name, _dosed(quoted, key)))
+        found.extend(_duration_difference(name, _durations(quoted, key)))
     return found
 
 
+def _subject(item: Quoted) -> str | None:
+    """The one intervention a statement recommends for or against, or places in a line: the
+    sentence must name exactly one, as a word of its own. A heading's drug does not count (a
+    heading "Alcohol Use Disorder" does not make its rows about alcohol), nor does a name
+    inside a compound ("alcohol-related liver disease", "statin-treated patients")."""
+    named = item.statement.interventions
+    if len(named) != 1 or not re.search(rf"(?<![\w-]){re.escape(named[0])}(?![\w-])", item.statement.text, re.I):
+        return None
+    return named[0]
+
+
+# -- comparability ----------------------------------------------------------------------------
+
+
+def _circumstances(item: Quoted) -> frozenset[str]:
+    """The populations and settings the statement is about: its own words, its heading path and
+    its source's title."""
+    text = " ".join([item.statement.text, item.statement.section, item.source_title]).lower()
+    found = set(populations_named(text))
+    found |= {name for name, pattern in _SETTINGS.items() if pattern.search(text)}
+    return frozenset(found)
+
+
+def _comparable(a: Quoted, b: Quoted) -> bool:
+    return a.source_id != b.source_id and _circumstances(a) == _circumstances(b)
+
+
+def _general(items: list[Quoted]) -> list[Quoted]:
+    return [item for item in items if not _CIRCUMSTANTIAL & set(item.statement.roles)]
+
+
+# -- the four kinds ---------------------------------------------------------------------------
+
+
 def _line_difference(name: str, items: list[Quoted]) -> list[tuple[SourcesDiffer, Claim]]:
-    lines: dict[str, tuple[set[str], Quoted]] = {}
-    for item in items:
-        roles = {role for role in item.statement.roles if role in LINE_ROLES}
-        if roles and item.statement.polarity != "against":
-            lines.setdefault(item.source_id, (set(), item))[0].update(roles)
-    for (_, (lines_a, a)), (_, (lines_b, b)) in combinations(lines.items(), 2):
-        if not lines_a & lines_b:
+    lined = [
+        (item, {role for role in item.statement.roles if role in LINE_ROLES})
+        for item in _general(items)
+        if item.statement.polarity != "against"
+    ]
+    lined = [(item, lines) for item, lines in lined if lines]
+    for (a, lines_a), (b, lines_b) in combinations(lined, 2):
+        if _comparable(a, b) and not lines_a & lines_b:
             text = (
                 f"Sources differ on the line of therapy for {name}: {_lines(lines_a)} [{a.claim.citation}] "
                 f"versus {_lines(lines_b)} [{b.claim.citation}]."
             )
-            return [(SourcesDiffer(name, text, sorted({a.claim.citation, b.claim.citation})), a.claim)]
+            return [(_note(name, text, a, b), a.claim)]
     return []
 
 
 def _polarity_difference(name: str, items: list[Quoted]) -> list[tuple[SourcesDiffer, Claim]]:
     general = _general(items)
-    for a in general:
-        for b in general:
-            if a.source_id != b.source_id and a.statement.polarity == "recommend" and b.statement.polarity == "against":
-                first, second = (a, b) if _position(items, a) < _position(items, b) else (b, a)
-                text = (
-                    f"Sources differ on whether to use {name}: {_direction(first)} [{first.claim.citation}] "
-                    f"versus {_direction(second)} [{second.claim.citation}]."
-                )
-                return [(SourcesDiffer(name, text, sorted({a.claim.citation, b.claim.citation})), first.claim)]
+    for a, b in combinations(general, 2):
+        if {a.statement.polarity, b.statement.polarity} == {"recommend", "against"} and _comparable(a, b):
+            text = (
+                f"Sources differ on whether to use {name}: {_direction(a)} [{a.claim.citation}] "
+                f"versus {_direction(b)} [{b.claim.citation}]."
+            )
+            return [(_note(name, text, a, b), a.claim)]
     return []
 
 
-def _dose_differences(name: str, items: list[Quoted]) -> list[tuple[SourcesDiffer, Claim]]:
+def _dose_differences(name: str, dosed: list[tuple[Dose, Quoted]]) -> list[tuple[SourcesDiffer, Claim]]:
     """One note per kind of dose (starting, maximum ...) on which two sources give different amounts."""
-    seen: dict[tuple, tuple[Dose, Quoted]] = {}
     found, noted = [], set()
-    for item in _general(items):
-        for dose in item.statement.doses:
-            key = _dose_key(dose)
-            if key in noted:
-                continue
-            if key not in seen:
-                seen[key] = (dose, item)
-                continue
-            other_dose, other = seen[key]
-            if other.source_id != item.source_id and _span(other_dose) != _span(dose):
-                text = (
-                    f"Sources differ on the {_dose_kind(dose)} of {name}: {other_dose.text} "
-                    f"[{other.claim.citation}] versus {dose.text} [{item.claim.citation}]."
-                )
-                found.append(
-                    (SourcesDiffer(name, text, sorted({other.claim.citation, item.claim.citation})), other.claim)
-                )
-                noted.add(key)
+    for (dose_a, a), (dose_b, b) in combinations(dosed, 2):
+        key = _dose_key(dose_a)
+        if key in noted or key != _dose_key(dose_b) or _span(dose_a) == _span(dose_b) or not _comparable(a, b):
+            continue
+        text = (
+            f"Sources differ on the {_dose_kind(dose_a)} of {name}: {dose_a.text} "
+            f"[{a.claim.citation}] versus {dose_b.text} [{b.claim.citation}]."
+        )
+        found.append((_note(name, text, a, b), a.claim))
+        noted.add(key)
     return found
 
 
-def _general(items: list[Quoted]) -> list[Quoted]:
-    return [item for item in items if not _CIRCUMSTANTIAL & set(item.statement.roles)]
+def _duration_difference(name: str, timed: list[tuple[str, tuple, Quoted]]) -> list[tuple[SourcesDiffer, Claim]]:
+    for (text_a, span_a, a), (text_b, span_b, b) in combinations(timed, 2):
+        if span_a != span_b and _comparable(a, b):
+            text = (
+                f"Sources differ on how long to give {name}: {text_a} [{a.claim.citation}] "
+                f"versus {text_b} [{b.claim.citation}]."
+            )
+            return [(_note(name, text, a, b), a.claim)]
+    return []
+
+
+# -- doses and durations, each with the drug it belongs to ------------------------------------
+
+
+def _drugs_dosed(item: Quoted) -> list[str]:
+    return [drug for drug, _ in _owned(item, [(dose.start, dose) for dose in item.statement.doses])]
+
+
+def _dosed(quoted: list[Quoted], key: str) -> list[tuple[Dose, Quoted]]:
+    return [
+        (dose, item)
+        for item in _general(quoted)
+        for drug, dose in _owned(item, [(dose.start, dose) for dose in item.statement.doses])
+        if drug.lower() == key
+    ]
+
+
+def _durations(quoted: list[Quoted], key: str) -> list[tuple[str, tuple, Quoted]]:
+    """(the duration as written, its span in days, the statement) for each statement that says how
+    long to give the drug: a dose's own duration, else a treatment duration in the sentence."""
+    timed = []
+    for item in _general(quoted):
+        if item.statement.polarity == "against":
+            continue
+        text = item.statement.text
+        written = [(m.start(), m) for m in _DURATION.finditer(text)]
+        for drug, match in _owned(item, written):
+            if drug.lower() == key:
+                timed.append((match.group(0), _days(match), item))
+                break  # one duration per statement: a second is a later step, not an alternative
+    return timed
+
+
+def _owned(item: Quoted, placed: list[tuple[int, object]]) -> list[tuple[str, object]]:
+    """Each thing at a position in the sentence with its drug: the one drug the sentence (or, naming
+    none, its heading) is about, else the drug named last before it; a thing before any of
+    several drugs is named belongs to none."""
+    named = item.statement.interventions or list(item.interventions)
+    if len(named) == 1:
+        return [(named[0], thing) for _, thing in placed]
+    lowered = item.statement.text.lower()
+    starts = sorted((m.start(), drug) for drug in named for m in re.finditer(re.escape(drug.lower()), lowered))
+    owned = []
+    for position, thing in placed:
+        before = [drug for start, drug in starts if start < position]
+        if before:
+            owned.append((before[-1], thing))
+    return owned
+
+
+def _days(match: re.Match) -> tuple[float, float]:
+    low = match.group("low") or match.group("low2")
+    high = match.group("high") or match.group("high2") or low
+    per = _UNIT_DAYS[(match.group("unit") or match.group("unit2")).lower()]
+    return _number(low) * per, _number(high) * per
+
+
+def _number(written: str) -> float:
+    return float(NUMBER_WORDS.get(written.lower(), written))
 
 
 def _dose_key(dose: Dose) -> tuple:
@@ -145,6 +291,13 @@ def _dose_kind(dose: Dose) -> str:
     return _STAGE_WORDS.get(dose.stage, "dose")
 
 
+# -- the note ---------------------------------------------------------------------------------
+
+
+def _note(name: str, text: str, a: Quoted, b: Quoted) -> SourcesDiffer:
+    return SourcesDiffer(name, text, sorted({a.claim.citation, b.claim.citation}))
+
+
 def _lines(roles: set[str]) -> str:
     return " and ".join(_LINE_WORDS[role] for role in LINE_ROLES if role in roles)
 
@@ -153,18 +306,18 @@ def _direction(item: Quoted) -> str:
     return "recommended against" if item.statement.polarity == "against" else "recommended"
 
 
-def _position(items: list[Quoted], item: Quoted) -> int:
-    return next(i for i, other in enumerate(items) if other is item)
-
-
 def _bullet_about(article: Article, note: SourcesDiffer):
     """The body bullet on the note's point that quotes one of its sides, for a note whose first
     side is the bottom line's quote (which is not repeated in the body)."""
     topic = note.topic.lower()
-    for section in article.sections:
-        for bullet in section.bullets:
-            if topic in bullet.label.lower() and any(c.citation in note.citations for c in bullet.claims):
-                return bullet
+    bullets = [bullet for section in article.sections for bullet in section.bullets]
+    for bullet in bullets:
+        if topic in bullet.label.lower() and any(c.citation in note.citations for c in bullet.claims):
+            return bullet
+    # A bullet without the drug in its label (a part-by-part answer) that quotes a side naming it.
+    for bullet in bullets:
+        if any(c.citation in note.citations and topic in c.text.lower() for c in bullet.claims):
+            return bullet
     return None
 
 

@@ -357,7 +357,7 @@ _STRENGTH = re.compile(
 
 _POPULATIONS = {
     "children": _words(
-        r"\b(?:child(?:ren|hood)?|paediatric|pediatric|infants?|neonat\w*|newborns?|adolescents?|toddlers?)\b"
+        r"\b(?:child(?:ren|hood)?(?!-pugh)|paediatric|pediatric|infants?|neonat\w*|newborns?|adolescents?|toddlers?)\b"
     ),
     "pregnancy": _words(r"\bpregnan\w*"),
     "breastfeeding": _words(r"\bbreast-?feeding\b", r"\blactat\w*", r"\bnursing mothers\b"),
@@ -393,6 +393,11 @@ _POPULATIONS = {
 
 # Words that end like a drug's INN stem (see _STEMS) but are not drugs.
 _NOT_DRUGS = re.compile(r"(?:peptides?|nucleotides?|itides|sterols?|enterol|magazines?|plosone|metavir)$")
+
+
+def populations_named(lowered: str) -> list[str]:
+    """The special populations a lowercased text names (a sentence, a heading path, a title)."""
+    return [name for name, pattern in _POPULATIONS.items() if pattern.search(lowered)]
 
 
 def extract_statements(
@@ -488,7 +493,7 @@ def _statement(sentence: str, start: int, end: int, section: str, passage_grade:
         roles.add("dosing")
     if any(dose.titration for dose in doses):
         roles.add("titration")
-    populations = [name for name, pattern in _POPULATIONS.items() if pattern.search(lowered)]
+    populations = populations_named(lowered)
     if populations:
         roles.add("special_population")
     own_grade = find_grade(sentence)

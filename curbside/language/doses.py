@@ -154,7 +154,7 @@ _TIME_BASES = {
 }
 
 _FROM = re.compile(r"\bfrom\s$", re.IGNORECASE)
-_RANGE_JOIN = re.compile(r"\s?(?:-|–|—|‐|‑|\bto\b)\s?")
+_RANGE_JOIN = re.compile(r"\s?(?:--|-|–|—|‐|‑|\bto\b)\s?")  # "--" is a dash typed in plain text ("40--80 mg")
 # A percentage is a dose only as the strength of a preparation: "1% cream", "enema 10%".
 _PREPARATIONS = (
     r"(?:creams?|ointments?|gels?|lotions?|solutions?|sprays?|drops?|patch(?:es)?|foams?|shampoos?|"

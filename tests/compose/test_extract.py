@@ -178,6 +178,8 @@ def test_strength_only_when_stated(sentence, strength):
         ("Avoid Fakeolol in hepatic impairment while breastfeeding.", ["breastfeeding", "hepatic impairment"]),
         ("Use caution in heart failure.", ["cardiac disease"]),
         ("Examplamab 10 mg daily.", []),
+        # A Child-Pugh class grades the liver, not the patient's age.
+        ("Lower the examplamab dose in Child-Pugh B.", []),
     ],
 )
 def test_populations(sentence, populations):

@@ -15,7 +15,9 @@ def only(sentence: str) -> Dose:
     return dose
 
 
-@pytest.mark.parametrize("written", ["300–600 mg/day", "300-600 mg/day", "300 to 600 mg/day"])
+@pytest.mark.parametrize(
+    "written", ["300–600 mg/day", "300-600 mg/day", "300 to 600 mg/day", "300--600 mg/day", "300 -- 600 mg/day"]
+)
 def test_range_per_day(written):
     dose = only(written)
     assert (dose.text, dose.amount, dose.amount_high, dose.unit, dose.per) == (written, 300, 600, "mg", "/day")

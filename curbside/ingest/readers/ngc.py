@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -65,6 +66,9 @@ TARGET_POPULATION_CHARS = 300  # metadata keeps a short form; the full text is a
 
 _NGC_FILE = re.compile(r"ngc-(\d+)\.xml$")
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
+# "2008 Jul (revised 2010 May; reaffirmed 2013 Jul 13)": a reaffirmation re-approves the same text,
+# so its year is not when the summarised version was written; releases and revisions are.
+_REAFFIRMED = re.compile(r"\breaffirmed\b[^;)]*", re.I)
 _PMID = re.compile(r"(?:list_uids=|pubmed/)(\d{1,9})\b")
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 _HREF = re.compile(r"""href\s*=\s*["'](https?://[^"']+)["']""", re.I)
@@ -94,8 +98,9 @@ def estimate(path: Path) -> int | None:
     return count_members(Path(path), ".xml")
 
 
-def read_summary(origin: str, data: bytes, max_bytes: int) -> Document | Skipped:
-    """One NGC XML file as a document, or the reason it is not one."""
+def read_summary(origin: str, data: bytes, max_bytes: int, counts: Counter | None = None) -> Document | Skipped:
+    """One NGC XML file as a document, or the reason it is not one; `counts` gets what the
+    cutting joined (see `ngc_units`)."""
     problem = problem_with_bytes(origin, data, max_bytes)
     if problem is not None:
         return problem
@@ -117,7 +122,7 @@ def read_summary(origin: str, data: bytes, max_bytes: int) -> Document | Skipped
     passages: list[Passage] = []
     for name in PASSAGE_FIELDS:
         if name in fields:
-            passages += field_passages(source.id, name, _joined(fields, name), first_order=len(passages))
+            passages += field_passages(source.id, name, _joined(fields, name), len(passages), counts)
     return Document(source, passages)
 
 
@@ -137,7 +142,7 @@ def _joined(fields: dict[str, list[str]], name: str) -> str:
 
 def _source(number: str, title: str, fields: dict[str, list[str]]) -> Source:
     date = plain_text(_joined(fields, "Date Released"))
-    years = [int(y) for y in _YEAR.findall(date)]
+    years = [int(y) for y in _YEAR.findall(_REAFFIRMED.sub("", date))]
     developers, developer_types = [], []
     for value in fields.get("Guideline Developer(s)", []):
         name = plain_text(value)

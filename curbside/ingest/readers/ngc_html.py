@@ -61,6 +61,11 @@ _BLOCK_TAGS = {
 _SKIP_TAGS = {"script", "style", "head", "title", "noscript", "iframe", "object"}
 # Superscripts that are symbols, not exponents or footnote marks, join the text as they are.
 _PLAIN_SUPERSCRIPT = re.compile(r"^[®™©°]*$")
+# A superscript right after a word of three or more letters is a footnote mark ("metformin^3",
+# "azithromycin^d,e"), not an exponent ("10^9", "mg/m^2", "cells/mm^3"): it is set off by a space
+# ("metformin ^3") so every tokenizer sees the word clean, and the caret still marks it as a
+# footnote. Not "[3]": find_grade reads a bracketed letter ("[A]") as a grade.
+_WORD_BEFORE_FOOTNOTE = re.compile(r"[A-Za-z]{3,}$")
 # UTF-8 read as Windows-1252 or Latin-1 and saved again ("CriteriaÂ®", "â€“", "â\x80\x93"): a lead
 # byte and its continuation bytes (0x80-0xBF), each shown as the character either decoding gives.
 _CONTINUATION = (
@@ -80,6 +85,9 @@ class Block:
     level: int = 0  # list depth for items; heading rank (1 = top) for headings
     numbered: bool = False  # a heading like "Variant 2: ..." (nests under an unnumbered one)
     table: int = -1  # which table of the field a row belongs to
+    label: str = (
+        ""  # a row's first cell when it is left blank or spanned from a row above (the drug a dose row belongs to)
+    )
     start: int = 0
     end: int = 0
 
@@ -193,7 +201,11 @@ class _Builder:
             pieces.append(("☢" if "radioactive" in alt.lower() else f" {alt} ", style))
         elif tag == "sup":
             text = normalize_space(el.text_content())
-            pieces.append((text if _PLAIN_SUPERSCRIPT.match(text) else f"^{text}", style))
+            if _PLAIN_SUPERSCRIPT.match(text):
+                pieces.append((text, style))
+            else:
+                before = pieces[-1][0] if pieces else ""
+                pieces.append((f" ^{text}" if _WORD_BEFORE_FOOTNOTE.search(before) else f"^{text}", style))
         else:
             style = _style_of(el, style)
             if el.text:
@@ -239,21 +251,27 @@ class _Builder:
         caption = el.find("caption")
         if caption is not None:
             self.container(caption, "paragraph", 0, 0)
-        body = [tr for tr in rows if tr not in header_rows]
-        widths = {len(_spread(_cells(tr))) for tr in body if tr.getparent().tag != "tfoot"}
+        body = [(tr, cells) for tr, cells in _first_column_spans(rows) if tr not in header_rows]
+        widths = {len(cells) for tr, cells in body if tr.getparent().tag != "tfoot"}
         if labels and widths != {len(labels)}:
             # Headers that do not line up with the rows are kept as a row of their own.
-            body = header_rows[-1:] + body
+            body = [(header_rows[-1], _spread(_cells(header_rows[-1])))] + body
             labels = []
-        for tr in body:
-            values = [normalize_space(_cell_text(c)) for c in _spread(_cells(tr))]
+        first_cell = ""
+        for tr, cells in body:
+            values = [normalize_space(_cell_text(c)) for c in cells]
+            belongs_to = ""
+            if values and values[0]:
+                first_cell = values[0]
+            elif len(values) > 1:
+                belongs_to = first_cell  # blank or spanned first cell: the row belongs to the one above
             if tr.getparent().tag == "tfoot" or not labels:
                 text = " | ".join(v for v in values if v)
             else:
                 pairs = zip(labels, values, strict=False)
                 text = "; ".join(f"{label}: {value}" if label else value for label, value in pairs if value)
             if text:
-                self.blocks.append(Block("row", text, table=self.tables))
+                self.blocks.append(Block("row", text, table=self.tables, label=belongs_to))
 
 
 def _emphasis_rank(line: list[tuple[str, int]]) -> int:
@@ -291,6 +309,21 @@ def _nearest_table(el):
 
 def _cells(tr) -> list:
     return [c for c in tr if c.tag in ("td", "th")]
+
+
+def _first_column_spans(rows: list) -> list:
+    """(row, its spread cells) with a blank cell put first where a first cell above spans the row
+    (`rowspan`), so the row's values line up with the column labels."""
+    out, spanned = [], 0
+    for tr in rows:
+        cells = _spread(_cells(tr))
+        if spanned > 0:
+            cells = [None, *cells]
+            spanned -= 1
+        elif cells and (cells[0].get("rowspan") or "").isdigit():
+            spanned = min(int(cells[0].get("rowspan")), 50) - 1
+        out.append((tr, cells))
+    return out
 
 
 def _spread(cells: list) -> list:

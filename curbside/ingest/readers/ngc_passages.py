@@ -14,12 +14,15 @@ is that span, preceded by the context it carries ("Lead-in: item") when it has o
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from ...language.clean import find_grade
+from ...language.doses import parse_doses
 from ...model import Passage
 from .markdown import SECTION_SEPARATOR, split_spans
 from .ngc_html import RECOMMENDING, Block, field_blocks
+from .ngc_units import joined_units
 
 RECOMMENDATIONS = "Major Recommendations"
 DEFINITIONS = "Definitions"
@@ -30,6 +33,7 @@ DEFINITIONS = "Definitions"
 # than LEAD_IN_MAX_CHARS; otherwise the lead-in is a passage of its own.
 MAX_PASSAGE_CHARS = 1200
 GROUP_MAX_CHARS = 800
+LIST_CHUNK_CHARS = 600  # the short items of a long list are packed into passages of this size
 LEAD_IN_MAX_CHARS = 200
 ROW_ALONE_CHARS = 300  # a table row this long stands alone; shorter rows are packed together
 GRADE_LINE_MAX_CHARS = 120  # "Quality of Evidence: Low" on its own line belongs to the text above
@@ -48,12 +52,17 @@ _NOT_PROVIDED = re.compile(
 NOT_PROVIDED_MAX_CHARS = 120
 
 
-def field_passages(source_id: str, name: str, markup: str, first_order: int = 0) -> list[Passage]:
-    """The passages of one field; their section paths start with the field's name."""
+def field_passages(
+    source_id: str, name: str, markup: str, first_order: int = 0, counts: Counter | None = None
+) -> list[Passage]:
+    """The passages of one field; their section paths start with the field's name. `counts`, if
+    given, gets how many fragments were joined and list items packed (bench/passage_structure.py)."""
+    counts = counts if counts is not None else Counter()
     text, blocks = field_blocks(markup)
     if not text or (len(text) <= NOT_PROVIDED_MAX_CHARS and _NOT_PROVIDED.match(text)):
         return []
-    return _PassageMaker(source_id, name, text, blocks, first_order).run()
+    cut = _PassageMaker(source_id, name, text, blocks, first_order, counts).run()
+    return joined_units(cut, text, counts)
 
 
 # The same lines are asked for their grade several times while deciding how to group them.
@@ -78,9 +87,9 @@ class _PassageMaker:
     benefits, harms ...) into section-sized ones, packed up to MAX_PASSAGE_CHARS.
     """
 
-    def __init__(self, source_id: str, name: str, text: str, blocks: list[Block], first_order: int):
+    def __init__(self, source_id: str, name: str, text: str, blocks: list[Block], first_order: int, counts: Counter):
         self.source_id, self.name, self.text, self.blocks = source_id, name, text, blocks
-        self.first_order = first_order
+        self.first_order, self.counts = first_order, counts
         self.root = [name]
         self.trail: list[tuple[float, str]] = []  # (rank, heading); smaller rank = higher level
         self.in_definitions = False
@@ -149,8 +158,33 @@ class _PassageMaker:
             self.add(context, lead.start, lead.end, i)  # a statement of its own, or too long to repeat
         j = i + 1
         while j < end:
-            j = self.unit(j, context)
+            j = self.item_run(j, end, context) or self.unit(j, context)
         return end
+
+    def item_run(self, j: int, end: int, context: str) -> int:
+        """Pack a run of short ungraded items of a long list (no sub-items) into one passage up to
+        LIST_CHUNK_CHARS, with the list's lead-in once; returns the index after it, or 0 if
+        block j does not start such a run."""
+
+        def packable(k: int) -> bool:
+            item = self.blocks[k]
+            return (
+                self.items_end(k) == k + 1
+                and not _grade(item.text)
+                and item.end - self.blocks[j].start <= LIST_CHUNK_CHARS
+            )
+
+        k = j
+        while k < end and packable(k):
+            k += 1
+        if k - j < 2:
+            return 0
+        start = self.blocks[j].start
+        if not context:
+            start = self.text.rfind("\n", 0, start) + 1  # keep the first item's "- " like the rest
+        self.add(context, start, self.blocks[k - 1].end, k - 1)
+        self.counts["list_items_kept_together"] += k - j
+        return k
 
     def items_end(self, i: int) -> int:
         """The end of the list block i introduces: items nested under an item, or the list
@@ -179,10 +213,16 @@ class _PassageMaker:
                 while (
                     k + 1 < end
                     and not self.row_alone(self.blocks[k + 1])
+                    and self.blocks[k + 1].label == self.blocks[j].label
                     and self.blocks[k + 1].end - self.blocks[j].start <= MAX_PASSAGE_CHARS
                 ):
                     k += 1
-            self.add(context, self.blocks[j].start, self.blocks[k].end, k)
+            label = self.blocks[j].label
+            if label and any(parse_doses(row.text) for row in self.blocks[j : k + 1]):
+                self.counts["dose_rows_given_their_drug"] += sum(
+                    1 for row in self.blocks[j : k + 1] if parse_doses(row.text)
+                )
+            self.add(context, self.blocks[j].start, self.blocks[k].end, k, label)
             j = k + 1
         return end
 
@@ -240,8 +280,13 @@ class _PassageMaker:
         passage.grade = _grade_of(self.last_context, self.text[passage.start : passage.end])
         self.last_block, self.last_was_grade = i, True
 
-    def add(self, context: str, start: int, end: int, last_block: int) -> None:
-        section = SECTION_SEPARATOR.join(self.root + [title for _, title in self.trail])
+    def add(self, context: str, start: int, end: int, last_block: int, row_label: str = "") -> None:
+        """`row_label`: the first cell of the row above that these table rows continue (the drug
+        a dose row belongs to), added to the section path unless a heading there already says it."""
+        path = self.root + [title for _, title in self.trail]
+        if row_label and row_label.lower() not in path[-1].lower():
+            path.append(row_label)
+        section = SECTION_SEPARATOR.join(path)
         for piece_start, piece_end in split_spans(self.text, start, end, MAX_PASSAGE_CHARS):
             text = _with_context(context, self.text[piece_start:piece_end])
             self.passages.append(
