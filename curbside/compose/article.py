@@ -57,7 +57,8 @@ _STRONG_KINDS = ("guideline", "systematic_review")
 _CIRCUMSTANTIAL = {"contraindication", "special_population"}
 # Sentences that are not statements: cross-references, and text that is a flow chart drawn in characters.
 _BOILERPLATE = re.compile(
-    r"^(?:see|refer to|for more (?:information|details)|click|visit|call)\b|-->|->|<--", re.IGNORECASE
+    r"^(?:see|refer to|for more (?:information|details)|click|visit|call|these resources)\b|-->|->|<--",
+    re.IGNORECASE,
 )
 _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -159,13 +160,21 @@ def _relevant_candidates(
 ) -> tuple[list[Candidate], list[Candidate]]:
     """(every statement considered, those about the question that are real statements), each
     sentence once, in evidence order."""
-    names = [
-        words for name in [*question.conditions, *question.condition_expansions] if (words := word_set(fold(name)))
-    ]
+    by_part = answers_by_part(question.text)
+    own = [words for name in question.conditions if (words := word_set(fold(name)))]
+    others = [words for name in question.condition_expansions if (words := word_set(fold(name)))]
+    # Another name that is only part of the condition as asked ("peripheral neuropathy" for
+    # "painful diabetic peripheral neuropathy") is a broader one: a myeloma guideline's section on
+    # peripheral neuropathy is not about the diabetic kind. A case description keeps them, its
+    # condition phrases often carrying words of the case ("72m febrile pyelonephritis").
+    names = own + [n for n in others if by_part or not any(n < mine for mine in own)]
     drugs = {drug.lower() for drug in question.drugs}
     considered, relevant, seen = [], [], set()
     for rank, hit in enumerate(hits):
-        heading, heading_words = _heading(hit.source.title, hit.passage.section, tuple(hit.source.conditions))
+        # A source's first condition is what it is about; the rest of its list names complications
+        # and comorbidities ("Type 1 diabetes ... neuropathy"), which do not make every passage
+        # of it about them.
+        heading, heading_words = _heading(hit.source.title, hit.passage.section, tuple(hit.source.conditions[:1]))
         heading_matches = _names_condition(names, heading_words, loosely=True)
         heading_names_drug = any(drug in heading for drug in drugs)
         for reading in _read(hit.passage.id, hit.passage.text, hit.passage.section, hit.passage.grade, vocabulary):
@@ -181,9 +190,11 @@ def _relevant_candidates(
                 continue
             if statement.doses and not interventions:
                 continue  # a dose is never shown without its drug ("Reduce to 2.5 mg BID if ...")
-            # A passage the topic reading chose for a part of the question, from a source about
-            # it, answers that part whatever drug or class it names (topic.py).
-            chosen_for_part = hit.explain.get("topic_source", 0.0) >= 1.0
+            # In a case answered part by part, a passage the topic reading chose for a part, from
+            # a source about the case, answers that part whatever drug or class it names
+            # (topic_reading.py): the case's named findings are often not what sources are about.
+            # A single question's evidence must still be about its condition.
+            chosen_for_part = by_part and hit.explain.get("topic_source", 0.0) >= 1.0
             about = (
                 _ON_TOPIC
                 if chosen_for_part
