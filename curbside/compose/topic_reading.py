@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..language.local_abbreviations import defined_abbreviations, spelled_out
 from ..language.vocabulary import expand_abbreviations
 from ..model import Hit, Source
 from ..search.facets import Facet, content_words, facets
@@ -189,8 +190,17 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     # The drug classes a passage's drugs belong to count as its words ("Which anticoagulant?"
     # meets "DOACs over VKAs").
     read = {pk: _passage_reading(p.id, p.text, p.section, searcher.vocabulary) for pk, (p, _) in passages.items()}
+    # And the abbreviations a guideline coins for itself are spelled out ("PDN" is "painful
+    # diabetic neuropathy" in that guideline's own words).
+    coined = {
+        source.id: defined_abbreviations(p.text for p, src in passages.values() if src.id == source.id)
+        for source in sources
+    }
     lexical = _SourceBM25(
-        {pk: f"{p.text} {_expanded(p.section.split('›')[-1])} {read[pk][0]}" for pk, (p, _) in passages.items()}
+        {
+            pk: f"{spelled_out(p.text, coined[src.id])} {_expanded(p.section.split('›')[-1])} {read[pk][0]}"
+            for pk, (p, src) in passages.items()
+        }
     )
     prior = {pk: reading.recommendation_prior if read[pk][1] else 0.0 for pk in passages}
     parts = facets(q.text)
