@@ -17,6 +17,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..language.clean import GRADE_UNREAD, grade_rank
 from ..language.words import COURSE_WORDS, fold, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
 from ..search.facets import answers_by_part, ask_title, facets
@@ -61,6 +62,14 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)
+# Treatments named elsewhere ("Data are insufficient to recommend one agent over the other"):
+# quoted without the sentence that names them, nobody knows which.
+_POINTS_BACK = re.compile(
+    r"\b(?:these|those|such|both|either|neither|the other|one of (?:these|them|the))\s+"
+    r"(?:agents?|drugs?|medications?|medicines?|options?|treatments?|therap(?:y|ies)|interventions?)\b"
+    r"|\bone (?:agent|drug|medication|option|treatment) over (?:the )?others?\b",
+    re.IGNORECASE,
+)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
 _MIN_WORDS = 4
@@ -68,6 +77,7 @@ _PART = "part_"  # key prefix of the sections that answer a question part by par
 _PART_CLAIMS = 8  # quotes per part answered
 _PART_PER_PASSAGE = 2
 BOTTOM_LINE_PARTS = 2
+_NO_RECOMMENDATION = 3  # grade_rank of "insufficient evidence", Level U, expert opinion only
 BOTTOM_LINE_RECOMMENDS = 3  # a recommendation outweighs three more of the case's words in a bottom line
 _PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
@@ -240,7 +250,7 @@ def _heading(title: str, section: str, conditions: tuple[str, ...]) -> tuple[str
 def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "physician") -> tuple:
     """Strongest evidence first: a graded guideline or systematic-review statement, then any
     guideline, review or graded statement, then the rest; within each, a stated strong
-    recommendation, then retrieval rank, then reading order. A patient reads sources written for
+    recommendation, then the strongest grade, then retrieval rank, then reading order. A patient reads sources written for
     patients first, when the library holds some on the question."""
     strong_kind = hit.source.kind in _STRONG_KINDS
     graded = bool(statement.grade or statement.strength)
@@ -254,6 +264,8 @@ def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "
         not written_for_reader,
         tier,
         statement.strength != "strong",
+        # The strongest grade first (Level A before B before U), whatever system prints it.
+        grade_rank(statement.grade) if statement.grade else GRADE_UNREAD,
         rank,
         hit.passage.id,
         statement.start,
@@ -264,7 +276,7 @@ def _is_boilerplate(statement: Statement) -> bool:
     text = statement.text.strip()
     if _BOILERPLATE.search(text) or text.endswith(":") or statement.rating_only:
         return True  # a cross-reference, a lead-in without its list, or only a rating of the sentence before
-    if _DANGLING.match(text) and not statement.interventions:
+    if (_DANGLING.match(text) or _POINTS_BACK.search(text)) and not statement.interventions:
         return True  # "These should be reserved for ...": quoted alone, nobody knows what "these" are
     if text.rstrip(".)]").endswith("?") or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         return True  # a question, or a piece of a longer sentence cut at a bracket, states nothing
@@ -493,13 +505,19 @@ def _bottom_line(
             for key in group
             if key in by_key
             for b in by_key[key].bullets
-            if id(b) not in used_bullets and _says_its_drug(b.claims[0], b.label)
+            if id(b) not in used_bullets and _can_lead(b.claims[0], b.label)
         ]
         if bullets:
             best = bullets[0] if patient is None else patient.most_readable(bullets)
             used_bullets.add(id(best))
             chosen.append(best.claims[0])  # the quote itself: it leaves the body (_drop_from_body)
     return chosen
+
+
+def _can_lead(claim: Claim, label: str) -> bool:
+    """Whether a quote can stand in the bottom line: it names its own drug when it gives a dose,
+    and it recommends something (a grade of "insufficient evidence" recommends nothing)."""
+    return _says_its_drug(claim, label) and not (claim.grade and grade_rank(claim.grade) >= _NO_RECOMMENDATION)
 
 
 def _says_its_drug(claim: Claim, label: str) -> bool:

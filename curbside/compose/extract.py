@@ -430,7 +430,9 @@ def _whole_list(text: str, lead: Statement, items: list[Statement], section: str
     whole = _statement(text[lead.start : items[-1].end], lead.start, items[-1].end, section, grade, vocabulary)
     parts = [lead, *items]
     whole.interventions = _unique(whole.interventions + [n for p in parts for n in p.interventions])
-    whole.trigger_interventions = _unique(whole.trigger_interventions + [n for p in parts for n in p.trigger_interventions])
+    whole.trigger_interventions = _unique(
+        whole.trigger_interventions + [n for p in parts for n in p.trigger_interventions]
+    )
     whole.classes = _unique(whole.classes + [c for p in parts for c in p.classes])
     whole.roles = _ordered(set(whole.roles).union(*(p.roles for p in parts)))
     whole.populations = _unique(whole.populations + [n for p in parts for n in p.populations])
