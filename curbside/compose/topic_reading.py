@@ -33,6 +33,7 @@ from .extract import extract_statements
 _STRONG_KINDS = ("guideline", "systematic_review")
 _SHORTEST_PREFIX = 4  # "pain" in "painful"; shorter words ("pe", "ra") are abbreviations
 _SHARED_STEM = 6  # "diabet" in "diabetic" and "diabetes"
+_VAGUE_ASK_WORDS = 2  # an ask with at most this many content words is read with the case's facts
 # Words that say what kind of answer is wanted, not what it is about: they pick no source.
 _ASKING_WORDS = frozenset(
     """
@@ -248,8 +249,13 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
 
 def _about(facet: Facet, q: Question) -> str:
     """A facet as a query: its words with abbreviations spelled out, and the question's condition
-    when it does not name it ("Which anticoagulant and dose?" is asked about the PE)."""
+    when it does not name it ("Which anticoagulant and dose?" is asked about the PE). An ask with
+    hardly a word of its own ("What do I change?", "Is this the drug?") is about the case it
+    follows: it is read with the facts the message gives."""
     text = _expanded(facet.text)
+    if facet.asks and len(content_words(facet.text)) <= _VAGUE_ASK_WORDS:
+        told = " ".join(f.text for f in facets(q.text) if not f.asks)
+        text = f"{text} {_expanded(told)}"
     return text if not q.condition or q.condition in text else f"{text} {q.condition}"
 
 
