@@ -787,12 +787,12 @@ def _split(cell: str) -> list[str]:
 
 
 def _vocabulary_hits(sentence: str) -> list[tuple[int, int, _Entry]]:
-    entries, longest = _vocabulary()
+    entries = _vocabulary()[0]
     tokens = list(_TOKEN.finditer(sentence))
     words = [t.group(0).lower() for t in tokens]
     hits, i = [], 0
     while i < len(tokens):
-        most = max(longest.get(form, 0) for form in _singulars(words[i]))
+        most = _longest_from(words[i])
         size = _match_size(sentence, tokens, words, i, entries, most) if most else None
         if size:
             start, end = tokens[i].start(), tokens[i + size[0] - 1].end()
@@ -804,6 +804,13 @@ def _vocabulary_hits(sentence: str) -> list[tuple[int, int, _Entry]]:
             hits.append((tokens[i].start(), tokens[i].end(), _Entry(words[i], (), "drug")))
         i += 1
     return hits
+
+
+@lru_cache(maxsize=65536)
+def _longest_from(word: str) -> int:
+    """The most words of a vocabulary entry starting with `word` or its singular; 0 for none."""
+    longest = _vocabulary()[1]
+    return max(longest.get(form, 0) for form in _singulars(word))
 
 
 def _match_size(sentence, tokens, words, i, entries, longest) -> tuple[int, _Entry] | None:

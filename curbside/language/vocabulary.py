@@ -109,6 +109,9 @@ class Vocabulary:
         plain = [w.word for w in words]
         while i < len(words):
             longest = self._longest.get(plain[i], 0)
+            if not longest:  # most words start no form
+                i += 1
+                continue
             for n in range(min(longest, MAX_FORM_WORDS, len(words) - i), 0, -1):
                 key = " ".join(plain[i : i + n])
                 concept_id = self._forms.get(key)
