@@ -25,7 +25,7 @@ from ..search.understand import Question
 from .audience import LEADS, lead_sections, rewrite_claims
 from .candidates import Candidate, Draft
 from .disagreements import Quoted, mark_differences
-from .extract import Statement, extract_statements, named_in
+from .extract import Statement, named_in, passage_statements
 from .followups import suggest_follow_ups
 from .layouts import (
     CLAIM_LIMIT,
@@ -224,8 +224,7 @@ def _read(passage_id: str, text: str, section: str, grade: str, vocabulary) -> t
     document is a new version with new ids) and the same passages answer many questions on one
     topic, so this saves most of compose's time. Callers must not change what it returns."""
     readings = []
-    for statement in extract_statements(text, section, grade, vocabulary):
-        statement.passage_id = passage_id
+    for statement in passage_statements(passage_id, text, section, grade, vocabulary):
         folded = fold(statement.text)
         readings.append(_Reading(statement, folded, word_set(folded), " ".join(_WORD.findall(folded))))
     return tuple(readings)

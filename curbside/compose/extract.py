@@ -406,9 +406,7 @@ def extract_statements(
     """One Statement per sentence of `passage_text`. `vocabulary` is optional: any object whose
     ``match(text)`` returns matches with ``.term`` and ``.category``; its 'drug' and
     'procedure' matches are added to the interventions."""
-    heading = section.split("›")[-1].lower()
-    heading_roles = _roles(heading) | _read_failure_clauses(heading)[1] if section else set()
-    heading_roles -= {"avoid"}
+    heading_roles = _heading_roles(section.split("›")[-1].lower()) if section else frozenset()
     statements: list[Statement] = []
     lead_in: Statement | None = None
     for span in sentence_spans(passage_text):
@@ -437,6 +435,23 @@ def _whole_list(text: str, lead: Statement, items: list[Statement], section: str
     whole.roles = _ordered(set(whole.roles).union(*(p.roles for p in parts)))
     whole.populations = _unique(whole.populations + [n for p in parts for n in p.populations])
     return whole
+
+
+@lru_cache(maxsize=16384)
+def passage_statements(passage_id: str, text: str, section: str, grade: str, vocabulary: Any) -> tuple[Statement, ...]:
+    """`extract_statements` of a stored passage, tagged with its id, read once: the topic reading
+    reads every passage of the sources it chose and compose then reads the chosen ones again.
+    Passages never change under one id. Callers must not change what it returns."""
+    statements = extract_statements(text, section, grade, vocabulary)
+    for statement in statements:
+        statement.passage_id = passage_id
+    return tuple(statements)
+
+
+@lru_cache(maxsize=4096)
+def _heading_roles(heading: str) -> frozenset[str]:
+    """Roles a lowercased heading gives its sentences; a source's passages share a few headings."""
+    return frozenset((_roles(heading) | _read_failure_clauses(heading)[1]) - {"avoid"})
 
 
 def _lists_whole(text: str, statements: list[Statement], section: str, grade: str, vocabulary: Any) -> list[Statement]:
@@ -790,14 +805,13 @@ def _split(cell: str) -> list[str]:
 
 
 def _vocabulary_hits(sentence: str) -> list[tuple[int, int, _Entry]]:
-    entries, longest = _vocabulary()
+    entries = _vocabulary()[0]
     tokens = list(_TOKEN.finditer(sentence))
     words = [t.group(0).lower() for t in tokens]
     hits, i = [], 0
     while i < len(tokens):
-        size = _match_size(
-            sentence, tokens, words, i, entries, max(longest.get(form, 0) for form in _singulars(words[i]))
-        )
+        most = _longest_from(words[i])
+        size = _match_size(sentence, tokens, words, i, entries, most) if most else None
         if size:
             start, end = tokens[i].start(), tokens[i + size[0] - 1].end()
             hits.append((start, end, size[1]))
@@ -808,6 +822,13 @@ def _vocabulary_hits(sentence: str) -> list[tuple[int, int, _Entry]]:
             hits.append((tokens[i].start(), tokens[i].end(), _Entry(words[i], (), "drug")))
         i += 1
     return hits
+
+
+@lru_cache(maxsize=65536)
+def _longest_from(word: str) -> int:
+    """The most words of a vocabulary entry starting with `word` or its singular; 0 for none."""
+    longest = _vocabulary()[1]
+    return max(longest.get(form, 0) for form in _singulars(word))
 
 
 def _match_size(sentence, tokens, words, i, entries, longest) -> tuple[int, _Entry] | None:

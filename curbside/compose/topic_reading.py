@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from ..language.local_abbreviations import defined_abbreviations, spelled_out
+from ..language.clean import find_grade
+from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.vocabulary import expand_abbreviations
 from ..model import Hit, Source
 from ..search.facets import Facet, content_words, facets
 from ..search.understand import Question
 from ..store import sources as store
-from .extract import extract_statements
+from .extract import passage_statements
 
 _STRONG_KINDS = ("guideline", "systematic_review")
 _SHORTEST_PREFIX = 4  # "pain" in "painful"; shorter words ("pe", "ra") are abbreviations
@@ -190,20 +192,22 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     # read as in questions so "PE" there meets "pulmonary embolism" here.
     # The drug classes a passage's drugs belong to count as its words ("Which anticoagulant?"
     # meets "DOACs over VKAs").
-    read = {pk: _passage_reading(p.id, p.text, p.section, searcher.vocabulary) for pk, (p, _) in passages.items()}
-    # And the abbreviations a guideline coins for itself are spelled out ("PDN" is "painful
-    # diabetic neuropathy" in that guideline's own words).
+    read = {
+        pk: _passage_reading(p.id, p.text, p.section, p.grade, searcher.vocabulary) for pk, (p, _) in passages.items()
+    }
+    # And the abbreviations a guideline coins for itself count in their long form too ("PDN" is
+    # "painful diabetic neuropathy" in that guideline's own words).
     coined = {
         source.id: defined_abbreviations(p.text for p, src in passages.values() if src.id == source.id)
         for source in sources
     }
-    lexical = _SourceBM25(
-        {
-            pk: f"{spelled_out(p.text, coined[src.id])} {_expanded(p.section.split('›')[-1])} {read[pk][0]}"
-            for pk, (p, src) in passages.items()
-        }
-    )
-    prior = {pk: reading.recommendation_prior if read[pk][1] else 0.0 for pk in passages}
+    terms = {}
+    for pk, (counts, length, _) in read.items():
+        passage, source = passages[pk]
+        extra = _terms(" ".join(long_forms_in(passage.text, coined[source.id])))
+        terms[pk] = (counts + Counter(extra), length + len(extra)) if extra else (counts, length)
+    lexical = _SourceBM25(terms)
+    prior = {pk: reading.recommendation_prior if read[pk][2] else 0.0 for pk in passages}
     parts = facets(q.text)
     # (facet index in `parts`, passages it takes, its ranking), asks before facts
     rankings: list[tuple[int, int, list[int]]] = []
@@ -264,13 +268,21 @@ def _expanded(text: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def _passage_reading(passage_id: str, text: str, section: str, vocabulary) -> tuple[str, bool]:
-    """(the interventions and classes its statements name, whether it makes a graded or stated
-    recommendation for or against). Passages never change under one id."""
-    statements = extract_statements(text, section, "", vocabulary)
+def _passage_reading(
+    passage_id: str, text: str, section: str, grade: str, vocabulary
+) -> tuple[dict[str, int], int, bool]:
+    """(its words for BM25, counted, and how many: its text, its own heading with abbreviations
+    spelled out, and the interventions and classes its statements name; whether it makes a graded
+    or stated recommendation for or against). Passages never change under one id; callers must
+    not change what it returns."""
+    statements = passage_statements(passage_id, text, section, grade, vocabulary)
     named = " ".join(dict.fromkeys(n for s in statements for n in (*s.interventions, *s.classes)))
-    recommends = any(s.polarity != "neutral" and (s.grade or s.strength) for s in statements)
-    return named, recommends
+    # Graded by its own words, not by the passage's grade that the reading gives a sentence without one.
+    recommends = any(
+        s.polarity != "neutral" and (s.strength or (find_grade(s.text) if grade else s.grade)) for s in statements
+    )
+    words = _terms(f"{text} {_expanded(section.split('›')[-1])} {named}")
+    return Counter(words), len(words), recommends
 
 
 def _ranked(
@@ -289,26 +301,28 @@ class _SourceBM25:
     """BM25 over the passages of the chosen sources only: a word common across the whole guideline
     (its condition) weighs little, the word that picks out one passage ("home") weighs much."""
 
-    def __init__(self, texts: dict[int, str], k1: float = 1.2, b: float = 0.75):
-        self.terms = {pk: _terms(text) for pk, text in texts.items()}
+    def __init__(self, terms: dict[int, tuple[dict[str, int], int]], k1: float = 1.2, b: float = 0.75):
+        """`terms`: each passage's word counts and its number of words."""
+        self.counts = {pk: counts for pk, (counts, _) in terms.items()}
         self.k1, self.b = k1, b
-        self.n = len(texts)
-        self.avg = sum(len(t) for t in self.terms.values()) / max(self.n, 1) or 1.0
+        self.n = len(terms)
+        self.avg = sum(length for _, length in terms.values()) / max(self.n, 1) or 1.0
         self.df: dict[str, int] = {}
-        for words in self.terms.values():
-            for w in set(words):
+        for counts in self.counts.values():
+            for w in counts:
                 self.df[w] = self.df.get(w, 0) + 1
+        self.norm = {pk: self.k1 * (1 - self.b + self.b * length / self.avg) for pk, (_, length) in terms.items()}
 
     def scores(self, text: str) -> dict[int, float]:
-        asked = set(_terms(text))
+        asked = [w for w in set(_terms(text)) if w in self.df]
+        idf = {w: math.log(1 + (self.n - self.df[w] + 0.5) / (self.df[w] + 0.5)) for w in asked}
         out = {}
-        for pk, words in self.terms.items():
+        for pk, counts in self.counts.items():
             score = 0.0
             for w in asked:
-                f = words.count(w)
+                f = counts.get(w)
                 if f:
-                    idf = math.log(1 + (self.n - self.df[w] + 0.5) / (self.df[w] + 0.5))
-                    score += idf * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * len(words) / self.avg))
+                    score += idf[w] * f * (self.k1 + 1) / (f + self.norm[pk])
             out[pk] = score
         best = max(out.values(), default=0.0) or 1.0
         return {pk: s / best for pk, s in out.items()}

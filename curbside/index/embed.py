@@ -21,6 +21,7 @@ DIMENSIONS = 384
 # all-MiniLM-L6-v2 was trained on sequences of at most 256 word pieces (sentence_bert_config.json).
 MODEL_MAX_TOKENS = 256
 PAD_ID = 0
+QUERY_CACHE = 1024  # question vectors kept by encode_query (1.5 kB each)
 
 
 def _package_dir(package: str, pip_name: str) -> Path:
@@ -76,6 +77,7 @@ class Encoder:
         self._tokenizer = Tokenizer.from_file(str(_tokenizer_file()))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._queries: dict[str, np.ndarray] = {}  # encode_query's recent vectors, oldest first
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Word-piece ids per text, with [CLS] and [SEP], cut to `max_tokens`."""
@@ -102,8 +104,17 @@ class Encoder:
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
-        """One unit vector (384,) for a question."""
-        return self.encode([text])[0]
+        """One unit vector (384,) for a question, read-only. One ask encodes a question's parts and
+        the follow-ups it checks ask them again (a fifth of the clinician set's encodings repeat):
+        the last QUERY_CACHE vectors are kept."""
+        vector = self._queries.pop(text, None)
+        if vector is None:
+            vector = self.encode([text])[0]
+            vector.flags.writeable = False
+            if len(self._queries) >= QUERY_CACHE:
+                del self._queries[next(iter(self._queries))]  # the least recently used
+        self._queries[text] = vector
+        return vector
 
     def _run(self, batch: list[list[int]]) -> np.ndarray:
         width = max(len(ids) for ids in batch)

@@ -53,9 +53,9 @@ def _spells(long: str, letters: list[str]) -> bool:
     return True
 
 
-def spelled_out(text: str, abbreviations: dict[str, str]) -> str:
-    """`text` with each defined short form followed by its long form (for matching, not showing)."""
+def long_forms_in(text: str, abbreviations: dict[str, str]) -> list[str]:
+    """The long form of each defined short form `text` uses, once each, in order of use."""
     if not abbreviations:
-        return text
+        return []
     pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(abbreviations, key=len, reverse=True))) + r")\b")
-    return pattern.sub(lambda m: f"{m.group(1)} {abbreviations[m.group(1)]}", text)
+    return [abbreviations[short] for short in dict.fromkeys(m.group(1) for m in pattern.finditer(text))]

@@ -106,10 +106,14 @@ class Vocabulary:
     def match_words(self, folded: str, words: list[Token]) -> list[Match]:
         """`match` for a text already folded and split into words."""
         found, i = [], 0
+        plain = [w.word for w in words]
         while i < len(words):
-            longest = self._longest.get(words[i].word, 0)
+            longest = self._longest.get(plain[i], 0)
+            if not longest:  # most words start no form
+                i += 1
+                continue
             for n in range(min(longest, MAX_FORM_WORDS, len(words) - i), 0, -1):
-                key = " ".join(w.word for w in words[i : i + n])
+                key = " ".join(plain[i : i + n])
                 concept_id = self._forms.get(key)
                 if concept_id is None or not _acceptable(key, n):
                     continue

@@ -3,10 +3,15 @@ articles that answer a many-part question part by part. Synthetic library and wo
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
 import pytest
 from synthetic_library import build
 
-from curbside.compose.topic_reading import names_topic, topic_names
+from curbside.compose import article as article_module
+from curbside.compose import extract, topic_reading
+from curbside.compose.topic_reading import _SourceBM25, names_topic, topic_names
 from curbside.search.facets import Facet, answers_by_part, ask_title, facets
 from curbside.search.understand import understand
 from curbside.verify import check_citations
@@ -88,3 +93,33 @@ def test_a_word_in_another_form_is_the_same_word():
     assert not same_word("hypertension", "hyperthyroid") and not same_word("pe", "peripheral")
     name = [frozenset({"painful", "diabetic", "peripheral", "neuropathy"})]
     assert topic_share(name, frozenset({"painful", "diabetes", "neuropathic"})) == 0.75
+
+
+def test_an_ask_reads_each_passage_once(lib, monkeypatch):
+    # The topic reading reads every passage of its sources; compose reads the chosen ones again,
+    # and the follow-ups checked ask again: each passage's sentences are split once in all.
+    for module in (extract, article_module, topic_reading):
+        for cached in vars(module).values():
+            if hasattr(cached, "cache_clear"):
+                cached.cache_clear()
+    split = Counter()
+    spans = extract.sentence_spans
+    monkeypatch.setattr(extract, "sentence_spans", lambda text: split.update([text]) or spans(text))
+    assert lib.ask(VIGNETTE).kind == "article"
+    assert split and split.most_common(1)[0][1] == 1
+
+
+def test_bm25_within_the_sources_scores_as_the_formula():
+    # Three synthetic passages: "alpha" is in two, "gamma" in one; k1 1.2, b 0.75.
+    texts = {1: ["alpha", "beta"], 2: ["alpha", "alpha", "gamma", "delta"], 3: ["beta"]}
+    bm25 = _SourceBM25({pk: (Counter(words), len(words)) for pk, words in texts.items()})
+    avg = 7 / 3
+
+    def term(f, n, df):
+        idf = math.log(1 + (3 - df + 0.5) / (df + 0.5))
+        return idf * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * n / avg))
+
+    raw = {1: term(1, 2, 2), 2: term(2, 4, 2) + term(1, 4, 1), 3: 0.0}
+    scores = bm25.scores("alpha gamma zeta")
+    assert scores == pytest.approx({pk: value / raw[2] for pk, value in raw.items()})
+    assert scores[2] == 1.0 and scores[3] == 0.0

@@ -55,6 +55,19 @@ def test_batch_size_padding_and_order_do_not_change_a_vector(encoder: Encoder) -
     np.testing.assert_allclose(together, reversed_in_pairs, atol=1e-4)
 
 
+def test_a_repeated_query_is_encoded_once_and_its_vector_is_read_only(monkeypatch) -> None:
+    encoder = Encoder(max_tokens=128, threads=1)
+    runs = []
+    run = encoder._run
+    monkeypatch.setattr(encoder, "_run", lambda batch: runs.append(batch) or run(batch))
+    first = encoder.encode_query(SENTENCES[1])
+    again = encoder.encode_query(SENTENCES[1])
+    assert len(runs) == 1
+    assert np.array_equal(first, again) and np.array_equal(first, encoder.encode(SENTENCES[1:2])[0])
+    with pytest.raises(ValueError):
+        again[0] = 0.0  # one vector serves every caller: none may change it
+
+
 def test_a_missing_model_package_is_named_with_the_install_command(monkeypatch) -> None:
     import importlib.util
 
