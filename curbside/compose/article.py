@@ -17,6 +17,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..language.clean import GRADE_UNREAD, grade_rank
 from ..language.words import COURSE_WORDS, fold, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
 from ..search.facets import answers_by_part, ask_title, facets
@@ -57,9 +58,18 @@ _STRONG_KINDS = ("guideline", "systematic_review")
 _CIRCUMSTANTIAL = {"contraindication", "special_population"}
 # Sentences that are not statements: cross-references, and text that is a flow chart drawn in characters.
 _BOILERPLATE = re.compile(
-    r"^(?:see|refer to|for more (?:information|details)|click|visit|call)\b|-->|->|<--", re.IGNORECASE
+    r"^(?:see|refer to|for more (?:information|details)|click|visit|call|these resources)\b|-->|->|<--",
+    re.IGNORECASE,
 )
 _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)
+# Treatments named elsewhere ("Data are insufficient to recommend one agent over the other"):
+# quoted without the sentence that names them, nobody knows which.
+_POINTS_BACK = re.compile(
+    r"\b(?:these|those|such|both|either|neither|the other|one of (?:these|them|the))\s+"
+    r"(?:agents?|drugs?|medications?|medicines?|options?|treatments?|therap(?:y|ies)|interventions?)\b"
+    r"|\bone (?:agent|drug|medication|option|treatment) over (?:the )?others?\b",
+    re.IGNORECASE,
+)
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
 _MIN_WORDS = 4
@@ -67,6 +77,7 @@ _PART = "part_"  # key prefix of the sections that answer a question part by par
 _PART_CLAIMS = 8  # quotes per part answered
 _PART_PER_PASSAGE = 2
 BOTTOM_LINE_PARTS = 2
+_NO_RECOMMENDATION = 3  # grade_rank of "insufficient evidence", Level U, expert opinion only
 BOTTOM_LINE_RECOMMENDS = 3  # a recommendation outweighs three more of the case's words in a bottom line
 _PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
@@ -159,13 +170,21 @@ def _relevant_candidates(
 ) -> tuple[list[Candidate], list[Candidate]]:
     """(every statement considered, those about the question that are real statements), each
     sentence once, in evidence order."""
-    names = [
-        words for name in [*question.conditions, *question.condition_expansions] if (words := word_set(fold(name)))
-    ]
+    by_part = answers_by_part(question.text)
+    own = [words for name in question.conditions if (words := word_set(fold(name)))]
+    others = [words for name in question.condition_expansions if (words := word_set(fold(name)))]
+    # Another name that is only part of the condition as asked ("peripheral neuropathy" for
+    # "painful diabetic peripheral neuropathy") is a broader one: a myeloma guideline's section on
+    # peripheral neuropathy is not about the diabetic kind. A case description keeps them, its
+    # condition phrases often carrying words of the case ("72m febrile pyelonephritis").
+    names = own + [n for n in others if by_part or not any(n < mine for mine in own)]
     drugs = {drug.lower() for drug in question.drugs}
     considered, relevant, seen = [], [], set()
     for rank, hit in enumerate(hits):
-        heading, heading_words = _heading(hit.source.title, hit.passage.section, tuple(hit.source.conditions))
+        # A source's first condition is what it is about; the rest of its list names complications
+        # and comorbidities ("Type 1 diabetes ... neuropathy"), which do not make every passage
+        # of it about them.
+        heading, heading_words = _heading(hit.source.title, hit.passage.section, tuple(hit.source.conditions[:1]))
         heading_matches = _names_condition(names, heading_words, loosely=True)
         heading_names_drug = any(drug in heading for drug in drugs)
         for reading in _read(hit.passage.id, hit.passage.text, hit.passage.section, hit.passage.grade, vocabulary):
@@ -181,9 +200,11 @@ def _relevant_candidates(
                 continue
             if statement.doses and not interventions:
                 continue  # a dose is never shown without its drug ("Reduce to 2.5 mg BID if ...")
-            # A passage the topic reading chose for a part of the question, from a source about
-            # it, answers that part whatever drug or class it names (topic.py).
-            chosen_for_part = hit.explain.get("topic_source", 0.0) >= 1.0
+            # In a case answered part by part, a passage the topic reading chose for a part, from
+            # a source about the case, answers that part whatever drug or class it names
+            # (topic_reading.py): the case's named findings are often not what sources are about.
+            # A single question's evidence must still be about its condition.
+            chosen_for_part = by_part and hit.explain.get("topic_source", 0.0) >= 1.0
             about = (
                 _ON_TOPIC
                 if chosen_for_part
@@ -228,7 +249,7 @@ def _heading(title: str, section: str, conditions: tuple[str, ...]) -> tuple[str
 def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "physician") -> tuple:
     """Strongest evidence first: a graded guideline or systematic-review statement, then any
     guideline, review or graded statement, then the rest; within each, a stated strong
-    recommendation, then retrieval rank, then reading order. A patient reads sources written for
+    recommendation, then the strongest grade, then retrieval rank, then reading order. A patient reads sources written for
     patients first, when the library holds some on the question."""
     strong_kind = hit.source.kind in _STRONG_KINDS
     graded = bool(statement.grade or statement.strength)
@@ -242,6 +263,8 @@ def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "
         not written_for_reader,
         tier,
         statement.strength != "strong",
+        # The strongest grade first (Level A before B before U), whatever system prints it.
+        grade_rank(statement.grade) if statement.grade else GRADE_UNREAD,
         rank,
         hit.passage.id,
         statement.start,
@@ -252,7 +275,7 @@ def _is_boilerplate(statement: Statement) -> bool:
     text = statement.text.strip()
     if _BOILERPLATE.search(text) or text.endswith(":") or statement.rating_only:
         return True  # a cross-reference, a lead-in without its list, or only a rating of the sentence before
-    if _DANGLING.match(text) and not statement.interventions:
+    if (_DANGLING.match(text) or _POINTS_BACK.search(text)) and not statement.interventions:
         return True  # "These should be reserved for ...": quoted alone, nobody knows what "these" are
     if text.rstrip(".)]").endswith("?") or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         return True  # a question, or a piece of a longer sentence cut at a bracket, states nothing
@@ -476,12 +499,31 @@ def _bottom_line(
     chosen: list[Claim] = []
     used_bullets: set[int] = set()
     for group in bottom_line_plan(question.intent, question.modifiers, [section.key for section in sections]):
-        bullets = [b for key in group if key in by_key for b in by_key[key].bullets if id(b) not in used_bullets]
+        bullets = [
+            b
+            for key in group
+            if key in by_key
+            for b in by_key[key].bullets
+            if id(b) not in used_bullets and _can_lead(b.claims[0], b.label)
+        ]
         if bullets:
             best = bullets[0] if patient is None else patient.most_readable(bullets)
             used_bullets.add(id(best))
             chosen.append(best.claims[0])  # the quote itself: it leaves the body (_drop_from_body)
     return chosen
+
+
+def _can_lead(claim: Claim, label: str) -> bool:
+    """Whether a quote can stand in the bottom line: it names its own drug when it gives a dose,
+    and it recommends something (a grade of "insufficient evidence" recommends nothing)."""
+    return _says_its_drug(claim, label) and not (claim.grade and grade_rank(claim.grade) >= _NO_RECOMMENDATION)
+
+
+def _says_its_drug(claim: Claim, label: str) -> bool:
+    """Whether a quote can stand in the bottom line, which shows no bullet label: a dose must name
+    its drug in its own words ("Starting dose: 100 mg/day" under "Allopurinol" cannot)."""
+    names = [name.strip(" …").lower() for name in label.split(",") if name.strip(" …")]
+    return not claim.doses or not names or any(name in claim.text.lower() for name in names)
 
 
 def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[Claim]:
@@ -504,7 +546,8 @@ def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[C
     chosen, facets_used = [], set()
     for c in sorted(parts, key=fit):
         facet = c.hit.explain.get("facet", -1.0)
-        if facet in facets_used or c.statement.doses and not c.interventions:
+        # The bottom line shows no bullet label: a dose there must name its drug itself.
+        if facet in facets_used or (c.statement.doses and not c.statement.interventions):
             continue
         facets_used.add(facet)
         chosen.append(c.claim)
@@ -520,22 +563,30 @@ def _strongest(section: Section) -> Claim:
 
 
 def _drop_from_body(article: Article) -> None:
-    """The bottom line is not said twice: its quotes leave the body (a bullet or section left
-    empty goes too), and the algorithm keeps only steps that say something else, if two remain."""
+    """No sentence is said twice. The bottom line's quotes leave the body, and so do the
+    algorithm's steps (copies of body quotes, in the order of the lines of therapy) — the
+    algorithm keeps only steps that are not the bottom line, and only if two remain. A bullet or
+    section left empty goes."""
     said = {id(claim) for claim in article.bottom_line}
-    quoted = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
+    in_bottom_line = {(claim.passage_id, claim.quote_start) for claim in article.bottom_line}
+    steps: set[tuple[str, int]] = set()
     for section in article.sections:
-        if section.numbered:  # steps are copies: a step that is the bottom line's quote goes
-            section.bullets = [
-                b for b in section.bullets if (b.claims[0].passage_id, b.claims[0].quote_start) not in quoted
-            ]
+        if section.numbered:
+            section.bullets = [b for b in section.bullets if _at(b.claims[0]) not in in_bottom_line]
             if len(section.bullets) < 2:
                 section.bullets = []  # one step is no sequence
+            steps |= {_at(b.claims[0]) for b in section.bullets}
+    for section in article.sections:
+        if section.numbered:
             continue
         for bullet in section.bullets:
-            bullet.claims = [c for c in bullet.claims if id(c) not in said]
+            bullet.claims = [c for c in bullet.claims if id(c) not in said and _at(c) not in steps]
         section.bullets = [b for b in section.bullets if b.claims]
     article.sections = [s for s in article.sections if s.bullets]
+
+
+def _at(claim: Claim) -> tuple[str, int]:
+    return claim.passage_id, claim.quote_start
 
 
 def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[Section], set[int]]:

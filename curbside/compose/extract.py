@@ -422,6 +422,21 @@ def extract_statements(
     return _lists_whole(passage_text, statements, section, grade, vocabulary)
 
 
+def _whole_list(text: str, lead: Statement, items: list[Statement], section: str, grade: str, vocabulary: Any):
+    """The lead-in and its items as one statement, knowing every drug, class, role and population
+    its parts name (read line by line: a name is found in its own line, not across the breaks)."""
+    whole = _statement(text[lead.start : items[-1].end], lead.start, items[-1].end, section, grade, vocabulary)
+    parts = [lead, *items]
+    whole.interventions = _unique(whole.interventions + [n for p in parts for n in p.interventions])
+    whole.trigger_interventions = _unique(
+        whole.trigger_interventions + [n for p in parts for n in p.trigger_interventions]
+    )
+    whole.classes = _unique(whole.classes + [c for p in parts for c in p.classes])
+    whole.roles = _ordered(set(whole.roles).union(*(p.roles for p in parts)))
+    whole.populations = _unique(whole.populations + [n for p in parts for n in p.populations])
+    return whole
+
+
 @lru_cache(maxsize=16384)
 def passage_statements(passage_id: str, text: str, section: str, grade: str, vocabulary: Any) -> tuple[Statement, ...]:
     """`extract_statements` of a stored passage, tagged with its id, read once: the topic reading
@@ -458,9 +473,7 @@ def _lists_whole(text: str, statements: list[Statement], section: str, grade: st
             and len(items) <= LIST_ITEMS_WHOLE
             and items[-1].end - lead.start <= LIST_CHARS_WHOLE
         ):
-            out.append(
-                _statement(text[lead.start : items[-1].end], lead.start, items[-1].end, section, grade, vocabulary)
-            )
+            out.append(_whole_list(text, lead, items, section, grade, vocabulary))
             i = j
         else:
             out.append(lead)

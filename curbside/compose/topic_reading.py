@@ -16,6 +16,7 @@ gives about the patient ("CrCl 28", "MI in 2019") the passages closest to it, by
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..language.clean import find_grade
+from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.vocabulary import expand_abbreviations
 from ..model import Hit, Source
 from ..search.facets import Facet, content_words, facets
@@ -31,6 +33,9 @@ from ..store import sources as store
 from .extract import passage_statements
 
 _STRONG_KINDS = ("guideline", "systematic_review")
+_SHORTEST_PREFIX = 4  # "pain" in "painful"; shorter words ("pe", "ra") are abbreviations
+_SHARED_STEM = 6  # "diabet" in "diabetic" and "diabetes"
+_VAGUE_ASK_WORDS = 2  # an ask with at most this many content words is read with the case's facts
 # Words that say what kind of answer is wanted, not what it is about: they pick no source.
 _ASKING_WORDS = frozenset(
     """
@@ -50,6 +55,7 @@ class TopicReading:
     max_sources: int = 3  # the first 2 / 4 guideline or review sources hold 0.68 / 0.83 of must-haves
     scan_hits: int = 60  # search hits looked through for on-topic sources
     rank_offset: float = 10.0  # a source's weight: sum of 1 / (rank + offset) over its hits
+    share_floor: float = 0.5  # weight x (floor + share of the condition's words the source names)
     per_ask: int = 8  # passages for each thing the question asks
     per_fact: int = 2  # passages for each fact it gives about the patient
     whole_question: int = 6  # then the passages closest to the whole question
@@ -95,7 +101,30 @@ def names_topic(names: list[frozenset[str]], words: frozenset[str]) -> bool:
     """A name is named when at least half its words are there ("febrile pyelonephritis" is
     the topic of a guideline on pyelonephritis; "first unprovoked pulmonary embolism" of one on
     pulmonary embolism)."""
-    return any(name & words and len(name & words) * 2 >= len(name) for name in names)
+    return topic_share(names, words) >= 0.5
+
+
+def topic_share(names: list[frozenset[str]], words: frozenset[str]) -> float:
+    """The largest share of one name's words that `words` hold, a word counting when it is the
+    same word in another form ("neuropathic" for "neuropathy", "diabetes" for "diabetic")."""
+    best = 0.0
+    for name in names:
+        if name:
+            held = sum(1 for word in name if any(same_word(word, other) for other in words))
+            best = max(best, held / len(name))
+    return best
+
+
+def same_word(a: str, b: str) -> bool:
+    """The same word in another form: equal, one a prefix of the other ("pain", "painful"), or
+    sharing all but the last two letters of the shorter and at least `_SHARED_STEM` letters."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= _SHORTEST_PREFIX and long.startswith(short):
+        return True
+    shared = len(os.path.commonprefix((a, b)))
+    return shared >= _SHARED_STEM and shared >= len(short) - 2
 
 
 @dataclass(frozen=True)
@@ -126,12 +155,18 @@ def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicRea
         headings.setdefault(sid, []).append(hit.passage.section)
     words = {sid: source_topic_words(by_id[sid], headings[sid]) for sid in by_id}
     named = {sid for sid in by_id if names_topic(names, words[sid])}
+    # How much of the condition as the clinician named it a source names: its other names
+    # (broader MeSH terms among them) only decide whether a source is about it at all.
+    main = [frozenset(_name_terms(q.condition))] if q.condition else names
+    share = {sid: topic_share(main, words[sid]) for sid in by_id}
     about = [sid for sid in by_id if sid in named or names_topic(loose, words[sid])]
 
     def preference(sid: str) -> tuple:
         kind = by_id[sid].kind
         preferred = kind == "consumer" if audience == "patient" else kind in _STRONG_KINDS
-        return (not preferred, -weight[sid], sid)
+        # A source naming more of the condition ("painful diabetic neuropathy") before one naming
+        # less ("peripheral neuropathy" in chemotherapy), then how much of the search it holds.
+        return (not preferred, -weight[sid] * (reading.share_floor + share[sid]), sid)
 
     chosen = [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
     return TopicChoice(chosen, frozenset(s.id for s in chosen if s.id in named))
@@ -160,7 +195,18 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     read = {
         pk: _passage_reading(p.id, p.text, p.section, p.grade, searcher.vocabulary) for pk, (p, _) in passages.items()
     }
-    lexical = _SourceBM25({pk: (counts, length) for pk, (counts, length, _) in read.items()})
+    # And the abbreviations a guideline coins for itself count in their long form too ("PDN" is
+    # "painful diabetic neuropathy" in that guideline's own words).
+    coined = {
+        source.id: defined_abbreviations(p.text for p, src in passages.values() if src.id == source.id)
+        for source in sources
+    }
+    terms = {}
+    for pk, (counts, length, _) in read.items():
+        passage, source = passages[pk]
+        extra = _terms(" ".join(long_forms_in(passage.text, coined[source.id])))
+        terms[pk] = (counts + Counter(extra), length + len(extra)) if extra else (counts, length)
+    lexical = _SourceBM25(terms)
     prior = {pk: reading.recommendation_prior if read[pk][2] else 0.0 for pk in passages}
     parts = facets(q.text)
     # (facet index in `parts`, passages it takes, its ranking), asks before facts
@@ -207,8 +253,13 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
 
 def _about(facet: Facet, q: Question) -> str:
     """A facet as a query: its words with abbreviations spelled out, and the question's condition
-    when it does not name it ("Which anticoagulant and dose?" is asked about the PE)."""
+    when it does not name it ("Which anticoagulant and dose?" is asked about the PE). An ask with
+    hardly a word of its own ("What do I change?", "Is this the drug?") is about the case it
+    follows: it is read with the facts the message gives."""
     text = _expanded(facet.text)
+    if facet.asks and len(content_words(facet.text)) <= _VAGUE_ASK_WORDS:
+        told = " ".join(f.text for f in facets(q.text) if not f.asks)
+        text = f"{text} {_expanded(told)}"
     return text if not q.condition or q.condition in text else f"{text} {q.condition}"
 
 

@@ -110,3 +110,36 @@ def find_grade(text: str) -> str:
     while grade[-1:] in (")", "]") and grade.count("(") + grade.count("[") < grade.count(")") + grade.count("]"):
         grade = grade[:-1].rstrip(" ;,")
     return normalize_space(grade)
+
+
+# How strong a stated grade is, across the systems guidelines print: 0 strongest (Level A, Grade
+# 1, Class I, "strong"), 1 (Level B, Grade 2, Class IIa, "moderate"), 2 (Level C, Class IIb,
+# "conditional", "weak"), 3 (Level D or U, Class III, "insufficient", expert opinion). A grade
+# none of these reads is ranked 2, between the clear strong and the clear weak ones.
+GRADE_UNREAD = 2
+_GRADE_WORDS = (
+    (3, re.compile(r"insufficient|inadequate|expert opinion|consensus|no recommendation|\bunproven", re.IGNORECASE)),
+    (0, re.compile(r"\bstrong\b", re.IGNORECASE)),
+    (2, re.compile(r"\b(?:conditional|weak|optional|discretionary)\b", re.IGNORECASE)),
+)
+_GRADE_LEVEL_MARK = re.compile(
+    r"\b(?:level|grade|loe|sor|class|category)\s*(?:of\s+(?:evidence|recommendation)\s*)?[:=]?\s*"
+    r"(iii|iib|iia|ii|iv|i|[a-eu]|[1-4])(?:[a-c])?\b",
+    re.IGNORECASE,
+)
+_GRADE_BARE = re.compile(r"^\W*(iii|iib|iia|ii|iv|i|[a-eu]|[1-4])(?:[a-c])?\W*(?:[,;]|$)", re.IGNORECASE)
+_LEVEL_RANK = {
+    "a": 0, "1": 0, "i": 0,
+    "b": 1, "2": 1, "ii": 1, "iia": 1,
+    "c": 2, "3": 2, "iib": 2,
+    "d": 3, "e": 3, "u": 3, "4": 3, "iii": 3, "iv": 3,
+}  # fmt: skip
+
+
+def grade_rank(grade: str) -> int:
+    """How strong `grade` (as find_grade returns it) is: 0 strongest to 3 weakest."""
+    for rank, pattern in _GRADE_WORDS:
+        if pattern.search(grade):
+            return rank
+    match = _GRADE_LEVEL_MARK.search(grade) or _GRADE_BARE.search(grade)
+    return _LEVEL_RANK.get(match.group(1).lower(), GRADE_UNREAD) if match else GRADE_UNREAD

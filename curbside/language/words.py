@@ -562,7 +562,7 @@ INTENT_CUES = [(intent, weight, re.compile(pattern)) for intent, weight, pattern
 
 # Populations and circumstances that change an answer.
 MODIFIER_PATTERNS = {
-    "refractory": r"\brefractory\b|\b(?:treatment|therapy|drug)[- ]resistant\b|\bresistant to (?:treatment|therapy)\b|\bintractable\b|\b(?:failed|not responding|unresponsive|no response|did not respond|didnt respond|inadequate response|not (?:working|helping)|(?:didnt|did not|doesnt|does not|dont|do not) (?:work|help)|no (?:relief|improvement)|little (?:if any|or no) (?:effect|relief))\b|\b(?:if|when|after) (?:it|that|this|these|those|they|treatment|therapy|first[- ]line(?: treatment| therapy)?) (?:fails?|is not enough|isnt enough)\b",
+    "refractory": r"\brefractory\b|\b(?:treatment|therapy|drug)[- ]resistant\b|\bresistant to (?:treatment|therapy)\b|\bintractable\b|\b(?:failed|not responding|unresponsive|no response|did not respond|didnt respond|inadequate response|not (?:working|helping)|(?:didnt|did not|doesnt|does not|dont|do not) (?:work|help)|no (?:relief|improvement)|little (?:if any|or no) (?:effect|relief))\b|\b(?:if|when|after) (?:it|that|this|these|those|they|treatment|therapy|first[- ]line(?: treatments?| therap(?:y|ies)| drugs?| medications?| agents?| options?)?) (?:fails?|failed|is not enough|isnt enough|are not enough|do not work|dont work|does not work|doesnt work)\b",
     "children": r"\b(?:child|children|childhood|kids?|pediatric|infants?|toddlers?|babies|baby|newborns?|neonat\w*|preschool\w*)\b",
     "adolescents": r"\b(?:adolescen\w*|teens?|teenagers?|puberty)\b",
     "pregnancy": r"\bpregnan\w*|\bexpecting (?:a )?(?:baby|child)\b|\btrimester\b|\bgestation\w*|\bantenatal\b|\bprenatal\b|\btrying to (?:conceive|get pregnant)\b",

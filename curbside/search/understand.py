@@ -329,6 +329,11 @@ def _by_preference(condition_spans, text: str, intent: str) -> list[tuple[int, i
 
 def _modifiers(text: str) -> list[str]:
     found = {name for name, pattern in wording.MODIFIERS.items() if pattern.search(text)}
+    # "when first-line drugs fail" asks what comes after the first line, not for the first line.
+    failed = wording.MODIFIERS["refractory"].search(text)
+    first = wording.MODIFIERS["first_line"].search(text)
+    if failed and first and failed.start() <= first.start() < failed.end():
+        found.discard("first_line")
     for m in wording.AGE_YEARS.finditer(text):
         age = int(m.group(1) or m.group(2))
         found.add("children" if age < 12 else "adolescents" if age < 18 else "older_adults" if age >= 65 else "")

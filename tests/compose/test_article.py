@@ -273,3 +273,25 @@ def test_a_line_that_only_rates_the_evidence_is_not_quoted():
     article = compose(question, [rated], today_year=TODAY)
     assert article.bottom_line[0].text == "Renal function should be checked every 3 months during examplamab therapy."
     assert not any("EXSOC" in text for text in _texts(article))
+
+
+def test_a_sentence_pointing_back_to_treatments_named_elsewhere_is_not_quoted():
+    hit = _hit(
+        "pointing",
+        "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy (Grade 1A). "
+        "Data are insufficient to recommend one agent over the other as first-line therapy for synthetic neuropathy.",
+    )
+    texts = _texts(compose(_question(), [hit], today_year=TODAY))
+    assert not any(text.startswith("Data are insufficient") for text in texts)
+
+
+def test_the_strongest_grade_leads_and_insufficient_evidence_never_makes_the_bottom_line():
+    hit = _hit(
+        "graded",
+        "There is insufficient evidence to support or refute mockacillin for synthetic neuropathy (Level U). "
+        "Testoxetine should be considered for synthetic neuropathy (Level B). "
+        "Examplamab should be offered for synthetic neuropathy (Level A).",
+    )
+    article = compose(_question(), [hit], today_year=TODAY)
+    assert article.bottom_line[0].text.startswith("Examplamab should be offered")
+    assert not any("insufficient evidence" in c.text for c in article.bottom_line)

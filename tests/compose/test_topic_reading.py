@@ -86,6 +86,15 @@ def test_the_bottom_line_is_not_repeated_in_the_body(lib):
         assert said and not said & set(body)
 
 
+def test_a_word_in_another_form_is_the_same_word():
+    from curbside.compose.topic_reading import same_word, topic_share
+
+    assert same_word("neuropathy", "neuropathic") and same_word("diabetic", "diabetes") and same_word("pain", "painful")
+    assert not same_word("hypertension", "hyperthyroid") and not same_word("pe", "peripheral")
+    name = [frozenset({"painful", "diabetic", "peripheral", "neuropathy"})]
+    assert topic_share(name, frozenset({"painful", "diabetes", "neuropathic"})) == 0.75
+
+
 def test_an_ask_reads_each_passage_once(lib, monkeypatch):
     # The topic reading reads every passage of its sources; compose reads the chosen ones again,
     # and the follow-ups checked ask again: each passage's sentences are split once in all.

@@ -122,6 +122,9 @@ MODIFIER_CASES = [
     ("statins in patients with cirrhosis", ["hepatic_impairment"]),
     ("I am allergic to penicillin, what antibiotic for strep throat?", ["allergy"]),
     ("natural remedies for anxiety without medication", ["non_pharmacological"]),
+    # after the first line, not the first line itself
+    ("How should synthetic neuropathy be treated when first-line drugs fail?", ["refractory"]),
+    ("What is the first-line treatment for synthetic neuropathy?", ["first_line"]),
 ]
 
 
