@@ -281,7 +281,10 @@ def _is_boilerplate(statement: Statement) -> bool:
         return True  # a question, or a piece of a longer sentence cut at a bracket, states nothing
     words = len(_WORD.findall(_BRACKETED.sub(" ", text).lower()))
     # A short list item is a statement when its lead-in says what the list is ("Options include:").
-    return words < _MIN_WORDS and not (statement.lead_in and statement.interventions)
+    # A short list item ("Amifostine") means what its lead-in says of it ("... are not
+    # recommended:"); shown alone nobody can tell, so a short list is quoted whole (extract.py)
+    # and a short item of a long list not at all.
+    return words < _MIN_WORDS
 
 
 def _is_about(

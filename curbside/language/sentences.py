@@ -107,8 +107,9 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _blocks(text: str) -> list[tuple[int, int]]:
-    """Cut at line breaks that end a unit: a blank line, a line ending in punctuation, or a
-    line that starts a list item or heading. Other line breaks are soft wraps inside a sentence."""
+    """Cut at line breaks that end a unit: a blank line, a line ending in punctuation, a line
+    that starts a list item or heading, or a capitalised line after a list item. Other line breaks
+    are soft wraps inside a sentence."""
     blocks, start, pos, last_line = [], 0, 0, ""
     for line in text.splitlines(keepends=True):
         line_start = pos
@@ -121,6 +122,9 @@ def _blocks(text: str) -> list[tuple[int, int]]:
                 or previous[-1] in ".!?:;"
                 or _LINE_START_UNIT.match(line)
                 or last_line.lstrip().startswith("#")
+                # A list item's line, then a capitalised line that is no item: the list ended and
+                # a sentence begins ("- Grade 3 or 4 neuropathy" / "If neuropathy does not ...").
+                or (_LINE_START_UNIT.match(last_line) and line.lstrip()[:1].isupper())
             ):
                 blocks.append((start, line_start))
                 start = line_start

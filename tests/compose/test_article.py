@@ -295,3 +295,15 @@ def test_the_strongest_grade_leads_and_insufficient_evidence_never_makes_the_bot
     article = compose(_question(), [hit], today_year=TODAY)
     assert article.bottom_line[0].text.startswith("Examplamab should be offered")
     assert not any("insufficient evidence" in c.text for c in article.bottom_line)
+
+
+def test_a_short_item_of_a_long_list_is_not_quoted_without_its_lead_in():
+    names = ["Alphamab", "Betamab", "Gammamab", "Deltamab", "Epsilamab", "Zetamab", "Etamab", "Thetamab", "Iotamab"]
+    items = "".join(f"\n- {name}" for name in names)
+    hit = _hit(
+        "listing",
+        "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy (Grade 1A).\n"
+        "The following are not recommended for synthetic neuropathy:" + items,
+    )
+    texts = _texts(compose(_question(), [hit], today_year=TODAY))
+    assert not any(text in names for text in texts)

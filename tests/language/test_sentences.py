@@ -134,3 +134,13 @@ def test_spans_are_exact_ordered_and_trimmed(pieces):
         assert sentence and sentence == sentence.strip()
         assert span.start >= previous_end
         previous_end = span.end
+
+
+def test_a_capitalised_line_after_a_list_item_starts_a_new_sentence():
+    text = "Stop examplamab if either:\n- Synthetic grade 2 wobble\n- Synthetic grade 3 wobble\nIf the wobble persists, switch to testoxetine."
+    assert split_sentences(text)[-2:] == ["Synthetic grade 3 wobble", "If the wobble persists, switch to testoxetine."]
+
+
+def test_a_lower_case_line_after_a_list_item_still_continues_it():
+    text = "Options include:\n- Examplamab given with food and\n  taken at night."
+    assert split_sentences(text)[-1] == "Examplamab given with food and\n  taken at night."
