@@ -15,7 +15,7 @@ from .compose.safety import emergency_article, out_of_scope_article
 from .compose.topic_reading import focused_hits, topic_sources
 from .errors import InputError
 from .model import AUDIENCES, MAX_QUESTION_CHARS, Article, Hit
-from .search.facets import answers_by_part, facets
+from .search.facets import answers_by_part, asked_drugs
 from .search.retrieve import SearchOptions
 from .search.topic import topical_evidence
 from .search.understand import Question, understand
@@ -80,13 +80,6 @@ class Coverage:
         # A case description names findings beside its diagnosis ("diffuse myalgias", "watery
         # diarrhoea"): evidence close in meaning covers it even when no source is about a finding.
         return condition_hit or about or best_cosine >= self.min_cosine, facts
-
-
-def asked_drugs(q: Question) -> list[str]:
-    """The question's drugs named where it asks (a sentence ending in "?"); all of them when no
-    sentence asks."""
-    asked = " ".join(f.text for f in facets(q.text) if f.asks).lower()
-    return [d for d in q.drugs if d.lower() in asked] if asked else list(q.drugs)
 
 
 def check_question(question: str) -> str:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from typing import NamedTuple
 
 from ..language.clean import GRADE_UNREAD, grade_rank
-from ..language.words import COURSE_WORDS, fold, word_set
+from ..language.words import COURSE_WORDS, MODIFIERS, fold, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
-from ..search.facets import answers_by_part, ask_title, facets
+from ..search.facets import answers_by_part, ask_title, asked_drugs, facets
 from ..search.understand import Question
 from .audience import LEADS, lead_sections, rewrite_claims
 from .candidates import Candidate, Draft
@@ -41,6 +42,7 @@ from .layouts import (
 )
 from .patient import PatientSelection
 from .references import cite, closest_sources
+from .topic_reading import names_topic, source_topic_words, topic_names_of
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {
@@ -97,7 +99,7 @@ def compose(
     """The article answering `question` from `hits` (best first)."""
     article = Article(
         question=question.text,
-        title=title_for(question),
+        title=title_for(_as_titled(question)),
         audience=audience,
         intent=question.intent,
         condition=question.condition,
@@ -109,7 +111,10 @@ def compose(
     layout = layout_for(question.intent)
     by_part, used = _part_sections(question, relevant) if answers_by_part(question.text) else ([], set())
     part_candidates = [c for c in relevant if id(c) in used]
-    drafts = _draft_sections(question, layout, [c for c in relevant if id(c) not in used])
+    # A case's other sections draw on the sources about it only: its incidental findings and lab
+    # values would otherwise bring in guidelines on other conditions.
+    rest = [c for c in relevant if id(c) not in used and (not by_part or _about_case(question, c.hit))]
+    drafts = _draft_sections(question, layout, rest)
     patient = (
         PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
         if audience == "patient"
@@ -145,6 +150,27 @@ def compose(
 
 
 # -- choosing statements ----------------------------------------------------------------------
+
+
+def _about_case(question: Question, hit: Hit) -> bool:
+    """Whether a hit may feed a case's other sections: a passage of a source the topic reading
+    chose, or of one whose title or main condition names the case's condition."""
+    if hit.explain.get("topic_source", 0.0) >= 1.0:
+        return True
+    return bool(question.condition) and names_topic(
+        topic_names_of(question.condition), source_topic_words(hit.source, [])
+    )
+
+
+def _as_titled(question: Question) -> Question:
+    """A case description is titled by what it asks: its drugs named where it asks ("Can I use
+    apixaban?") and its populations named there, not every substance and finding it reports
+    ("troponin negative, CrCl 85")."""
+    if not answers_by_part(question.text):
+        return question
+    asked = " ".join(f.text for f in facets(question.text) if f.asks).lower()
+    modifiers = [m for m in question.modifiers if m not in POPULATION_MODIFIERS or MODIFIERS[m].search(asked)]
+    return replace(question, drugs=asked_drugs(question), modifiers=modifiers)
 
 
 def _unique_hits(hits: list[Hit]) -> list[Hit]:

@@ -88,6 +88,12 @@ def _content_names(q: Question) -> list[frozenset[str]]:
     return [frozenset([w]) for w in sorted(words)]
 
 
+def topic_names_of(condition: str) -> list[frozenset[str]]:
+    """A condition phrase as the word set topic matching uses."""
+    name = frozenset(_name_terms(condition))
+    return [name] if name else []
+
+
 def source_topic_words(source: Source, headings: list[str]) -> frozenset[str]:
     return frozenset(_terms(" ".join([source.title, *source.conditions, *headings])))
 

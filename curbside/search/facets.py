@@ -57,3 +57,10 @@ def ask_title(text: str) -> str:
 
 def content_words(text: str) -> list[str]:
     return [w for w in WORD.findall(fold(text)) if w not in STOPWORDS and not _MEASURE.match(w) and len(w) > 1]
+
+
+def asked_drugs(q) -> list[str]:
+    """The question's drugs named where it asks (a sentence ending in "?"); all of them when no
+    sentence asks."""
+    asked = " ".join(f.text for f in facets(q.text) if f.asks).lower()
+    return [d for d in q.drugs if d.lower() in asked] if asked else list(q.drugs)
