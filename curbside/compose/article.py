@@ -60,7 +60,9 @@ _STRONG_KINDS = ("guideline", "systematic_review")
 _CIRCUMSTANTIAL = {"contraindication", "special_population"}
 # Sentences that are not statements: cross-references, and text that is a flow chart drawn in characters.
 _BOILERPLATE = re.compile(
-    r"^(?:see|refer to|for more (?:information|details)|click|visit|call|these resources)\b|-->|->|<--",
+    r"^(?:see|refer to|for more (?:information|details)|click|visit|call|these resources)\b|-->|->|<--"
+    # a tool or product the summary advertises ("OpenMedicine Calculators: ... available via MCP")
+    r"|\bcalculators?\b[^.]*\bavailable\b|\bavailable (?:via|through|from) (?:the )?(?:app|api|mcp)\b",
     re.IGNORECASE,
 )
 _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)

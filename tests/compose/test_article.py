@@ -307,3 +307,13 @@ def test_a_short_item_of_a_long_list_is_not_quoted_without_its_lead_in():
     )
     texts = _texts(compose(_question(), [hit], today_year=TODAY))
     assert not any(text in names for text in texts)
+
+
+def test_a_line_advertising_a_tool_is_not_evidence():
+    hit = _hit(
+        "tools",
+        "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy (Grade 1A). "
+        "Synthetic Calculators: calculate_examplamab_dosing available via MCP for automated dosing.",
+    )
+    texts = _texts(compose(_question(), [hit], today_year=TODAY))
+    assert not any("Calculators" in text for text in texts)
