@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..language.clean import GRADE_UNREAD, grade_rank
-from ..language.words import COURSE_WORDS, MODIFIERS, fold, word_set
+from ..language.words import COURSE_WORDS, MODIFIERS, fold, looks_like_condition, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
 from ..search.facets import answers_by_part, ask_title, asked_drugs, facets
 from ..search.understand import Question
@@ -82,6 +82,7 @@ _PART_CLAIMS = 8  # quotes per part answered
 _PART_PER_PASSAGE = 2
 BOTTOM_LINE_PARTS = 2
 _NO_RECOMMENDATION = 3  # grade_rank of "insufficient evidence", Level U, expert opinion only
+BOTTOM_LINE_OTHER_CONDITION = 3  # a condition the case does not name costs as much as a recommendation gains
 BOTTOM_LINE_RECOMMENDS = 3  # a recommendation outweighs three more of the case's words in a bottom line
 _PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
@@ -567,9 +568,13 @@ def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[C
 
     def fit(c: Candidate) -> tuple:
         recommends = c.statement.polarity != "neutral" or bool(c.statement.grade or c.statement.strength)
-        overlap = len(case & word_set(fold(c.statement.text)))
+        words = word_set(fold(c.statement.text))
+        overlap = len(case & words)
+        # A recommendation for patients with a condition the case does not have ("active cancer")
+        # is not this patient's, however many of the case's words it shares.
+        other = sum(1 for w in words - case if looks_like_condition(w))
         return (
-            -(overlap + BOTTOM_LINE_RECOMMENDS * recommends),
+            -(overlap + BOTTOM_LINE_RECOMMENDS * recommends - BOTTOM_LINE_OTHER_CONDITION * other),
             c.hit.explain.get("facet_order", 0.0),
             c.statement.start,
         )

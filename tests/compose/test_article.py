@@ -317,3 +317,18 @@ def test_a_line_advertising_a_tool_is_not_evidence():
     )
     texts = _texts(compose(_question(), [hit], today_year=TODAY))
     assert not any("Calculators" in text for text in texts)
+
+
+def test_a_cases_bottom_line_is_not_a_recommendation_for_a_condition_the_case_does_not_have():
+    text = "61F with synthetic neuropathy, renal function normal. Which drug first? And for how long?"
+    question = Question(
+        text=text, intent="treatment", condition="synthetic neuropathy", conditions=["synthetic neuropathy"]
+    )
+    other = _hit(
+        "guide", "In synthetic neuropathy with active cancer, examplamab is recommended for 6 months (Grade 1A)."
+    )
+    fits = _hit("guide2", "In synthetic neuropathy, examplamab is recommended first for 3 months (Grade 1B).")
+    for order, hit in enumerate((other, fits)):
+        hit.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": float(order)})
+    article = compose(question, [other, fits], today_year=TODAY)
+    assert article.bottom_line[0].text.startswith("In synthetic neuropathy, examplamab is recommended first")
