@@ -46,6 +46,8 @@ _STAGE_WORDS = {
 # A sentence with these roles speaks of a circumstance (a contraindication, a combination, a
 # harm), which is not a disagreement with a general recommendation.
 _CIRCUMSTANTIAL = {"contraindication", "combination", "adverse_effects"}
+# Statements that define or check rather than give: their numbers are criteria and levels.
+_MEASURED = {"diagnosis", "monitoring"}
 # Settings, severities and purposes that make two recommendations about different patients.
 _SETTINGS = {
     "inpatient": re.compile(r"\b(?:in-?patients?|hospitali[sz]\w*|admitted|ward)\b"),
@@ -153,6 +155,12 @@ def _comparable(a: Quoted, b: Quoted) -> bool:
     return a.source_id != b.source_id and _circumstances(a) == _circumstances(b)
 
 
+def _given(items: list[Quoted]) -> list[Quoted]:
+    """Statements whose amounts and durations are what is given: a criterion or a level to check
+    ("urine output < 0.5 mL/kg/h for 6 hours" under staging) is not a dose."""
+    return [item for item in _general(items) if not _MEASURED & set(item.statement.roles)]
+
+
 def _general(items: list[Quoted]) -> list[Quoted]:
     return [item for item in items if not _CIRCUMSTANTIAL & set(item.statement.roles)]
 
@@ -226,7 +234,7 @@ def _drugs_dosed(item: Quoted) -> list[str]:
 def _dosed(quoted: list[Quoted], key: str) -> list[tuple[Dose, Quoted]]:
     return [
         (dose, item)
-        for item in _general(quoted)
+        for item in _given(quoted)
         for drug, dose in _owned(item, [(dose.start, dose) for dose in item.statement.doses])
         if drug.lower() == key
     ]
@@ -236,7 +244,7 @@ def _durations(quoted: list[Quoted], key: str) -> list[tuple[str, tuple, Quoted]
     """(the duration as written, its span in days, the statement) for each statement that says how
     long to give the drug: a dose's own duration, else a treatment duration in the sentence."""
     timed = []
-    for item in _general(quoted):
+    for item in _given(quoted):
         if item.statement.polarity == "against":
             continue
         text = item.statement.text

@@ -207,3 +207,12 @@ def test_a_name_inside_a_compound_or_only_in_the_heading_is_not_recommended_or_a
         _quoted("Examplamab is not recommended.", "b", 2),
     ]
     assert find_differences(compound) == [] and find_differences(heading) == []
+
+
+def test_amounts_in_a_criterion_or_a_level_to_check_are_not_doses():
+    quoted = [
+        _quoted("Examplamab criterion for diagnosis: 0.5 mL/kg/h for 6 hours.", "a", 1),
+        _quoted("Examplamab criterion for diagnosis: 0.3 mL/kg/h for 6 hours.", "b", 2),
+    ]
+    assert all("diagnosis" in item.statement.roles for item in quoted)
+    assert find_differences(quoted) == []
