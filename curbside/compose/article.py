@@ -21,7 +21,7 @@ from typing import NamedTuple
 from ..language.clean import GRADE_UNREAD, grade_rank
 from ..language.words import COURSE_WORDS, MODIFIERS, fold, looks_like_condition, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
-from ..search.facets import answers_by_part, ask_title, asked_drugs, facets
+from ..search.facets import answers_by_part, ask_title, asked_drugs, asked_text, facets
 from ..search.understand import Question
 from .audience import LEADS, lead_sections, rewrite_claims
 from .candidates import Candidate, Draft
@@ -171,7 +171,7 @@ def _as_titled(question: Question) -> Question:
     ("troponin negative, CrCl 85")."""
     if not answers_by_part(question.text):
         return question
-    asked = " ".join(f.text for f in facets(question.text) if f.asks).lower()
+    asked = asked_text(question.text).lower()
     modifiers = [m for m in question.modifiers if m not in POPULATION_MODIFIERS or MODIFIERS[m].search(asked)]
     return replace(question, drugs=asked_drugs(question), modifiers=modifiers)
 

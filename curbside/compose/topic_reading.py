@@ -27,7 +27,7 @@ from ..language.clean import find_grade
 from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.vocabulary import expand_abbreviations
 from ..model import Hit, Source
-from ..search.facets import Facet, content_words, facets
+from ..search.facets import Facet, content_words, facets, told_text
 from ..search.understand import Question
 from ..store import sources as store
 from .extract import passage_statements
@@ -264,8 +264,7 @@ def _about(facet: Facet, q: Question) -> str:
     follows: it is read with the facts the message gives."""
     text = _expanded(facet.text)
     if facet.asks and len(content_words(facet.text)) <= _VAGUE_ASK_WORDS:
-        told = " ".join(f.text for f in facets(q.text) if not f.asks)
-        text = f"{text} {_expanded(told)}"
+        text = f"{text} {_expanded(told_text(q.text))}"
     return text if not q.condition or q.condition in text else f"{text} {q.condition}"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..language.words import STOPWORDS, fold
 
@@ -24,9 +25,11 @@ class Facet:
     asks: bool  # a question ("Which anticoagulant?") rather than a fact about the patient ("CrCl 28")
 
 
-def facets(question: str) -> list[Facet]:
+@lru_cache(maxsize=1024)
+def facets(question: str) -> tuple[Facet, ...]:
     """The things a message asks, each sentence ending in "?" (split again at "; "), and the
-    facts it gives, each comma-separated part of the other sentences that has a content word."""
+    facts it gives, each comma-separated part of the other sentences that has a content word.
+    Read once per message: understanding, coverage, the topic reading and compose all ask."""
     out: list[Facet] = []
     for sentence in re.split(r"(?<=[?.!])\s+", question.strip()):
         sentence = sentence.strip()
@@ -37,7 +40,17 @@ def facets(question: str) -> list[Facet]:
             out += [Facet(part.strip(" ,;"), True) for part in _ASK_JOINS.split(sentence) if content_words(part)]
         else:
             out += [Facet(part.strip(" ."), False) for part in re.split(r"[,;]\s*", sentence) if content_words(part)]
-    return out
+    return tuple(out)
+
+
+def asked_text(question: str) -> str:
+    """The asking parts of a message, joined ("" when no sentence asks)."""
+    return " ".join(f.text for f in facets(question) if f.asks)
+
+
+def told_text(question: str) -> str:
+    """The parts of a message that tell about the patient, joined."""
+    return " ".join(f.text for f in facets(question) if not f.asks)
 
 
 def answers_by_part(question: str) -> bool:
@@ -62,5 +75,5 @@ def content_words(text: str) -> list[str]:
 def asked_drugs(q) -> list[str]:
     """The question's drugs named where it asks (a sentence ending in "?"); all of them when no
     sentence asks."""
-    asked = " ".join(f.text for f in facets(q.text) if f.asks).lower()
+    asked = asked_text(q.text).lower()
     return [d for d in q.drugs if d.lower() in asked] if asked else list(q.drugs)

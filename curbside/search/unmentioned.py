@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..language.vocabulary import looks_like_drug
 from ..language.words import STOPWORDS
 from ..store import sources as store
-from .facets import facets
+from .facets import asked_text
 
 # Names are at least this long: shorter unknown words are mostly abbreviations and unit
 # shorthand ("sPESI", "CDAI") that the library writes out another way.
@@ -33,7 +33,7 @@ def _english() -> frozenset[str]:
 def unmentioned_names(question: str, conn) -> list[str]:
     """The names in the asking sentences of `question` that no passage of the library holds, as
     written (a hyphenated combination whole: "cefepime-enmetazobactam")."""
-    asked = " ".join(f.text for f in facets(question) if f.asks)
+    asked = asked_text(question)
     missing = []
     for match in _NAME.finditer(asked):
         name = match.group()
