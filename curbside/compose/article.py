@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..language.clean import GRADE_UNREAD, grade_rank
+from ..language.measures import fit, patient_of
 from ..language.words import COURSE_WORDS, MODIFIERS, fold, looks_like_condition, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
 from ..search.facets import answers_by_part, ask_title, asked_drugs, asked_text, facets
@@ -208,6 +209,7 @@ def _relevant_candidates(
     # condition phrases often carrying words of the case ("72m febrile pyelonephritis").
     names = own + [n for n in others if by_part or not any(n < mine for mine in own)]
     drugs = {drug.lower() for drug in question.drugs}
+    patient = patient_of(question.text)
     considered, relevant, seen = [], [], set()
     for rank, hit in enumerate(hits):
         # A source's first condition is what it is about; the rest of its list names complications
@@ -229,6 +231,8 @@ def _relevant_candidates(
                 continue
             if statement.doses and not interventions:
                 continue  # a dose is never shown without its drug ("Reduce to 2.5 mg BID if ...")
+            if fit(patient, statement.text, hit.passage.section).excludes:
+                continue  # written for other patients ("CrCl < 30" for CrCl 85, "Children" for 64M)
             # In a case answered part by part, a passage the topic reading chose for a part, from
             # a source about the case, answers that part whatever drug or class it names
             # (topic_reading.py): the case's named findings are often not what sources are about.

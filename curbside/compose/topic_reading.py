@@ -23,8 +23,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from ..language.ask_kinds import ask_kinds, gives_kinds
 from ..language.clean import find_grade
 from ..language.local_abbreviations import defined_abbreviations, long_forms_in
+from ..language.measures import fit, patient_of
 from ..language.vocabulary import expand_abbreviations
 from ..model import Hit, Source
 from ..search.facets import Facet, content_words, facets, told_text
@@ -61,6 +63,12 @@ class TopicReading:
     whole_question: int = 6  # then the passages closest to the whole question
     lexical_weight: float = 0.4  # BM25 (normalised to the best passage) added to the cosine
     recommendation_prior: float = 0.1  # added for a passage that recommends for or against, graded
+    # Added for a passage written for a range that holds the patient ("CrCl 30-50" for CrCl 38):
+    # 0.1 found 129 must-haves, 0.2 found 126 (bench/clinician.py, demo library).
+    patient_fit: float = 0.1
+    # Added x the share of the kinds of answer an ask wants (a dose, a duration) that a passage
+    # gives: 0 found 123 must-haves, 0.15 found 127, 0.3 found 127 with 24 more claims.
+    kind_weight: float = 0.15
 
 
 def _stem(word: str) -> str:
@@ -189,6 +197,12 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
         return []
     conn = searcher.library.db.connection()
     passages = store.current_passages_of_sources(conn, [s.id for s in sources])
+    # A passage written for patients the question's patient is not ("CrCl < 30" for CrCl 85,
+    # "Children" for a 64-year-old) answers none of its parts; one written for a range that
+    # holds the patient ("CrCl 30-50" for CrCl 38) answers them first.
+    patient = patient_of(q.text)
+    fits = {pk: fit(patient, p.text, p.section) for pk, (p, _) in passages.items()}
+    passages = {pk: value for pk, value in passages.items() if not fits[pk].excludes}
     if not passages:
         return []
     pks = np.array(sorted(passages), dtype=np.int64)
@@ -208,19 +222,35 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
         for source in sources
     }
     terms = {}
-    for pk, (counts, length, _) in read.items():
+    for pk, (counts, length, _, _) in read.items():
         passage, source = passages[pk]
         extra = _terms(" ".join(long_forms_in(passage.text, coined[source.id])))
         terms[pk] = (counts + Counter(extra), length + len(extra)) if extra else (counts, length)
     lexical = _SourceBM25(terms)
-    prior = {pk: reading.recommendation_prior if read[pk][2] else 0.0 for pk in passages}
+    prior = {
+        pk: (reading.recommendation_prior if read[pk][2] else 0.0) + (reading.patient_fit if fits[pk].holds else 0.0)
+        for pk in passages
+    }
+    gives = {pk: read[pk][3] for pk in passages}
     parts = facets(q.text)
     # (facet index in `parts`, passages it takes, its ranking), asks before facts
     rankings: list[tuple[int, int, list[int]]] = []
     for index, facet in enumerate(parts):
         if facet.asks:
             rankings.append(
-                (index, reading.per_ask, _ranked(_about(facet, q), encoder, vectors, pks, lexical, prior, reading))
+                (
+                    index,
+                    reading.per_ask,
+                    _ranked(
+                        _about(facet, q),
+                        encoder,
+                        vectors,
+                        pks,
+                        lexical,
+                        _kind_prior(facet, prior, gives, reading),
+                        reading,
+                    ),
+                )
             )
     for index, facet in enumerate(parts):
         if not facet.asks:
@@ -257,6 +287,17 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     return hits
 
 
+def _kind_prior(
+    facet: Facet, prior: dict[int, float], gives: dict[int, frozenset[str]], reading: TopicReading
+) -> dict[int, float]:
+    """The passages' priors plus a share for giving the kinds of answer the ask wants
+    ("Which anticoagulant and dose?" wants a choice and a dose)."""
+    wanted = ask_kinds(facet.text)
+    if not wanted:
+        return prior
+    return {pk: p + reading.kind_weight * len(wanted & gives[pk]) / len(wanted) for pk, p in prior.items()}
+
+
 def _about(facet: Facet, q: Question) -> str:
     """A facet as a query: its words with abbreviations spelled out, and the question's condition
     when it does not name it ("Which anticoagulant and dose?" is asked about the PE). An ask with
@@ -275,7 +316,7 @@ def _expanded(text: str) -> str:
 @lru_cache(maxsize=16384)
 def _passage_reading(
     passage_id: str, text: str, section: str, grade: str, vocabulary
-) -> tuple[dict[str, int], int, bool]:
+) -> tuple[dict[str, int], int, bool, frozenset[str]]:
     """(its words for BM25, counted, and how many: its text, its own heading with abbreviations
     spelled out, and the interventions and classes its statements name; whether it makes a graded
     or stated recommendation for or against). Passages never change under one id; callers must
@@ -287,7 +328,14 @@ def _passage_reading(
         s.polarity != "neutral" and (s.strength or (find_grade(s.text) if grade else s.grade)) for s in statements
     )
     words = _terms(f"{text} {_expanded(section.split('›')[-1])} {named}")
-    return Counter(words), len(words), recommends
+    kinds = gives_kinds(
+        text,
+        doses=any(s.doses for s in statements),
+        against=any(s.polarity == "against" for s in statements),
+        recommends_agent=any(s.polarity == "recommend" and s.interventions for s in statements),
+        roles={r for s in statements for r in s.roles},
+    )
+    return Counter(words), len(words), recommends, kinds
 
 
 def _ranked(

@@ -24,6 +24,7 @@ _SPELLINGS = [
     (re.compile(r"rrhoea"), "rrhea"),  # diarrhoea, amenorrhoea
     (re.compile(r"tumour"), "tumor"),
     (re.compile(r"\bfoet"), "fet"),
+    (re.compile(r"\bhot flush"), "hot flash"),  # hot flushes: MeSH's "hot flashes"
 ]
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
@@ -34,7 +35,7 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.lower()
-    if "ae" in text or "oe" in text or "tumour" in text:  # every spelling above has one of these
+    if "ae" in text or "oe" in text or "tumour" in text or "flush" in text:  # every spelling above has one of these
         for pattern, replacement in _SPELLINGS:
             text = pattern.sub(replacement, text)
     return text

@@ -332,3 +332,21 @@ def test_a_cases_bottom_line_is_not_a_recommendation_for_a_condition_the_case_do
         hit.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": float(order)})
     article = compose(question, [other, fits], today_year=TODAY)
     assert article.bottom_line[0].text.startswith("In synthetic neuropathy, examplamab is recommended first")
+
+
+def test_a_statement_written_for_other_patients_is_not_quoted_for_this_one():
+    """A passage under "CrCl < 30" says nothing about a patient with CrCl 85."""
+    kidney = _hit(
+        "kidney",
+        "Drug Z is avoided because of limited safety data.",
+        section="Special populations › Severe renal impairment (CrCl < 30 mL/min)",
+    )
+    general = _hit(
+        "general", "Drug Y is recommended as first-line treatment for synthetic neuropathy (strong recommendation)."
+    )
+    case = "64M, synthetic neuropathy, CrCl 85. What is first-line?"
+    texts = _texts(compose(_question(text=case), [kidney, general], today_year=TODAY))
+    assert not any("Drug Z" in t for t in texts)
+    assert any("Drug Y" in t for t in texts)
+    low = "52F, synthetic neuropathy, CrCl 22. What is first-line?"
+    assert any("Drug Z" in t for t in _texts(compose(_question(text=low), [kidney, general], today_year=TODAY)))
