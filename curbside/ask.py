@@ -97,23 +97,26 @@ def check_audience(audience: str) -> str:
     return audience
 
 
-def ask(
-    library,
-    question: str,
-    *,
-    audience: str = "physician",
-    thread: list[Question] | None = None,
-    coverage: Coverage = Coverage(),
-    check_follow_ups: bool = True,
-) -> Article:
-    """The verified article. With `check_follow_ups`, a suggested follow-up is offered only if
-    asking it gives an article (not "the library does not cover this")."""
-    text = check_question(question)
-    audience = check_audience(audience)
+@dataclass
+class _Route:
+    """Which article a question gets, decided before anything is composed: "emergency",
+    "out_of_scope", "unmentioned" (a drug or test the library never names), "compose" or
+    "insufficient"; with what was read to decide it."""
+
+    way: str
+    q: Question
+    hits: list[Hit]
+    evidence: list[Hit]
+    sources: list
+    facts: dict
+    missing: list[str]
+
+
+def _route(library, text: str, audience: str, thread: list[Question] | None, coverage: Coverage) -> _Route:
     searcher = library.searcher
     q = understand(text, searcher.vocabulary, thread=thread)
     if q.is_emergency:
-        return emergency_article(q, audience)
+        return _Route("emergency", q, [], [], [], {}, [])
     options = SearchOptions(audience=audience, per_source_cap=EVIDENCE_PER_SOURCE_CAP)
     found = searcher.search_question(q, SCAN_HITS, options)
     # With no recognised condition, only sources that name the question's topic are evidence;
@@ -127,37 +130,55 @@ def ask(
     if not q.is_clinical and not (thread or covered):
         # Refuse only what looks non-clinical and finds nothing close: a bare brand name
         # ("Will Xyzal work?") reads as non-clinical yet is answerable.
+        return _Route("out_of_scope", q, hits, evidence, chosen.sources, facts, [])
+    missing = unmentioned_names(text, library.db.connection())
+    way = "unmentioned" if missing else "compose" if covered else "insufficient"
+    return _Route(way, q, hits, evidence, chosen.sources, facts, missing)
+
+
+def ask(
+    library,
+    question: str,
+    *,
+    audience: str = "physician",
+    thread: list[Question] | None = None,
+    coverage: Coverage = Coverage(),
+    check_follow_ups: bool = True,
+) -> Article:
+    """The verified article. With `check_follow_ups`, a suggested follow-up is offered only if
+    the library covers it (it would be answered with an article, not "not covered")."""
+    text = check_question(question)
+    audience = check_audience(audience)
+    route = _route(library, text, audience, thread, coverage)
+    q, hits, facts = route.q, route.hits, route.facts
+    if route.way == "emergency":
+        return emergency_article(q, audience)
+    if route.way == "out_of_scope":
         return out_of_scope_article(q, audience)
     today_year = library.settings.today_year or date.today().year
-    missing = unmentioned_names(text, library.db.connection())
-    if missing:
+    old_after = library.settings.superseded_after_years
+    if route.way == "unmentioned":
         # Evidence on the condition does not answer a question about a drug or test the library
         # has never heard of: say so, and list what it has on the condition, marked as such.
-        facts["unmentioned"] = missing
-        article = insufficient_article(
-            q,
-            hits,
-            audience,
-            today_year,
-            library.settings.superseded_after_years,
-            message=unmentioned_message(missing, q.condition),
-        )
-    elif covered:
-        facts["topic_sources"] = [source.id for source in chosen.sources]
+        facts["unmentioned"] = route.missing
+        message = unmentioned_message(route.missing, q.condition)
+        article = insufficient_article(q, hits, audience, today_year, old_after, message=message)
+    elif route.way == "compose":
+        facts["topic_sources"] = [source.id for source in route.sources]
         article = compose(
             q,
-            focused_hits(searcher, q, chosen.sources) + evidence,
+            focused_hits(library.searcher, q, route.sources) + route.evidence,
             audience=audience,
             today_year=today_year,
-            superseded_after_years=library.settings.superseded_after_years,
-            vocabulary=searcher.vocabulary,
+            superseded_after_years=old_after,
+            vocabulary=library.searcher.vocabulary,
         )
     else:
-        article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
+        article = insufficient_article(q, hits, audience, today_year, old_after)
     article = verify(article, library.passage_or_none)
     if article.kind == "article" and not article.all_claims():
         # Everything the composer found failed verification: say so rather than show an empty page.
-        article = insufficient_article(q, hits, audience, today_year, library.settings.superseded_after_years)
+        article = insufficient_article(q, hits, audience, today_year, old_after)
     article.continues = q.continues  # the earlier question this follow-up was read against
     if check_follow_ups:
         article.follow_ups = [text for text in article.follow_ups if answerable(library, text, audience, coverage)]
@@ -174,17 +195,36 @@ def ask(
 
 
 def answerable(library, question: str, audience: str, coverage: Coverage) -> bool:
+    """Whether asking `question` gives an article. Checked on the search evidence alone, without
+    reading its topic sources whole (the costliest step of an ask): a question that evidence
+    answers is answered when more is read too, so a suggestion is never one that leads to "not
+    covered"; at worst one that would have been answered is not offered."""
     known = library.searcher.answerable
     key = (question, audience, coverage)
     if key not in known:
         try:
-            follow_up = ask(library, question, audience=audience, coverage=coverage, check_follow_ups=False)
+            text = check_question(question)
         except InputError:
             # Checking a suggestion never fails the answer it belongs to: one that cannot be asked is dropped.
             known[key] = False
         else:
-            known[key] = follow_up.kind == "article"
+            known[key] = _answered_from_evidence(library, _route(library, text, audience, None, coverage), audience)
     return known[key]
+
+
+def _answered_from_evidence(library, route: _Route, audience: str) -> bool:
+    if route.way != "compose":
+        return False
+    article = compose(
+        route.q,
+        route.evidence,
+        audience=audience,
+        today_year=library.settings.today_year or date.today().year,
+        superseded_after_years=library.settings.superseded_after_years,
+        vocabulary=library.searcher.vocabulary,
+    )
+    article = verify(article, library.passage_or_none)
+    return article.kind == "article" and bool(article.all_claims())
 
 
 def unmentioned_message(names: list[str], condition: str) -> str:
