@@ -190,7 +190,7 @@ def _widen(text: str, words, first: int, last: int, drug_spans) -> tuple[int, in
         w = words[i]
         return (
             len(w.word) > 1
-            and not w.word.isdigit()
+            and not w.word[0].isdigit()  # a number, or a case's age and sex ("72m febrile pyelonephritis")
             and w.word not in wording.STOPWORDS
             and w.word not in wording.NOT_IN_PHRASE
             and not any(s <= w.start < e for s, e in drug_spans)

@@ -108,6 +108,8 @@ def test_condition_is_the_phrase_the_question_is_about() -> None:
     assert "chronic kidney disease" in q.conditions
     assert understand("my wife has giant cell vasculitis, what are the options?").condition == "giant cell vasculitis"
     assert understand("is type 2 diabetes reversible").condition == "type 2 diabetes"
+    # A case's age and sex shorthand is not part of its condition ("72M febrile ...").
+    assert understand("72M febrile vasculitis, not septic. What first?").condition == "febrile vasculitis"
 
 
 MODIFIER_CASES = [
