@@ -75,6 +75,7 @@ _POINTS_BACK = re.compile(
     r"|\bone (?:agent|drug|medication|option|treatment) over (?:the )?others?\b",
     re.IGNORECASE,
 )
+_CHART_STEP = re.compile(r"[→⇒➔]|-+>|=>")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
 _MIN_WORDS = 4
@@ -304,6 +305,12 @@ def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "
     )
 
 
+def _starts_with_intervention(statement: Statement) -> bool:
+    """ "apixaban 5 mg twice daily": a row may start with its drug in lower case."""
+    first = statement.text.strip().split(" ", 1)[0].lower()
+    return any(name.lower().startswith(first) or first.startswith(name.lower()) for name in statement.interventions)
+
+
 def _is_boilerplate(statement: Statement) -> bool:
     text = statement.text.strip()
     if _BOILERPLATE.search(text) or text.endswith(":") or statement.rating_only:
@@ -312,6 +319,10 @@ def _is_boilerplate(statement: Statement) -> bool:
         return True  # "These should be reserved for ...": quoted alone, nobody knows what "these" are
     if text.rstrip(".)]").endswith("?") or text.count("(") != text.count(")") or text.count("[") != text.count("]"):
         return True  # a question, or a piece of a longer sentence cut at a bracket, states nothing
+    if _CHART_STEP.match(text):
+        return True  # "→ YES → Start ...": a flow chart's branch, whose question is elsewhere
+    if text[:1].islower() and not statement.lead_in and not _starts_with_intervention(statement):
+        return True  # "moderate bleeding risk ..., the panel suggests": the rest of a sentence split across passages
     words = len(_WORD.findall(_BRACKETED.sub(" ", text).lower()))
     # A short list item is a statement when its lead-in says what the list is ("Options include:").
     # A short list item ("Amifostine") means what its lead-in says of it ("... are not

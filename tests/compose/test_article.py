@@ -350,3 +350,14 @@ def test_a_statement_written_for_other_patients_is_not_quoted_for_this_one():
     assert any("Drug Y" in t for t in texts)
     low = "52F, synthetic neuropathy, CrCl 22. What is first-line?"
     assert any("Drug Z" in t for t in _texts(compose(_question(text=low), [kidney, general], today_year=TODAY)))
+
+
+def test_a_flow_chart_branch_and_the_tail_of_a_split_sentence_are_not_quoted():
+    hits = [
+        _hit("chart", "→ YES → Start fictinib 5 mg daily for synthetic neuropathy."),
+        _hit("split", "moderate pain from synthetic neuropathy, the panel suggests testoxetine (Grade 2B)."),
+        _hit("row", "examplamab 20 mg once daily is first-line therapy for synthetic neuropathy."),
+    ]
+    texts = _texts(compose(_question(), hits, today_year=TODAY))
+    assert not any("fictinib" in t or "testoxetine" in t for t in texts)
+    assert any(t.startswith("examplamab 20 mg") for t in texts)  # a row may start with its drug in lower case
