@@ -365,9 +365,14 @@ def test_a_flow_chart_branch_and_the_tail_of_a_split_sentence_are_not_quoted():
 
 def test_a_case_is_answered_by_its_parts_not_the_generic_sections_after_them():
     case = "61F, synthetic neuropathy, renal function normal. What is first-line?"
-    part = _hit("part", "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy.")
+    part = _hit(
+        "part",
+        "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy. "
+        "Testoxetine 30 mg once daily is an alternative first-line therapy for synthetic neuropathy.",
+    )
     part.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})  # chosen for the ask
     other = _hit("other", "Renal function should be monitored every 3 months in synthetic neuropathy.")
     article = compose(_question(text=case), [part, other], today_year=TODAY)
     assert [s.title for s in article.sections] == ["What is first-line?"]
-    assert compose(_question(text=case), [part, other], audience="patient", today_year=TODAY).sections[1:]
+    patient = compose(_question(text=case), [part, other], audience="patient", today_year=TODAY)
+    assert any(not s.key.startswith("part_") for s in patient.sections)
