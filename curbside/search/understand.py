@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from ..language import words as wording
+from ..language.doses import NUMBER_WORDS
+from ..language.findings import is_denied, is_reported_result
 from ..language.vocabulary import Match, Vocabulary, expand_abbreviations, looks_like_drug
 from ..language.words import fold, lookup_key, tokens
 
@@ -68,7 +70,7 @@ def understand(
     q.matches = _matches(vocabulary, normalized, words, abbreviation_spans)
     drug_spans = _drug_spans(q.matches, abbreviation_spans, words)
     condition_spans = _condition_spans(normalized, q.matches, abbreviation_spans, words, drug_spans)
-    q.drugs = _unique(normalized[s:e] for s, e in drug_spans)
+    q.drugs = _unique(normalized[s:e] for s, e in _treatment_spans(drug_spans, normalized))
     q.modifiers = _modifiers(normalized)
     # In a thread, an opener ("and what about ...") asks nothing of its own, and "it" may be the earlier drug.
     lead = wording.follow_up_lead(normalized) if previous else 0
@@ -135,6 +137,12 @@ def _drug_spans(matches: list[Match], abbreviation_spans, words) -> list[tuple[i
     return _without_overlaps(spans)
 
 
+def _treatment_spans(spans: list[tuple[int, int]], normalized: str) -> list[tuple[int, int]]:
+    """The drug spans that name a treatment, not a test result ("hemoglobin 8.0", "troponin
+    negative", "urea breath test positive" in a case description)."""
+    return [(start, end) for start, end in spans if not is_reported_result(normalized, end)]
+
+
 def _without_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     kept: list[tuple[int, int]] = []
     for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
@@ -162,6 +170,8 @@ def _condition_spans(normalized, matches, abbreviation_spans, words, drug_spans)
         first, last = _widen(normalized, words, first, last, drug_spans)
         if first == last and words[first].word in wording.GENERIC_CONDITION_WORDS:
             continue  # "a disease", "the syndrome": nothing named
+        if is_denied(normalized, words[first].start):
+            continue  # "no cough", "no history of bleeding": what the patient does not have
         found.append((words[first].start, words[last].end, concept_id))
     # Overlapping phrases are one phrase ("type 2 diabetes mellitus" + "diabetes mellitus neuropathy");
     # it names the concept of its longest known part.
@@ -191,6 +201,9 @@ def _widen(text: str, words, first: int, last: int, drug_spans) -> tuple[int, in
         return (
             len(w.word) > 1
             and not w.word[0].isdigit()  # a number, or a case's age and sex ("72m febrile pyelonephritis")
+            and w.word not in NUMBER_WORDS  # "two pancreatitis admissions"
+            # a species after its genus initial ("E. coli pyelonephritis"): the organism, not a kind of the condition
+            and not (i > 0 and len(words[i - 1].word) == 1 and text[words[i - 1].end : words[i - 1].end + 1] == ".")
             and w.word not in wording.STOPWORDS
             and w.word not in wording.NOT_IN_PHRASE
             and not any(s <= w.start < e for s, e in drug_spans)

@@ -112,6 +112,15 @@ def test_condition_is_the_phrase_the_question_is_about() -> None:
     assert understand("72M febrile vasculitis, not septic. What first?").condition == "febrile vasculitis"
 
 
+def test_a_case_reads_what_it_denies_and_its_test_results_as_neither_condition_nor_drug() -> None:
+    q = understand("52M with vasculitis, no diabetes, on atorvastatin 40 mg, simvastatin level 12. Next?")
+    assert "diabetes" not in q.conditions
+    assert q.drugs == ["atorvastatin"]  # a drug-name stem given with a result is a level, not a treatment
+    assert understand("E. coli pyelonephritis, two vasculitis admissions. What first?").conditions[:1] == [
+        "pyelonephritis"
+    ]
+
+
 MODIFIER_CASES = [
     ("Treatment of depression that failed two SSRIs", ["refractory"]),
     ("Fever medicine for my 3 year old", ["children"]),

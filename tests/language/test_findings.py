@@ -1,0 +1,56 @@
+"""A case's denied conditions and reported test results (language/findings.py). Synthetic wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from curbside.language.findings import is_denied, is_reported_result
+
+
+def _reported(text: str, word: str) -> bool:
+    text = text.lower()
+    return is_reported_result(text, text.index(word) + len(word))
+
+
+def _denied(text: str, word: str) -> bool:
+    text = text.lower()
+    return is_denied(text, text.index(word))
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Hb 8.0.", "hb"),
+        ("creatinine 1.0 -> 1.4 mg/dL over 36 h", "creatinine"),
+        ("troponin negative, score 0", "troponin"),
+        ("creatinine and albumin normal", "creatinine"),
+        ("urea breath test positive", "urea"),
+        ("alanine aminotransferase 1.8x ULN", "alanine"),
+        ("lithium level 1.2", "lithium"),
+    ],
+)
+def test_a_substance_given_with_a_result_is_a_test_result(text, word):
+    assert _reported(text, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("on drugamab 40 mg for 6 weeks", "drugamab"),
+        ("drugamab for 6 weeks", "drugamab"),
+        ("started drugamab 2 weeks ago", "drugamab"),
+        ("insulin glargine 10 units at night", "insulin"),
+        ("on drugamab, 12 episodes a day", "drugamab"),
+        ("Can I use drugamab?", "drugamab"),
+    ],
+)
+def test_a_drug_given_with_a_dose_or_a_course_is_a_treatment(text, word):
+    assert not _reported(text, word)
+
+
+def test_a_condition_the_case_denies_in_its_clause_is_denied():
+    assert _denied("normotensive, no bleeding history", "bleeding")
+    assert _denied("34F, positive test, no cough. Says", "cough")
+    assert _denied("F3 fibrosis, no history of cirrhosis", "cirrhosis")
+    assert not _denied("no fever, synthetic neuropathy for 2 years", "synthetic")
+    assert not _denied("screening shows medium varices, no red signs", "varices")
