@@ -57,6 +57,10 @@ class TopicReading:
     max_sources: int = 3  # the first 2 / 4 guideline or review sources hold 0.68 / 0.83 of must-haves
     scan_hits: int = 60  # search hits looked through for on-topic sources
     rank_offset: float = 10.0  # a source's weight: sum of 1 / (rank + offset) over its hits
+    # A source's weight x (1 + this) when its title or conditions name the topic: 0 found 126
+    # must-haves, 0.5 and 1 found 128, 2 found fewer (bench/clinician.py, before a case's generic
+    # sections were dropped: 131, 131, 128).
+    title_weight: float = 1.0
     share_floor: float = 0.5  # weight x (floor + share of the condition's words the source names)
     # Passages for each thing the question asks. With a case's generic sections left out
     # (compose/article.py) and 9 quotes per part: per_ask 8 found 126 must-haves in 876 claims,
@@ -188,7 +192,10 @@ def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicRea
         preferred = kind == "consumer" if audience == "patient" else kind in _STRONG_KINDS
         # A source naming more of the condition ("painful diabetic neuropathy") before one naming
         # less ("peripheral neuropathy" in chemotherapy), then how much of the search it holds.
-        return (not preferred, -weight[sid] * (reading.share_floor + share[sid]), sid)
+        # A source whose own title or conditions name the topic ("Statin use for the primary
+        # prevention of ...") before one that names it only in the headings the search met.
+        titled = 1 + reading.title_weight * names_topic(names, source_topic_words(by_id[sid], []))
+        return (not preferred, -weight[sid] * (reading.share_floor + share[sid]) * titled, sid)
 
     chosen = [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
     return TopicChoice(chosen, frozenset(s.id for s in chosen if s.id in named))

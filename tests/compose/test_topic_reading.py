@@ -12,6 +12,7 @@ from synthetic_library import build
 from curbside.compose import article as article_module
 from curbside.compose import extract, topic_reading
 from curbside.compose.topic_reading import _SourceBM25, names_topic, topic_names
+from curbside.model import Hit, Passage, Source
 from curbside.search.facets import Facet, answers_by_part, ask_title, facets
 from curbside.search.understand import understand
 from curbside.verify import check_citations
@@ -123,3 +124,16 @@ def test_bm25_within_the_sources_scores_as_the_formula():
     scores = bm25.scores("alpha gamma zeta")
     assert scores == pytest.approx({pk: value / raw[2] for pk, value in raw.items()})
     assert scores[2] == 1.0 and scores[3] == 0.0
+
+
+def _source_hit(source_id: str, title: str, section: str) -> Hit:
+    source = Source(id=source_id, kind="guideline", title=title, origin="test", developer="Example", year=2022)
+    return Hit(Passage(source_id=source_id, order=0, section=section, text="Text.", id=f"{source_id}@1#0"), source, 1.0)
+
+
+def test_a_source_whose_title_names_the_topic_comes_before_one_naming_it_in_a_heading_only(lib):
+    q = understand("Should I start examplamab for synthetic neuropathy?", lib.searcher.vocabulary)
+    headed = _source_hit("test:headed", "Standards of care in general medicine", "Synthetic neuropathy › Drugs")
+    titled = _source_hit("test:titled", "Synthetic neuropathy: management", "Recommendations")
+    chosen = topic_reading.topic_sources(q, [headed, titled], "physician").sources
+    assert [s.id for s in chosen] == ["test:titled", "test:headed"]
