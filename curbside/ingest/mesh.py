@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..errors import InputError
-from ..language.vocabulary import CATEGORY_ORDER, FORM_KINDS
+from ..language.vocabulary import CATEGORY_ORDER, FORM_KINDS, category_of
 from ..language.words import AMBIGUOUS_TERMS, EVERYDAY_WORDS, STOPWORDS, looks_like_condition, lookup_key
 from ..store import vocabulary as store
 from ..store.database import Database
@@ -28,24 +28,6 @@ NAME = "mesh"
 TERMS_FILE = "terms.tsv"
 TREES_FILE = "tree-numbers.tsv"
 
-# Tree prefixes, most specific first: F03 (mental disorders) counts as a condition; C23.550.291
-# ("Disease Attributes": acute, chronic, recurrence, progression) describes conditions, it is not one;
-# D26.255 / D26.650 are dosage forms and excipients (tablets, powders), not drugs.
-_TREE_CATEGORIES = [
-    ("C23.550.291", "attribute"),
-    ("F03", "condition"),
-    ("C", "condition"),
-    ("D26.255", "dosage_form"),
-    ("D26.650", "dosage_form"),
-    ("D", "drug"),
-    ("E", "procedure"),
-    ("A", "anatomy"),
-    ("B", "organism"),
-    ("F", "behavior"),
-    ("G", "phenomenon"),
-    ("M", "population"),
-    ("N", "health_care"),
-]
 # Salt and ester words MeSH adds to drug names ("Duloxetine Hydrochloride"), which people leave out.
 _SALTS = frozenset(
     """
@@ -54,12 +36,6 @@ besylate mesylate citrate acetate phosphate fumarate hyclate bromide chloride mo
 furoate valerate hydrate lactate gluconate carbonate nitrate tromethamine disodium
 """.split()
 )
-
-
-def category_of(tree_numbers: list[str]) -> str:
-    """The most clinically useful category among a descriptor's tree numbers."""
-    found = {next((c for prefix, c in _TREE_CATEGORIES if t.startswith(prefix)), "other") for t in tree_numbers}
-    return min(found or {"other"}, key=CATEGORY_ORDER.index)
 
 
 def inverted(name: str) -> str:

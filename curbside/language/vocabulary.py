@@ -47,6 +47,7 @@ CATEGORY_ORDER = (
     "condition",
     "drug",
     "procedure",
+    "method",
     "organism",
     "anatomy",
     "behavior",
@@ -58,6 +59,38 @@ CATEGORY_ORDER = (
     "topic",
     "other",
 )
+
+# MeSH tree prefixes, most specific first: F03 (mental disorders) counts as a condition; C23.550.291
+# ("Disease Attributes": acute, chronic, recurrence, progression) describes conditions, it is not one;
+# D26.255 / D26.650 are dosage forms and excipients (tablets, powders), not drugs; E05.318
+# (epidemiologic methods: risk, risk factors, incidence, mortality, odds ratio, follow-up studies)
+# and E01.789 (prognosis) are ways of studying, not interventions ("Risk:" labelled a bullet on
+# risk stratification as if risk were a treatment).
+_TREE_CATEGORIES = [
+    ("C23.550.291", "attribute"),
+    ("F03", "condition"),
+    ("C", "condition"),
+    ("D26.255", "dosage_form"),
+    ("D26.650", "dosage_form"),
+    ("D", "drug"),
+    ("E05.318", "method"),
+    ("E01.789", "method"),
+    ("E", "procedure"),
+    ("A", "anatomy"),
+    ("B", "organism"),
+    ("F", "behavior"),
+    ("G", "phenomenon"),
+    ("M", "population"),
+    ("N", "health_care"),
+]
+
+
+def category_of(tree_numbers: Sequence[str]) -> str:
+    """The most clinically useful category among a MeSH descriptor's tree numbers."""
+    found = {next((c for prefix, c in _TREE_CATEGORIES if t.startswith(prefix)), "other") for t in tree_numbers}
+    return min(found or {"other"}, key=CATEGORY_ORDER.index)
+
+
 # Kinds of form, the most trustworthy first: when two concepts share a form, the earlier kind wins.
 FORM_KINDS = ("name", "inverted", "focus", "synonym", "variant")
 _SHOWN_KINDS = ("name", "inverted", "focus", "synonym")  # variants are lookup aids, not search terms
@@ -67,7 +100,12 @@ class Vocabulary:
     """Concepts and their lookup forms in memory: one dict lookup per n-gram of a question."""
 
     def __init__(self, concepts: Sequence = (), forms: Sequence = ()):
-        self.concepts = {c[0]: Concept(c[0], c[1], c[2], tuple(c[3].split())) for c in concepts}
+        # A concept with tree numbers takes its category from them by today's rule, so a library
+        # whose vocabulary was read under an older rule needs no new ingest.
+        self.concepts = {
+            c[0]: Concept(c[0], c[1], category_of(trees) if (trees := tuple(c[3].split())) else c[2], trees)
+            for c in concepts
+        }
         self._forms: dict[str, str] = {}
         self._names: dict[str, list[str]] = {}
         kind_rank = {kind: i for i, kind in enumerate(FORM_KINDS)}

@@ -190,3 +190,13 @@ def test_real_mesh_understanding(real_mesh) -> None:
     assert "diabetes mellitus, type 2" in q.condition_expansions
     q = understand("side effects of duloxetine in older adults", vocab)
     assert (q.intent, q.drugs, q.modifiers) == ("adverse_effects", ["duloxetine"], ["older_adults"])
+
+
+def test_epidemiologic_methods_are_not_interventions_even_in_a_library_read_before_the_rule():
+    from curbside.language.vocabulary import category_of
+
+    assert category_of(["E05.318.740.600.800", "N06.850.520.830.600.800"]) == "method"  # a risk
+    assert category_of(["E04.100"]) == "procedure"
+    # Stored as a procedure by an older rule: read by the rule of today.
+    vocabulary = Vocabulary([("D0001", "Synthetic Risk", "procedure", "E05.318.740.600.800")], [])
+    assert vocabulary.concepts["D0001"].category == "method"
