@@ -16,6 +16,12 @@ from .rerank import RerankWeights, note_other_conditions, rerank
 from .understand import Question, understand
 
 RERANK_DEPTH = 60
+# A question word whose every stem is in at least this share of the library's passages is left out
+# of the full-text query: its BM25 weight is small and its posting list is most of the query's time.
+# bench/retrieval.py, LiveQA: off 0.5028 nDCG@10 (search p50 23.8 ms), 0.10 0.5017 (19.3 ms), 0.05
+# 0.5095 (18.7 ms); demo library search p50 56 ms off, 47 at 0.10, 39 at 0.05. bench/clinician.py:
+# 128 must-haves off and at 0.10, 124 at 0.05 (other topic sources for two cases).
+COMMON_TERM_SHARE = 0.1
 _FTS_TOKEN = re.compile(r"[^\W_]+")  # letters and digits in any script, as FTS5 unicode61 splits
 
 
@@ -57,8 +63,13 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join(parts)
 
 
-def lexical_search(conn, terms: list[str], limit: int, weights=(1.0, 1.0, 1.0)) -> list[tuple[int, float]]:
-    """(passage pk, score) by FTS5 BM25; higher is better (bm25() is negated)."""
+def lexical_search(
+    conn, terms: list[str], limit: int, weights=(1.0, 1.0, 1.0), common: frozenset[str] = frozenset()
+) -> list[tuple[int, float]]:
+    """(passage pk, score) by FTS5 BM25; higher is better (bm25() is negated). Terms whose every
+    stem is in `common` are left out while another term remains (see COMMON_TERM_SHARE)."""
+    if common:
+        terms = [t for t in terms if not set(store.stems(t)) <= common] or terms
     query = fts_query(terms)
     if not query:
         return []
@@ -106,6 +117,7 @@ class Searcher:
         self.library = library
         self._vectors = None
         self._vocabulary = None
+        self._common: frozenset[str] | None = None
         # Whether a question gets an article from this library state, keyed by (question,
         # audience, coverage): suggested follow-ups repeat across articles on one topic, and each
         # check is a whole ask. Dropped with the vectors whenever the library changes.
@@ -127,9 +139,16 @@ class Searcher:
             self._vectors = VectorIndex.from_db(self.library.db)
         return self._vectors
 
+    @property
+    def common_stems(self) -> frozenset[str]:
+        if self._common is None:
+            self._common = store.common_stems(self.library.db.connection(), COMMON_TERM_SHARE)
+        return self._common
+
     def invalidate(self) -> None:
         self._vectors = None
         self._vocabulary = None
+        self._common = None
         self.answerable = {}
 
     def search(
@@ -144,7 +163,9 @@ class Searcher:
         conn = self.library.db.connection()
         ranked: dict[str, list[tuple[int, float]]] = {}
         if options.lexical:
-            ranked["bm25"] = lexical_search(conn, _lexical_terms(q, options), options.candidates, options.field_weights)
+            ranked["bm25"] = lexical_search(
+                conn, _lexical_terms(q, options), options.candidates, options.field_weights, self.common_stems
+            )
         if options.vectors and len(self.vectors):
             query_vec = self.library.encoder.encode_query(_vector_text(q, options))
             ranked["vector"] = self.vectors.search(query_vec, options.candidates)

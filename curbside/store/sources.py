@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from datetime import datetime, timezone
 
 from ..model import Document, Passage, Source
@@ -249,6 +250,36 @@ def mentions(conn: sqlite3.Connection, word: str) -> bool:
     return (
         conn.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (phrase,)).fetchone() is not None
     )
+
+
+def common_stems(conn: sqlite3.Connection, min_share: float) -> frozenset[str]:
+    """The full-text index's terms (Porter stems, as it stores them) that occur in at least
+    `min_share` of all passages. One scan of the index's vocabulary (about 0.25 s at 100,000
+    passages)."""
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_fts_terms USING fts5vocab(main, passages_fts, row)")
+    (total,) = conn.execute("SELECT count(*) FROM passages_fts").fetchone()
+    floor = max(1, int(min_share * total))
+    return frozenset(r[0] for r in conn.execute("SELECT term FROM temp.passages_fts_terms WHERE doc >= ?", (floor,)))
+
+
+# The tokenizer passages_fts was created with (schema migration 1); stems() must use the same.
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+_STEMMER = threading.local()
+
+
+def stems(word: str) -> list[str]:
+    """The terms the full-text index makes of `word` (its tokenizer's Porter stems), read from a
+    private in-memory FTS5 table with the same tokenizer: SQLite's stemmer is the one that must
+    agree with the index."""
+    conn = getattr(_STEMMER, "conn", None)
+    if conn is None:
+        conn = sqlite3.connect(":memory:")
+        conn.execute(f"CREATE VIRTUAL TABLE words USING fts5(word, tokenize = {FTS_TOKENIZER!r})")
+        conn.execute("CREATE VIRTUAL TABLE word_terms USING fts5vocab(words, instance)")
+        _STEMMER.conn = conn
+    conn.execute("DELETE FROM words")
+    conn.execute("INSERT INTO words (word) VALUES (?)", (word,))
+    return [r[0] for r in conn.execute("SELECT term FROM word_terms ORDER BY offset")]
 
 
 def bm25_matches(

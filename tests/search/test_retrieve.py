@@ -59,3 +59,27 @@ def test_bad_search_requests_are_refused_with_a_clear_message(lib):
         lib.search("   ")
     with pytest.raises(InputError, match="out of range"):
         lib.search("synthetic neuropathy", k=0)
+
+
+def test_the_stemmer_is_the_full_text_indexs_own():
+    from curbside.store.schema import MIGRATIONS
+    from curbside.store.sources import FTS_TOKENIZER, stems
+
+    assert FTS_TOKENIZER in MIGRATIONS[0]
+    assert stems("treatments") == stems("treatment") == ["treatment"]
+    assert stems("Neuropathic") == ["neuropath"]
+
+
+def test_words_in_most_passages_are_left_out_of_the_full_text_query_while_another_remains(lib):
+    from curbside.search.retrieve import lexical_search
+    from curbside.store.sources import common_stems, stems
+
+    conn = lib.db.connection()
+    common = common_stems(conn, 0.5)
+    frequent = "neuropathy"
+    assert set(stems(frequent)) <= common  # in most of the synthetic library's passages
+    everywhere = lexical_search(conn, [frequent], 100)
+    assert lexical_search(conn, [frequent], 100, common=common) == everywhere  # nothing else to search for
+    assert not set(stems("fictolol")) & common
+    rare = lexical_search(conn, ["fictolol"], 100)
+    assert rare and lexical_search(conn, ["fictolol", frequent], 100, common=common) == rare
