@@ -241,7 +241,10 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     # they give, and re-ranked with those priors.
     queries = [(index, reading.per_ask, facet) for index, facet in enumerate(parts) if facet.asks]
     queries += [(index, reading.per_fact, facet) for index, facet in enumerate(parts) if not facet.asks]
-    base = [_scores(_about(facet, q), encoder, vectors, pks, lexical, fitting, reading) for _, _, facet in queries]
+    base = [
+        _scores(_about(facet, q, searcher.vocabulary), encoder, vectors, pks, lexical, fitting, reading)
+        for _, _, facet in queries
+    ]
     whole_base = _scores(q.text, encoder, vectors, pks, lexical, fitting, reading)
     near = set()
     for score in [*base, whole_base]:
@@ -285,15 +288,33 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
     return hits
 
 
-def _about(facet: Facet, q: Question) -> str:
+def _about(facet: Facet, q: Question, vocabulary=None) -> str:
     """A facet as a query: its words with abbreviations spelled out, and the question's condition
     when it does not name it ("Which anticoagulant and dose?" is asked about the PE). An ask with
     hardly a word of its own ("What do I change?", "Is this the drug?") is about the case it
-    follows: it is read with the facts the message gives."""
+    follows: it is read with the facts the message gives. A condition it names brings the name of
+    the disease class one level up the MeSH tree, the words guidelines file it under ("gambling"
+    is among the impulse control disorders of a Parkinson's guideline)."""
     text = _expanded(facet.text)
     if facet.asks and len(content_words(facet.text)) <= _VAGUE_ASK_WORDS:
         text = f"{text} {_expanded(told_text(q.text))}"
+    if vocabulary is not None:
+        text = " ".join([text, *_disease_classes(q, text, vocabulary)])
     return text if not q.condition or q.condition in text else f"{text} {q.condition}"
+
+
+def _disease_classes(q: Question, text: str, vocabulary) -> list[str]:
+    """The broader condition names of the conditions `text` names (lower case, once each)."""
+    low = text.lower()
+    names = []
+    for match in q.matches:
+        if match.category != "condition" or match.term.lower() not in low or match.mesh_id not in vocabulary.concepts:
+            continue
+        for parent_id in vocabulary.broader(match.mesh_id):
+            parent = vocabulary.concepts[parent_id]
+            if parent.category == "condition" and parent.name.lower() not in low:
+                names.append(parent.name.lower())
+    return list(dict.fromkeys(names))
 
 
 def _expanded(text: str) -> str:

@@ -122,6 +122,7 @@ class Vocabulary:
                 if text.lower() not in names:
                     names.append(text.lower())
         self._children: dict[str, list[str]] | None = None
+        self._by_tree: dict[str, str] | None = None  # tree number -> concept id, built on first use
 
     @classmethod
     def from_db(cls, db) -> "Vocabulary":
@@ -185,7 +186,9 @@ class Vocabulary:
         return self._tree_index()[0].get(concept_id, [])
 
     def _tree_index(self) -> tuple[dict[str, list[str]], dict[str, str]]:
-        by_tree = {t: c.id for c in self.concepts.values() for t in c.tree_numbers}
+        if self._by_tree is None:
+            self._by_tree = {t: c.id for c in self.concepts.values() for t in c.tree_numbers}
+        by_tree = self._by_tree
         if self._children is None:
             children: dict[str, set[str]] = {}
             for tree, cid in by_tree.items():

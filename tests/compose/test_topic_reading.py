@@ -137,3 +137,19 @@ def test_a_source_whose_title_names_the_topic_comes_before_one_naming_it_in_a_he
     titled = _source_hit("test:titled", "Synthetic neuropathy: management", "Recommendations")
     chosen = topic_reading.topic_sources(q, [headed, titled], "physician").sources
     assert [s.id for s in chosen] == ["test:titled", "test:headed"]
+
+
+def test_a_condition_in_a_part_brings_its_disease_class_into_that_parts_query():
+    from curbside.language.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(
+        [
+            ("D1", "Synthetic Control Disorders", "condition", "C99.500"),
+            ("D2", "Synthetic Betting", "condition", "C99.500.400"),
+        ],
+        [("synthetic betting", "D2", "name", "Synthetic Betting"), ("synthetic control disorders", "D1", "name", "x")],
+    )
+    q = understand("70M with synthetic betting debts. What do I change?", vocabulary)
+    fact = next(f for f in facets(q.text) if not f.asks)
+    assert "synthetic control disorders" in topic_reading._about(fact, q, vocabulary)
+    assert "synthetic control disorders" not in topic_reading._about(fact, q)
