@@ -185,7 +185,14 @@ def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicRea
     # (broader MeSH terms among them) only decide whether a source is about it at all.
     main = [frozenset(_name_terms(q.condition))] if q.condition else names
     share = {sid: topic_share(main, words[sid]) for sid in by_id}
-    about = [sid for sid in by_id if sid in named or names_topic(loose, words[sid])]
+    # A guideline whose title is for other patients ("... in children" for a 67-year-old) is not
+    # about this one, however much of the search it holds.
+    patient = patient_of(q.text)
+    about = [
+        sid
+        for sid in by_id
+        if (sid in named or names_topic(loose, words[sid])) and not fit(patient, "", by_id[sid].title).excludes
+    ]
 
     def preference(sid: str) -> tuple:
         kind = by_id[sid].kind

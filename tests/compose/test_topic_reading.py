@@ -153,3 +153,11 @@ def test_a_condition_in_a_part_brings_its_disease_class_into_that_parts_query():
     fact = next(f for f in facets(q.text) if not f.asks)
     assert "synthetic control disorders" in topic_reading._about(fact, q, vocabulary)
     assert "synthetic control disorders" not in topic_reading._about(fact, q)
+
+
+def test_a_source_whose_title_is_for_other_patients_is_not_a_topic_source(lib):
+    q = understand("67F, synthetic neuropathy, CrCl 80. What is first-line?", lib.searcher.vocabulary)
+    children = _source_hit("test:children", "Synthetic neuropathy in children", "Recommendations")
+    adults = _source_hit("test:adults", "Synthetic neuropathy: management", "Recommendations")
+    chosen = topic_reading.topic_sources(q, [children, adults], "physician").sources
+    assert [s.id for s in chosen] == ["test:adults"]
