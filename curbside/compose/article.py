@@ -404,7 +404,14 @@ def _add(drafts: list[Draft], candidate: Candidate, by_intervention: bool) -> No
 
 
 def _label(interventions: list[str]) -> str:
-    """The interventions as the source names them; a lowercase name gets a capital, an acronym keeps its own."""
+    """The interventions as the source names them; a lowercase name gets a capital, an acronym keeps its own.
+    A name that is only a word of another one listed ("sodium" of "sodium valproate") is left out."""
+    words = [set(name.lower().split()) for name in interventions]
+    interventions = [
+        name
+        for i, name in enumerate(interventions)
+        if not any(j != i and words[i] < words[j] for j in range(len(interventions)))
+    ]
     shown = [name if any(c.isupper() for c in name) else name[:1].upper() + name[1:] for name in interventions[:3]]
     if len(interventions) > 3:
         shown[-1] += ", …"

@@ -376,3 +376,10 @@ def test_a_case_is_answered_by_its_parts_not_the_generic_sections_after_them():
     assert [s.title for s in article.sections] == ["What is first-line?"]
     patient = compose(_question(text=case), [part, other], audience="patient", today_year=TODAY)
     assert any(not s.key.startswith("part_") for s in patient.sections)
+
+
+def test_a_label_leaves_out_a_name_that_is_only_a_word_of_another():
+    from curbside.compose.article import _label
+
+    assert _label(["gabapentin", "sodium valproate", "sodium"]) == "Gabapentin, Sodium valproate"
+    assert _label(["methotrexate", "folic acid", "acid"]) == "Methotrexate, Folic acid"
