@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from ..language.clean import GRADE_UNREAD, grade_rank
 from ..language.measures import fit, patient_of
+from ..language.vocabulary import expand_abbreviations
 from ..language.words import COURSE_WORDS, MODIFIERS, fold, looks_like_condition, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
 from ..search.facets import answers_by_part, ask_title, asked_drugs, asked_text, facets
@@ -143,7 +144,7 @@ def compose(
         )
         return article
     article.bottom_line = (
-        _case_bottom_line(question, part_candidates)
+        _case_bottom_line(question, part_candidates, vocabulary)
         if by_part and patient is None
         else _bottom_line(question, article.sections, patient, bool(by_part))
     )
@@ -572,21 +573,29 @@ def _says_its_drug(claim: Claim, label: str) -> bool:
     return not claim.doses or not names or any(name in claim.text.lower() for name in names)
 
 
-def _case_bottom_line(question: Question, candidates: list[Candidate]) -> list[Claim]:
+def _case_bottom_line(question: Question, candidates: list[Candidate], vocabulary=None) -> list[Claim]:
     """For a case answered part by part: the recommendations that fit this patient best, one or
     two from different parts. Fit is how many of the case's own words a recommendation uses
     ("bilateral", "younger than 24 months", "without severe signs"); a graded or stated
     recommendation for or against counts for more than a statement of fact."""
     case = word_set(fold(question.text))
     parts = [c for c in candidates if c.claim is not None]
+    own = {m.mesh_id for m in question.matches if m.category == "condition"}
+
+    def other_conditions(text: str) -> int:
+        """Conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that the case does not name."""
+        if vocabulary is None:
+            return 0
+        found = {m.mesh_id for m in vocabulary.match(expand_abbreviations(text)[0]) if m.category == "condition"}
+        return len(found - own)
 
     def fit(c: Candidate) -> tuple:
         recommends = c.statement.polarity != "neutral" or bool(c.statement.grade or c.statement.strength)
         words = word_set(fold(c.statement.text))
         overlap = len(case & words)
-        # A recommendation for patients with a condition the case does not have ("active cancer")
-        # is not this patient's, however many of the case's words it shares.
-        other = sum(1 for w in words - case if looks_like_condition(w))
+        # A recommendation for patients with a condition the case does not have ("active cancer",
+        # "NAFLD") is not this patient's, however many of the case's words it shares.
+        other = max(sum(1 for w in words - case if looks_like_condition(w)), other_conditions(c.statement.text))
         return (
             -(overlap + BOTTOM_LINE_RECOMMENDS * recommends - BOTTOM_LINE_OTHER_CONDITION * other),
             c.hit.explain.get("facet_order", 0.0),

@@ -6,7 +6,7 @@ import re
 
 from curbside.compose.article import DISCLAIMERS, INSUFFICIENT, compose
 from curbside.model import Hit, Passage, Source
-from curbside.search.understand import Question
+from curbside.search.understand import Question, understand
 
 TODAY = 2024
 
@@ -383,3 +383,26 @@ def test_a_label_leaves_out_a_name_that_is_only_a_word_of_another():
 
     assert _label(["gabapentin", "sodium valproate", "sodium"]) == "Gabapentin, Sodium valproate"
     assert _label(["methotrexate", "folic acid", "acid"]) == "Methotrexate, Folic acid"
+
+
+def test_a_case_bottom_line_is_not_a_recommendation_for_a_condition_the_case_does_not_have():
+    from curbside.language.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(
+        [("D1", "Synthetic Neuropathy", "condition", "C98.100"), ("D2", "Synthetic Wobbles", "condition", "C98.200")],
+        [
+            ("synthetic neuropathy", "D1", "name", "Synthetic Neuropathy"),
+            ("synthetic wobbles", "D2", "name", "Synthetic Wobbles"),
+        ],
+    )
+    case = "61F, synthetic neuropathy, DMARD-naive, normal renal function. What is first-line?"
+    other = _hit(
+        "other",
+        "Examplamab is recommended first-line for synthetic neuropathy with synthetic wobbles (strong recommendation).",
+    )
+    own = _hit("own", "Testoxetine is recommended first-line for synthetic neuropathy (strong recommendation).")
+    for order, hit in enumerate((other, own)):
+        hit.explain.update({"topic_source": 1.0, "facet": 3.0, "facet_order": float(order)})
+    question = understand(case, vocabulary)
+    article = compose(question, [other, own], today_year=TODAY, vocabulary=vocabulary)
+    assert article.bottom_line and "Testoxetine" in article.bottom_line[0].text
