@@ -44,6 +44,7 @@ from .layouts import (
 )
 from .patient import PatientSelection
 from .references import cite, closest_sources
+from .topic_reading import names_topic, source_topic_words, topic_names_of
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {
@@ -581,13 +582,25 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     case = word_set(fold(question.text))
     parts = [c for c in candidates if c.claim is not None]
     own = {m.mesh_id for m in question.matches if m.category == "condition"}
+    own_names = [name for condition in question.conditions for name in topic_names_of(condition)]
+    case_words = frozenset(w for name in own_names for w in name)
 
     def other_conditions(text: str) -> int:
-        """Conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that the case does not name."""
+        """Conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that the
+        case does not name, by concept or by words ("antiphospholipid antibody syndrome" is the
+        case's "triple-positive antiphospholipid syndrome" under another concept)."""
         if vocabulary is None:
             return 0
-        found = {m.mesh_id for m in vocabulary.match(expand_abbreviations(text)[0]) if m.category == "condition"}
-        return len(found - own)
+        found = {
+            m.mesh_id: topic_names_of(m.term)
+            for m in vocabulary.match(expand_abbreviations(text)[0])
+            if m.category == "condition" and m.mesh_id not in own
+        }
+        return sum(
+            1
+            for names in found.values()
+            if names and not (names_topic(own_names, names[0]) or names_topic(names, case_words))
+        )
 
     def fit(c: Candidate) -> tuple:
         recommends = c.statement.polarity != "neutral" or bool(c.statement.grade or c.statement.strength)
@@ -660,6 +673,21 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
         if explain.get("topic_source", 0.0) >= 1.0:
             by_facet.setdefault(int(explain.get("facet", -1.0)), []).append(candidate)
     sections, used = [], set()
+    cautions = _cautions_for_case(question, [c for c in relevant if c.hit.explain.get("topic_source", 0.0) >= 1.0])
+
+    def bullet(c: Candidate) -> Bullet:
+        """A quote, with the first caution its sources give for this patient about what it names
+        ("DOACs are NOT recommended for patients with antiphospholipid antibody syndrome" next to
+        an apixaban dose), when that caution is not shown already."""
+        claims = [_claim(c)]
+        named = {n.lower() for n in (*c.interventions, *c.statement.classes)}
+        if c.statement.polarity != "against":
+            for caution in cautions:
+                if id(caution) not in used and caution is not c and named & _cautioned(caution):
+                    used.add(id(caution))
+                    claims.append(_claim(caution))
+                    break
+        return Bullet(_label(c.interventions), claims)
 
     def chosen(candidates: list[Candidate], keep) -> list[Candidate]:
         out, per_passage = [], Counter()
@@ -677,7 +705,7 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
                 Section(
                     f"{_PART}{index}",
                     ask_title(facet.text),
-                    [Bullet(_label(c.interventions), [_claim(c)]) for c in answer],
+                    [bullet(c) for c in answer],
                 )
             )
     further = chosen(by_facet.get(-1, []), lambda c: True)
@@ -688,7 +716,7 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
             Section(
                 f"{_PART}further",
                 "Further recommendations from these sources",
-                [Bullet(_label(c.interventions), [_claim(c)]) for c in further],
+                [bullet(c) for c in further],
             )
         )
     circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
@@ -702,6 +730,30 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
             )
         )
     return sections, used
+
+
+def _cautions_for_case(question: Question, candidates: list[Candidate]) -> list[Candidate]:
+    """The statements against or contraindicating a treatment for a circumstance this patient
+    has: a condition the case names ("antiphospholipid antibody syndrome") or a range of a measure
+    that holds the patient ("CrCl < 30 mL/min" for CrCl 26), in its sentence or its heading."""
+    patient = patient_of(question.text)
+    names = [name for condition in question.conditions for name in topic_names_of(condition)]
+    out = []
+    for c in candidates:
+        statement = c.statement
+        if not _cautioned(c) or not (statement.polarity == "against" or {"contraindication", "avoid"} & c.roles):
+            continue
+        words = source_topic_words(c.hit.source, [c.hit.passage.section, statement.text]) - source_topic_words(
+            c.hit.source, []
+        )
+        if (names and names_topic(names, words)) or fit(patient, statement.text, c.hit.passage.section).holds:
+            out.append(c)
+    return out
+
+
+def _cautioned(candidate: Candidate) -> set[str]:
+    """What a caution is against: the treatments and classes it names itself (lower case)."""
+    return {n.lower() for n in candidate.statement.interventions}
 
 
 def _quoted(

@@ -406,3 +406,25 @@ def test_a_case_bottom_line_is_not_a_recommendation_for_a_condition_the_case_doe
     question = understand(case, vocabulary)
     article = compose(question, [other, own], today_year=TODAY, vocabulary=vocabulary)
     assert article.bottom_line and "Testoxetine" in article.bottom_line[0].text
+
+
+def test_a_caution_for_this_patient_is_shown_next_to_the_treatment_it_limits():
+    from curbside.compose.article import _part_sections, _relevant_candidates
+
+    case = "61F, synthetic wobbles, synthetic neuropathy. What is first-line?"
+    part = _hit("part", "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy.")
+    part.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    caution = _hit(
+        "caution", "Examplamab should not be used in patients with synthetic wobbles.", section="Special populations"
+    )
+    caution.explain.update({"topic_source": 1.0, "facet": 0.0, "facet_order": 1.0})
+    question = _question(text=case)
+    question.conditions = ["synthetic wobbles", "synthetic neuropathy"]
+    _, relevant = _relevant_candidates(question, [part, caution], None)
+    sections, _ = _part_sections(question, relevant)
+    shown = [[c.text for c in b.claims] for s in sections for b in s.bullets]
+    assert shown[0] == [
+        "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy.",
+        "Examplamab should not be used in patients with synthetic wobbles.",
+    ]
+    assert len(shown) == 1  # not again under the patient's circumstances
