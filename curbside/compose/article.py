@@ -582,24 +582,20 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     case = word_set(fold(question.text))
     parts = [c for c in candidates if c.claim is not None]
     own = {m.mesh_id for m in question.matches if m.category == "condition"}
-    own_names = [name for condition in question.conditions for name in topic_names_of(condition)]
-    case_words = frozenset(w for name in own_names for w in name)
 
     def other_conditions(text: str) -> int:
-        """Conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that the
-        case does not name, by concept or by words ("antiphospholipid antibody syndrome" is the
-        case's "triple-positive antiphospholipid syndrome" under another concept)."""
+        """MeSH conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that
+        the case does not name. A topic only the library's metadata names ("antiphospholipid
+        antibody syndrome") has no tree to tell it from the case's own MeSH condition, so it is
+        not counted."""
         if vocabulary is None:
             return 0
-        found = {
-            m.mesh_id: topic_names_of(m.term)
-            for m in vocabulary.match(expand_abbreviations(text)[0])
-            if m.category == "condition" and m.mesh_id not in own
-        }
-        return sum(
-            1
-            for names in found.values()
-            if names and not (names_topic(own_names, names[0]) or names_topic(names, case_words))
+        return len(
+            {
+                m.mesh_id
+                for m in vocabulary.match(expand_abbreviations(text)[0])
+                if m.category == "condition" and m.mesh_id not in own and vocabulary.concepts[m.mesh_id].tree_numbers
+            }
         )
 
     def fit(c: Candidate) -> tuple:
