@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..language.clean import GRADE_UNREAD, grade_rank
-from ..language.measures import fit, patient_of
+from ..language.measures import AGE, fit, patient_of
 from ..language.vocabulary import expand_abbreviations
 from ..language.words import COURSE_WORDS, MODIFIERS, fold, looks_like_condition, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
@@ -729,20 +729,23 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
 
 
 def _cautions_for_case(question: Question, candidates: list[Candidate]) -> list[Candidate]:
-    """The statements against or contraindicating a treatment for a circumstance this patient
-    has: a condition the case names ("antiphospholipid antibody syndrome") or a range of a measure
-    that holds the patient ("CrCl < 30 mL/min" for CrCl 26), in its sentence or its heading."""
+    """The statements against a treatment for a circumstance this patient has: a condition the
+    case names, named in the sentence itself ("... NOT recommended for patients with
+    antiphospholipid antibody syndrome"), or a range of kidney function, weight or BMI that holds
+    the patient, in the sentence or its heading ("CrCl < 30 mL/min" for CrCl 26). An age range
+    ("adults 21 years or older") holds for most patients and makes no caution theirs."""
     patient = patient_of(question.text)
     names = [name for condition in question.conditions for name in topic_names_of(condition)]
     out = []
     for c in candidates:
         statement = c.statement
-        if not _cautioned(c) or not (statement.polarity == "against" or {"contraindication", "avoid"} & c.roles):
+        if statement.polarity != "against" or not _cautioned(c):
             continue
-        words = source_topic_words(c.hit.source, [c.hit.passage.section, statement.text]) - source_topic_words(
-            c.hit.source, []
-        )
-        if (names and names_topic(names, words)) or fit(patient, statement.text, c.hit.passage.section).holds:
+        said = source_topic_words(c.hit.source, [statement.text]) - source_topic_words(c.hit.source, [])
+        fitting = fit(patient, statement.text, c.hit.passage.section)
+        if fitting.excludes:
+            continue  # written for other patients ("In women with a BMI > 27" for a man)
+        if (names and names_topic(names, said)) or fitting.holds - {AGE}:
             out.append(c)
     return out
 

@@ -142,6 +142,11 @@ _POPULATION_AGES = [
 _ADULT = 18.0
 _ADULTS = re.compile(r"(?<!older )\badults?\b")
 _POPULATION_AGES.append((_ADULTS, (_ADULT, math.inf, True)))
+# "In women with a BMI > 27 ... seeking contraception": written for women only.
+_FOR_WOMEN = re.compile(
+    r"^(?!.*\b(?:men|man|males?|boys?)\b).*\b(?:in|for) (?:pregnant |postmenopausal |premenopausal )?(?:women|girls)\b",
+    re.S,
+)
 _PREGNANCY = re.compile(r"\b(?:pregnan\w*|obstetric\w*|antenatal|postpartum|lactat\w*|breastfeeding)\b")
 
 
@@ -210,6 +215,6 @@ def fit(patient: Patient, text: str, heading: str = "") -> Fit:
             holds.add(measure)
         else:
             excludes.add(measure)
-    if patient.sex == "M" and _PREGNANCY.search(head):
+    if patient.sex == "M" and (_PREGNANCY.search(head) or _FOR_WOMEN.search(text.lower())):
         excludes.add(SEX)
     return Fit(frozenset(holds), frozenset(excludes))

@@ -428,3 +428,13 @@ def test_a_caution_for_this_patient_is_shown_next_to_the_treatment_it_limits():
         "Examplamab should not be used in patients with synthetic wobbles.",
     ]
     assert len(shown) == 1  # not again under the patient's circumstances
+
+
+def test_an_age_range_or_an_unless_clause_makes_no_caution_this_patients():
+    from curbside.compose.article import _cautions_for_case, _relevant_candidates
+
+    question = _question(text="61F, synthetic neuropathy, CrCl 80. What is first-line?")
+    adults = _hit("adults", "Use high-dose examplamab unless contraindicated.", section="Adults aged 21 years or older")
+    kidney = _hit("kidney", "Examplamab should not be used.", section="CrCl 60-90 mL/min")
+    _, relevant = _relevant_candidates(question, [adults, kidney], None)
+    assert [c.hit.source.id for c in _cautions_for_case(question, relevant)] == ["kidney"]

@@ -83,3 +83,10 @@ def test_hot_flushes_are_read_as_the_hot_flashes_the_vocabulary_names():
     from curbside.language.words import fold
 
     assert fold("12 hot flushes a day") == "12 hot flashes a day"
+
+
+def test_a_sentence_for_women_only_is_not_written_for_a_man():
+    man = patient_of("58M, BMI 36")
+    assert SEX in fit(man, "In women with a BMI > 27 kg/m2 seeking contraception, drug A is suggested.").excludes
+    assert not fit(man, "In men and women with a BMI > 27 kg/m2, drug A is suggested.").excludes
+    assert not fit(patient_of("58F, BMI 36"), "In women with a BMI > 27 kg/m2, drug A is suggested.").excludes
