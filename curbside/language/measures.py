@@ -204,9 +204,15 @@ def fit(patient: Patient, text: str, heading: str = "") -> Fit:
     holds, excludes = set(), set()
     ranges = {measure: list(spans) for measure, spans in stated_ranges(f"{heading}\n{text}").items()}
     head = heading.lower()
+    # A heading's population is read only when no age range is stated: "children 24 months or
+    # older" under "Nonsevere AOM in older children" is for the 2-year-olds, not every child.
     ages = [span for pattern, span in _POPULATION_AGES if pattern.search(head)]
-    if ages and not (AGE in patient.values and patient.values[AGE] < _ADULT and _ADULTS.search(head)):
-        ranges.setdefault(AGE, []).extend(ages)
+    if (
+        AGE not in ranges
+        and ages
+        and not (AGE in patient.values and patient.values[AGE] < _ADULT and _ADULTS.search(head))
+    ):
+        ranges[AGE] = ages
     for measure, spans in ranges.items():
         value = patient.values.get(measure)
         if value is None:

@@ -90,3 +90,10 @@ def test_a_sentence_for_women_only_is_not_written_for_a_man():
     assert SEX in fit(man, "In women with a BMI > 27 kg/m2 seeking contraception, drug A is suggested.").excludes
     assert not fit(man, "In men and women with a BMI > 27 kg/m2, drug A is suggested.").excludes
     assert not fit(patient_of("58F, BMI 36"), "In women with a BMI > 27 kg/m2, drug A is suggested.").excludes
+
+
+def test_a_stated_age_range_narrows_the_population_its_heading_names():
+    toddler = patient_of("18-month-old, 11 kg")
+    text = "Offer observation for AOM in children 24 months or older without severe signs."
+    assert fit(toddler, text, "Nonsevere AOM in older children").excludes == {AGE}
+    assert fit(toddler, "Offer observation.", "Nonsevere AOM in children").holds == {AGE}
