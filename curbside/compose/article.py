@@ -86,6 +86,10 @@ _PART_PER_PASSAGE = 2
 BOTTOM_LINE_PARTS = 2
 _NO_RECOMMENDATION = 3  # grade_rank of "insufficient evidence", Level U, expert opinion only
 BOTTOM_LINE_OTHER_CONDITION = 3  # a condition the case does not name costs as much as a recommendation gains
+# The first thing a case asks is what its bottom line answers first: a quote chosen for it counts
+# as three more of the case's words (bench/clinician.py: 34 -> 36 must-haves in the bottom line at
+# 3 and at 6, none lost elsewhere).
+BOTTOM_LINE_FIRST_ASK = 3
 BOTTOM_LINE_RECOMMENDS = 3  # a recommendation outweighs three more of the case's words in a bottom line
 _PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
@@ -582,6 +586,7 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     case = word_set(fold(question.text))
     parts = [c for c in candidates if c.claim is not None]
     own = {m.mesh_id for m in question.matches if m.category == "condition"}
+    first_ask = next((float(i) for i, f in enumerate(facets(question.text)) if f.asks), None)
 
     def other_conditions(text: str) -> int:
         """MeSH conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that
@@ -605,8 +610,14 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
         # A recommendation for patients with a condition the case does not have ("active cancer",
         # "NAFLD") is not this patient's, however many of the case's words it shares.
         other = max(sum(1 for w in words - case if looks_like_condition(w)), other_conditions(c.statement.text))
+        first = first_ask is not None and c.hit.explain.get("facet", -1.0) == first_ask
         return (
-            -(overlap + BOTTOM_LINE_RECOMMENDS * recommends - BOTTOM_LINE_OTHER_CONDITION * other),
+            -(
+                overlap
+                + BOTTOM_LINE_RECOMMENDS * recommends
+                - BOTTOM_LINE_OTHER_CONDITION * other
+                + BOTTOM_LINE_FIRST_ASK * first
+            ),
             c.hit.explain.get("facet_order", 0.0),
             c.statement.start,
         )

@@ -438,3 +438,13 @@ def test_an_age_range_or_an_unless_clause_makes_no_caution_this_patients():
     kidney = _hit("kidney", "Examplamab should not be used.", section="CrCl 60-90 mL/min")
     _, relevant = _relevant_candidates(question, [adults, kidney], None)
     assert [c.hit.source.id for c in _cautions_for_case(question, relevant)] == ["kidney"]
+
+
+def test_a_case_bottom_line_answers_the_first_thing_asked_first():
+    case = "61F, synthetic neuropathy. What is first-line? How long for?"
+    first = _hit("first", "Examplamab is recommended for synthetic neuropathy.")
+    first.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0})
+    second = _hit("second", "Testoxetine is recommended for synthetic neuropathy.")
+    second.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    article = compose(_question(text=case), [first, second], today_year=TODAY)
+    assert article.bottom_line[0].text.startswith("Examplamab")
