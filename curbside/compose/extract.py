@@ -19,11 +19,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from ..language.clean import find_grade
 from ..language.doses import Dose, numbers, parse_doses
+from ..language.interventions import Entry, intervention_vocabulary
 from ..language.sentences import sentence_spans
 
 ROLES = (
@@ -708,16 +708,7 @@ def _ordered(roles: set[str]) -> list[str]:
     return [role for role in ROLES if role in roles]
 
 
-@dataclass(frozen=True)
-class _Entry:
-    name: str  # canonical: the class or member as the vocabulary file writes it
-    classes: tuple[str, ...]
-    kind: str
-    acronym: str = ""  # an acronym matches only as written, in capitals: TENS is not "tens"
-
-
 _TOKEN = re.compile(r"[^\W_]+")  # words; a hyphen or a space separates them alike
-_ACRONYM = re.compile(r"[A-Z0-9][A-Za-z0-9-]{1,7}")
 _STEMS = (
     "mab",
     "pril",
@@ -777,35 +768,8 @@ _STEMS = (
 )
 
 
-@lru_cache(maxsize=1)
-def _vocabulary() -> tuple[dict[tuple[str, ...], _Entry], dict[str, int]]:
-    """Entries keyed by their lowercased words, and for each first word the longest entry that
-    starts with it, so a sentence is scanned with one dictionary look-up per word."""
-    rows = resources.files("curbside").joinpath("data/drug_classes.tsv").read_text(encoding="utf-8").splitlines()
-    parsed = [line.split("\t") for line in rows if line.strip() and not line.startswith("#")][1:]
-    member_classes: dict[str, list[str]] = {}
-    for name, _, _, members in parsed:
-        for member in _split(members):
-            member_classes.setdefault(member, []).append(name)
-    entries: dict[tuple[str, ...], _Entry] = {}
-    for name, kind, synonyms, members in parsed:
-        terms = [(term, (name,), name) for term in [name, *_split(synonyms)]]
-        terms += [(member, tuple(member_classes[member]), member) for member in _split(members)]
-        for term, classes, canonical in terms:
-            acronym = term if _ACRONYM.fullmatch(term) and sum(c.isupper() for c in term) >= 2 else ""
-            entries.setdefault(tuple(_TOKEN.findall(term.lower())), _Entry(canonical, classes, kind, acronym))
-    longest: dict[str, int] = {}
-    for words in entries:
-        longest[words[0]] = max(longest.get(words[0], 0), len(words))
-    return entries, longest
-
-
-def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split(";") if part.strip()]
-
-
-def _vocabulary_hits(sentence: str) -> list[tuple[int, int, _Entry]]:
-    entries = _vocabulary()[0]
+def _vocabulary_hits(sentence: str) -> list[tuple[int, int, Entry]]:
+    entries = intervention_vocabulary()[0]
     tokens = list(_TOKEN.finditer(sentence))
     words = [t.group(0).lower() for t in tokens]
     hits, i = [], 0
@@ -819,7 +783,7 @@ def _vocabulary_hits(sentence: str) -> list[tuple[int, int, _Entry]]:
             continue
         word = words[i]
         if len(word) > 5 and word.isalpha() and word.rstrip("s").endswith(_STEMS) and not _NOT_DRUGS.search(word):
-            hits.append((tokens[i].start(), tokens[i].end(), _Entry(words[i], (), "drug")))
+            hits.append((tokens[i].start(), tokens[i].end(), Entry(words[i], (), "drug")))
         i += 1
     return hits
 
@@ -827,11 +791,11 @@ def _vocabulary_hits(sentence: str) -> list[tuple[int, int, _Entry]]:
 @lru_cache(maxsize=65536)
 def _longest_from(word: str) -> int:
     """The most words of a vocabulary entry starting with `word` or its singular; 0 for none."""
-    longest = _vocabulary()[1]
+    longest = intervention_vocabulary()[1]
     return max(longest.get(form, 0) for form in _singulars(word))
 
 
-def _match_size(sentence, tokens, words, i, entries, longest) -> tuple[int, _Entry] | None:
+def _match_size(sentence, tokens, words, i, entries, longest) -> tuple[int, Entry] | None:
     """The longest vocabulary entry starting at word i: (number of words, entry)."""
     for size in range(min(longest, len(tokens) - i), 0, -1):
         gaps_ok = all(tokens[j + 1].start() - tokens[j].end() <= 1 for j in range(i, i + size - 1))
