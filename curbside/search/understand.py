@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from ..language import words as wording
 from ..language.doses import NUMBER_WORDS
 from ..language.findings import is_denied, is_reported_result
+from ..language.interventions import intervention_vocabulary
 from ..language.vocabulary import Match, Vocabulary, expand_abbreviations, looks_like_drug
 from ..language.words import fold, lookup_key, tokens
 
@@ -134,7 +135,25 @@ def _drug_spans(matches: list[Match], abbreviation_spans, words) -> list[tuple[i
     for w in words:
         if looks_like_drug(w.word):
             spans.append((w.start, w.end))
+    spans += _listed_drug_spans(words)
     return _without_overlaps(spans)
+
+
+def _listed_drug_spans(words) -> list[tuple[int, int]]:
+    """Drugs and drug classes the team's intervention vocabulary lists (data/drug_classes.tsv:
+    "pioglitazone", "tenecteplase"), which MeSH's descriptor names alone do not hold."""
+    entries, longest = intervention_vocabulary()
+    plain = [w.word for w in words]
+    spans, i = [], 0
+    while i < len(words):
+        for size in range(min(longest.get(plain[i], 0), len(words) - i), 0, -1):
+            entry = entries.get(tuple(plain[i : i + size]))
+            if entry is not None and entry.kind == "drug" and not entry.acronym:
+                spans.append((words[i].start, words[i + size - 1].end))
+                i += size - 1
+                break
+        i += 1
+    return spans
 
 
 def _treatment_spans(spans: list[tuple[int, int]], normalized: str) -> list[tuple[int, int]]:

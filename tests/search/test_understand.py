@@ -226,3 +226,8 @@ def test_deterministic_and_serialisable() -> None:
 def test_empty_question() -> None:
     q = understand("   ")
     assert (q.intent, q.is_clinical, q.keywords, q.condition) == ("other", False, [], "")
+
+
+def test_a_drug_the_intervention_vocabulary_lists_is_a_drug_without_mesh() -> None:
+    # pioglitazone is a member of the thiazolidinedione class in data/drug_classes.tsv; no vocabulary given
+    assert "pioglitazone" in understand("Is pioglitazone reasonable for synthetic steatosis?").drugs
