@@ -1,0 +1,18 @@
+"""The team's intervention vocabulary (language/interventions.py, data/drug_classes.tsv)."""
+
+from __future__ import annotations
+
+from curbside.language.interventions import intervention_vocabulary
+
+
+def test_members_carry_every_class_they_belong_to():
+    entries, longest = intervention_vocabulary()
+    assert entries[("tenecteplase",)].classes == ("thrombolytic",)
+    assert set(entries[("naltrexone",)].classes) == {"opioid antagonist", "alcohol dependence medication"}
+    assert longest["vitamin"] >= 3  # "vitamin K antagonist" is read before "vitamin K"
+
+
+def test_every_row_has_a_known_kind_and_no_empty_member():
+    entries, _ = intervention_vocabulary()
+    assert {e.kind for e in entries.values()} <= {"drug", "non_pharmacological", "interventional"}
+    assert all(words and all(words) for words in entries)
