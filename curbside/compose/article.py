@@ -28,7 +28,7 @@ from ..search.understand import Question
 from .audience import LEADS, lead_sections, rewrite_claims
 from .candidates import Candidate, Draft
 from .disagreements import Quoted, mark_differences
-from .extract import Statement, named_in, passage_statements
+from .extract import ROLES, Statement, named_in, passage_statements
 from .followups import suggest_follow_ups
 from .layouts import (
     CLAIM_LIMIT,
@@ -250,13 +250,49 @@ def _relevant_candidates(
     return considered, relevant
 
 
+_BETWEEN_STATEMENTS = re.compile(r"[\s\-–•*;]*")
+
+
+def _continues_with_dose(before: Statement, statement: Statement, text: str) -> bool:
+    """Whether `statement` is a dose that names no drug ("Dose: Start 6.25 mg daily") right after
+    a statement of the same passage that names one, with nothing but spacing or a list mark between."""
+    return (
+        bool(statement.doses)
+        and not statement.interventions
+        and bool(before.interventions)
+        and not before.doses
+        and before.end <= statement.start
+        and _BETWEEN_STATEMENTS.fullmatch(text[before.end : statement.start]) is not None
+    )
+
+
+def _joined(before: Statement, after: Statement, text: str) -> Statement:
+    """One statement quoting both, as the passage writes them (text[start:end] stays verbatim)."""
+    return replace(
+        before,
+        text=text[before.start : after.end],
+        end=after.end,
+        doses=[*before.doses, *after.doses],
+        numbers=[*before.numbers, *after.numbers],
+        roles=[role for role in ROLES if role in set(before.roles) | set(after.roles)],
+    )
+
+
 @lru_cache(maxsize=8192)
 def _read(passage_id: str, text: str, section: str, grade: str, vocabulary) -> tuple[_Reading, ...]:
     """The statements of a passage, read once. Passages are immutable once stored (a changed
     document is a new version with new ids) and the same passages answer many questions on one
     topic, so this saves most of compose's time. Callers must not change what it returns."""
     readings = []
+    statements: list[Statement] = []
     for statement in passage_statements(passage_id, text, section, grade, vocabulary):
+        if statements and _continues_with_dose(statements[-1], statement, text):
+            # "Carvedilol is the preferred NSBB ... Dose: Start 6.25 mg daily": the dose is quoted
+            # with the sentence that names its drug, as one quote of the passage's own text.
+            statements[-1] = _joined(statements[-1], statement, text)
+        else:
+            statements.append(statement)
+    for statement in statements:
         folded = fold(statement.text)
         readings.append(_Reading(statement, folded, word_set(folded), " ".join(_WORD.findall(folded))))
     return tuple(readings)
@@ -683,14 +719,19 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
     cautions = _cautions_for_case(question, [c for c in relevant if c.hit.explain.get("topic_source", 0.0) >= 1.0])
 
     def bullet(c: Candidate) -> Bullet:
-        """A quote, with the first caution its sources give for this patient about what it names
+        """A quote, with the first caution its own source gives for this patient about what it names
         ("DOACs are NOT recommended for patients with antiphospholipid antibody syndrome" next to
         an apixaban dose), when that caution is not shown already."""
         claims = [_claim(c)]
         named = {n.lower() for n in (*c.interventions, *c.statement.classes)}
         if c.statement.polarity != "against":
             for caution in cautions:
-                if id(caution) not in used and caution is not c and named & _cautioned(caution):
+                if (
+                    id(caution) not in used
+                    and caution is not c
+                    and caution.hit.source.id == c.hit.source.id
+                    and named & _cautioned(caution)
+                ):
                     used.add(id(caution))
                     claims.append(_claim(caution))
                     break

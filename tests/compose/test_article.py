@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from curbside.compose.article import DISCLAIMERS, INSUFFICIENT, compose
 from curbside.model import Hit, Passage, Source
@@ -415,19 +416,23 @@ def test_a_caution_for_this_patient_is_shown_next_to_the_treatment_it_limits():
     part = _hit("part", "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy.")
     part.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
     caution = _hit(
-        "caution", "Examplamab should not be used in patients with synthetic wobbles.", section="Special populations"
+        "part", "Examplamab should not be used in patients with synthetic wobbles.", section="Special populations"
     )
+    caution = Hit(replace(caution.passage, order=1, id="part@1#1"), caution.source, caution.score)  # same source
     caution.explain.update({"topic_source": 1.0, "facet": 0.0, "facet_order": 1.0})
+    elsewhere = _hit("other", "Examplamab should not be used in synthetic wobbles.", section="Special populations")
+    elsewhere.explain.update({"topic_source": 1.0, "facet": 0.0, "facet_order": 2.0})
     question = _question(text=case)
     question.conditions = ["synthetic wobbles", "synthetic neuropathy"]
-    _, relevant = _relevant_candidates(question, [part, caution], None)
+    _, relevant = _relevant_candidates(question, [part, elsewhere, caution], None)
     sections, _ = _part_sections(question, relevant)
     shown = [[c.text for c in b.claims] for s in sections for b in s.bullets]
     assert shown[0] == [
         "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy.",
         "Examplamab should not be used in patients with synthetic wobbles.",
     ]
-    assert len(shown) == 1  # not again under the patient's circumstances
+    # not again under the patient's circumstances; another source's caution keeps its own bullet there
+    assert shown[1:] == [["Examplamab should not be used in synthetic wobbles."]]
 
 
 def test_an_age_range_or_an_unless_clause_makes_no_caution_this_patients():
@@ -448,3 +453,12 @@ def test_a_case_bottom_line_answers_the_first_thing_asked_first():
     second.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
     article = compose(_question(text=case), [first, second], today_year=TODAY)
     assert article.bottom_line[0].text.startswith("Examplamab")
+
+
+def test_a_dose_that_names_no_drug_is_quoted_with_the_sentence_before_it_that_does():
+    hit = _hit("dose", "Examplamab is preferred for synthetic neuropathy.\n- Dose: Start 20 mg once daily.")
+    claims = compose(_question(), [hit], today_year=TODAY).all_claims()
+    assert [c.text for c in claims] == [
+        "Examplamab is preferred for synthetic neuropathy.\n- Dose: Start 20 mg once daily."
+    ]
+    assert claims[0].doses  # the dose travels with its drug
