@@ -76,6 +76,7 @@ _POINTS_BACK = re.compile(
     r"|\bone (?:agent|drug|medication|option|treatment) over (?:the )?others?\b",
     re.IGNORECASE,
 )
+_TRAILING_JOIN = re.compile(r"(?:\b(?:and|or|and/or|but|with|plus)|,)\s*$", re.IGNORECASE)
 _CHART_STEP = re.compile(r"[→⇒➔]|-+>|=>")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -355,6 +356,8 @@ def _is_boilerplate(statement: Statement) -> bool:
         return True  # a question, or a piece of a longer sentence cut at a bracket, states nothing
     if _CHART_STEP.match(text):
         return True  # "→ YES → Start ...": a flow chart's branch, whose question is elsewhere
+    if _TRAILING_JOIN.search(text):
+        return True  # "Emptying of the bladder and": one item of a list whose other items and lead-in are elsewhere
     if text[:1].islower() and not statement.lead_in and not _starts_with_intervention(statement):
         return True  # "moderate bleeding risk ..., the panel suggests": the rest of a sentence split across passages
     words = len(_WORD.findall(_BRACKETED.sub(" ", text).lower()))

@@ -462,3 +462,13 @@ def test_a_dose_that_names_no_drug_is_quoted_with_the_sentence_before_it_that_do
         "Examplamab is preferred for synthetic neuropathy.\n- Dose: Start 20 mg once daily."
     ]
     assert claims[0].doses  # the dose travels with its drug
+
+
+def test_a_list_item_ending_in_and_is_not_quoted_alone():
+    from curbside.compose.article import _is_boilerplate
+    from curbside.compose.extract import Statement
+
+    item = "Emptying of the bladder and"
+    assert _is_boilerplate(Statement(item, 0, len(item), lead_in="Give immediate clinical treatment:"))
+    whole = "Empty the bladder and give a uterotonic drug."
+    assert not _is_boilerplate(Statement(whole, 0, len(whole)))
