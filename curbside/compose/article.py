@@ -759,7 +759,12 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
                     [bullet(c) for c in answer],
                 )
             )
-    further = chosen(by_facet.get(-1, []), lambda c: True)
+    # What the sources say specifically about the patient's circumstances is chosen first; the
+    # other passages read for those facts ("creatinine 1.0 -> 1.4 mg/dL" brought the AKI
+    # definition) then join the passages close to the whole question.
+    circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
+    specific = chosen(circumstances, lambda c: bool(c.roles & _CIRCUMSTANTIAL) or c.statement.polarity == "against")
+    further = chosen(by_facet.get(-1, []) + circumstances, lambda c: True)
     if further:
         # Passages close to the whole question that no single part took: often the guideline's
         # key recommendation on the case as a whole.
@@ -770,8 +775,6 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
                 [bullet(c) for c in further],
             )
         )
-    circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
-    specific = chosen(circumstances, lambda c: bool(c.roles & _CIRCUMSTANTIAL) or c.statement.polarity == "against")
     if specific:
         sections.append(
             Section(

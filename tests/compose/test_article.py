@@ -472,3 +472,14 @@ def test_a_list_item_ending_in_and_is_not_quoted_alone():
     assert _is_boilerplate(Statement(item, 0, len(item), lead_in="Give immediate clinical treatment:"))
     whole = "Empty the bladder and give a uterotonic drug."
     assert not _is_boilerplate(Statement(whole, 0, len(whole)))
+
+
+def test_a_passage_read_for_a_fact_of_the_case_is_shown_with_the_further_recommendations():
+    case = "61F, synthetic neuropathy, creatinine 1.0 -> 1.4 mg/dL. What is first-line?"
+    ask = _hit("ask", "Examplamab is recommended for synthetic neuropathy. Testoxetine is an alternative therapy.")
+    ask.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    fact = _hit("fact", "Synthetic kidney injury is defined as a rise in creatinine of 0.3 mg/dL within 48 hours.")
+    fact.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0})
+    article = compose(_question(text=case), [ask, fact], today_year=TODAY)
+    shown = [c.text for c in [*article.bottom_line, *article.all_claims()]]
+    assert any(t.startswith("Synthetic kidney injury is defined") for t in shown)
