@@ -267,12 +267,28 @@ def _continues_with_dose(before: Statement, statement: Statement, text: str) -> 
     )
 
 
+# A sentence that goes on from the one before it ("Then rechallenge with the same statin at a lower
+# dose"): quoted alone, nobody knows after what.
+_GOES_ON = re.compile(
+    r"(?:then|thereafter|after that|afterwards|if not|otherwise|if this fails|if ineffective)\b", re.IGNORECASE
+)
+
+
+def _continues(before: Statement, statement: Statement, text: str) -> bool:
+    return (
+        _GOES_ON.match(statement.text) is not None
+        and before.end <= statement.start
+        and _BETWEEN_STATEMENTS.fullmatch(text[before.end : statement.start]) is not None
+    )
+
+
 def _joined(before: Statement, after: Statement, text: str) -> Statement:
     """One statement quoting both, as the passage writes them (text[start:end] stays verbatim)."""
     return replace(
         before,
         text=text[before.start : after.end],
         end=after.end,
+        interventions=list(dict.fromkeys([*before.interventions, *after.interventions])),
         doses=[*before.doses, *after.doses],
         numbers=[*before.numbers, *after.numbers],
         roles=[role for role in ROLES if role in set(before.roles) | set(after.roles)],
@@ -287,7 +303,9 @@ def _read(passage_id: str, text: str, section: str, grade: str, vocabulary) -> t
     readings = []
     statements: list[Statement] = []
     for statement in passage_statements(passage_id, text, section, grade, vocabulary):
-        if statements and _continues_with_dose(statements[-1], statement, text):
+        if statements and (
+            _continues_with_dose(statements[-1], statement, text) or _continues(statements[-1], statement, text)
+        ):
             # "Carvedilol is the preferred NSBB ... Dose: Start 6.25 mg daily": the dose is quoted
             # with the sentence that names its drug, as one quote of the passage's own text.
             statements[-1] = _joined(statements[-1], statement, text)

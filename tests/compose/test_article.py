@@ -483,3 +483,12 @@ def test_a_passage_read_for_a_fact_of_the_case_is_shown_with_the_further_recomme
     article = compose(_question(text=case), [ask, fact], today_year=TODAY)
     shown = [c.text for c in [*article.bottom_line, *article.all_claims()]]
     assert any(t.startswith("Synthetic kidney injury is defined") for t in shown)
+
+
+def test_a_sentence_that_goes_on_from_the_one_before_is_quoted_with_it():
+    from curbside.compose.article import _read
+
+    text = "If symptoms occur, stop examplamab for synthetic neuropathy. Then restart examplamab at a lower dose."
+    assert [r.statement.text for r in _read("seq@1#0", text, "Recommendations", "", None)] == [text]
+    apart = "Stop examplamab for synthetic neuropathy. Restart examplamab at a lower dose."
+    assert len(_read("apart@1#0", apart, "Recommendations", "", None)) == 2
