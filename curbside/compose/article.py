@@ -641,7 +641,19 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     ("bilateral", "younger than 24 months", "without severe signs"); a graded or stated
     recommendation for or against counts for more than a statement of fact."""
     case = word_set(fold(question.text))
-    parts = [c for c in candidates if c.claim is not None]
+    told = {float(i) for i, f in enumerate(facets(question.text)) if not f.asks}
+    # A passage read for a fact of the case answers the case only where it speaks to the patient's
+    # circumstances (a contraindication, a statement against); the rest is background.
+    parts = [
+        c
+        for c in candidates
+        if c.claim is not None
+        and (
+            c.hit.explain.get("facet", -1.0) not in told
+            or bool(c.roles & _CIRCUMSTANTIAL)
+            or c.statement.polarity == "against"
+        )
+    ]
     own = {m.mesh_id for m in question.matches if m.category == "condition"}
     first_ask = next((float(i) for i, f in enumerate(facets(question.text)) if f.asks), None)
 

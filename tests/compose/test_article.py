@@ -481,8 +481,10 @@ def test_a_passage_read_for_a_fact_of_the_case_is_shown_with_the_further_recomme
     fact = _hit("fact", "Synthetic kidney injury is defined as a rise in creatinine of 0.3 mg/dL within 48 hours.")
     fact.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0})
     article = compose(_question(text=case), [ask, fact], today_year=TODAY)
-    shown = [c.text for c in [*article.bottom_line, *article.all_claims()]]
-    assert any(t.startswith("Synthetic kidney injury is defined") for t in shown)
+    further = [c.text for s in article.sections if s.key == "part_further" for b in s.bullets for c in b.claims]
+    assert any(t.startswith("Synthetic kidney injury is defined") for t in further)
+    # background to a fact of the case, not an answer: never the bottom line
+    assert not any(c.text.startswith("Synthetic kidney injury") for c in article.bottom_line)
 
 
 def test_a_sentence_that_goes_on_from_the_one_before_is_quoted_with_it():
