@@ -129,6 +129,12 @@ _RANGE_PATTERNS: dict[str, list[re.Pattern]] = {
     ],
     BMI: [re.compile(rf"\bbmi\b[^.;\d<>≤≥]{{0,10}}?{_COMPARE}{_NUMBER}{_TAIL}{_AFTER}")],
 }
+# Every range pattern above needs one of these words (or a number before an age unit or "kg").
+_MAY_STATE_RANGE = re.compile(
+    r"crcl|clcr|creatinine clearance|gfr|\bage|older|younger|\b(?:under|over|below|above)\s+\d"
+    r"|\d\s*(?:years?|yrs?|months?|mos?|weeks?|wks?|days?)\b|kg\b|weigh|bmi"
+)
+
 # Populations a heading names, as the ages they cover (years): "Neonates", "Paediatric dosing".
 # "Adults" is read only as holding an adult patient: guidelines file statements for everyone under
 # it when a children's section lists only what differs.
@@ -156,7 +162,9 @@ def stated_ranges(text: str) -> dict[str, list[tuple[float, float, bool]]]:
     [65, inf)), ages in years: (low, high, whether high itself is in the range). Cached: callers
     must not change what it returns."""
     low = text.lower()
-    out: dict[str, list[tuple[float, float]]] = {}
+    out: dict[str, list[tuple[float, float, bool]]] = {}
+    if not _MAY_STATE_RANGE.search(low):
+        return out  # most sentences name no measure: one search instead of a dozen
     for measure, patterns in _RANGE_PATTERNS.items():
         for pattern in patterns:
             for m in pattern.finditer(low):
