@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..language.clean import GRADE_UNREAD, grade_rank
+from ..language.interventions import intervention_vocabulary
 from ..language.measures import AGE, fit, patient_of
 from ..language.vocabulary import expand_abbreviations
 from ..language.words import COURSE_WORDS, MODIFIERS, fold, looks_like_condition, word_set
@@ -656,6 +657,7 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     ]
     own = {m.mesh_id for m in question.matches if m.category == "condition"}
     first_ask = next((float(i) for i, f in enumerate(facets(question.text)) if f.asks), None)
+    asked = _with_classes(asked_drugs(question)) if answers_by_part(question.text) else set()
 
     def other_conditions(text: str) -> int:
         """MeSH conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that
@@ -680,11 +682,16 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
         # "NAFLD") is not this patient's, however many of the case's words it shares.
         other = max(sum(1 for w in words - case if looks_like_condition(w)), other_conditions(c.statement.text))
         first = first_ask is not None and c.hit.explain.get("facet", -1.0) == first_ask
+        # A case that asks about a drug ("Can I still give alteplase?") is answered about that drug
+        # or its class, not with another drug's regimen from a guideline on another condition.
+        named = {n.lower() for n in (*c.interventions, *c.statement.classes)}
+        other_drug = bool(asked) and not (named & asked)
         return (
             -(
                 overlap
                 + BOTTOM_LINE_RECOMMENDS * recommends
                 - BOTTOM_LINE_OTHER_CONDITION * other
+                - BOTTOM_LINE_OTHER_CONDITION * other_drug
                 + BOTTOM_LINE_FIRST_ASK * first
             ),
             c.hit.explain.get("facet_order", 0.0),
@@ -702,6 +709,17 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
         if len(chosen) == BOTTOM_LINE_PARTS:
             break
     return chosen
+
+
+def _with_classes(drugs: list[str]) -> set[str]:
+    """The drugs, lower case, with the classes the intervention vocabulary puts them in."""
+    entries = intervention_vocabulary()[0]
+    names = {d.lower() for d in drugs}
+    for drug in list(names):
+        entry = entries.get(tuple(drug.split()))
+        if entry is not None:
+            names |= {c.lower() for c in entry.classes}
+    return names
 
 
 def _strongest(section: Section) -> Claim:

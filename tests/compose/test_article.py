@@ -494,3 +494,14 @@ def test_a_sentence_that_goes_on_from_the_one_before_is_quoted_with_it():
     assert [r.statement.text for r in _read("seq@1#0", text, "Recommendations", "", None)] == [text]
     apart = "Stop examplamab for synthetic neuropathy. Restart examplamab at a lower dose."
     assert len(_read("apart@1#0", apart, "Recommendations", "", None)) == 2
+
+
+def test_a_case_asking_about_a_drug_gets_a_bottom_line_about_that_drug():
+    case = "71F, synthetic neuropathy, normal renal function, weight 72 kg. Can I still give examplamab?"
+    other = _hit("other", "Testoxetine is recommended for synthetic neuropathy with normal renal function.")
+    other.explain.update({"topic_source": 1.0, "facet": 3.0, "facet_order": 0.0})
+    asked = _hit("asked", "Examplamab is recommended for synthetic neuropathy.")
+    asked.explain.update({"topic_source": 1.0, "facet": 3.0, "facet_order": 1.0})
+    question = _question(text=case, drugs=["examplamab"])
+    article = compose(question, [other, asked], today_year=TODAY)
+    assert article.bottom_line and article.bottom_line[0].text.startswith("Examplamab")
