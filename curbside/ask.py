@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .compose.article import compose
+from .compose.article import compose, quotes_topic_sources_only
 from .compose.references import closest_sources
 from .compose.safety import emergency_article, out_of_scope_article
 from .compose.topic_reading import focused_hits, topic_sources
@@ -198,7 +198,7 @@ def _evidence_for(q: Question, route: _Route, audience: str) -> list[Hit]:
     """The search hits the composer reads after the topic sources' passages. A case answered part
     by part for a professional quotes only its topic sources (compose/article.py), so the others'
     statements would be read for nothing: a third of such an ask's time."""
-    if audience != "patient" and route.sources and answers_by_part(q.text):
+    if route.sources and quotes_topic_sources_only(q, audience):
         chosen = {source.id for source in route.sources}
         return [hit for hit in route.evidence if hit.source.id in chosen]
     return route.evidence

@@ -133,7 +133,9 @@ def compose(
     # cautions ...) held 250 of 1,127 claims over the clinician development set and first gave 7 of
     # its 236 must-have facts: mostly what the case is not about (bench/clinician.py). A patient's
     # article keeps them: its readable choices are made there (patient.py).
-    rest = [] if by_part and patient is None else [c for c in relevant if id(c) not in used]
+    rest = (
+        [] if by_part and quotes_topic_sources_only(question, audience) else [c for c in relevant if id(c) not in used]
+    )
     drafts = _draft_sections(question, layout, rest)
     sections = {spec.key: _section(spec, drafts[spec.key], patient) for spec in layout if drafts.get(spec.key)}
     if question.intent == "treatment" and (algorithm := _algorithm(layout, drafts)) is not None:
@@ -165,6 +167,12 @@ def compose(
 
 
 # -- choosing statements ----------------------------------------------------------------------
+
+
+def quotes_topic_sources_only(question: Question, audience: str) -> bool:
+    """Whether an article on `question` quotes only the passages its topic reading chose: a case
+    answered part by part, for a professional (a patient's article keeps the generic sections)."""
+    return audience != "patient" and answers_by_part(question.text)
 
 
 def _as_titled(question: Question) -> Question:
@@ -263,9 +271,13 @@ def _continues_with_dose(before: Statement, statement: Statement, text: str) -> 
         and not statement.interventions
         and bool(before.interventions)
         and not before.doses
-        and before.end <= statement.start
-        and _BETWEEN_STATEMENTS.fullmatch(text[before.end : statement.start]) is not None
+        and _adjacent(before, statement, text)
     )
+
+
+def _adjacent(before: Statement, after: Statement, text: str) -> bool:
+    """Whether `after` follows `before` in the passage with nothing but spacing or a list mark between."""
+    return before.end <= after.start and _BETWEEN_STATEMENTS.fullmatch(text[before.end : after.start]) is not None
 
 
 # A sentence that goes on from the one before it ("Then rechallenge with the same statin at a lower
@@ -276,11 +288,7 @@ _GOES_ON = re.compile(
 
 
 def _continues(before: Statement, statement: Statement, text: str) -> bool:
-    return (
-        _GOES_ON.match(statement.text) is not None
-        and before.end <= statement.start
-        and _BETWEEN_STATEMENTS.fullmatch(text[before.end : statement.start]) is not None
-    )
+    return _GOES_ON.match(statement.text) is not None and _adjacent(before, statement, text)
 
 
 def _joined(before: Statement, after: Statement, text: str) -> Statement:
@@ -642,7 +650,8 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     ("bilateral", "younger than 24 months", "without severe signs"); a graded or stated
     recommendation for or against counts for more than a statement of fact."""
     case = word_set(fold(question.text))
-    told = {float(i) for i, f in enumerate(facets(question.text)) if not f.asks}
+    parts_asked = facets(question.text)
+    told = {float(i) for i, f in enumerate(parts_asked) if not f.asks}
     # A passage read for a fact of the case answers the case only where it speaks to the patient's
     # circumstances (a contraindication, a statement against); the rest is background.
     parts = [
@@ -656,7 +665,7 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
         )
     ]
     own = {m.mesh_id for m in question.matches if m.category == "condition"}
-    first_ask = next((float(i) for i, f in enumerate(facets(question.text)) if f.asks), None)
+    first_ask = next((float(i) for i, f in enumerate(parts_asked) if f.asks), None)
     asked = _with_classes(asked_drugs(question)) if answers_by_part(question.text) else set()
 
     def other_conditions(text: str) -> int:

@@ -68,8 +68,10 @@ class Patient:
         return bool(self.values or self.sex)
 
 
+@lru_cache(maxsize=1024)
 def patient_of(message: str) -> Patient:
-    """The measures a clinician's message gives about its patient."""
+    """The measures a clinician's message gives about its patient. Read once per message (the
+    topic reading and compose each ask); callers must not change what it returns."""
     values: dict[str, float] = {}
     sex = ""
     for pattern in _PATIENT_AGE:
