@@ -25,8 +25,9 @@ from itertools import combinations
 from typing import NamedTuple
 
 from ..language.doses import NUMBER_WORDS, Dose
+from ..language.drug_names import usual_drug_name
 from ..model import Article, Claim, SourcesDiffer
-from .extract import Statement, populations_named
+from .extract import Statement, populations_named, roles_named
 from .layouts import LINE_ROLES
 
 MAX_NOTES = 6  # an article that disagrees with itself everywhere needs a reviewer, not more notes
@@ -58,8 +59,10 @@ _SETTINGS = {
     "mild": re.compile(r"\bmild\w*"),
     "moderate": re.compile(r"\bmoderate\w*"),
     "severe": re.compile(r"\bsevere\w*"),
-    "high": re.compile(r"\bhigh(?:er)?[- ](?:risk|intensity|dose)\b"),
-    "low": re.compile(r"\blow(?:er)?[- ](?:risk|intensity|dose)\b"),
+    "high risk": re.compile(r"\bhigh(?:er)?[- ]risk\b"),
+    "low risk": re.compile(r"\blow(?:er)?[- ]risk\b"),
+    "high dose": re.compile(r"\bhigh(?:er)?[- ](?:intensity|dose)\b"),
+    "low dose": re.compile(r"\blow(?:er)?[- ](?:intensity|dose)\b"),
     "acute": re.compile(r"\bacute\b"),
     "chronic": re.compile(r"\bchronic\b"),
     "recurrent": re.compile(r"\b(?:recurren\w*|relaps\w*)\b"),
@@ -69,6 +72,19 @@ _SETTINGS = {
     "primary": re.compile(r"\bprimary (?:prophyla\w*|prevent\w*)\b"),
     "secondary": re.compile(r"\bsecondary (?:prophyla\w*|prevent\w*)\b"),
 }
+# Settings where naming one and not the other is no disagreement, unless they exclude each other
+# (an inpatient and an outpatient recommendation are about different patients) ...
+_EXCLUSIVE = (
+    frozenset({"inpatient", "outpatient", "intensive care", "emergency"}),
+    frozenset({"mild", "moderate", "severe"}),
+    frozenset({"acute", "chronic", "recurrent"}),
+    frozenset({"complicated", "uncomplicated"}),
+    frozenset({"high risk", "low risk"}),
+    frozenset({"high dose", "low dose"}),
+    frozenset({"primary", "secondary"}),
+)
+# ... or change what is given on their own: a prophylactic dose is not a treatment dose.
+_MUST_MATCH = frozenset({"prophylaxis", "surgery"})
 _NUMBER = r"\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
 # How long a treatment is given, as guidelines write it: "for 5 days", "a 5-day course",
@@ -79,6 +95,16 @@ _DURATION = re.compile(
     rf"(?P<low>{_NUMBER})(?:\s?(?:-|–|to|or)\s?(?P<high>{_NUMBER}))?[\s-](?P<unit>day|week|month)s?\b"
     rf"|\b(?P<low2>{_NUMBER})(?:\s?(?:-|–|to)\s?(?P<high2>{_NUMBER}))?[\s-](?P<unit2>day|week|month)s?"
     rf"(?:\s(?:course|regimen|treatment|therapy)|\sof\s(?:treatment|therapy|antibiotics?))\b",
+    re.IGNORECASE,
+)
+
+
+# A threshold a recommendation turns on: the measure, a comparison, and a number with its unit
+# ("if the oxyhaemoglobin saturation exceeds 90%", "saturation is persistently less than 92%").
+_THRESHOLD = re.compile(
+    r"\b(?P<measure>(?:[a-z]{4,}\s)?(?P<measured>[a-z]{4,}))\s(?:(?:is|are|remains?|stays?|persistently|consistently|levels?|falls|drops|rises)\s)*"
+    r"(?P<compare>exceeds?|above|below|under|over|(?:less|lower|greater|higher|more) than|[<>≤≥]=?)\s?"
+    r"(?P<number>\d+(?:\.\d+)?)\s?(?P<unit>%|mmhg|g/dl|g/l|mmol/l|mg/dl|kpa|[µu]mol/l)",
     re.IGNORECASE,
 )
 
@@ -113,11 +139,11 @@ def find_differences(quoted: list[Quoted]) -> list[tuple[SourcesDiffer, Claim]]:
     for item in quoted:
         named = _subject(item)
         if named is not None:
-            about.setdefault(named.lower(), []).append(item)
-            names.setdefault(named.lower(), named)
+            about.setdefault(usual_drug_name(named), []).append(item)
+            names.setdefault(usual_drug_name(named), named)
     for item in quoted:
         for named in _drugs_dosed(item):
-            names.setdefault(named.lower(), named)
+            names.setdefault(usual_drug_name(named), named)
     found: list[tuple[SourcesDiffer, Claim]] = []
     for key, name in names.items():
         items = about.get(key, [])
@@ -125,6 +151,8 @@ def find_differences(quoted: list[Quoted]) -> list[tuple[SourcesDiffer, Claim]]:
         found.extend(_polarity_difference(name, items))
         found.extend(_dose_differences(name, _dosed(quoted, key)))
         found.extend(_duration_difference(name, _durations(quoted, key)))
+    for key, measured in _thresholds(quoted).items():
+        found.extend(_threshold_difference(names.get(key, key), measured))
     return found
 
 
@@ -142,17 +170,37 @@ def _subject(item: Quoted) -> str | None:
 # -- comparability ----------------------------------------------------------------------------
 
 
-def _circumstances(item: Quoted) -> frozenset[str]:
-    """The populations and settings the statement is about: its own words, its heading path and
-    its source's title."""
-    text = " ".join([item.statement.text, item.statement.section, item.source_title]).lower()
-    found = set(populations_named(text))
-    found |= {name for name, pattern in _SETTINGS.items() if pattern.search(text)}
-    return frozenset(found)
+def _populations(item: Quoted) -> frozenset[str]:
+    """The special populations the statement is about: its own words (and a list item's lead-in),
+    its heading path and its source's title (a guideline for children is about children in every sentence)."""
+    statement = item.statement
+    text = " ".join([statement.lead_in, statement.text, statement.section, item.source_title]).lower()
+    return frozenset(populations_named(text))
+
+
+def _settings(item: Quoted) -> frozenset[str]:
+    """The settings, severities and purposes the statement is about: its own words and its heading
+    path. A title's are not read: "Prevention and management of X" does not make every sentence
+    about prevention."""
+    text = " ".join([item.statement.lead_in, item.statement.text, item.statement.section]).lower()
+    return frozenset(name for name, pattern in _SETTINGS.items() if pattern.search(text))
 
 
 def _comparable(a: Quoted, b: Quoted) -> bool:
-    return a.source_id != b.source_id and _circumstances(a) == _circumstances(b)
+    """Different sources about the same patients: the same special populations, the same named
+    settings where a setting changes what is given, and no two settings that exclude each other
+    (inpatient and outpatient, mild and severe ...). A setting one side names and the other leaves
+    unsaid is compatible unless it is one that changes what is given on its own (prophylaxis,
+    surgery)."""
+    if a.source_id == b.source_id or _populations(a) != _populations(b):
+        return False
+    settings_a, settings_b = _settings(a), _settings(b)
+    if (settings_a ^ settings_b) & _MUST_MATCH:
+        return False
+    return all(
+        not (group & settings_a) or not (group & settings_b) or group & settings_a == group & settings_b
+        for group in _EXCLUSIVE
+    )
 
 
 def _given(items: list[Quoted]) -> list[Quoted]:
@@ -162,7 +210,9 @@ def _given(items: list[Quoted]) -> list[Quoted]:
 
 
 def _general(items: list[Quoted]) -> list[Quoted]:
-    return [item for item in items if not _CIRCUMSTANTIAL & set(item.statement.roles)]
+    """Statements that are not about a circumstance by their own words: a heading such as
+    "Preventing pre-eclampsia and its complications" does not make its dose rows about harms."""
+    return [item for item in items if not _CIRCUMSTANTIAL & roles_named(item.statement.text)]
 
 
 # -- the four kinds ---------------------------------------------------------------------------
@@ -200,7 +250,7 @@ def _polarity_difference(name: str, items: list[Quoted]) -> list[tuple[SourcesDi
 def _dose_differences(name: str, dosed: list[tuple[Dose, Quoted]]) -> list[tuple[SourcesDiffer, Claim]]:
     """One note per kind of dose (starting, maximum ...) on which two sources give different amounts."""
     found, noted = [], set()
-    for (dose_a, a), (dose_b, b) in combinations(dosed, 2):
+    for (dose_a, a), (dose_b, b) in _recommendations_first(combinations(dosed, 2)):
         key = _dose_key(dose_a)
         if key in noted or key != _dose_key(dose_b) or _span(dose_a) == _span(dose_b) or not _comparable(a, b):
             continue
@@ -224,6 +274,44 @@ def _duration_difference(name: str, timed: list[tuple[str, tuple, Quoted]]) -> l
     return []
 
 
+def _threshold_difference(name: str, measured: list[tuple[re.Match, Quoted]]) -> list[tuple[SourcesDiffer, Claim]]:
+    """The same measure in the same unit with a different number: when to give or withhold it."""
+    for (match_a, a), (match_b, b) in _recommendations_first(combinations(measured, 2)):
+        same_measure = _measure_key(match_a) == _measure_key(match_b)
+        if same_measure and float(match_a["number"]) != float(match_b["number"]) and _comparable(a, b):
+            text = (
+                f"Sources differ on the threshold for {name}: {match_a.group(0)} [{a.claim.citation}] "
+                f"versus {match_b.group(0)} [{b.claim.citation}]."
+            )
+            return [(_note(name, text, a, b), a.claim)]
+    return []
+
+
+def _thresholds(quoted: list[Quoted]) -> dict[str, list[tuple[re.Match, Quoted]]]:
+    """The first threshold each statement turns on, by the one intervention it names outside the
+    measure ("supplemental oxygen if the oxyhemoglobin saturation exceeds 90%" is about oxygen)."""
+    found: dict[str, list[tuple[re.Match, Quoted]]] = {}
+    for item in _general(quoted):
+        match = _THRESHOLD.search(item.statement.text)
+        if match is None:
+            continue
+        outside = {
+            usual_drug_name(name)
+            for name in item.statement.interventions
+            if any(
+                not match.start() <= m.start() < match.end()
+                for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", item.statement.text, re.IGNORECASE)
+            )
+        }
+        if len(outside) == 1:
+            found.setdefault(outside.pop(), []).append((match, item))
+    return found
+
+
+def _measure_key(match: re.Match) -> tuple[str, str]:
+    return match["measured"].lower(), match["unit"].lower().replace("µ", "u")
+
+
 # -- doses and durations, each with the drug it belongs to ------------------------------------
 
 
@@ -236,7 +324,7 @@ def _dosed(quoted: list[Quoted], key: str) -> list[tuple[Dose, Quoted]]:
         (dose, item)
         for item in _given(quoted)
         for drug, dose in _owned(item, [(dose.start, dose) for dose in item.statement.doses])
-        if drug.lower() == key
+        if usual_drug_name(drug) == key
     ]
 
 
@@ -250,7 +338,7 @@ def _durations(quoted: list[Quoted], key: str) -> list[tuple[str, tuple, Quoted]
         text = item.statement.text
         written = [(m.start(), m) for m in _DURATION.finditer(text)]
         for drug, match in _owned(item, written):
-            if drug.lower() == key:
+            if usual_drug_name(drug) == key:
                 timed.append((match.group(0), _days(match), item))
                 break  # one duration per statement: a second is a later step, not an alternative
     return timed
@@ -285,8 +373,12 @@ def _number(written: str) -> float:
 
 
 def _dose_key(dose: Dose) -> tuple:
-    """Doses are comparable only when they measure the same thing the same way."""
-    return dose.unit, dose.per, dose.frequency, dose.route, dose.stage, dose.max
+    """Doses are comparable only when they measure the same thing the same way ("81 mg/d" and
+    "100 mg daily" both count a day's amount)."""
+    per, frequency = dose.per, dose.frequency
+    if (per, frequency) == ("", "once daily"):
+        per, frequency = "/day", ""
+    return dose.unit, per, frequency, dose.route, dose.stage, dose.max
 
 
 def _span(dose: Dose) -> tuple[float | None, float | None]:
@@ -297,6 +389,12 @@ def _dose_kind(dose: Dose) -> str:
     if dose.max:
         return "maximum dose"
     return _STAGE_WORDS.get(dose.stage, "dose")
+
+
+def _recommendations_first(pairs) -> list:
+    """Pairs of (thing, statement) whose both sides recommend first, then one side, then the rest:
+    a dose a guideline recommends beats one a trial summary reports."""
+    return sorted(pairs, key=lambda pair: -sum(side[1].statement.polarity == "recommend" for side in pair))
 
 
 # -- the note ---------------------------------------------------------------------------------

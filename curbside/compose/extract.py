@@ -237,7 +237,8 @@ _ROLE_PATTERNS = {
         r"\bdiscontinu\w+ (?:due to|because of)\b",
     ),
     "diagnosis": _words(
-        r"\bdiagnos\w*",
+        # "infants with a diagnosis of bronchiolitis", "diagnosed with": who the patient is, not a test
+        r"\bdiagnos\w*\b(?! (?:of|with)\b)",
         r"\btest(?:s|ing)?\b",
         r"\bscreen(?:ing)?\b",
         r"\bcriteria\b",
@@ -328,6 +329,8 @@ _AGAINST = _words(
     r"(?:use|used|offer|offered|give|given|prescribe|prescribed|start|started|initiate|initiated|recommend|recommended|routinely|"
     r"administer|administered|combine|combined|consider|considered)\b",
     r"\bnot (?:\w+ )?(?:recommended|advised|indicated|suggested|supported|endorsed)\b",
+    # the subjunctive of a recommendation: "recommends that acamprosate not be used"
+    r"\bthat (?:[\w,()-]+ ){1,12}not be (?:used|given|offered|prescribed|administered|started|initiated|combined)\b",
     r"\b(?:recommends?|suggests?|advises?) against\b",
     r"\b(?:suggests?|recommends?) not\b",
     r"\bavoid(?<!\bto avoid)(?<!\bhelp avoid)(?<!\bhelps avoid)(?:ed|ing|s|ance)?\b",
@@ -359,7 +362,11 @@ _POPULATIONS = {
     "children": _words(
         r"\b(?:child(?:ren|hood)?(?!-pugh)|paediatric|pediatric|infants?|neonat\w*|newborns?|adolescents?|toddlers?)\b"
     ),
-    "pregnancy": _words(r"\bpregnan\w*"),
+    # The same words as a question's pregnancy (language/words.py), and pre-eclampsia, which only
+    # a pregnancy has.
+    "pregnancy": _words(
+        r"\bpregnan\w*", r"\bgestation\w*", r"\btrimester\b", r"\b(?:ante|pre)natal\b", r"\b(?:pre-?)?eclampsi\w*"
+    ),
     "breastfeeding": _words(r"\bbreast-?feeding\b", r"\blactat\w*", r"\bnursing mothers\b"),
     "older adults": _words(
         r"\bolder (?:adults|people|patients|persons|women|men)\b",
@@ -542,6 +549,13 @@ def _read_failure_clauses(text: str) -> tuple[str, set[str]]:
         roles.add("third_line" if _AFTER_TWO.search(clause.group(0)) else "second_line")
         text = text[: clause.start()] + " " * len(clause.group(0)) + text[clause.end() :]
     return text, roles
+
+
+@lru_cache(maxsize=8192)
+def roles_named(text: str) -> frozenset[str]:
+    """Roles a sentence names by its own words, without its heading's (asked again and again by
+    the sources-differ check, hence the cache)."""
+    return frozenset(_roles(text.lower()))
 
 
 def _roles(text: str) -> set[str]:

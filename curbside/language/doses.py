@@ -154,6 +154,8 @@ _TIME_BASES = {
 }
 
 _FROM = re.compile(r"\bfrom\s$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s$")
+_BETWEEN_AND = re.compile(r"\sand\s")
 _RANGE_JOIN = re.compile(r"\s?(?:--|-|–|—|‐|‑|\bto\b)\s?")  # "--" is a dash typed in plain text ("40--80 mg")
 # A percentage is a dose only as the strength of a preparation: "1% cream", "enema 10%".
 _PREPARATIONS = (
@@ -315,6 +317,8 @@ def _core_at(sentence: str, number: re.Match) -> Dose | None:
     unit, end = _unit_at(sentence, number.end())
     amount, high = _to_number(number.group(0)), None
     join = _RANGE_JOIN.match(sentence, end)
+    if join is None and _BETWEEN.search(sentence, max(0, number.start() - 9), number.start()):
+        join = _BETWEEN_AND.match(sentence, end)  # "between 60 and 150 mg/d" is one range
     second = _NUM_RE.match(sentence, join.end()) if join else None
     if second and not second.group(0)[0].isalpha():
         high_unit, high_end = _unit_at(sentence, second.end())

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from ..store.vocabulary import load as load_vocabulary
 from . import words as wording
+from .drug_names import other_drug_names
 from .words import Token, fold, lookup_key, tokens
 
 MAX_FORM_WORDS = 8  # the longest vocabulary name tried against a question, in words
@@ -85,9 +86,20 @@ _TREE_CATEGORIES = [
 ]
 
 
+# The roots of the procedures tree (E01 Diagnosis, E02 Therapeutics, E04 Surgical Procedures ...)
+# name a whole field, not one intervention: "initiated after diagnosis of pregnancy" does not make
+# diagnosis a treatment the sentence recommends.
+_FIELD_ROOT = re.compile(r"E\d\d")
+
+
 def category_of(tree_numbers: Sequence[str]) -> str:
     """The most clinically useful category among a MeSH descriptor's tree numbers."""
-    found = {next((c for prefix, c in _TREE_CATEGORIES if t.startswith(prefix)), "other") for t in tree_numbers}
+    found = {
+        "method"
+        if _FIELD_ROOT.fullmatch(t)
+        else next((c for prefix, c in _TREE_CATEGORIES if t.startswith(prefix)), "other")
+        for t in tree_numbers
+    }
     return min(found or {"other"}, key=CATEGORY_ORDER.index)
 
 
@@ -121,8 +133,25 @@ class Vocabulary:
                 names = self._names.setdefault(concept_id, [])
                 if text.lower() not in names:
                     names.append(text.lower())
+        self._add_other_drug_names()
         self._children: dict[str, list[str]] | None = None
         self._by_tree: dict[str, str] | None = None  # tree number -> concept id, built on first use
+
+    def _add_other_drug_names(self) -> None:
+        """The international and British names of drugs MeSH files under another name
+        (data/drug_names.tsv) as forms of that drug, unless the name already stands for a concept."""
+        drugs = {c.name.lower(): c.id for c in self.concepts.values() if c.category == "drug"}
+        for other, mesh_name in other_drug_names().items():
+            concept_id = drugs.get(mesh_name.lower())
+            form = lookup_key(other)
+            if concept_id is None or form in self._forms:
+                continue
+            self._forms[form] = concept_id
+            first = form.split(" ", 1)[0]
+            self._longest[first] = max(self._longest.get(first, 0), form.count(" ") + 1)
+            names = self._names.setdefault(concept_id, [])
+            if other not in names:
+                names.append(other)
 
     @classmethod
     def from_db(cls, db) -> "Vocabulary":

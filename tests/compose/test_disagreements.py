@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from curbside.compose.article import compose
 from curbside.compose.disagreements import Quoted, find_differences, mark_differences
-from curbside.compose.extract import extract_statements
+from curbside.compose.extract import Statement, extract_statements
+from curbside.language.vocabulary import Vocabulary
 from curbside.model import Article, Bullet, Claim, Hit, Passage, Section, Source
 from curbside.search.understand import Question
 
@@ -215,4 +216,79 @@ def test_amounts_in_a_criterion_or_a_level_to_check_are_not_doses():
         _quoted("Examplamab criterion for diagnosis: 0.3 mL/kg/h for 6 hours.", "b", 2),
     ]
     assert all("diagnosis" in item.statement.roles for item in quoted)
+    assert find_differences(quoted) == []
+
+
+def test_different_thresholds_for_the_same_intervention_in_two_sources():
+    quoted = [
+        _quoted("Clinicians may withhold examplamab if the saturation exceeds 90% in synthetic otitis.", "a", 1),
+        _quoted("Give examplamab if the oxygen saturation is persistently less than 92% in synthetic otitis.", "b", 2),
+    ]
+    ((note, _),) = find_differences(quoted)
+    assert note.text == (
+        "Sources differ on the threshold for examplamab: saturation exceeds 90% [1] "
+        "versus oxygen saturation is persistently less than 92% [2]."
+    )
+
+
+def test_thresholds_of_different_measures_or_units_are_not_compared():
+    quoted = [
+        _quoted("Give examplamab if the saturation is below 92% in synthetic otitis.", "a", 1),
+        _quoted("Give examplamab if the haemoglobin is below 7 g/dL in synthetic otitis.", "b", 2),
+    ]
+    assert find_differences(quoted) == []
+
+
+def test_another_name_of_the_same_drug_is_compared():
+    vocabulary = Vocabulary([("D2", "Aspirin", "drug", "D02.2")], [("aspirin", "D2", "name", "Aspirin")])
+    quoted = []
+    for number, sentence in enumerate(
+        [
+            "Low-dose aspirin (81 mg/d) is recommended.",
+            "Acetylsalicylic acid should be taken in a low dose (75 to 162 mg/d).",
+        ]
+    ):
+        (statement,) = extract_statements(sentence, vocabulary=vocabulary)
+        quoted.append(
+            Quoted(Claim(text=sentence, citation=number + 1, passage_id=f"{number}@1#0"), statement, str(number))
+        )
+    ((note, _),) = find_differences(quoted)
+    assert note.text == "Sources differ on the dose of aspirin: 81 mg/d [1] versus 75 to 162 mg/d [2]."
+
+
+def test_a_setting_said_on_one_side_only_is_compared_unless_it_changes_what_is_given():
+    """Outpatient on one side and nothing on the other: the same patients. Prophylaxis on one side
+    only: a prophylactic dose is not a treatment dose."""
+    one_side = [
+        _titled("Examplamab 20 mg once daily is recommended.", "a", 1, "Outpatient care"),
+        _quoted("Examplamab 40 mg once daily is recommended for synthetic otitis.", "b", 2),
+    ]
+    purpose = [
+        _quoted("Examplamab 20 mg once daily is recommended for prophylaxis.", "a", 1),
+        _quoted("Examplamab 40 mg once daily is recommended for synthetic otitis.", "b", 2),
+    ]
+    assert len(find_differences(one_side)) == 1 and find_differences(purpose) == []
+
+
+def test_a_titles_setting_is_not_read_but_its_population_is():
+    setting = [
+        _titled("Examplamab 20 mg once daily is recommended.", "a", 1, title="Prevention and management of otitis"),
+        _quoted("Examplamab 40 mg once daily is recommended for synthetic otitis.", "b", 2),
+    ]
+    assert len(find_differences(setting)) == 1
+
+
+def test_a_list_item_is_about_the_population_its_lead_in_names():
+    item = Statement(
+        text="Examplamab should not be used as first-line treatment",
+        start=0,
+        end=52,
+        interventions=["examplamab"],
+        polarity="against",
+        lead_in="APA recommends that for individuals with renal impairment:",
+    )
+    quoted = [
+        Quoted(Claim(text=item.text, citation=1, passage_id="a@1#0"), item, "a"),
+        _quoted("Examplamab is recommended for synthetic otitis.", "b", 2),
+    ]
     assert find_differences(quoted) == []

@@ -381,3 +381,23 @@ def test_a_long_list_keeps_its_items_apart_each_knowing_its_lead_in():
     statements = extract_statements(text)
     assert len(statements) == 13
     assert all(s.lead_in == "Options include:" for s in statements[1:])
+
+
+def test_a_recommendation_that_something_not_be_used_is_against_it():
+    (statement,) = extract_statements(
+        "The panel recommends that for adults with synthetic renal impairment, examplamab not be used as first-line treatment."
+    )
+    assert statement.polarity == "against"
+
+
+def test_who_the_patient_is_diagnosed_with_is_not_a_diagnosis_statement():
+    (described,) = extract_statements("Examplamab may be given to infants with a diagnosis of synthetic otitis.")
+    (testing,) = extract_statements("The diagnosis rests on otoscopy.")
+    assert "diagnosis" not in described.roles and "diagnosis" in testing.roles
+
+
+def test_gestation_and_pre_eclampsia_are_pregnancy():
+    (statement,) = extract_statements(
+        "Examplamab is given after 12 weeks of gestation to women at risk of pre-eclampsia."
+    )
+    assert statement.populations == ["pregnancy"]

@@ -203,3 +203,8 @@ def test_numbers_of_a_bullet_can_be_found_in_its_passage():
     passage = "The NNT was 6.4 (95 % CI 5.1 to 8.0); doses of 1,000 mg were used."
     bullet = "NNT 6.4 (95% CI 5.1–8.0) at 1000 mg"
     assert set(numbers(bullet)) <= set(numbers(passage))
+
+
+def test_a_range_written_between_and():
+    (dose,) = parse_doses("Examplamab at dosages between 60 and 150 mg/d was studied.")
+    assert (dose.text, dose.amount, dose.amount_high, dose.per) == ("60 and 150 mg/d", 60.0, 150.0, "/day")
