@@ -12,6 +12,7 @@ from datetime import date
 from .compose.article import compose, quotes_topic_sources_only
 from .compose.references import closest_sources
 from .compose.safety import emergency_article, out_of_scope_article
+from .compose.suspected import with_suspected_condition
 from .compose.topic_reading import focused_hits, topic_sources
 from .errors import InputError
 from .model import AUDIENCES, MAX_QUESTION_CHARS, Article, Hit
@@ -119,6 +120,8 @@ def _route(library, text: str, audience: str, thread: list[Question] | None, cov
         return _Route("emergency", q, [], [], [], {}, [])
     options = SearchOptions(audience=audience, per_source_cap=EVIDENCE_PER_SOURCE_CAP)
     found = searcher.search_question(q, SCAN_HITS, options)
+    # A case that names only findings ("fever, neck stiffness") is about the diagnosis they point to.
+    q = with_suspected_condition(q, found, searcher.vocabulary)
     # With no recognised condition, only sources that name the question's topic are evidence;
     # the closest sources an abstention lists still come from every hit.
     hits = found[:EVIDENCE_HITS]
