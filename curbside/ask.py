@@ -15,6 +15,7 @@ from .compose.safety import emergency_article, out_of_scope_article
 from .compose.suspected import with_suspected_condition
 from .compose.topic_reading import focused_hits, topic_sources
 from .errors import InputError
+from .language.interventions import class_names
 from .model import AUDIENCES, MAX_QUESTION_CHARS, Article, Hit
 from .search.facets import answers_by_part, asked_drugs
 from .search.retrieve import SearchOptions
@@ -65,8 +66,10 @@ class Coverage:
         # substances ("creatinine").
         drugs = [d.lower() for d in asked_drugs(q)]
         # Named anywhere in the evidence the article reads, not only the first ten passages: a
-        # guideline on meningitis names dexamethasone further down.
-        drug_hit = not drugs or any(d in f"{h.source.title} {h.passage.text}".lower() for h in hits for d in drugs)
+        # guideline on meningitis names dexamethasone further down. A class is named by its
+        # members too: evidence on clopidogrel is about antiplatelets.
+        names = [name for d in drugs for name in [d, *class_names(d)]]
+        drug_hit = not drugs or any(n in f"{h.source.title} {h.passage.text}".lower() for h in hits for n in names)
         facts = {
             "best_cosine": round(best_cosine, 3),
             "condition_in_top": condition_hit,

@@ -86,3 +86,17 @@ def test_a_patient_article_reports_its_grade_against_the_one_target(lib):
     article = lib.ask("How is refractory synthetic neuropathy treated?", audience="patient")
     assert article.kind == "article"
     assert article.explain["readability"]["target"] == PATIENT_GRADE_TARGET
+
+
+def test_evidence_naming_a_member_covers_a_question_about_its_class():
+    """ "Antiplatelet doses?" is answered by evidence that names clopidogrel, not only the word."""
+    from curbside.ask import Coverage
+    from curbside.model import Hit, Passage, Source
+    from curbside.search.understand import Question
+
+    source = Source(id="s", kind="guideline", title="Synthetic infarction", origin="test", year=2020)
+    passage = Passage(source_id="s", order=0, section="", text="Clopidogrel 75 mg daily.", id="s@1#0")
+    hit = Hit(passage, source, 1.0, {"vector": 0.7, "rerank_condition": 1.0})
+    q = Question(text="Synthetic infarction. Antiplatelet doses?", drugs=["antiplatelet"], intent="dosing")
+    covered, facts = Coverage().covers(q, [hit])
+    assert facts["drug_in_top"] and covered

@@ -46,3 +46,16 @@ def intervention_vocabulary() -> tuple[dict[tuple[str, ...], Entry], dict[str, i
 
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def class_names(name: str) -> list[str]:
+    """A class's other names and its members, lowercased ("antiplatelet" -> "p2y12 inhibitor",
+    "aspirin", "clopidogrel" ...); a name that is no class gives nothing."""
+    entries, _ = intervention_vocabulary()
+    wanted = tuple(_TOKEN.findall(name.lower()))
+    entry = entries.get(wanted)
+    if entry is None or entry.name.lower() != name.lower():
+        return []
+    return sorted(
+        " ".join(words) for words, other in entries.items() if entry.name in other.classes and words != wanted
+    )

@@ -297,6 +297,8 @@ def expand_abbreviations(text: str) -> tuple[str, list[tuple[int, int, Abbreviat
             i += 1
             continue
         entry, plural = found
+        if n == 1:
+            entry = _sense_in_context(entry, raw[i - 1][1] if i else "", raw[i + 1][1] if i + 1 < len(raw) else "")
         start, end = raw[i][2], raw[i + n - 1][3]
         gap = fold(text[cursor:start])
         expansion = fold(entry.expansions[0]) + ("s" if plural and not entry.expansions[0].endswith("s") else "")
@@ -307,6 +309,35 @@ def expand_abbreviations(text: str) -> tuple[str, list[tuple[int, int, Abbreviat
         cursor, i = end, i + n
     out.append(fold(text[cursor:]))
     return "".join(out), spans
+
+
+class Sense(NamedTuple):
+    expansion: str
+    before: frozenset[str]  # lowercased words that, just before the abbreviation, mean this sense
+    after: frozenset[str]  # ... or just after it
+
+
+@lru_cache(maxsize=1)
+def abbreviation_senses() -> dict[str, list[Sense]]:
+    """The other senses of listed abbreviations (data/abbreviation_senses.tsv), by lowercase key."""
+    text = resources.files("curbside").joinpath("data/abbreviation_senses.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")][1:]
+    senses: dict[str, list[Sense]] = {}
+    for abbr, expansion, *cues in rows:
+        before, after = [*cues, "", ""][:2]
+        words = lambda cell: frozenset(w.strip().lower() for w in cell.split(";") if w.strip())  # noqa: E731
+        senses.setdefault(_abbreviation_key(abbr.strip()), []).append(
+            Sense(expansion.strip(), words(before), words(after))
+        )
+    return senses
+
+
+def _sense_in_context(entry: Abbreviation, before: str, after: str) -> Abbreviation:
+    """The abbreviation read in the sense its neighbouring words call for, else as listed."""
+    for sense in abbreviation_senses().get(_abbreviation_key(entry.written), ()):
+        if before in sense.before or after in sense.after:
+            return entry._replace(expansions=(sense.expansion,))
+    return entry
 
 
 @lru_cache(maxsize=1)

@@ -16,3 +16,10 @@ def test_every_row_has_a_known_kind_and_no_empty_member():
     entries, _ = intervention_vocabulary()
     assert {e.kind for e in entries.values()} <= {"drug", "non_pharmacological", "interventional"}
     assert all(words and all(words) for words in entries)
+
+
+def test_a_class_is_named_by_its_other_names_and_members():
+    from curbside.language.interventions import class_names
+
+    assert {"aspirin", "clopidogrel", "p2y12 inhibitor"} <= set(class_names("antiplatelet"))
+    assert class_names("aspirin") == [] and class_names("examplamab") == []
