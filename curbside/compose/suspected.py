@@ -69,13 +69,17 @@ def suspected_condition(q: Question, hits: list[Hit], vocabulary, reading: Suspe
         weights[source.id] = 1.0 / (rank + reading.rank_offset)
         titles[source.id] = source.title
     finding_and_narrower = {finding.id, *vocabulary.narrower(finding.id)}
+    # A condition the case names beside the finding is the background it happens in ("breast
+    # cancer on tamoxifen, hot flushes"), not the diagnosis the finding points to.
+    named_in_case = {m.mesh_id for m in vocabulary.match(" ".join(q.conditions)) if m.mesh_id != finding.id}
+    background = named_in_case | {b for cid in named_in_case for b in vocabulary.broader(cid)}
     named_by: Counter = Counter()
     weight: Counter = Counter()
     for source_id, title in titles.items():
         named = {m.mesh_id for m in vocabulary.match(title)}
         if named & finding_and_narrower:
             return None  # a guideline on the finding itself, for this patient: the finding is the topic
-        for concept_id in _title_conditions(named, vocabulary):
+        for concept_id in _title_conditions(named, vocabulary) - background:
             named_by[concept_id] += 1
             weight[concept_id] += weights[source_id]
     if not named_by:

@@ -89,7 +89,7 @@ def understand(
     q.conditions = _unique(normalized[s:e] for s, e, _ in condition_spans)
     q.is_clinical, q.clinical_reason = _clinical(q, words, abbreviation_spans)
     q.intent = _best_intent(q.intent_scores, q.is_clinical)
-    preferred = _by_preference(condition_spans, normalized, q.intent)
+    preferred = _by_preference(condition_spans, normalized, q.intent, drug_spans)
     q.condition = normalized[preferred[0][0] : preferred[0][1]] if preferred else ""
     q.condition_expansions = _condition_names(vocabulary, condition_spans, q.matches, abbreviation_spans, normalized)
     q.expansions = _expansions(vocabulary, q, abbreviation_spans)
@@ -332,9 +332,16 @@ def _best_intent(scores: dict[str, float], clinical: bool) -> str:
     return max(scores, key=lambda intent: (scores[intent], -_PRIORITY.index(intent)))
 
 
-def _by_preference(condition_spans, text: str, intent: str) -> list[tuple[int, int, str]]:
+# A condition followed by the drug it is treated with: "... breast cancer on tamoxifen".
+_TREATED_WITH = re.compile(r"\s+(?:on|taking|receiving|treated with)\s+")
+
+
+def _by_preference(condition_spans, text: str, intent: str, drug_spans=()) -> list[tuple[int, int, str]]:
     """The condition the question is about: in a sentence that asks, the first one after the words
-    that carry its intent ("treatment of X in patients with Y" is about X), a known concept."""
+    that carry its intent ("treatment of X in patients with Y" is about X), a known concept, not
+    one the patient is already treated for ("ER-positive breast cancer on tamoxifen, 12 hot
+    flushes a day" is about the hot flushes)."""
+    drug_starts = {start for start, _ in drug_spans}
     sentences = wording.sentences(text)
     cue_at = min(
         (
@@ -349,8 +356,10 @@ def _by_preference(condition_spans, text: str, intent: str) -> list[tuple[int, i
     after_cue = next((s for s, _, _ in condition_spans if cue_at >= 0 and s >= cue_at), None)
 
     def preference(span) -> tuple[float, int]:
-        start, _, concept_id = span
+        start, end, concept_id = span
         score = 2.0 * _asking_at(sentences, start) + (start == after_cue) + 0.5 * bool(concept_id)
+        treated = _TREATED_WITH.match(text, end)
+        score -= 1.0 * bool(treated and treated.end() in drug_starts)
         return -score, start
 
     return sorted(condition_spans, key=preference)

@@ -70,3 +70,11 @@ def test_consumer_pages_do_not_decide_the_diagnosis():
         suspected_condition(q, _hits("Synthetic meningitis", "Synthetic meningitis", kind="consumer"), vocabulary)
         is None
     )
+
+
+def test_a_condition_the_case_names_beside_the_finding_is_its_background():
+    vocabulary = _vocabulary()
+    q = understand("40F, synthetic fever, known synthetic meningitis. What now?", vocabulary)
+    assert q.condition == "synthetic fever"
+    hits = _hits("Synthetic meningitis", "Synthetic meningitis, bacterial", "Synthetic meningitis in adults")
+    assert suspected_condition(q, hits, vocabulary) is None

@@ -231,3 +231,9 @@ def test_empty_question() -> None:
 def test_a_drug_the_intervention_vocabulary_lists_is_a_drug_without_mesh() -> None:
     # pioglitazone is a member of the thiazolidinedione class in data/drug_classes.tsv; no vocabulary given
     assert "pioglitazone" in understand("Is pioglitazone reasonable for synthetic steatosis?").drugs
+
+
+def test_a_condition_the_patient_is_treated_for_is_not_what_the_case_asks_about() -> None:
+    q = understand("51F, synthetic gout on examplamab, 12 attacks of synthetic migraine a month. Which drug can I add?")
+    assert q.conditions[:2] == ["synthetic gout", "synthetic migraine"]
+    assert q.condition == "synthetic migraine"
