@@ -161,3 +161,13 @@ def test_a_source_whose_title_is_for_other_patients_is_not_a_topic_source(lib):
     adults = _source_hit("test:adults", "Synthetic neuropathy: management", "Recommendations")
     chosen = topic_reading.topic_sources(q, [children, adults], "physician").sources
     assert [s.id for s in chosen] == ["test:adults"]
+
+
+def test_a_short_ask_that_names_its_subject_is_read_without_the_cases_facts():
+    """ "Antibiotics?" after a case is about antibiotics; its facts would pull in passages of their
+    own ("no cholangitis" brings the cholangitis algorithm). "Dose?" says nothing of its own."""
+    q = understand("49F synthetic pancreatitis, no synthetic cholangitis. Antibiotics? Dose? What do I change?")
+    asks = {f.text.rstrip("?"): f for f in facets(q.text) if f.asks}
+    assert "cholangitis" not in topic_reading._about(asks["Antibiotics"], q)
+    assert "cholangitis" in topic_reading._about(asks["Dose"], q)
+    assert "cholangitis" in topic_reading._about(asks["What do I change"], q)
