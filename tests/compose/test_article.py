@@ -505,3 +505,27 @@ def test_a_case_asking_about_a_drug_gets_a_bottom_line_about_that_drug():
     question = _question(text=case, drugs=["examplamab"])
     article = compose(question, [other, asked], today_year=TODAY)
     assert article.bottom_line and article.bottom_line[0].text.startswith("Examplamab")
+
+
+def test_further_recommendations_put_the_whole_questions_passages_before_the_facts():
+    """The passages closest to the whole case often hold the key recommendation; a fact's passages
+    (read for "creatinine 1.0 -> 1.4") come after them, and only as room is left."""
+    case = "61F, synthetic neuropathy, creatinine 1.0 -> 1.4 mg/dL. What is first-line?"
+    ask = _hit("ask", "Examplamab is recommended for synthetic neuropathy.")
+    ask.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    facts = []
+    for n in range(14):
+        fact = _hit(f"fact{n}", f"Synthetic kidney finding {n} is defined by a rise in creatinine of {n + 1} mg/dL.")
+        fact.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0 + n})
+        facts.append(fact)
+    wholes = []
+    for n, drug in enumerate(["Testoxetine", "Placebomab", "Fictivir"]):
+        whole = _hit(f"whole{n}", f"{drug} is an option when synthetic neuropathy comes with kidney injury.")
+        whole.explain.update({"topic_source": 1.0, "facet": -1.0, "facet_order": 20.0 + n})
+        wholes.append(whole)
+    article = compose(_question(text=case), [ask, *facts, *wholes], today_year=TODAY)
+    further = [c.text for s in article.sections if s.key == "part_further" for b in s.bullets for c in b.claims]
+    shown = {c.text for c in article.all_claims()}
+    assert all(f"{drug} is an option" in " ".join(shown) for drug in ["Testoxetine", "Placebomab", "Fictivir"])
+    assert further[0].split()[0] in {"Testoxetine", "Placebomab", "Fictivir"}
+    assert len(further) <= 12 and any(t.startswith("Synthetic kidney finding") for t in further)
