@@ -22,7 +22,7 @@ from ..language.clean import GRADE_UNREAD, grade_rank
 from ..language.interventions import intervention_vocabulary
 from ..language.measures import AGE, fit, patient_of
 from ..language.vocabulary import expand_abbreviations
-from ..language.words import COURSE_WORDS, MODIFIERS, fold, looks_like_condition, word_set
+from ..language.words import COURSE_WORDS, MODIFIERS, STOPWORDS, fold, looks_like_condition, word_set
 from ..model import Article, Bullet, Claim, Hit, Section
 from ..search.facets import answers_by_part, ask_title, asked_drugs, asked_text, facets
 from ..search.understand import Question
@@ -82,6 +82,7 @@ _CHART_STEP = re.compile(r"[→⇒➔]|-+>|=>")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORD = re.compile(r"[a-z0-9]+")
 _MIN_WORDS = 4
+_STEM = 5  # letters that make two words one for overlap ("asthma", "asthmatic")
 _PART = "part_"  # key prefix of the sections that answer a question part by part
 _PART_CLAIMS = 9  # quotes per part answered (with topic_reading's per_ask 10; see there)
 _PART_PER_PASSAGE = 2
@@ -802,9 +803,15 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
                     break
         return Bullet(_label(c.interventions), claims)
 
+    asked = _stems(_expanded_question(question.text))
+
     def chosen(candidates: list[Candidate], keep) -> list[Candidate]:
         out, per_passage = [], Counter()
-        for c in sorted(candidates, key=lambda c: (c.hit.explain.get("facet_order", 0.0), c.statement.start)):
+        # A passage's statements that share most words with the question first ("Avoid
+        # 15-methylprostaglandin F2a in asthmatic patients" for a case with asthma), then in order.
+        for c in sorted(
+            candidates, key=lambda c: (c.hit.explain.get("facet_order", 0.0), -_shared(c, asked), c.statement.start)
+        ):
             if id(c) in used or not keep(c) or per_passage[c.hit.passage.id] >= _PART_PER_PASSAGE:
                 continue
             per_passage[c.hit.passage.id] += 1
@@ -849,6 +856,21 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
             )
         )
     return sections, used
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(word[:_STEM] for word in _WORD.findall(fold(text)) if len(word) > 2 and word not in STOPWORDS)
+
+
+@lru_cache(maxsize=64)
+def _expanded_question(text: str) -> str:
+    return expand_abbreviations(text)[0]
+
+
+def _shared(candidate: Candidate, asked: frozenset[str]) -> int:
+    """How many of the question's words the statement shares (bench/clinician.py: 148 -> 149
+    must-haves; 4, 5 or 6 letters to a stem give the same)."""
+    return len(_stems(candidate.statement.text) & asked)
 
 
 def _cautions_for_case(question: Question, candidates: list[Candidate]) -> list[Candidate]:

@@ -529,3 +529,17 @@ def test_further_recommendations_put_the_whole_questions_passages_before_the_fac
     assert all(f"{drug} is an option" in " ".join(shown) for drug in ["Testoxetine", "Placebomab", "Fictivir"])
     assert further[0].split()[0] in {"Testoxetine", "Placebomab", "Fictivir"}
     assert len(further) <= 12 and any(t.startswith("Synthetic kidney finding") for t in further)
+
+
+def test_a_part_quotes_the_statements_of_a_passage_that_speak_to_the_case_first():
+    case = "30F, synthetic haemorrhage, asthma. Which drugs must I avoid?"
+    passage = (
+        "- Relative contraindication for examplamab in hepatic disease.\n"
+        "- Testoxetine can cause diarrhoea in some patients.\n"
+        "- Avoid placebomab in asthmatic patients."
+    )
+    hit = _hit("avoid", passage)
+    hit.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    article = compose(_question(text=case), [hit], today_year=TODAY)
+    shown = [c.text for c in article.all_claims()]
+    assert any("Avoid placebomab in asthmatic patients" in t for t in shown)
