@@ -373,6 +373,12 @@ _CUES: list[tuple[str, float, str]] = [
         2,
         r"\bwhat (?:can|should|do|could) (?:i|we|you|he|she|they|one) (?:take|do|use|give|try)\b|\bwhat to (?:give|take|do|use)\b",
     ),
+    # A clinician's "what do I start / prescribe / advise?" after a case asks how to manage it.
+    (
+        "treatment",
+        3,
+        r"\bwhat (?:do|should|can) (?:i|we) (?:start|prescribe|advise|offer|add|change|give)\b|\bnext step\b",
+    ),
     (
         "treatment",
         2,

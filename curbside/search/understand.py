@@ -17,6 +17,7 @@ from ..language import words as wording
 from ..language.doses import NUMBER_WORDS
 from ..language.findings import is_denied, is_reported_result
 from ..language.interventions import intervention_vocabulary
+from ..language.measures import patient_of
 from ..language.vocabulary import Match, Vocabulary, expand_abbreviations, looks_like_drug
 from ..language.words import fold, lookup_key, tokens
 
@@ -88,7 +89,7 @@ def understand(
     q.is_emergency = bool(q.emergency_reason)
     q.conditions = _unique(normalized[s:e] for s, e, _ in condition_spans)
     q.is_clinical, q.clinical_reason = _clinical(q, words, abbreviation_spans)
-    q.intent = _best_intent(q.intent_scores, q.is_clinical)
+    q.intent = _best_intent(q.intent_scores, q.is_clinical, bool(patient_of(question)))
     preferred = _by_preference(condition_spans, normalized, q.intent, drug_spans)
     q.condition = normalized[preferred[0][0] : preferred[0][1]] if preferred else ""
     q.condition_expansions = _condition_names(vocabulary, condition_spans, q.matches, abbreviation_spans, normalized)
@@ -326,9 +327,11 @@ def _structural_scores(text, drug_spans, condition_spans, modifiers, scores, poi
     return {k: round(v, 2) for k, v in sorted(scores.items())}
 
 
-def _best_intent(scores: dict[str, float], clinical: bool) -> str:
+def _best_intent(scores: dict[str, float], clinical: bool, case: bool = False) -> str:
     if not scores:
-        return "definition" if clinical else "other"  # "metformin?" asks what it is
+        # "metformin?" asks what it is; a case ("49F gallstone pancreatitis ... Antibiotics? ERCP?")
+        # asks how to manage it.
+        return ("treatment" if case else "definition") if clinical else "other"
     return max(scores, key=lambda intent: (scores[intent], -_PRIORITY.index(intent)))
 
 

@@ -51,6 +51,8 @@ INTENT_CASES = [
     ("What are the risk factors for osteoporosis?", "cause"),
     ("What is sarcoidosis?", "definition"),
     ("Tell me about Lyme disease", "definition"),
+    ("34F, synthetic throat infection, penicillin allergy. What do I prescribe and for how long?", "treatment"),
+    ("49F synthetic pancreatitis, no cholangitis. Antibiotics? ERCP?", "treatment"),
     ("What does HbA1c mean?", "definition"),
     ("Where can I find a dermatologist who treats vitiligo near me?", "other"),
     ("How should insulin pens be stored after opening?", "other"),
