@@ -57,12 +57,13 @@ _SETTINGS = {
     "emergency": re.compile(r"\b(?:emergency|ed)\b"),
     "surgery": re.compile(r"\b(?:surg\w*|peri-?operative\w*|post-?operative\w*|pre-?operative\w*)\b"),
     "mild": re.compile(r"\bmild\w*"),
-    "moderate": re.compile(r"\bmoderate\w*"),
+    "moderate": re.compile(r"\bmoderate\w*(?![- ](?:intensity|dose))"),
     "severe": re.compile(r"\bsevere\w*"),
     "high risk": re.compile(r"\bhigh(?:er)?[- ]risk\b"),
     "low risk": re.compile(r"\blow(?:er)?[- ]risk\b"),
     "high dose": re.compile(r"\bhigh(?:er)?[- ](?:intensity|dose)\b"),
     "low dose": re.compile(r"\blow(?:er)?[- ](?:intensity|dose)\b"),
+    "moderate dose": re.compile(r"\bmoderate[- ](?:intensity|dose)\b"),
     "acute": re.compile(r"\bacute\b"),
     "chronic": re.compile(r"\bchronic\b"),
     "recurrent": re.compile(r"\b(?:recurren\w*|relaps\w*)\b"),
@@ -80,7 +81,7 @@ _EXCLUSIVE = (
     frozenset({"acute", "chronic", "recurrent"}),
     frozenset({"complicated", "uncomplicated"}),
     frozenset({"high risk", "low risk"}),
-    frozenset({"high dose", "low dose"}),
+    frozenset({"high dose", "moderate dose", "low dose"}),
     frozenset({"primary", "secondary"}),
 )
 # ... or change what is given on their own: a prophylactic dose is not a treatment dose.

@@ -292,3 +292,15 @@ def test_a_list_item_is_about_the_population_its_lead_in_names():
         _quoted("Examplamab is recommended for synthetic otitis.", "b", 2),
     ]
     assert find_differences(quoted) == []
+
+
+def test_doses_of_different_intensities_are_not_disagreements():
+    quoted = [
+        _titled(
+            "Examplastatin: 10-20 mg once daily.", "a", 1, "Moderate-intensity therapy", heading_drug=("examplastatin",)
+        ),
+        _titled(
+            "Examplastatin: 40-80 mg once daily.", "b", 2, "High-intensity therapy", heading_drug=("examplastatin",)
+        ),
+    ]
+    assert find_differences(quoted) == []
