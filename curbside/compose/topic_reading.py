@@ -25,6 +25,7 @@ import numpy as np
 
 from ..language.ask_kinds import ask_kinds, gives_kinds
 from ..language.clean import find_grade
+from ..language.interventions import classes_of
 from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.measures import fit, patient_of
 from ..language.vocabulary import expand_abbreviations
@@ -32,7 +33,7 @@ from ..model import Hit, Source
 from ..search.facets import Facet, content_words, facets, told_text
 from ..search.understand import Question
 from ..store import sources as store
-from .extract import passage_statements
+from .extract import named_in, passage_statements
 
 _STRONG_KINDS = ("guideline", "systematic_review")
 _SHORTEST_PREFIX = 4  # "pain" in "painful"; shorter words ("pe", "ra") are abbreviations
@@ -310,13 +311,25 @@ def _about(facet: Facet, q: Question, vocabulary=None) -> str:
     hardly a word of its own ("What do I change?", "Is this the drug?") is about the case it
     follows: it is read with the facts the message gives. A condition it names brings the name of
     the disease class one level up the MeSH tree, the words guidelines file it under ("gambling"
-    is among the impulse control disorders of a Parkinson's guideline)."""
+    is among the impulse control disorders of a Parkinson's guideline). A drug an ask names
+    brings its classes ("prednisone" brings glucocorticoid)."""
     text = _expanded(facet.text)
     if facet.asks and _is_vague(facet.text):
         text = f"{text} {_expanded(told_text(q.text))}"
     if vocabulary is not None:
         text = " ".join([text, *_disease_classes(q, text, vocabulary)])
+    if facet.asks:
+        text = " ".join([text, *_drug_classes(text)])
     return text if not q.condition or q.condition in text else f"{text} {q.condition}"
+
+
+def _drug_classes(text: str) -> list[str]:
+    """The classes of the drugs an ask names, the words guidelines recommend by ("Should I bridge
+    with prednisone?" is answered by a recommendation on glucocorticoids). bench/clinician.py:
+    147 -> 149 must-haves; the members of a class an ask names instead gave 146."""
+    low = text.lower()
+    found = [name for drug in named_in(text) for name in classes_of(drug) if name not in low]
+    return list(dict.fromkeys(found))
 
 
 def _is_vague(ask: str) -> bool:

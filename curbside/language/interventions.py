@@ -59,3 +59,17 @@ def class_names(name: str) -> list[str]:
     return sorted(
         " ".join(words) for words, other in entries.items() if entry.name in other.classes and words != wanted
     )
+
+
+def classes_of(name: str) -> list[str]:
+    """The classes a drug belongs to, with their other names, lowercased ("prednisone" ->
+    "corticosteroid", "steroid", "glucocorticoid", "systemic corticosteroid")."""
+    entries, _ = intervention_vocabulary()
+    entry = entries.get(tuple(_TOKEN.findall(name.lower())))
+    if entry is None:
+        return []
+    classes = [c for c in entry.classes if c.lower() != entry.name.lower()]
+    synonyms = [
+        " ".join(words) for words, other in entries.items() if other.name in classes and other.classes == (other.name,)
+    ]
+    return list(dict.fromkeys([c.lower() for c in classes] + synonyms))

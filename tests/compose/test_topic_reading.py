@@ -171,3 +171,9 @@ def test_a_short_ask_that_names_its_subject_is_read_without_the_cases_facts():
     assert "cholangitis" not in topic_reading._about(asks["Antibiotics"], q)
     assert "cholangitis" in topic_reading._about(asks["Dose"], q)
     assert "cholangitis" in topic_reading._about(asks["What do I change"], q)
+
+
+def test_an_ask_naming_a_drug_is_read_with_its_class():
+    q = understand("45F, synthetic arthritis. Should I bridge with prednisone?")
+    ask = next(f for f in facets(q.text) if f.asks)
+    assert "glucocorticoid" in topic_reading._about(ask, q)

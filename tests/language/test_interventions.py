@@ -23,3 +23,10 @@ def test_a_class_is_named_by_its_other_names_and_members():
 
     assert {"aspirin", "clopidogrel", "p2y12 inhibitor"} <= set(class_names("antiplatelet"))
     assert class_names("aspirin") == [] and class_names("examplamab") == []
+
+
+def test_the_classes_of_a_drug_with_their_other_names():
+    from curbside.language.interventions import classes_of
+
+    assert {"corticosteroid", "glucocorticoid"} <= set(classes_of("Prednisone"))
+    assert classes_of("corticosteroid") == [] and classes_of("examplamab") == []
