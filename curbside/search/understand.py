@@ -337,13 +337,15 @@ def _best_intent(scores: dict[str, float], clinical: bool, case: bool = False) -
 
 # A condition followed by the drug it is treated with: "... breast cancer on tamoxifen".
 _TREATED_WITH = re.compile(r"\s+(?:on|taking|receiving|treated with)\s+")
+# ... or said to be under treatment where the case is told: "(day 5 of PE treatment)".
+_UNDER_TREATMENT = re.compile(r"\s+(?:treatment|therapy)\b")
 
 
 def _by_preference(condition_spans, text: str, intent: str, drug_spans=()) -> list[tuple[int, int, str]]:
     """The condition the question is about: in a sentence that asks, the first one after the words
     that carry its intent ("treatment of X in patients with Y" is about X), a known concept, not
     one the patient is already treated for ("ER-positive breast cancer on tamoxifen, 12 hot
-    flushes a day" is about the hot flushes)."""
+    flushes a day" is about the hot flushes; "day 5 of PE treatment ... ICH" about the ICH)."""
     drug_starts = {start for start, _ in drug_spans}
     sentences = wording.sentences(text)
     cue_at = min(
@@ -362,7 +364,8 @@ def _by_preference(condition_spans, text: str, intent: str, drug_spans=()) -> li
         start, end, concept_id = span
         score = 2.0 * _asking_at(sentences, start) + (start == after_cue) + 0.5 * bool(concept_id)
         treated = _TREATED_WITH.match(text, end)
-        score -= 1.0 * bool(treated and treated.end() in drug_starts)
+        under_treatment = not _asking_at(sentences, start) and _UNDER_TREATMENT.match(text, end)
+        score -= 1.0 * bool((treated and treated.end() in drug_starts) or under_treatment)
         return -score, start
 
     return sorted(condition_spans, key=preference)

@@ -239,3 +239,8 @@ def test_a_condition_the_patient_is_treated_for_is_not_what_the_case_asks_about(
     q = understand("51F, synthetic gout on examplamab, 12 attacks of synthetic migraine a month. Which drug can I add?")
     assert q.conditions[:2] == ["synthetic gout", "synthetic migraine"]
     assert q.condition == "synthetic migraine"
+
+
+def test_a_condition_under_treatment_where_the_case_is_told_is_its_background() -> None:
+    q = understand("76M on examplamab (day 5 of synthetic gout treatment); new synthetic migraine. Dose?")
+    assert q.condition == "synthetic migraine"
