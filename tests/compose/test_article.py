@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from curbside.compose.article import DISCLAIMERS, INSUFFICIENT, compose
 from curbside.model import Hit, Passage, Source
+from curbside.search.facets import facets
 from curbside.search.understand import Question, understand
 
 TODAY = 2024
@@ -539,7 +540,24 @@ def test_a_part_quotes_the_statements_of_a_passage_that_speak_to_the_case_first(
         "- Avoid placebomab in asthmatic patients."
     )
     hit = _hit("avoid", passage)
-    hit.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
+    hit.explain.update({"topic_source": 1.0, "facet": float(ask), "facet_order": 0.0})
+    article = compose(_question(text=case), [hit], today_year=TODAY)
+    part = [c.text for s in article.sections if s.key == f"part_{ask}" for b in s.bullets for c in b.claims]
+    assert any("Avoid placebomab in asthmatic patients" in t for t in part + [c.text for c in article.bottom_line])
+
+
+def test_two_statements_that_follow_each_other_in_a_passage_are_quoted_as_one():
+    case = "30F, synthetic haemorrhage, asthma, hypertension. Which drugs must I avoid?"
+    passage = (
+        "- Relative contraindication for examplamab in hepatic disease.\n"
+        "- Avoid testoxetine if patient is hypertensive.\n"
+        "- Avoid placebomab in asthmatic patients."
+    )
+    hit = _hit("avoid", passage)
+    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
+    hit.explain.update({"topic_source": 1.0, "facet": float(ask), "facet_order": 0.0})
     article = compose(_question(text=case), [hit], today_year=TODAY)
     shown = [c.text for c in article.all_claims()]
-    assert any("Avoid placebomab in asthmatic patients" in t for t in shown)
+    joined = "Avoid testoxetine if patient is hypertensive.\n- Avoid placebomab in asthmatic patients."
+    assert any(joined in t for t in shown)
