@@ -177,3 +177,9 @@ def test_an_ask_naming_a_drug_is_read_with_its_class():
     q = understand("45F, synthetic arthritis. Should I bridge with prednisone?")
     ask = next(f for f in facets(q.text) if f.asks)
     assert "glucocorticoid" in topic_reading._about(ask, q)
+
+
+def test_a_facet_whose_passage_another_took_takes_its_next_one():
+    chosen, facet_of = topic_reading._share_out([(0, 2, [1, 2, 3]), (1, 2, [1, 4, 5])])
+    assert chosen == [1, 4, 2, 5]
+    assert facet_of == {1: 0, 4: 1, 2: 0, 5: 1}
