@@ -130,7 +130,7 @@ def _route(library, text: str, audience: str, thread: list[Question] | None, cov
     hits = found[:EVIDENCE_HITS]
     evidence, topic = topical_evidence(q, hits, searcher.vocabulary)
     scan, _ = topical_evidence(q, found, searcher.vocabulary)
-    chosen = topic_sources(q, scan, audience)
+    chosen = topic_sources(q, scan, audience, vocabulary=searcher.vocabulary)
     covered, facts = coverage.covers(q, evidence, about=bool(chosen.named))
     facts.update(topic)
     if not q.is_clinical and not (thread or covered):

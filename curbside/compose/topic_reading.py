@@ -16,6 +16,7 @@ gives about the patient ("CrCl 28", "MI in 2019") the passages closest to it, by
 from __future__ import annotations
 
 import math
+import re
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from ..language.interventions import classes_of
 from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.measures import fit, patient_of
 from ..language.vocabulary import expand_abbreviations
+from ..language.words import fold
 from ..model import Hit, Source
 from ..search.facets import Facet, content_words, facets, told_text
 from ..search.understand import Question
@@ -170,7 +172,9 @@ class TopicChoice:
     named: frozenset[str]  # ids of those whose title, conditions or headings name the question's condition or drug
 
 
-def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicReading = TopicReading()) -> TopicChoice:
+def topic_sources(
+    q: Question, hits: list[Hit], audience: str, reading: TopicReading = TopicReading(), vocabulary=None
+) -> TopicChoice:
     """The sources about the question among the first hits, best first: the reader's preferred
     kind (guidelines and reviews for professionals, consumer pages for patients), then how much
     of the search they hold."""
@@ -202,7 +206,9 @@ def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicRea
     about = [
         sid
         for sid in by_id
-        if (sid in named or names_topic(loose, words[sid])) and not fit(patient, "", by_id[sid].title).excludes
+        if (sid in named or names_topic(loose, words[sid]))
+        and not fit(patient, "", by_id[sid].title).excludes
+        and not _for_other_patients(by_id[sid].title, q, vocabulary)
     ]
 
     def preference(sid: str) -> tuple:
@@ -217,6 +223,38 @@ def topic_sources(q: Question, hits: list[Hit], audience: str, reading: TopicRea
 
     chosen = [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
     return TopicChoice(chosen, frozenset(s.id for s in chosen if s.id in named))
+
+
+# "... in patients undergoing treatment for solid tumours", "... in people with atrial fibrillation"
+_FOR_PATIENTS = re.compile(
+    r"\b(?:in|for|among)\s+(?:(?:adult|older|pregnant|hospitali[sz]ed|critically ill)\s+)?"
+    r"(?:patients|people|persons|adults|women|men|individuals|those)\s+(?:\w+\s+){0,2}?"
+    r"(?:with|undergoing|receiving|who have|treated for|at risk (?:of|for))\b(?P<rest>.*)",
+    re.IGNORECASE,
+)
+
+
+def _for_other_patients(title: str, q: Question, vocabulary) -> bool:
+    """A guideline titled for patients with a condition the case does not have ("VTE in patients
+    undergoing treatment for solid tumours" for a PE without cancer; "stroke prevention in people
+    with atrial fibrillation" for a PE) is for other patients, as one titled "in children" is for
+    a 64-year-old. (bench/clinician.py: 156 -> 155 must-haves, two questions' sources changed.)"""
+    if vocabulary is None:
+        return False
+    match = _FOR_PATIENTS.search(title)
+    if match is None:
+        return False
+    asked = {m.mesh_id for m in q.matches if m.category == "condition"}
+    related = (
+        asked
+        | {b for cid in asked for b in vocabulary.broader(cid)}
+        | {n for cid in asked for n in vocabulary.narrower(cid)}
+    )
+    told = fold(q.normalized or q.text)
+    for m in vocabulary.match(match["rest"]):
+        if m.category == "condition" and m.mesh_id not in related and m.term not in told:
+            return True
+    return False
 
 
 # -- which of their passages ------------------------------------------------------------------

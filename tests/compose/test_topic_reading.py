@@ -183,3 +183,19 @@ def test_a_facet_whose_passage_another_took_takes_its_next_one():
     chosen, facet_of = topic_reading._share_out([(0, 2, [1, 2, 3]), (1, 2, [1, 4, 5])])
     assert chosen == [1, 4, 2, 5]
     assert facet_of == {1: 0, 4: 1, 2: 0, 5: 1}
+
+
+def test_a_source_titled_for_patients_with_another_condition_is_not_a_topic_source(lib):
+    from curbside.language.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(
+        [("D1", "Synthetic Embolism", "condition", "C99.1"), ("D2", "Synthetic Fibrillation", "condition", "C98.1")],
+        [("synthetic embolism", "D1", "name", "x"), ("synthetic fibrillation", "D2", "name", "x")],
+    )
+    q = understand("64M, first synthetic embolism. Which anticoagulant?", vocabulary)
+    other = _source_hit("test:other", "Examplaban for stroke prevention in people with synthetic fibrillation", "Recs")
+    own = _source_hit("test:own", "Synthetic embolism: management", "Recommendations")
+    chosen = topic_reading.topic_sources(q, [other, own], "physician", vocabulary=vocabulary).sources
+    assert [s.id for s in chosen] == ["test:own"]
+    same = _source_hit("test:same", "Examplaban in people with synthetic embolism", "Recs")
+    assert not topic_reading._for_other_patients(same.source.title, q, vocabulary)
