@@ -16,8 +16,8 @@ gives about the patient ("CrCl 28", "MI in 2019") the passages closest to it, by
 from __future__ import annotations
 
 import math
-import re
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
