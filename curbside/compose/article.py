@@ -713,11 +713,21 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
             c.statement.start,
         )
 
+    # What a caution for this patient's circumstances rules out ("DOACs are NOT recommended for
+    # patients with antiphospholipid antibody syndrome") is not the bottom line's advice.
+    ruled_out = set()
+    for caution in _cautions_for_case(
+        question, [c for c in candidates if c.hit.explain.get("topic_source", 0.0) >= 1.0]
+    ):
+        ruled_out |= _cautioned(caution)
     chosen, facets_used = [], set()
     for c in sorted(parts, key=fit):
         facet = c.hit.explain.get("facet", -1.0)
         # The bottom line shows no bullet label: a dose there must name its drug itself.
         if facet in facets_used or (c.statement.doses and not c.statement.interventions):
+            continue
+        named = {n.lower() for n in (*c.statement.interventions, *c.statement.classes)}
+        if c.statement.polarity != "against" and named & ruled_out:
             continue
         facets_used.add(facet)
         chosen.append(c.claim)

@@ -561,3 +561,15 @@ def test_two_statements_that_follow_each_other_in_a_passage_are_quoted_as_one():
     shown = [c.text for c in article.all_claims()]
     joined = "Avoid testoxetine if patient is hypertensive.\n- Avoid placebomab in asthmatic patients."
     assert any(joined in t for t in shown)
+
+
+def test_a_case_bottom_line_does_not_advise_what_a_caution_for_this_patient_rules_out():
+    case = "47F, synthetic thrombosis, synthetic antibody syndrome. Can I use examplamab?"
+    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
+    use = _hit("use", "In a 47F with synthetic thrombosis, use examplamab: examplamab is recommended (Grade 1A).")
+    caution = _hit("caution", "Examplamab is NOT recommended for patients with synthetic antibody syndrome.")
+    for order, hit in enumerate([use, caution]):
+        hit.explain.update({"topic_source": 1.0, "facet": float(ask), "facet_order": float(order)})
+    question = replace(_question(text=case), conditions=["synthetic thrombosis", "synthetic antibody syndrome"])
+    article = compose(question, [use, caution], today_year=TODAY)
+    assert [c.text for c in article.bottom_line] == [caution.passage.text]
