@@ -495,6 +495,47 @@ def cpu_seconds(root_pid: int) -> float:
     return total
 
 
+def process_tree(root_pid: int) -> list[int]:
+    """The process and its live descendants (the server and its worker processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root_pid]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return sorted(found)
+
+
+def memory_of(root_pid: int) -> list[dict]:
+    """Each server process's memory in MB, from /proc: resident now (rss), its peak (hwm), and its
+    proportional share (pss: a page shared by n processes counts 1/n in each, so memory-mapped
+    vectors shared by the workers count once in the sum)."""
+    out = []
+    for pid in process_tree(root_pid):
+        try:
+            status = (Path("/proc") / str(pid) / "status").read_text()
+            rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text()
+        except OSError:
+            continue
+        fields = {line.split(":")[0]: line.split()[1] for line in (status + rollup).splitlines() if ":" in line}
+        out.append(
+            {
+                "pid": pid,
+                "rss_mb": round(int(fields.get("VmRSS", 0)) / 1024, 1),
+                "hwm_mb": round(int(fields.get("VmHWM", 0)) / 1024, 1),
+                "pss_mb": round(int(fields.get("Pss", 0)) / 1024, 1),
+            }
+        )
+    return out
+
+
 # -- running and reporting ----------------------------------------------------------------------
 
 
@@ -660,6 +701,12 @@ def print_table(report: dict) -> None:
     )
     cpu = f"server CPU {report['server_cpu_s']} s, " if report["server_cpu_s"] is not None else ""
     console.print(f"{cpu}client CPU {report['client_cpu_s']} s over {report['duration_s']} s wall", highlight=False)
+    for proc in report.get("server_memory_mb", []):
+        console.print(
+            f"server process {proc['pid']}: RSS {proc['rss_mb']} MB (peak {proc['hwm_mb']} MB), "
+            f"proportional share {proc['pss_mb']} MB",
+            highlight=False,
+        )
     for kind, count in list(report["error_kinds"].items())[:10]:
         console.print(f"error x{count}: {kind}", highlight=False)
     if report["audit_verify"] is not None:
@@ -777,6 +824,7 @@ def main() -> None:
         cpu["client"] = round(time.process_time() - client_cpu, 1)
         if process:
             cpu["server"] = round(cpu_seconds(process.pid) - server_cpu, 1)
+        memory = memory_of(process.pid) if process else []
         after = httpx.get(f"{url}/api/health", timeout=TIMEOUT_S).json()
     finally:
         if process is not None:
@@ -792,6 +840,7 @@ def main() -> None:
                 audit = verify_audit(copy)  # the server has stopped: every head write is done
             shutil.rmtree(copy.parent, ignore_errors=True)
     report = report_of(run, duration, args, health, after, conditions, cpu, audit)
+    report["server_memory_mb"] = memory
     if args.json:
         print(json.dumps(report))
         return

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..store import embeddings
 from ..store.database import Database
+from . import vector_file
 
 # Below this, exact search is cheap enough that a graph is not worth building at every index
 # load. bench/vectors.py measured exact search at ~19 CPU ms per query at 100k vectors and ~34
@@ -42,7 +42,8 @@ class VectorIndex:
 
     @classmethod
     def from_db(cls, db: Database, **options) -> "VectorIndex":
-        pks, matrix = embeddings.load_matrix(db.connection())
+        """The stored vectors, memory-mapped from the files beside the library (vector_file.py)."""
+        pks, matrix = vector_file.load(db.connection(), db.path.parent)
         return cls(pks, matrix, **options)
 
     def __len__(self) -> int:

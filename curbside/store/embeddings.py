@@ -63,5 +63,14 @@ def load_matrix(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(pks, dtype=np.int64), matrix.astype(np.float32, copy=False)
 
 
+def fingerprint(conn: sqlite3.Connection) -> list:
+    """What the stored vectors are, cheaply (one pass over the keys): how many, the sum of their
+    passage keys, and the models that made them. A copy made from another state has another."""
+    count_, key_sum, models = conn.execute(
+        "SELECT count(*), total(passage_pk), group_concat(DISTINCT model) FROM embeddings"
+    ).fetchone()
+    return [int(count_), float(key_sum), sorted((models or "").split(","))]
+
+
 def count(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]

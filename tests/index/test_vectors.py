@@ -107,3 +107,58 @@ def test_from_db_reads_what_was_saved(library, cloud) -> None:
         embeddings.save(tx, list(zip(pks, matrix[:3], strict=False)), "test-model")
     index = VectorIndex.from_db(library.db)
     assert len(index) == 3 and index.search(matrix[2], 1)[0][0] == pks[2]
+
+
+def _library_with_vectors(library, cloud, n: int):
+    from curbside.ingest.run import ingest
+    from curbside.model import Document, IngestReport, Passage, Source
+
+    doc = Document(
+        Source(id="s:1", kind="local", title="T", origin="test"),
+        [Passage("s:1", i, "", f"Synthetic passage {i}.") for i in range(n)],
+    )
+    ingest(library.db, [doc], IngestReport(reader="test", path="memory"))
+    pks = [r[0] for r in library.db.connection().execute("SELECT pk FROM passages ORDER BY pk")]
+    with library.db.transaction() as tx:
+        embeddings.save(tx, list(zip(pks, cloud[1][:n], strict=False)), "test-model")
+    return pks
+
+
+def test_the_vectors_are_memory_mapped_from_files_beside_the_library(library, cloud) -> None:
+    """The second process (here: the second load) maps the files the first wrote, and finds the
+    same neighbours as from SQLite."""
+    pks = _library_with_vectors(library, cloud, 5)
+    first = VectorIndex.from_db(library.db)
+    folder = library.path / "vectors"
+    assert {p.name for p in folder.iterdir()} == {"matrix.npy", "pks.npy", "fingerprint.json"}
+    second = VectorIndex.from_db(library.db)
+    assert isinstance(second.matrix.base, np.memmap) or isinstance(second.matrix, np.memmap)
+    query = cloud[1][3]
+    assert first.search(query, 3) == second.search(query, 3)
+    assert second.search(query, 1)[0][0] == pks[3]
+
+
+def test_vectors_changed_in_the_database_are_read_again(library, cloud) -> None:
+    pks = _library_with_vectors(library, cloud, 4)
+    assert len(VectorIndex.from_db(library.db)) == 4
+    with library.db.transaction() as tx:
+        tx.execute("DELETE FROM embeddings WHERE passage_pk = ?", (pks[0],))
+    index = VectorIndex.from_db(library.db)
+    assert len(index) == 3 and pks[0] not in set(index.pks.tolist())
+
+
+def test_a_damaged_or_unwritable_copy_falls_back_to_the_database(library, cloud, monkeypatch) -> None:
+    from curbside.index import vector_file
+
+    _library_with_vectors(library, cloud, 3)
+    VectorIndex.from_db(library.db)
+    (library.path / "vectors" / "fingerprint.json").write_text("{not json", encoding="utf-8")
+    assert len(VectorIndex.from_db(library.db)) == 3  # rebuilt
+    (library.path / "vectors" / "fingerprint.json").unlink()
+
+    def refuse(*args):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(vector_file, "_write", refuse)
+    index = VectorIndex.from_db(library.db)
+    assert len(index) == 3 and not (library.path / "vectors" / "fingerprint.json").exists()
