@@ -524,7 +524,11 @@ def memory_of(root_pid: int) -> list[dict]:
             rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text()
         except OSError:
             continue
-        fields = {line.split(":")[0]: line.split()[1] for line in (status + rollup).splitlines() if ":" in line}
+        fields = {}
+        for line in (status + rollup).splitlines():
+            name, _, value = line.partition(":")
+            if value.split():
+                fields[name] = value.split()[0]
         out.append(
             {
                 "pid": pid,
