@@ -208,7 +208,7 @@ def topic_sources(
         for sid in by_id
         if (sid in named or names_topic(loose, words[sid]))
         and not fit(patient, "", by_id[sid].title).excludes
-        and not _for_other_patients(by_id[sid].title, q, vocabulary)
+        and not for_other_patients(by_id[sid].title, q, vocabulary)
     ]
 
     def preference(sid: str) -> tuple:
@@ -234,7 +234,7 @@ _FOR_PATIENTS = re.compile(
 )
 
 
-def _for_other_patients(title: str, q: Question, vocabulary) -> bool:
+def for_other_patients(title: str, q: Question, vocabulary) -> bool:
     """A guideline titled for patients with a condition the case does not have ("VTE in patients
     undergoing treatment for solid tumours" for a PE without cancer; "stroke prevention in people
     with atrial fibrillation" for a PE) is for other patients, as one titled "in children" is for
@@ -251,10 +251,15 @@ def _for_other_patients(title: str, q: Question, vocabulary) -> bool:
         | {n for cid in asked for n in vocabulary.narrower(cid)}
     )
     told = fold(q.normalized or q.text)
+    rest = fold(match["rest"])
     for m in vocabulary.match(match["rest"]):
-        if m.category == "condition" and m.mesh_id not in related and m.term not in told:
+        denied = _DENIED_BEFORE.search(rest, 0, m.start)  # "... and no cancer", "without diabetes"
+        if m.category == "condition" and m.mesh_id not in related and m.term not in told and not denied:
             return True
     return False
+
+
+_DENIED_BEFORE = re.compile(r"\b(?:no|without|non)[\s-]+(?:\w+\s+)?$")
 
 
 # -- which of their passages ------------------------------------------------------------------

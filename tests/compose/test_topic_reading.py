@@ -198,4 +198,20 @@ def test_a_source_titled_for_patients_with_another_condition_is_not_a_topic_sour
     chosen = topic_reading.topic_sources(q, [other, own], "physician", vocabulary=vocabulary).sources
     assert [s.id for s in chosen] == ["test:own"]
     same = _source_hit("test:same", "Examplaban in people with synthetic embolism", "Recs")
-    assert not topic_reading._for_other_patients(same.source.title, q, vocabulary)
+    assert not topic_reading.for_other_patients(same.source.title, q, vocabulary)
+
+
+def test_a_title_for_patients_without_another_condition_is_for_this_patient():
+    from curbside.language.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(
+        [("D1", "Synthetic Embolism", "condition", "C99.1"), ("D2", "Synthetic Cancer", "condition", "C98.1")],
+        [("synthetic embolism", "D1", "name", "x"), ("synthetic cancer", "D2", "name", "x")],
+    )
+    q = understand("64M, first synthetic embolism. Which anticoagulant?", vocabulary)
+    assert not topic_reading.for_other_patients(
+        "Anticoagulation in patients with synthetic embolism and no synthetic cancer", q, vocabulary
+    )
+    assert topic_reading.for_other_patients(
+        "Anticoagulation in patients with synthetic embolism and synthetic cancer", q, vocabulary
+    )
