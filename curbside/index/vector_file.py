@@ -1,7 +1,7 @@
 """The stored vectors as files beside the library, memory-mapped by every process that searches.
 
 Read from SQLite, the 85k x 384 float32 matrix of the demo library takes about 0.26 s to load and
-its own 130 MB in each `curbside serve` worker. Written once to `vectors/` in the library folder
+its own 130 MB in each `curbside serve` worker. Written once to `index/` in the library folder
 as .npy files and opened with `mmap_mode="r"`, it loads at once and its pages are the operating
 system's file cache, shared by every worker (bench/load.py reports each worker's resident and
 proportional memory).
@@ -26,7 +26,7 @@ import numpy as np
 
 from ..store import embeddings
 
-FOLDER = "vectors"
+FOLDER = "index"  # files derived from the database, beside it in the library folder
 _MATRIX, _KEYS, _STAMP = "matrix.npy", "pks.npy", "fingerprint.json"
 
 
@@ -66,11 +66,11 @@ def _mapped(folder: Path, stamp: list) -> tuple[np.ndarray, np.ndarray] | None:
 def _write(folder: Path, stamp: list, pks: np.ndarray, matrix: np.ndarray) -> None:
     folder.mkdir(exist_ok=True)
     for name, array in ((_KEYS, pks), (_MATRIX, matrix)):
-        _replace(folder, name, lambda handle, a=array: np.save(handle, np.ascontiguousarray(a)))
-    _replace(folder, _STAMP, lambda handle: handle.write(json.dumps(stamp).encode("utf-8")))
+        replace_file(folder, name, lambda handle, a=array: np.save(handle, np.ascontiguousarray(a)))
+    replace_file(folder, _STAMP, lambda handle: handle.write(json.dumps(stamp).encode("utf-8")))
 
 
-def _replace(folder: Path, name: str, write) -> None:
+def replace_file(folder: Path, name: str, write) -> None:
     """Write to a temporary file in `folder`, then rename it over `name` (atomic on one file system)."""
     handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}.", delete=False)
     try:

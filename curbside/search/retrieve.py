@@ -142,7 +142,9 @@ class Searcher:
     @property
     def common_stems(self) -> frozenset[str]:
         if self._common is None:
-            self._common = store.common_stems(self.library.db.connection(), COMMON_TERM_SHARE)
+            from ..index.stem_file import common_stems
+
+            self._common = common_stems(self.library.db.connection(), self.library.db.path.parent, COMMON_TERM_SHARE)
         return self._common
 
     def invalidate(self) -> None:

@@ -252,6 +252,12 @@ def mentions(conn: sqlite3.Connection, word: str) -> bool:
     )
 
 
+def fts_fingerprint(conn: sqlite3.Connection) -> list[int]:
+    """What the full-text index holds, cheaply: its row count and largest row id."""
+    count, largest = conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM passages_fts").fetchone()
+    return [int(count), int(largest)]
+
+
 def common_stems(conn: sqlite3.Connection, min_share: float) -> frozenset[str]:
     """The full-text index's terms (Porter stems, as it stores them) that occur in at least
     `min_share` of all passages. One scan of the index's vocabulary (about 0.25 s at 100,000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -129,7 +131,7 @@ def test_the_vectors_are_memory_mapped_from_files_beside_the_library(library, cl
     same neighbours as from SQLite."""
     pks = _library_with_vectors(library, cloud, 5)
     first = VectorIndex.from_db(library.db)
-    folder = library.path / "vectors"
+    folder = library.path / "index"
     assert {p.name for p in folder.iterdir()} == {"matrix.npy", "pks.npy", "fingerprint.json"}
     second = VectorIndex.from_db(library.db)
     assert isinstance(second.matrix.base, np.memmap) or isinstance(second.matrix, np.memmap)
@@ -152,13 +154,51 @@ def test_a_damaged_or_unwritable_copy_falls_back_to_the_database(library, cloud,
 
     _library_with_vectors(library, cloud, 3)
     VectorIndex.from_db(library.db)
-    (library.path / "vectors" / "fingerprint.json").write_text("{not json", encoding="utf-8")
+    (library.path / "index" / "fingerprint.json").write_text("{not json", encoding="utf-8")
     assert len(VectorIndex.from_db(library.db)) == 3  # rebuilt
-    (library.path / "vectors" / "fingerprint.json").unlink()
+    (library.path / "index" / "fingerprint.json").unlink()
 
     def refuse(*args):
         raise PermissionError("read-only")
 
     monkeypatch.setattr(vector_file, "_write", refuse)
     index = VectorIndex.from_db(library.db)
-    assert len(index) == 3 and not (library.path / "vectors" / "fingerprint.json").exists()
+    assert len(index) == 3 and not (library.path / "index" / "fingerprint.json").exists()
+
+
+def test_the_frequent_stems_are_read_from_a_file_the_first_process_wrote(library, cloud, monkeypatch) -> None:
+    from curbside.index import stem_file
+    from curbside.store import sources
+
+    _library_with_vectors(library, cloud, 4)  # four passages, every one "synthetic passage <n>"
+    conn, folder = library.db.connection(), library.path
+    first = stem_file.common_stems(conn, folder, 0.5)
+    assert {"synthet", "passag"} <= first and (folder / "index" / "common-stems.json").exists()
+
+    def unread(*args):
+        raise AssertionError("the index was read again")
+
+    monkeypatch.setattr(sources, "common_stems", unread)
+    assert stem_file.common_stems(conn, folder, 0.5) == first  # from the file
+    with pytest.raises(AssertionError):
+        stem_file.common_stems(conn, folder, 0.25)  # another share: the file does not answer it
+
+
+def test_frequent_stems_follow_a_changed_index_and_survive_an_unwritable_folder(library, cloud, monkeypatch) -> None:
+    from curbside.index import stem_file
+
+    _library_with_vectors(library, cloud, 2)
+    conn, folder = library.db.connection(), library.path
+    stem_file.common_stems(conn, folder, 0.5)
+    _library_with_vectors(library, cloud, 3)  # a second source: the index changed
+    stamp = json.loads((folder / "index" / "common-stems.json").read_text())["fingerprint"]
+    assert stem_file.common_stems(conn, folder, 0.5)
+    assert json.loads((folder / "index" / "common-stems.json").read_text())["fingerprint"] != stamp
+
+    def refuse(*args):
+        raise PermissionError("read-only")
+
+    (folder / "index" / "common-stems.json").unlink()
+    monkeypatch.setattr(stem_file, "replace_file", refuse)
+    assert stem_file.common_stems(conn, folder, 0.5)
+    assert not (folder / "index" / "common-stems.json").exists()
