@@ -45,7 +45,7 @@ from .layouts import (
 )
 from .patient import PatientSelection
 from .references import cite, closest_sources
-from .topic_reading import names_topic, source_topic_words, topic_names_of
+from .topic_reading import STRONG_KINDS, names_topic, source_topic_words, topic_names_of
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {
@@ -59,7 +59,6 @@ DISCLAIMERS = {
         "suddenly, get urgent medical care."
     ),
 }
-_STRONG_KINDS = ("guideline", "systematic_review")
 _CIRCUMSTANTIAL = {"contraindication", "special_population"}
 # Sentences that are not statements: cross-references, and text that is a flow chart drawn in characters.
 _BOILERPLATE = re.compile(
@@ -353,7 +352,7 @@ def _evidence_order(statement: Statement, hit: Hit, rank: int, audience: str = "
     guideline, review or graded statement, then the rest; within each, a stated strong
     recommendation, then the strongest grade, then retrieval rank, then reading order. A patient reads sources written for
     patients first, when the library holds some on the question."""
-    strong_kind = hit.source.kind in _STRONG_KINDS
+    strong_kind = hit.source.kind in STRONG_KINDS
     graded = bool(statement.grade or statement.strength)
     tier = 0 if strong_kind and graded else 1 if strong_kind or graded else 2
     written_for_reader = audience != "patient" or hit.source.kind == "consumer"

@@ -18,10 +18,10 @@ from dataclasses import dataclass, replace
 from ..language.measures import fit, patient_of
 from ..model import Hit
 from ..search.understand import Question
+from .topic_reading import STRONG_KINDS
 
 _FINDING_TREE = "C23.888"  # MeSH "Signs and Symptoms"
 _MANIFESTATION_TREES = ("C23", "C10.597")  # pathological conditions, signs and symptoms; neurologic manifestations
-_STRONG_KINDS = ("guideline", "systematic_review")
 _MIN_DEPTH = 2  # dots in the deepest tree number of a concept specific enough to be suspected
 
 
@@ -64,7 +64,7 @@ def suspected_condition(q: Question, hits: list[Hit], vocabulary, reading: Suspe
         source = hit.source
         if len(titles) == reading.scan_sources:
             break
-        if source.id in titles or source.kind not in _STRONG_KINDS or fit(patient, "", source.title).excludes:
+        if source.id in titles or source.kind not in STRONG_KINDS or fit(patient, "", source.title).excludes:
             continue
         weights[source.id] = 1.0 / (rank + reading.rank_offset)
         titles[source.id] = source.title

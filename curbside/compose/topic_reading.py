@@ -37,7 +37,7 @@ from ..search.understand import Question
 from ..store import sources as store
 from .extract import named_in, passage_statements
 
-_STRONG_KINDS = ("guideline", "systematic_review")
+STRONG_KINDS = ("guideline", "systematic_review")  # what a professional reader is answered from first
 _SHORTEST_PREFIX = 4  # "pain" in "painful"; shorter words ("pe", "ra") are abbreviations
 _SHARED_STEM = 6  # "diabet" in "diabetic" and "diabetes"
 # Words that ask without saying about what: an ask made only of these and _ASKING_WORDS is about
@@ -213,7 +213,7 @@ def topic_sources(
 
     def preference(sid: str) -> tuple:
         kind = by_id[sid].kind
-        preferred = kind == "consumer" if audience == "patient" else kind in _STRONG_KINDS
+        preferred = kind == "consumer" if audience == "patient" else kind in STRONG_KINDS
         # A source naming more of the condition ("painful diabetic neuropathy") before one naming
         # less ("peripheral neuropathy" in chemotherapy), then how much of the search it holds.
         # A source whose own title or conditions name the topic ("Statin use for the primary

@@ -532,6 +532,13 @@ def test_further_recommendations_put_the_whole_questions_passages_before_the_fac
     assert len(further) <= 12 and any(t.startswith("Synthetic kidney finding") for t in further)
 
 
+def _in_first_ask(case: str, hit: Hit, order: int = 0) -> int:
+    """Place `hit` among the passages the topic reading chose for the case's first ask; its index."""
+    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
+    hit.explain.update({"topic_source": 1.0, "facet": float(ask), "facet_order": float(order)})
+    return ask
+
+
 def test_a_part_quotes_the_statements_of_a_passage_that_speak_to_the_case_first():
     case = "30F, synthetic haemorrhage, asthma. Which drugs must I avoid?"
     passage = (
@@ -540,8 +547,7 @@ def test_a_part_quotes_the_statements_of_a_passage_that_speak_to_the_case_first(
         "- Avoid placebomab in asthmatic patients."
     )
     hit = _hit("avoid", passage)
-    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
-    hit.explain.update({"topic_source": 1.0, "facet": float(ask), "facet_order": 0.0})
+    ask = _in_first_ask(case, hit)
     article = compose(_question(text=case), [hit], today_year=TODAY)
     part = [c.text for s in article.sections if s.key == f"part_{ask}" for b in s.bullets for c in b.claims]
     assert any("Avoid placebomab in asthmatic patients" in t for t in part + [c.text for c in article.bottom_line])
@@ -555,8 +561,7 @@ def test_two_statements_that_follow_each_other_in_a_passage_are_quoted_as_one():
         "- Avoid placebomab in asthmatic patients."
     )
     hit = _hit("avoid", passage)
-    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
-    hit.explain.update({"topic_source": 1.0, "facet": float(ask), "facet_order": 0.0})
+    _in_first_ask(case, hit)
     article = compose(_question(text=case), [hit], today_year=TODAY)
     shown = [c.text for c in article.all_claims()]
     joined = "Avoid testoxetine if patient is hypertensive.\n- Avoid placebomab in asthmatic patients."
@@ -565,11 +570,10 @@ def test_two_statements_that_follow_each_other_in_a_passage_are_quoted_as_one():
 
 def test_a_case_bottom_line_does_not_advise_what_a_caution_for_this_patient_rules_out():
     case = "47F, synthetic thrombosis, synthetic antibody syndrome. Can I use examplamab?"
-    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
     use = _hit("use", "In a 47F with synthetic thrombosis, use examplamab: examplamab is recommended (Grade 1A).")
     caution = _hit("caution", "Examplamab is NOT recommended for patients with synthetic antibody syndrome.")
     for order, hit in enumerate([use, caution]):
-        hit.explain.update({"topic_source": 1.0, "facet": float(ask), "facet_order": float(order)})
+        _in_first_ask(case, hit, order)
     question = replace(_question(text=case), conditions=["synthetic thrombosis", "synthetic antibody syndrome"])
     article = compose(question, [use, caution], today_year=TODAY)
     assert [c.text for c in article.bottom_line] == [caution.passage.text]
