@@ -155,7 +155,12 @@ _FOR_WOMEN = re.compile(
     r"^(?!.*\b(?:men|man|males?|boys?)\b).*\b(?:in|for) (?:pregnant |postmenopausal |premenopausal )?(?:women|girls)\b",
     re.S,
 )
-_PREGNANCY = re.compile(r"\b(?:pregnan\w*|obstetric\w*|antenatal|postpartum|lactat\w*|breastfeeding)\b")
+_PREGNANCY = re.compile(
+    r"\b(?:pregnan\w*|obstetric\w*|antenatal|intrapartum|peripartum|postpartum|lactat\w*|breastfeeding)\b"
+)
+# A sentence whose first words name childbirth ("D - Intrapartum generalised tonic-clonic seizures
+# ...") is about a woman giving birth, whatever its heading.
+_OPENING_WORDS = 6
 
 
 @lru_cache(maxsize=65536)
@@ -231,6 +236,9 @@ def fit(patient: Patient, text: str, heading: str = "") -> Fit:
             holds.add(measure)
         else:
             excludes.add(measure)
-    if patient.sex == "M" and (_PREGNANCY.search(head) or _FOR_WOMEN.search(text.lower())):
+    opening = " ".join(text.split()[:_OPENING_WORDS])
+    if patient.sex == "M" and (
+        _PREGNANCY.search(head) or _PREGNANCY.search(opening.lower()) or _FOR_WOMEN.search(text.lower())
+    ):
         excludes.add(SEX)
     return Fit(frozenset(holds), frozenset(excludes))

@@ -97,3 +97,12 @@ def test_a_stated_age_range_narrows_the_population_its_heading_names():
     text = "Offer observation for AOM in children 24 months or older without severe signs."
     assert fit(toddler, text, "Nonsevere AOM in older children").excludes == {AGE}
     assert fit(toddler, "Offer observation.", "Nonsevere AOM in children").holds == {AGE}
+
+
+def test_a_sentence_that_opens_on_childbirth_is_not_written_for_a_man():
+    man = patient_of("45M, seizure for 6 minutes")
+    assert SEX in fit(man, "D - Intrapartum synthetic seizures should be terminated as soon as possible.").excludes
+    assert not fit(
+        man, "Synthetic seizures lasting 5 minutes should be treated; see also the intrapartum section."
+    ).excludes
+    assert not fit(patient_of("30F"), "D - Intrapartum synthetic seizures should be terminated.").excludes
