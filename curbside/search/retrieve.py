@@ -23,6 +23,16 @@ RERANK_DEPTH = 60
 # 0.5095 (18.7 ms); demo library search p50 56 ms off, 47 at 0.10, 39 at 0.05. bench/clinician.py:
 # 128 must-haves off and at 0.10, 124 at 0.05 (other topic sources for two cases).
 COMMON_TERM_SHARE = 0.1
+# A long question (a consumer's whole message, a clinician's vignette) keeps its rarest terms only:
+# the query's time grows with its terms (correlation 0.87 over LiveQA on the demo library) and the
+# frequent ones add little. bench/retrieval.py, same run: LiveQA nDCG@10 0.5029 with every term,
+# 0.5066 keeping 10, 0.5095 keeping 14; demo library search p50/p95 31.6-32.8/67-74 ms -> 30.0-30.3/49
+# ms at 14 (interleaved runs).
+# bench/clinician.py: 155 must-haves with every term; 142 at 10, 149 at 12, 157 at 14, 156 at 16
+# and 18, 154 at 20.
+MAX_LEXICAL_TERMS = 14
+# Terms rarer than this share count as rare alike (only the frequent stems' shares are kept).
+STEM_SHARE_FLOOR = 0.002
 _FTS_TOKEN = re.compile(r"[^\W_]+")  # letters and digits in any script, as FTS5 unicode61 splits
 # The vector leg (encode the question, scan the matrix) runs beside the full-text query: ONNX
 # Runtime, numpy and SQLite each release the GIL, so on two cores the two legs overlap instead of
@@ -70,12 +80,27 @@ def fts_query(terms: list[str]) -> str:
 
 
 def lexical_search(
-    conn, terms: list[str], limit: int, weights=(1.0, 1.0, 1.0), common: frozenset[str] = frozenset()
+    conn,
+    terms: list[str],
+    limit: int,
+    weights=(1.0, 1.0, 1.0),
+    shares: dict[str, float] | None = None,
+    max_terms: int = 0,
+    common_share: float = COMMON_TERM_SHARE,
 ) -> list[tuple[int, float]]:
-    """(passage pk, score) by FTS5 BM25; higher is better (bm25() is negated). Terms whose every
-    stem is in `common` are left out while another term remains (see COMMON_TERM_SHARE)."""
-    if common:
-        terms = [t for t in terms if not set(store.stems(t)) <= common] or terms
+    """(passage pk, score) by FTS5 BM25; higher is better (bm25() is negated). With `shares` (the
+    share of passages each frequent stem is in), terms whose every stem is in `common_share` of
+    the passages are left out while another term remains, and of more than `max_terms` terms the
+    rarest are kept. A phrase counts as frequent as its most frequent word, so a question's own
+    telling words come before the many-word synonyms added for them (the other way, keeping a
+    phrase as rare as its rarest word, found 146 must-haves instead of 157 in bench/clinician.py)."""
+    if shares:
+        stem_shares = {term: [shares.get(stem, 0.0) for stem in store.stems(term)] or [0.0] for term in terms}
+        terms = [t for t in terms if min(stem_shares[t]) < common_share] or terms
+        distinct = list(dict.fromkeys(terms))
+        if max_terms and len(distinct) > max_terms:
+            rarest = sorted(distinct, key=lambda t: (max(stem_shares[t]), distinct.index(t)))[:max_terms]
+            terms = [t for t in terms if t in set(rarest)]
     query = fts_query(terms)
     if not query:
         return []
@@ -123,7 +148,7 @@ class Searcher:
         self.library = library
         self._vectors = None
         self._vocabulary = None
-        self._common: frozenset[str] | None = None
+        self._shares: dict[str, float] | None = None
         # Whether a question gets an article from this library state, keyed by (question,
         # audience, coverage): suggested follow-ups repeat across articles on one topic, and each
         # check is a whole ask. Dropped with the vectors whenever the library changes.
@@ -146,17 +171,17 @@ class Searcher:
         return self._vectors
 
     @property
-    def common_stems(self) -> frozenset[str]:
-        if self._common is None:
-            from ..index.stem_file import common_stems
+    def stem_shares(self) -> dict[str, float]:
+        if self._shares is None:
+            from ..index.stem_file import stem_shares
 
-            self._common = common_stems(self.library.db.connection(), self.library.db.path.parent, COMMON_TERM_SHARE)
-        return self._common
+            self._shares = stem_shares(self.library.db.connection(), self.library.db.path.parent, STEM_SHARE_FLOOR)
+        return self._shares
 
     def invalidate(self) -> None:
         self._vectors = None
         self._vocabulary = None
-        self._common = None
+        self._shares = None
         self.answerable = {}
 
     def search(
@@ -176,7 +201,12 @@ class Searcher:
             vector_leg = _VECTOR_LEG.submit(lambda: vectors.search(encoder.encode_query(text), options.candidates))
         if options.lexical:
             ranked["bm25"] = lexical_search(
-                conn, _lexical_terms(q, options), options.candidates, options.field_weights, self.common_stems
+                conn,
+                _lexical_terms(q, options),
+                options.candidates,
+                options.field_weights,
+                self.stem_shares,
+                MAX_LEXICAL_TERMS,
             )
         if vector_leg is not None:
             ranked["vector"] = vector_leg.result()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 import threading
@@ -258,14 +259,15 @@ def fts_fingerprint(conn: sqlite3.Connection) -> list[int]:
     return [int(count), int(largest)]
 
 
-def common_stems(conn: sqlite3.Connection, min_share: float) -> frozenset[str]:
+def stem_shares(conn: sqlite3.Connection, min_share: float) -> dict[str, float]:
     """The full-text index's terms (Porter stems, as it stores them) that occur in at least
-    `min_share` of all passages. One scan of the index's vocabulary (about 0.25 s at 100,000
-    passages)."""
+    `min_share` of all passages, with the share they occur in. One scan of the index's
+    vocabulary (about 0.25 s at 100,000 passages)."""
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_fts_terms USING fts5vocab(main, passages_fts, row)")
     (total,) = conn.execute("SELECT count(*) FROM passages_fts").fetchone()
-    floor = max(1, int(min_share * total))
-    return frozenset(r[0] for r in conn.execute("SELECT term FROM temp.passages_fts_terms WHERE doc >= ?", (floor,)))
+    floor = max(1, math.ceil(min_share * total))
+    rows = conn.execute("SELECT term, doc FROM temp.passages_fts_terms WHERE doc >= ?", (floor,))
+    return {term: doc / total for term, doc in rows}
 
 
 # The tokenizer passages_fts was created with (schema migration 1); stems() must use the same.

@@ -172,16 +172,19 @@ def test_the_frequent_stems_are_read_from_a_file_the_first_process_wrote(library
 
     _library_with_vectors(library, cloud, 4)  # four passages, every one "synthetic passage <n>"
     conn, folder = library.db.connection(), library.path
-    first = stem_file.common_stems(conn, folder, 0.5)
-    assert {"synthet", "passag"} <= first and (folder / "index" / "common-stems.json").exists()
+    (folder / "index").mkdir(exist_ok=True)
+    (folder / "index" / "common-stems.json").write_text("{}")  # the file an older version wrote
+    first = stem_file.stem_shares(conn, folder, 0.5)
+    assert not (folder / "index" / "common-stems.json").exists()
+    assert first["synthet"] == first["passag"] == 1.0 and (folder / "index" / "stem-shares.json").exists()
 
     def unread(*args):
         raise AssertionError("the index was read again")
 
-    monkeypatch.setattr(sources, "common_stems", unread)
-    assert stem_file.common_stems(conn, folder, 0.5) == first  # from the file
+    monkeypatch.setattr(sources, "stem_shares", unread)
+    assert stem_file.stem_shares(conn, folder, 0.5) == first  # from the file
     with pytest.raises(AssertionError):
-        stem_file.common_stems(conn, folder, 0.25)  # another share: the file does not answer it
+        stem_file.stem_shares(conn, folder, 0.25)  # another share: the file does not answer it
 
 
 def test_frequent_stems_follow_a_changed_index_and_survive_an_unwritable_folder(library, cloud, monkeypatch) -> None:
@@ -189,16 +192,16 @@ def test_frequent_stems_follow_a_changed_index_and_survive_an_unwritable_folder(
 
     _library_with_vectors(library, cloud, 2)
     conn, folder = library.db.connection(), library.path
-    stem_file.common_stems(conn, folder, 0.5)
+    stem_file.stem_shares(conn, folder, 0.5)
     _library_with_vectors(library, cloud, 3)  # a second source: the index changed
-    stamp = json.loads((folder / "index" / "common-stems.json").read_text())["fingerprint"]
-    assert stem_file.common_stems(conn, folder, 0.5)
-    assert json.loads((folder / "index" / "common-stems.json").read_text())["fingerprint"] != stamp
+    stamp = json.loads((folder / "index" / "stem-shares.json").read_text())["fingerprint"]
+    assert stem_file.stem_shares(conn, folder, 0.5)
+    assert json.loads((folder / "index" / "stem-shares.json").read_text())["fingerprint"] != stamp
 
     def refuse(*args):
         raise PermissionError("read-only")
 
-    (folder / "index" / "common-stems.json").unlink()
+    (folder / "index" / "stem-shares.json").unlink()
     monkeypatch.setattr(stem_file, "replace_file", refuse)
-    assert stem_file.common_stems(conn, folder, 0.5)
-    assert not (folder / "index" / "common-stems.json").exists()
+    assert stem_file.stem_shares(conn, folder, 0.5)
+    assert not (folder / "index" / "stem-shares.json").exists()

@@ -72,14 +72,33 @@ def test_the_stemmer_is_the_full_text_indexs_own():
 
 def test_words_in_most_passages_are_left_out_of_the_full_text_query_while_another_remains(lib):
     from curbside.search.retrieve import lexical_search
-    from curbside.store.sources import common_stems, stems
+    from curbside.store.sources import stem_shares, stems
 
     conn = lib.db.connection()
-    common = common_stems(conn, 0.5)
+    shares = stem_shares(conn, 0.001)
     frequent = "neuropathy"
-    assert set(stems(frequent)) <= common  # in most of the synthetic library's passages
+    assert all(shares[stem] >= 0.5 for stem in stems(frequent))  # in most of the synthetic library's passages
     everywhere = lexical_search(conn, [frequent], 100)
-    assert lexical_search(conn, [frequent], 100, common=common) == everywhere  # nothing else to search for
-    assert not set(stems("fictolol")) & common
+    assert lexical_search(conn, [frequent], 100, shares=shares, common_share=0.5) == everywhere  # nothing else
+    assert all(shares.get(stem, 0.0) < 0.5 for stem in stems("fictolol"))
     rare = lexical_search(conn, ["fictolol"], 100)
-    assert rare and lexical_search(conn, ["fictolol", frequent], 100, common=common) == rare
+    assert rare and lexical_search(conn, ["fictolol", frequent], 100, shares=shares, common_share=0.5) == rare
+
+
+def test_a_long_query_keeps_its_rarest_terms():
+    """Of more terms than the cap, the rarest are searched for: a made-up share table decides."""
+    import sqlite3
+
+    from curbside.search.retrieve import lexical_search
+    from curbside.store.sources import FTS_TOKENIZER
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE VIRTUAL TABLE passages_fts USING fts5(title, section, text, tokenize = {FTS_TOKENIZER!r})")
+    rows = ["alpha", "beta", "gamma", "delta"]
+    conn.executemany("INSERT INTO passages_fts (rowid, title, section, text) VALUES (?, '', '', ?)", enumerate(rows, 1))
+    shares = {"alpha": 0.05, "beta": 0.02, "gamma": 0.09}  # "delta" is rarer than the floor: the rarest
+    found = {pk for pk, _ in lexical_search(conn, ["alpha", "beta", "gamma", "delta"], 10, shares=shares, max_terms=2)}
+    assert found == {2, 4}  # beta and delta, not alpha and gamma
+    found = {pk for pk, _ in lexical_search(conn, ["alpha", "gamma", "delta"], 10, shares=shares, max_terms=1)}
+    assert found == {4}
+    assert {pk for pk, _ in lexical_search(conn, ["alpha", "gamma", "delta"], 10, shares=shares)} == {1, 3, 4}
