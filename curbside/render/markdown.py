@@ -38,13 +38,16 @@ def escape(text: str) -> str:
 def _article_blocks(article: Article) -> list[str]:
     blocks = []
     if article.bottom_line:
-        blocks.append(f"**Bottom line:** **{_claims(article.bottom_line)}**")
+        # A paragraph: a quoted list's items run on in it (bold cannot span a list).
+        blocks.append(f"**Bottom line:** **{' '.join(_claims(article.bottom_line).split())}**")
     for section in article.sections:
         lines = [f"## {escape(section.title)}", ""]
         for number, bullet in enumerate(section.bullets, 1):
             marker = f"{number}." if section.numbered else "-"
             label = f"**{escape(bullet.label)}:** " if bullet.label else ""
-            lines.append(f"{marker} {label}{_claims(bullet.claims)}")
+            # A quoted list's items ("... for:\n- A\n- B") nest under the bullet that quotes them.
+            nested = "\n" + " " * (len(marker) + 1)
+            lines.append(f"{marker} {label}{_claims(bullet.claims)}".replace("\n", nested))
             if bullet.differ:
                 lines.append(f"{' ' * (len(marker) + 1)}- *{_with_links(differ_text(bullet.differ))}*")
         blocks.append("\n".join(lines))

@@ -147,6 +147,18 @@ def test_markdown_bolds_the_bottom_line_and_links_citations_to_anchors():
     assert "when to add Fictorin [\\[1\\]](#ref-1) [\\[2\\]](#ref-2)" in out
 
 
+def test_markdown_nests_a_quoted_list_under_its_bullet_and_keeps_the_bottom_line_one_paragraph():
+    listed = Claim("Offer synthetic retesting for:\n- People with condition A\n- People with condition B", 1, "ex@1#1")
+    article = synthetic_article()
+    article.bottom_line = [listed]
+    article.sections = [Section("first_line", "First-line options", [Bullet("", [listed])])]
+    out = render(article, "md")
+    assert "- Offer synthetic retesting for:\n  - People with condition A\n  - People with condition B [" in out
+    assert (
+        "**Bottom line:** **Offer synthetic retesting for: - People with condition A - People with condition B [" in out
+    )
+
+
 def test_markdown_escapes_source_text():
     article = synthetic_article()
     article.bottom_line = [Claim(f"Examplamab *bold* {XSS_SCRIPT}", 1, "ex@1#0")]
