@@ -76,6 +76,15 @@ _POINTS_BACK = re.compile(
     r"|\bone (?:agent|drug|medication|option|treatment) over (?:the )?others?\b",
     re.IGNORECASE,
 )
+# A row of a scoring tool's table ("Parameter: Systolic BP (mmHg); Criteria: 90-99; Score: 2",
+# "Component: Age; 0 Points: < 45 years; 1 Point: 45-64 years"): a criterion for adding up a
+# score, not something to do. A case's measured values (BP 94/58, Hb 8.0) drew such rows into its
+# articles as if they were recommendations (bench/clinician.py: 11 quoted in 4 of 40 articles).
+_SCORE_ROW = re.compile(r"(?:^|;\s*)(?:score:\s*[\d<>≤≥]|\d+\s+points?:)", re.IGNORECASE)
+_RECOMMENDS_FIELD = re.compile(
+    r"(?:^|;\s*)[^:;]*\b(?:recommend\w*|action\w*|management|strategy)\b[^:;]*:", re.IGNORECASE
+)
+_ASKS_SCORE = re.compile(r"\b(?:scores?|points?|scoring)\b", re.IGNORECASE)
 _TRAILING_JOIN = re.compile(r"(?:\b(?:and|or|and/or|but|with|plus)|,)\s*$", re.IGNORECASE)
 _CHART_STEP = re.compile(r"[→⇒➔]|-+>|=>")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -243,6 +252,8 @@ def _relevant_candidates(
             considered.append(candidate)
             if reading.key in seen or _is_boilerplate(statement):
                 continue
+            if _is_score_row(statement.text) and not _ASKS_SCORE.search(question.text):
+                continue  # a scoring criterion, quoted only when the question asks about the score
             if statement.doses and not interventions:
                 continue  # a dose is never shown without its drug ("Reduce to 2.5 mg BID if ...")
             if fit(patient, statement.text, hit.passage.section).excludes:
@@ -376,6 +387,12 @@ def _starts_with_intervention(statement: Statement) -> bool:
     """ "apixaban 5 mg twice daily": a row may start with its drug in lower case."""
     first = statement.text.strip().split(" ", 1)[0].lower()
     return any(name.lower().startswith(first) or first.startswith(name.lower()) for name in statement.interventions)
+
+
+def _is_score_row(text: str) -> bool:
+    """A row of a scoring tool's criteria, not one that says what to do at a score ("Risk Group:
+    High Risk; Score: 5-7; Actionable Recommendation: ...")."""
+    return bool(_SCORE_ROW.search(text)) and not _RECOMMENDS_FIELD.search(text)
 
 
 def _is_boilerplate(statement: Statement) -> bool:

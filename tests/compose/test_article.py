@@ -121,6 +121,28 @@ def test_boilerplate_and_off_topic_sentences_are_left_out():
     assert "Synthetic neuropathy is a made-up condition used in tests." not in texts  # no role a treatment article uses
 
 
+def test_a_scoring_tables_rows_are_quoted_only_when_the_question_asks_about_the_score():
+    """A case's measured values draw the rows of a scoring tool's table ("Criteria: 90-99; Score:
+    2"): criteria for adding up a score, not something to do, unless the score is asked about."""
+
+    def case_hits(case: str) -> list[Hit]:
+        ask = _hit("ask", "Examplamab is recommended for synthetic neuropathy.")
+        _in_first_ask(case, ask)
+        rows = _hit("score", "Parameter: Systolic BP (mmHg); Criteria: 90-99; Score: 2", section="Synthetic score")
+        rows.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0})  # read for "BP 94/58"
+        acting = _hit("acting", "Risk Group: High; Score: 5-7; Actionable Recommendation: Start examplamab urgently")
+        acting.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 2.0})
+        return [ask, rows, acting]
+
+    case = "58M, synthetic neuropathy, BP 94/58. What do I start?"
+    texts = _texts(compose(_question(text=case), case_hits(case), today_year=TODAY))
+    assert not any(text.startswith("Parameter:") for text in texts)
+    assert any(text.startswith("Risk Group: High") for text in texts)  # says what to do at that score
+    scored = "58M, synthetic neuropathy, BP 94/58. What is his synthetic score, and what do I start?"
+    texts = _texts(compose(_question(text=scored), case_hits(scored), today_year=TODAY))
+    assert any(text.startswith("Parameter:") for text in texts)
+
+
 def test_dosing_question_gets_the_dosing_layout_not_the_treatment_one():
     question = _question(
         "dosing", drugs=["examplamab"], text="What is the dose of examplamab for synthetic neuropathy?"
