@@ -129,14 +129,16 @@ def test_a_scoring_tables_rows_are_quoted_only_when_the_question_asks_about_the_
         ask = _hit("ask", "Examplamab is recommended for synthetic neuropathy.")
         _in_first_ask(case, ask)
         rows = _hit("score", "Parameter: Systolic BP (mmHg); Criteria: 90-99; Score: 2", section="Synthetic score")
+        points = _hit("points", "Component: GCS score; Criteria: 5-12; Points: 1", section="Synthetic score")
+        points.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 3.0})
         rows.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0})  # read for "BP 94/58"
         acting = _hit("acting", "Risk Group: High; Score: 5-7; Actionable Recommendation: Start examplamab urgently")
         acting.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 2.0})
-        return [ask, rows, acting]
+        return [ask, rows, acting, points]
 
     case = "58M, synthetic neuropathy, BP 94/58. What do I start?"
     texts = _texts(compose(_question(text=case), case_hits(case), today_year=TODAY))
-    assert not any(text.startswith("Parameter:") for text in texts)
+    assert not any(text.startswith(("Parameter:", "Component:")) for text in texts)
     assert any(text.startswith("Risk Group: High") for text in texts)  # says what to do at that score
     scored = "58M, synthetic neuropathy, BP 94/58. What is his synthetic score, and what do I start?"
     texts = _texts(compose(_question(text=scored), case_hits(scored), today_year=TODAY))
