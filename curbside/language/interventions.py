@@ -50,11 +50,12 @@ def _split(cell: str) -> list[str]:
 
 def class_names(name: str) -> list[str]:
     """A class's other names and its members, lowercased ("antiplatelet" -> "p2y12 inhibitor",
-    "aspirin", "clopidogrel" ...); a name that is no class gives nothing."""
+    "aspirin", "clopidogrel" ...), the class named by any of its names ("reversal agent" for
+    "anticoagulant reversal agent"); a name that is no class gives nothing."""
     entries, _ = intervention_vocabulary()
     wanted = tuple(_TOKEN.findall(name.lower()))
     entry = entries.get(wanted)
-    if entry is None or entry.name.lower() != name.lower():
+    if entry is None or entry.classes != (entry.name,):
         return []
     return sorted(
         " ".join(words) for words, other in entries.items() if entry.name in other.classes and words != wanted

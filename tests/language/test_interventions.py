@@ -30,3 +30,18 @@ def test_the_classes_of_a_drug_with_their_other_names():
 
     assert {"corticosteroid", "glucocorticoid"} <= set(classes_of("Prednisone"))
     assert classes_of("corticosteroid") == [] and classes_of("examplamab") == []
+
+
+def test_a_class_named_by_another_of_its_names_gives_its_members():
+    from curbside.language.interventions import class_names
+
+    assert {"andexanet alfa", "idarucizumab"} <= set(class_names("reversal agent"))
+    assert class_names("apixaban") == []  # a member is no class
+
+
+def test_a_direct_oral_anticoagulant_is_not_filed_as_a_vitamin_k_antagonist():
+    from curbside.language.interventions import classes_of
+
+    assert "anticoagulant" in classes_of("apixaban") and "doac" in classes_of("apixaban")
+    assert not {"vitamin k antagonist", "vka"} & set(classes_of("apixaban"))
+    assert "vitamin k antagonist" in classes_of("warfarin")
