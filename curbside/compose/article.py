@@ -45,7 +45,7 @@ from .layouts import (
 )
 from .patient import PatientSelection
 from .references import cite, closest_sources
-from .topic_reading import STRONG_KINDS, names_topic, source_topic_words, topic_names_of
+from .topic_reading import STRONG_KINDS, names_topic, source_topic_words, topic_names_of, written_for_others
 
 INSUFFICIENT = "The library does not hold enough evidence to answer this question."
 DISCLAIMERS = {
@@ -135,7 +135,7 @@ def compose(
     hits = _unique_hits(hits)
     considered, relevant = _relevant_candidates(question, hits, vocabulary, audience)
     layout = layout_for(question.intent)
-    by_part, used = _part_sections(question, relevant) if answers_by_part(question.text) else ([], set())
+    by_part, used = _part_sections(question, relevant, vocabulary) if answers_by_part(question.text) else ([], set())
     part_candidates = [c for c in relevant if id(c) in used]
     patient = (
         PatientSelection((*question.drugs, *question.conditions), _spread_over_sources)
@@ -796,7 +796,7 @@ def _at(claim: Claim) -> tuple[str, int]:
     return claim.passage_id, claim.quote_start
 
 
-def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[Section], set[int]]:
+def _part_sections(question: Question, relevant: list[Candidate], vocabulary=None) -> tuple[list[Section], set[int]]:
     """A section for each thing the question asks, quoting the statements of the passages the
     topic reading chose for it (topic.py), then one for what the sources say about the patient's
     circumstances it gives (kidney function, pregnancy, a past event) when they say something
@@ -835,8 +835,19 @@ def _part_sections(question: Question, relevant: list[Candidate]) -> tuple[list[
         out, per_passage = [], Counter()
         # A passage's statements that share most words with the question first ("Avoid
         # 15-methylprostaglandin F2a in asthmatic patients" for a case with asthma), then in order.
+        # A statement written for other patients ("In patients with DVT of the leg or PE and
+        # cancer" in a case without cancer) after every one that may be this patient's: shown
+        # only when the part has room left (bench/clinician.py: 156 must-haves either way, 20 -> 15
+        # such statements quoted; leaving them out entirely found 154).
+        others = {id(c) for c in candidates if written_for_others(c.statement.text, question, vocabulary)}
         for c in sorted(
-            candidates, key=lambda c: (c.hit.explain.get("facet_order", 0.0), -_shared(c, asked), c.statement.start)
+            candidates,
+            key=lambda c: (
+                id(c) in others,
+                c.hit.explain.get("facet_order", 0.0),
+                -_shared(c, asked),
+                c.statement.start,
+            ),
         ):
             if id(c) in used or not keep(c) or per_passage[c.hit.passage.id] >= _PART_PER_PASSAGE:
                 continue

@@ -259,7 +259,53 @@ def for_other_patients(title: str, q: Question, vocabulary) -> bool:
     return False
 
 
-_DENIED_BEFORE = re.compile(r"\b(?:no|without|non)[\s-]+(?:\w+\s+)?$")
+_DENIED_BEFORE = re.compile(r"\b(?:no|not|without|non)[\s-]+(?:\w+\s+){0,2}$")
+
+
+# The population a statement is written for: "In patients with DVT of the leg or PE and cancer, ..."
+_STATEMENT_POPULATION = re.compile(
+    r"^\W*(?:in|for|among)\s+(?:\w+\s+){0,2}?(?:patients|people|persons|adults|women|men|children|those)\s+"
+    r"(?:\w+\s+){0,2}?(?:with|who have|who had)\s+(?P<who>[^,;:]+)",
+    re.IGNORECASE,
+)
+_ALTERNATIVES = re.compile(r"\s+(?:or|and/or)\s+|/", re.IGNORECASE)
+
+
+def written_for_others(text: str, q: Question, vocabulary) -> bool:
+    """A statement written for patients the case's patient is not: its opening population ("In
+    patients with DVT of the leg or PE and cancer, ...") names conditions, and no alternative of
+    it ("DVT of the leg" / "PE and cancer") holds only conditions the case has (the same, a kind
+    of them or a class they belong to) or denies ("PE and no cancer")."""
+    if vocabulary is None:
+        return False
+    match = _STATEMENT_POPULATION.match(text)
+    if match is None:
+        return False
+    case_trees = [t for m in q.matches if m.category == "condition" for t in _trees(vocabulary, m.mesh_id)]
+    told = fold(q.normalized or q.text)
+
+    def the_cases(m) -> bool:
+        """The case's condition, a kind of it or a class it belongs to ("heart disease" for an MI)."""
+        return m.term in told or any(
+            a.startswith(b) or b.startswith(a) for a in _trees(vocabulary, m.mesh_id) for b in case_trees
+        )
+
+    named = False
+    for alternative in _ALTERNATIVES.split(re.sub(r"\([^()]*\)", " ", match["who"])):
+        alternative = _expanded(alternative)  # "PE" is the pulmonary embolism the case names
+        low = fold(alternative)
+        conditions = [m for m in vocabulary.match(alternative) if m.category == "condition"]
+        named = named or bool(conditions)
+        if not any(the_cases(m) for m in conditions):
+            continue
+        if all(the_cases(m) or _DENIED_BEFORE.search(low, 0, m.start) for m in conditions):
+            return False
+    return named  # a population of no named condition ("moderate disease activity") may be anyone's
+
+
+def _trees(vocabulary, mesh_id: str) -> tuple[str, ...]:
+    concept = vocabulary.concepts.get(mesh_id)
+    return concept.tree_numbers if concept is not None else ()
 
 
 # -- which of their passages ------------------------------------------------------------------

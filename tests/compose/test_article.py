@@ -563,6 +563,29 @@ def _in_first_ask(case: str, hit: Hit, order: int = 0) -> int:
     return ask
 
 
+def test_a_part_quotes_statements_written_for_other_patients_after_the_others():
+    from curbside.language.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(
+        [("D1", "Synthetic Neuropathy", "condition", "C99.1"), ("D2", "Synthetic Cancer", "condition", "C98.1")],
+        [("synthetic neuropathy", "D1", "name", "x"), ("synthetic cancer", "D2", "name", "x")],
+    )
+    case = "64M, synthetic neuropathy, CrCl 80. Which drug first?"
+    texts = [
+        "In patients with synthetic neuropathy and synthetic cancer, examplamab is recommended.",
+        "In patients with synthetic neuropathy, testoxetine is recommended.",
+        "In patients with synthetic neuropathy, fictinib is an alternative.",
+        "In patients with synthetic neuropathy, placebomab may be considered.",
+    ]
+    hits = [_hit(f"p{n}", text) for n, text in enumerate(texts)]
+    ask = [_in_first_ask(case, hit, n) for n, hit in enumerate(hits)][0]
+    article = compose(_question(text=case), hits, today_year=TODAY, vocabulary=vocabulary)
+    shown = [c.text for c in article.bottom_line] + [
+        c.text for s in article.sections if s.key == f"part_{ask}" for b in s.bullets for c in b.claims
+    ]
+    assert shown[-1] == texts[0], shown  # read first for the ask, quoted last
+
+
 def test_a_part_quotes_the_statements_of_a_passage_that_speak_to_the_case_first():
     case = "30F, synthetic haemorrhage, asthma. Which drugs must I avoid?"
     passage = (

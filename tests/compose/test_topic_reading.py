@@ -215,3 +215,33 @@ def test_a_title_for_patients_without_another_condition_is_for_this_patient():
     assert topic_reading.for_other_patients(
         "Anticoagulation in patients with synthetic embolism and synthetic cancer", q, vocabulary
     )
+
+
+def test_a_statement_written_for_other_patients_is_told_by_its_opening_population():
+    from curbside.language.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(
+        [
+            ("D1", "Synthetic Embolism", "condition", "C99.1"),
+            ("D2", "Synthetic Cancer", "condition", "C98.1"),
+            ("D3", "Synthetic Thrombosis", "condition", "C97.1"),
+            ("D4", "Synthetic Vessel Disease", "condition", "C99"),
+        ],
+        [
+            ("synthetic embolism", "D1", "name", "x"),
+            ("synthetic cancer", "D2", "name", "x"),
+            ("synthetic thrombosis", "D3", "name", "x"),
+            ("synthetic vessel disease", "D4", "name", "x"),
+        ],
+    )
+    q = understand("64M, first synthetic embolism, no bleeding. Which anticoagulant?", vocabulary)
+
+    def others(text: str) -> bool:
+        return topic_reading.written_for_others(text, q, vocabulary)
+
+    assert others("In patients with synthetic thrombosis or synthetic embolism and synthetic cancer, give examplaban.")
+    assert not others("In patients with synthetic thrombosis or synthetic embolism and no synthetic cancer, give it.")
+    assert not others("In patients with synthetic thrombosis (ST) or synthetic embolism (SE), give examplaban.")
+    assert not others("In patients with a history of synthetic vessel disease, avoid examplaban.")  # a class of it
+    assert not others("For patients with moderate or high disease activity, add examplaban.")  # no condition named
+    assert not others("Examplaban is recommended for synthetic embolism.")  # no population
