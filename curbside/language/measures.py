@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-AGE, WEIGHT, KIDNEY, BMI, SEX = "age", "weight", "kidney", "bmi", "sex"
+from .vocabulary import expand_abbreviations
+
+AGE, WEIGHT, KIDNEY, BMI, SEX, PREGNANCY = "age", "weight", "kidney", "bmi", "sex", "pregnancy"
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _RANGE_JOIN = r"\s*(?:-|–|—|to)\s*"
@@ -57,15 +59,28 @@ _MAN = re.compile(r"\b(?:man|male|gentleman|boy|he|him|his)\b", re.IGNORECASE)
 _WOMAN = re.compile(r"\b(?:woman|female|lady|girl|she|her|pregnan\w*)\b", re.IGNORECASE)
 
 
+# A woman pregnant or just delivered, as a case states it ("14 weeks pregnant", "gestational
+# diabetes", "post-partum haemorrhage"); "not pregnant" is not.
+_PATIENT_PREGNANT = re.compile(
+    r"(?<!not )(?<!non-)\b(?:pregnan\w*|gestation\w*|(?:ante|post|peri|intra)-?partum|antenatal|postnatal"
+    r"|(?:first|second|third) trimester|breast-?feeding|lactating|(?:pre-?)?eclampsia|birth|delivery|delivered)",
+    re.IGNORECASE,
+)
+
+
+_CHILDBEARING_AGE = 10.0
+
+
 @dataclass(frozen=True)
 class Patient:
     """What a message states about the patient's measures (absent when not stated)."""
 
     values: dict[str, float] = field(default_factory=dict)  # AGE in years, WEIGHT kg, KIDNEY mL/min, BMI
     sex: str = ""  # "M" or "F" when stated
+    pregnant: bool = False  # stated pregnant or just delivered ("14 weeks pregnant", "post-partum")
 
     def __bool__(self) -> bool:
-        return bool(self.values or self.sex)
+        return bool(self.values or self.sex or self.pregnant)
 
 
 @lru_cache(maxsize=1024)
@@ -91,7 +106,13 @@ def patient_of(message: str) -> Patient:
     if not sex:
         man, woman = bool(_MAN.search(message)), bool(_WOMAN.search(message))
         sex = "M" if man and not woman else "F" if woman and not man else ""
-    return Patient(values, sex)
+    # Abbreviations spelled out: "GDM", "PPH" are a pregnancy and a delivery.
+    pregnant = (
+        sex != "M"
+        and values.get(AGE, _CHILDBEARING_AGE) >= _CHILDBEARING_AGE  # a child's "birth weight" is no delivery
+        and bool(_PATIENT_PREGNANT.search(expand_abbreviations(message)[0]))
+    )
+    return Patient(values, sex, pregnant)
 
 
 def _age_factor(unit: str) -> float:
@@ -241,4 +262,6 @@ def fit(patient: Patient, text: str, heading: str = "") -> Fit:
         _PREGNANCY.search(head) or _PREGNANCY.search(opening.lower()) or _FOR_WOMEN.search(text.lower())
     ):
         excludes.add(SEX)
+    elif not patient.pregnant and _PREGNANCY.search(head):
+        excludes.add(PREGNANCY)  # a heading's "Pregnancy" is not for a case that states no pregnancy
     return Fit(frozenset(holds), frozenset(excludes))

@@ -106,3 +106,22 @@ def test_a_sentence_that_opens_on_childbirth_is_not_written_for_a_man():
         man, "Synthetic seizures lasting 5 minutes should be treated; see also the intrapartum section."
     ).excludes
     assert not fit(patient_of("30F"), "D - Intrapartum synthetic seizures should be terminated.").excludes
+
+
+def test_a_case_that_states_a_pregnancy_or_a_delivery_is_read_as_pregnant():
+    assert patient_of("30F, 14 weeks pregnant, smokes 15 a day.").pregnant
+    assert patient_of("GDM diagnosed at 28 weeks; fasting 5.9 mmol/L.").pregnant  # abbreviation spelled out
+    assert patient_of("PPH ~900 mL after vaginal birth, boggy uterus.").pregnant
+    assert not patient_of("47F, new femoral DVT, CrCl 26.").pregnant
+    assert not patient_of("30F, not pregnant, dysuria for 2 days.").pregnant
+    assert not patient_of("3-day-old, birth weight 2.1 kg, jaundiced.").pregnant
+    assert not patient_of("64M, pregnancy of his partner worries him.").pregnant
+
+
+def test_a_pregnancy_heading_is_for_a_case_that_states_a_pregnancy():
+    heading = "Special Considerations › Pregnancy"
+    text = "Synthetic heparin is the preferred anticoagulant."
+    assert fit(patient_of("47F, new femoral DVT, CrCl 26."), text, heading).excludes
+    assert not fit(patient_of("32F, 20 weeks pregnant, new femoral DVT."), text, heading).excludes
+    assert not fit(patient_of("47F, new femoral DVT, CrCl 26."), text, "Treatment").excludes
+    assert not fit(patient_of("What is the treatment of DVT?"), text, heading).excludes  # no patient described
