@@ -497,6 +497,16 @@ def _add(drafts: list[Draft], candidate: Candidate, by_intervention: bool) -> No
     drafts.append(Draft(key, _label(interventions), [candidate]))
 
 
+def _part_label(candidate: Candidate) -> str:
+    """A part's bullet quotes one statement: its label names only what the statement does not
+    name itself, the drug a dose row's heading gives ("Dabigatran" over "Reduce to 75 mg BID if
+    CrCl 15-30"). Repeating the sentence's own words ("Alginate: Consider using alginate
+    dressings ...") was clutter, and a word read as an intervention ("Bed" of "ulcer bed") a
+    wrong subject."""
+    said = candidate.statement.text.lower()
+    return _label([name for name in candidate.interventions if name.lower() not in said])
+
+
 def _label(interventions: list[str]) -> str:
     """The interventions as the source names them; a lowercase name gets a capital, an acronym keeps its own.
     A name that is only a word of another one listed ("sodium" of "sodium valproate") is left out."""
@@ -827,7 +837,7 @@ def _part_sections(question: Question, relevant: list[Candidate], vocabulary=Non
                     used.add(id(caution))
                     claims.append(_claim(caution))
                     break
-        return Bullet(_label(c.interventions), claims)
+        return Bullet(_part_label(c), claims)
 
     asked = _stems(_expanded_question(question.text))
 
@@ -890,7 +900,7 @@ def _part_sections(question: Question, relevant: list[Candidate], vocabulary=Non
             Section(
                 _PATIENT,
                 "This patient's circumstances",
-                [Bullet(_label(c.interventions), [_claim(c)]) for c in specific],
+                [Bullet(_part_label(c), [_claim(c)]) for c in specific],
             )
         )
     return sections, used

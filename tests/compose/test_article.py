@@ -586,6 +586,24 @@ def test_a_part_quotes_statements_written_for_other_patients_after_the_others():
     assert shown[-1] == texts[0], shown  # read first for the ask, quoted last
 
 
+def test_a_parts_label_names_only_what_its_statement_does_not():
+    case = "64M, synthetic neuropathy, CrCl 80. Which drug and dose?"
+    hits = [
+        _hit("named", "Examplamab is recommended for synthetic neuropathy."),
+        _hit("named2", "Fictinib is an alternative for synthetic neuropathy."),
+        _hit("row", "Starting dose: 20 mg once daily.", section="Synthetic neuropathy › Testoxetine"),
+    ]
+    ask = [_in_first_ask(case, hit, n) for n, hit in enumerate(hits)][0]
+    article = compose(_question(text=case), hits, today_year=TODAY)
+    labels = {b.claims[0].text: b.label for s in article.sections if s.key == f"part_{ask}" for b in s.bullets}
+    body = {t: labels[t] for t in labels if not any(t == c.text for c in article.bottom_line)}
+    assert "Starting dose: 20 mg once daily." in body or "Starting dose" in " ".join(
+        c.text for c in article.bottom_line
+    )
+    assert all(label == ("Testoxetine" if text.startswith("Starting dose") else "") for text, label in body.items())
+    assert any(label == "" for label in body.values())
+
+
 def test_a_part_quotes_the_statements_of_a_passage_that_speak_to_the_case_first():
     case = "30F, synthetic haemorrhage, asthma. Which drugs must I avoid?"
     passage = (
