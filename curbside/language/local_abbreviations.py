@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_DEFINED = re.compile(r"([A-Za-z][A-Za-z\-' ]{2,80}?)\s*\(([A-Z][A-Za-z0-9\-]{1,9})\)")
+# A short form in brackets, and the words before it: up to 81 letters, hyphens, apostrophes and
+# spaces, starting on a letter, then optional white space. The brackets are found first and the
+# words read backwards from them: one regular expression for both tried a lazy 80-character match
+# at every letter of a guideline (about 9 ms a source, a twentieth of an ask).
+_SHORT = re.compile(r"\(([A-Z][A-Za-z0-9\-]{1,9})\)")
+_LONG_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-' ")
+_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LONGEST_BEFORE = 81
+_SHORTEST_BEFORE = 3
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-']*")
 
 
@@ -20,14 +28,30 @@ def defined_abbreviations(texts: Iterable[str]) -> dict[str, str]:
     """{short form: long form} for every definition in `texts`; the first definition wins."""
     found: dict[str, str] = {}
     for text in texts:
-        for match in _DEFINED.finditer(text):
-            short = match.group(2)
+        for before, short in _definitions(text):
             if short in found or sum(c.isupper() for c in short) < 2:
                 continue
-            long = _long_form(match.group(1), short)
+            long = _long_form(before, short)
             if long:
                 found[short] = long
     return found
+
+
+def _definitions(text: str) -> Iterable[tuple[str, str]]:
+    """(the words before, the short form) of each bracketed short form in `text`."""
+    floor = 0  # a definition's words do not reach back into the one before
+    for match in _SHORT.finditer(text):
+        end = match.start()
+        while end > floor and text[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > floor and end - start < _LONGEST_BEFORE and text[start - 1] in _LONG_CHARS:
+            start -= 1
+        while start < end and text[start] not in _LETTERS:
+            start += 1
+        if end - start >= _SHORTEST_BEFORE:
+            floor = match.end()
+            yield text[start:end], match.group(1)
 
 
 def _long_form(before: str, short: str) -> str:

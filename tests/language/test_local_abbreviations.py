@@ -25,3 +25,43 @@ def test_the_long_forms_of_the_short_forms_a_text_uses_are_found():
         "synthetic painful neuropathy"
     ]
     assert long_forms_in("SPNX is another word.", coined) == []
+
+
+def test_definitions_are_read_as_the_single_pattern_of_schwartz_and_hearst_reads_them():
+    """The brackets are found first and the words read backwards: the same definitions as one
+    regular expression over the whole text (the earlier, slower reading), on awkward text too."""
+    import random
+    import re
+
+    from curbside.language.local_abbreviations import _long_form, defined_abbreviations
+
+    pattern = re.compile(r"([A-Za-z][A-Za-z\-' ]{2,80}?)\s*\(([A-Z][A-Za-z0-9\-]{1,9})\)")
+
+    def reference(texts):
+        found = {}
+        for text in texts:
+            for match in pattern.finditer(text):
+                short = match.group(2)
+                if short in found or sum(c.isupper() for c in short) < 2:
+                    continue
+                if long := _long_form(match.group(1), short):
+                    found[short] = long
+        return found
+
+    pieces = [
+        "synthetic painful neuropathy (SPN)",
+        "examplamab therapy\n(ET)",
+        "(AB)",
+        "x (CD)",
+        " - ",
+        "a very long run of words that goes on and on past the eighty one letters a long form may hold (LR)",
+        "mock drug (MD)(XY)",
+        "it's fine (IF)",
+        "(NOT a form)",
+        "1-2 (TT)",
+        "Dual Agent Therapy (DAT-2)",
+    ]
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", ", ", ". "]) for _ in range(rng.randint(1, 8)))
+        assert defined_abbreviations([text]) == reference([text]), text
