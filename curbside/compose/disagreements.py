@@ -70,6 +70,7 @@ _SETTINGS = {
     "complicated": re.compile(r"\bcomplicated\b"),
     "uncomplicated": re.compile(r"\buncomplicated\b"),
     "prophylaxis": re.compile(r"\b(?:prophyla\w*|prevent\w*)\b"),
+    "screening": re.compile(r"\b(?:screening|surveillance)\b"),
     "primary": re.compile(r"\bprimary (?:prophyla\w*|prevent\w*)\b"),
     "secondary": re.compile(r"\bsecondary (?:prophyla\w*|prevent\w*)\b"),
 }
@@ -84,8 +85,9 @@ _EXCLUSIVE = (
     frozenset({"high dose", "moderate dose", "low dose"}),
     frozenset({"primary", "secondary"}),
 )
-# ... or change what is given on their own: a prophylactic dose is not a treatment dose.
-_MUST_MATCH = frozenset({"prophylaxis", "surgery"})
+# ... or change what is given on their own: a prophylactic dose is not a treatment dose, and
+# screening endoscopy in well patients is not the endoscopy of an acute bleed.
+_MUST_MATCH = frozenset({"prophylaxis", "surgery", "screening"})
 _NUMBER = r"\d+(?:\.\d+)?|" + "|".join(NUMBER_WORDS)
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
 # How long a treatment is given, as guidelines write it: "for 5 days", "a 5-day course",

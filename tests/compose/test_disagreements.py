@@ -268,6 +268,11 @@ def test_a_setting_said_on_one_side_only_is_compared_unless_it_changes_what_is_g
         _quoted("Examplamab 40 mg once daily is recommended for synthetic otitis.", "b", 2),
     ]
     assert len(find_differences(one_side)) == 1 and find_differences(purpose) == []
+    screening = [
+        _quoted("Examplamab is not recommended for screening in synthetic otitis.", "a", 1),
+        _quoted("Examplamab is recommended for synthetic otitis.", "b", 2),
+    ]
+    assert find_differences(screening) == []
 
 
 def test_a_titles_setting_is_not_read_but_its_population_is():
