@@ -498,13 +498,20 @@ def _add(drafts: list[Draft], candidate: Candidate, by_intervention: bool) -> No
 
 
 def _part_label(candidate: Candidate) -> str:
-    """A part's bullet quotes one statement: its label names only what the statement does not
-    name itself, the drug a dose row's heading gives ("Dabigatran" over "Reduce to 75 mg BID if
-    CrCl 15-30"). Repeating the sentence's own words ("Alginate: Consider using alginate
-    dressings ...") was clutter, and a word read as an intervention ("Bed" of "ulcer bed") a
-    wrong subject."""
-    said = candidate.statement.text.lower()
-    return _label([name for name in candidate.interventions if name.lower() not in said])
+    """A part's bullet quotes one statement: it is labelled only when the statement names no
+    intervention itself, with what its heading names ("Dabigatran" over "Reduce to 75 mg BID if
+    CrCl 15-30"). Repeating the sentence's own subjects ("Alginate: Consider using alginate
+    dressings ...") was clutter; a word read as an intervention ("Bed" of "ulcer bed") a wrong
+    subject; and a class spelled out over a row about another drug ("Low-molecular-weight
+    heparin: Drug: Edoxaban; Lead-In Phase: LMWH ...") a misleading one."""
+    return "" if candidate.statement.interventions else _label(candidate.interventions)
+
+
+def _keeps_case(name: str) -> bool:
+    """An acronym or a name written with capitals of its own in its first word ("eGFR", "DOAC")
+    keeps its case; "vitamin K antagonist" starts a label with a capital."""
+    first = name.split()[0] if name.split() else name
+    return any(c.isupper() for c in first)
 
 
 def _label(interventions: list[str]) -> str:
@@ -516,7 +523,7 @@ def _label(interventions: list[str]) -> str:
         for i, name in enumerate(interventions)
         if not any(j != i and words[i] < words[j] for j in range(len(interventions)))
     ]
-    shown = [name if any(c.isupper() for c in name) else name[:1].upper() + name[1:] for name in interventions[:3]]
+    shown = [name if _keeps_case(name) else name[:1].upper() + name[1:] for name in interventions[:3]]
     if len(interventions) > 3:
         shown[-1] += ", …"
     return ", ".join(shown)
