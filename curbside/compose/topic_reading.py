@@ -287,7 +287,9 @@ def written_for_others(text: str, q: Question, vocabulary) -> bool:
     def the_cases(m) -> bool:
         """The case's condition, a kind of it or a class it belongs to ("heart disease" for an MI)."""
         return m.term in told or any(
-            a.startswith(b) or b.startswith(a) for a in _trees(vocabulary, m.mesh_id) for b in case_trees
+            a == b or a.startswith(b + ".") or b.startswith(a + ".")
+            for a in _trees(vocabulary, m.mesh_id)
+            for b in case_trees
         )
 
     named = False
