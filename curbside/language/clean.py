@@ -7,6 +7,16 @@ import re
 _WS = re.compile(r"\s+")
 
 
+# A footnote mark the readers set off from its word ("metformin ^3", "valproate ^4,5") or put after
+# a bracket (")^b"); an exponent ("10^9", "mm^3") is written against its number or unit.
+_FOOTNOTE_MARK = re.compile(r"(?:[ \t]|(?<=\)))\^[0-9a-z]{1,2}(?:,[0-9a-z]{1,2})*\b")
+
+
+def without_footnote_marks(text: str) -> str:
+    """`text` without footnote marks: a reader has no footnotes to follow them to."""
+    return _FOOTNOTE_MARK.sub("", text) if "^" in text else text
+
+
 def normalize_space(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
