@@ -100,3 +100,25 @@ def test_evidence_naming_a_member_covers_a_question_about_its_class():
     q = Question(text="Synthetic infarction. Antiplatelet doses?", drugs=["antiplatelet"], intent="dosing")
     covered, facts = Coverage().covers(q, [hit])
     assert facts["drug_in_top"] and covered
+
+
+def test_a_follow_up_is_checked_on_the_first_hits_then_on_all_the_evidence(lib, monkeypatch):
+    """The check composes from the first hits, and from every hit only when those give no claim:
+    a suggestion the whole evidence answers is still offered."""
+    from curbside import ask as asking
+    from curbside.model import Article, Bullet, Claim, Section
+
+    monkeypatch.setattr(asking, "FOLLOW_UP_CHECK_HITS", 3)  # the synthetic library has a few hits only
+    route = asking._route(lib, "first-line treatment of synthetic neuropathy", "physician", None, asking.Coverage())
+    assert route.way == "compose" and len(route.evidence) > asking.FOLLOW_UP_CHECK_HITS
+    read = []
+
+    def scripted_compose(q, evidence, **kwargs):  # a composer that answers only from all the evidence
+        read.append(len(evidence))
+        claims = [Claim("Synthetic claim.", 1, "x@1#0")] if len(evidence) == len(route.evidence) else []
+        return Article(question=q.text, title="t", sections=[Section("s", "S", [Bullet("", claims)])] if claims else [])
+
+    monkeypatch.setattr(asking, "compose", scripted_compose)
+    monkeypatch.setattr(asking, "verify", lambda article, lookup: article)
+    assert asking._answered_from_evidence(lib, route, "physician")
+    assert read == [asking.FOLLOW_UP_CHECK_HITS, len(route.evidence)]
