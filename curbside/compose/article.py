@@ -64,7 +64,11 @@ _CIRCUMSTANTIAL = {"contraindication", "special_population"}
 _BOILERPLATE = re.compile(
     r"^(?:see|refer to|for more (?:information|details)|click|visit|call|these resources)\b|-->|->|<--"
     # a tool or product the summary advertises ("OpenMedicine Calculators: ... available via MCP")
-    r"|\bcalculators?\b[^.]*\bavailable\b|\bavailable (?:via|through|from) (?:the )?(?:app|api|mcp)\b",
+    r"|\bcalculators?\b[^.]*\bavailable\b|\bavailable (?:via|through|from) (?:the )?(?:app|api|mcp)\b"
+    # the clearinghouse's own editorial note on a summary ("Note from the National Guideline
+    # Clearinghouse (NGC): This guideline was developed by ..."); a drug alert listed under it is
+    # read as a statement of its own
+    r"|^note from the national guideline clearinghouse\b",
     re.IGNORECASE,
 )
 _DANGLING = re.compile(r"(?:these|this|they|those|it|such|both|either|neither)\b", re.IGNORECASE)

@@ -115,6 +115,14 @@ def test_treatment_article_has_lines_of_therapy_avoid_and_an_algorithm():
     ]
 
 
+def test_a_clearinghouse_editorial_note_is_not_quoted():
+    from curbside.compose.article import _is_boilerplate
+    from curbside.compose.extract import Statement
+
+    note = "Note from the National Guideline Clearinghouse (NGC): This guideline was developed by a synthetic centre."
+    assert _is_boilerplate(Statement(note, 0, len(note)))
+
+
 def test_boilerplate_and_off_topic_sentences_are_left_out():
     texts = _texts(compose(_question(), HITS, today_year=TODAY))
     assert not any(text.startswith("See also") for text in texts)
