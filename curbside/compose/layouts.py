@@ -240,8 +240,17 @@ _WORD = re.compile(r"[A-Za-z0-9][\w'-]*")
 
 
 def title_for(question) -> str:
-    """The question restated as a topic: "Treatment of Refractory Diabetic Peripheral Neuropathy"."""
+    """The question restated as a topic: "Treatment of Refractory Diabetic Peripheral Neuropathy".
+    A question that names no condition and no drug the vocabulary reads is titled with its own
+    words: the first thing it asks ("Full Septic Screen?"), or its first words, not a string of
+    its keywords ("Diagnosis of Term Temp Looks Focus Full Septic")."""
     condition, drugs = question.condition, question.drugs
+    if not condition and not drugs:
+        # A drug the message names only as context ("Starting lithium. Baseline bloods?") is the
+        # subject of a question that names nothing else.
+        drugs = list(dict.fromkeys(m.term for m in question.matches if m.category == "drug"))[:2]
+        if not drugs:
+            return _own_words_title(question.text)
     if question.intent in _DRUG_INTENTS and drugs:
         context = " in " if question.intent == "contraindications" else " for "
         subject = " and ".join(drugs[:2]) + (context + condition if condition else "")
@@ -263,6 +272,15 @@ def title_for(question) -> str:
     lead = next((_LEADS[m] for m in question.modifiers if m in _LEADS), "")
     template = _TITLES.get(question.intent, "{subject}")
     return title_case(template.format(lead=lead, subject=subject), question.text)
+
+
+def _own_words_title(text: str) -> str:
+    from ..search.facets import facets
+
+    asks = [facet.text.strip(" ,;.") for facet in facets(text) if facet.asks]
+    words = (asks[0] if asks else text.strip()).rstrip("?").split()
+    shown = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
+    return title_case(shown[:1].upper() + shown[1:], text) + ("?" if asks else "")
 
 
 # Question modifiers that name a population; `extract` names the same populations with spaces.

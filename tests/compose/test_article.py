@@ -115,6 +115,20 @@ def test_treatment_article_has_lines_of_therapy_avoid_and_an_algorithm():
     ]
 
 
+def test_a_question_naming_no_condition_is_titled_by_its_drug_or_its_own_words():
+    from curbside.compose.layouts import title_for
+    from curbside.language.vocabulary import Match
+
+    asked = Question(
+        text="5-week-old, temp 38.4, looks well. Full septic screen? Does she need an LP?", intent="diagnosis"
+    )
+    asked.keywords = ["week", "old", "temp", "looks", "well", "full", "septic", "screen"]
+    assert title_for(asked) == "Full Septic Screen?"
+    drug = Question(text="Starting examplamab next week. Baseline bloods?", intent="monitoring")
+    drug.matches = [Match("examplamab", "D0", "drug", 9, 19)]
+    assert title_for(drug) == "Monitoring of Examplamab"
+
+
 def test_a_clearinghouse_editorial_note_is_not_quoted():
     from curbside.compose.article import _is_boilerplate
     from curbside.compose.extract import Statement
