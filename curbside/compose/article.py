@@ -254,7 +254,8 @@ def _relevant_candidates(
             )
             candidate = Candidate(statement, hit, (), set(statement.roles), interventions)
             considered.append(candidate)
-            if reading.key in seen or _is_boilerplate(statement):
+            lead_with_rows = hit.explain.get("rows_follow", 0.0) >= 1.0 and statement.text.rstrip().endswith(":")
+            if reading.key in seen or (_is_boilerplate(statement) and not lead_with_rows):
                 continue
             if _is_score_row(statement.text) and not _ASKS_SCORE.search(question.text):
                 continue  # a scoring criterion, quoted only when the question asks about the score

@@ -293,7 +293,8 @@ def written_for_others(text: str, q: Question, vocabulary) -> bool:
         )
 
     named = False
-    for alternative in _ALTERNATIVES.split(re.sub(r"\([^()]*\)", " ", match["who"])):
+    # A bracket's words belong to their alternative: "(DVT)", "(including acute pyelonephritis)".
+    for alternative in _ALTERNATIVES.split(re.sub(r"[()\[\]]", " ", match["who"])):
         alternative = _expanded(alternative)  # "PE" is the pulmonary embolism the case names
         low = fold(alternative)
         conditions = [m for m in vocabulary.match(alternative) if m.category == "condition"]
@@ -377,18 +378,50 @@ def focused_hits(searcher, q: Question, sources: list[Source], reading: TopicRea
             chosen.append(pk)
             facet_of[pk] = -1
             extra += 1
+    # A lead-in brings the rows of its list (bench/clinician.py: the same 156 must-haves, IDSA's
+    # "selecting among the following:" for non-sepsis cUTI now quoted with its three agents).
+    chosen, leads = _with_rows(chosen, facet_of, passages)
     hits = []
     for order, pk in enumerate(chosen):
         passage, source = passages[pk]
-        hits.append(
-            Hit(
-                passage=passage,
-                source=source,
-                score=1.0 / (1 + order),
-                explain={"topic_source": 1.0, "facet_order": float(order), "facet": float(facet_of[pk])},
-            )
-        )
+        explain = {"topic_source": 1.0, "facet_order": float(order), "facet": float(facet_of[pk])}
+        if pk in leads:
+            explain["rows_follow"] = 1.0
+        hits.append(Hit(passage=passage, source=source, score=1.0 / (1 + order), explain=explain))
     return hits
+
+
+_MAX_ROWS = 8
+
+
+def _with_rows(chosen: list[int], facet_of: dict[int, int], passages: dict) -> tuple[list[int], set[int]]:
+    """A chosen lead-in whose list is in the passages after it ("... the IDSA suggests initially
+    selecting among the following:" then one passage per agent) brings those rows with it, for
+    the same facet, right after it. Returns the passages and the lead-ins that brought rows."""
+    at = {(source.id, passage.order): pk for pk, (passage, source) in passages.items()}
+    rows_of: dict[int, list[int]] = {}
+    for pk in chosen:
+        passage, source = passages[pk]
+        if not passage.text.rstrip().endswith(":"):
+            continue
+        rows = []
+        for step in range(1, _MAX_ROWS + 1):
+            row = at.get((source.id, passage.order + step))
+            if row is None or passages[row][0].section != passage.section or row in rows_of:
+                break
+            rows.append(row)
+        if rows:
+            rows_of[pk] = rows
+    moved = {row for rows in rows_of.values() for row in rows}
+    out = []
+    for pk in chosen:
+        if pk in moved:
+            continue  # shown after its lead-in
+        out.append(pk)
+        for row in rows_of.get(pk, []):
+            out.append(row)
+            facet_of[row] = facet_of[pk]
+    return out, set(rows_of)
 
 
 def _share_out(rankings: list[tuple[int, int, list[int]]]) -> tuple[list[int], dict[int, int]]:

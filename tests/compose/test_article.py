@@ -129,6 +129,18 @@ def test_a_question_naming_no_condition_is_titled_by_its_drug_or_its_own_words()
     assert title_for(drug) == "Monitoring of Examplamab"
 
 
+def test_a_lead_in_is_quoted_when_the_rows_of_its_list_follow_it():
+    case = "64M, synthetic neuropathy, CrCl 80. Which drug first?"
+    lead = _hit("lead", "For patients with synthetic neuropathy, select among the following:")
+    _in_first_ask(case, lead, 0)
+    lead.explain["rows_follow"] = 1.0  # the topic reading brought the rows of its list after it
+    row = _hit("row", "Class: Synthetic agents; Agents: Examplamab, testoxetine")
+    _in_first_ask(case, row, 1)
+    article = compose(_question(text=case), [lead, row], today_year=TODAY)
+    shown = [c.text for c in article.all_claims()]
+    assert "For patients with synthetic neuropathy, select among the following:" in shown
+
+
 def test_a_clearinghouse_editorial_note_is_not_quoted():
     from curbside.compose.article import _is_boilerplate
     from curbside.compose.extract import Statement

@@ -245,3 +245,25 @@ def test_a_statement_written_for_other_patients_is_told_by_its_opening_populatio
     assert not others("In patients with a history of synthetic vessel disease, avoid examplaban.")  # a class of it
     assert not others("For patients with moderate or high disease activity, add examplaban.")  # no condition named
     assert not others("Examplaban is recommended for synthetic embolism.")  # no population
+
+
+def test_a_lead_in_brings_the_rows_of_its_list_right_after_it():
+    from curbside.model import Passage, Source
+
+    source = Source(id="test:rows", kind="guideline", title="Synthetic guideline", origin="test")
+
+    def passage(order: int, text: str, section: str = "Recs › Without sepsis") -> Passage:
+        return Passage(source_id=source.id, order=order, section=section, text=text, id=f"test:rows@1#{order}")
+
+    texts = {
+        10: passage(0, "For patients without sepsis, select among the following:"),
+        11: passage(1, "Class: Synthetic cephalosporins; Agents: Examplamab"),
+        12: passage(2, "Class: Synthetic quinolones; Agents: Fictinib"),
+        13: passage(3, "A statement of the next section.", section="Recs › Duration"),
+        20: passage(9, "Testoxetine is recommended for synthetic neuropathy."),
+    }
+    passages = {pk: (p, source) for pk, p in texts.items()}
+    facet_of = {20: 0, 10: 1, 12: 0}  # a row another facet took moves to its lead-in
+    chosen, leads = topic_reading._with_rows([20, 12, 10], facet_of, passages)
+    assert chosen == [20, 10, 11, 12] and leads == {10}
+    assert facet_of[11] == facet_of[12] == 1
