@@ -141,6 +141,21 @@ def test_a_lead_in_is_quoted_when_the_rows_of_its_list_follow_it():
     assert "For patients with synthetic neuropathy, select among the following:" in shown
 
 
+def test_a_statement_that_names_a_treatment_itself_gets_no_label_in_a_part():
+    """The class spelled out ("Low-molecular-weight heparin" for "LMWH") over a row about another
+    drug would read as the row's subject."""
+    case = "64M, synthetic neuropathy, CrCl 80. Which drug and dose?"
+    row = _hit("row", "Drug: Edoxaban; Lead-In Phase: LMWH or UFH for 5-10 days; Maintenance Phase: 60 mg once daily")
+    ask = _in_first_ask(case, row, 0)
+    other = _hit("other", "Examplamab is recommended for synthetic neuropathy.")
+    _in_first_ask(case, other, 1)
+    article = compose(_question(text=case), [row, other], today_year=TODAY)
+    bullets = [b for s in article.sections if s.key == f"part_{ask}" for b in s.bullets]
+    shown = [b for b in bullets if b.claims[0].text.startswith("Drug: Edoxaban")]
+    assert shown or any(c.text.startswith("Drug: Edoxaban") for c in article.bottom_line)
+    assert all(b.label == "" for b in shown)
+
+
 def test_a_clearinghouse_editorial_note_is_not_quoted():
     from curbside.compose.article import _is_boilerplate
     from curbside.compose.extract import Statement
