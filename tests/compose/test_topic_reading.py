@@ -247,6 +247,18 @@ def test_a_statement_written_for_other_patients_is_told_by_its_opening_populatio
     assert not others("Examplaban is recommended for synthetic embolism.")  # no population
 
 
+def test_a_condition_is_the_cases_by_whole_tree_segments():
+    """C99.10 is not under C99.1: a tree number's prefix counts only at a segment's end."""
+    from curbside.language.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(
+        [("D1", "Synthetic Embolism", "condition", "C99.1"), ("D2", "Synthetic Growth", "condition", "C99.10")],
+        [("synthetic embolism", "D1", "name", "x"), ("synthetic growth", "D2", "name", "x")],
+    )
+    q = understand("64M, first synthetic embolism. Which anticoagulant?", vocabulary)
+    assert topic_reading.written_for_others("In patients with synthetic growth, give examplaban.", q, vocabulary)
+
+
 def test_a_lead_in_brings_the_rows_of_its_list_right_after_it():
     from curbside.model import Passage, Source
 
