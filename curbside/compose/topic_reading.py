@@ -298,8 +298,6 @@ def written_for_others(text: str, q: Question, vocabulary) -> bool:
         alternative = _expanded(alternative)  # "PE" is the pulmonary embolism the case names
         low = fold(alternative)
         conditions = [m for m in vocabulary.match(alternative) if m.category == "condition"]
-        if not conditions and re.search(r"[a-z]{3}", low):
-            return False  # "... or who fail to improve after 3 days": an alternative anyone may be in
         named = named or bool(conditions)
         if not any(the_cases(m) for m in conditions):
             continue

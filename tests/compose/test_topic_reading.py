@@ -244,7 +244,6 @@ def test_a_statement_written_for_other_patients_is_told_by_its_opening_populatio
     assert not others("In patients with synthetic thrombosis (ST) or synthetic embolism (SE), give examplaban.")
     assert not others("In patients with a history of synthetic vessel disease, avoid examplaban.")  # a class of it
     assert not others("For patients with moderate or high disease activity, add examplaban.")  # no condition named
-    assert not others("In patients with synthetic cancer or who fail to improve on fictinib, add examplaban.")
     assert not others("Examplaban is recommended for synthetic embolism.")  # no population
 
 
