@@ -96,6 +96,18 @@ def _texts(article) -> list[str]:
     return [claim.text for claim in article.all_claims()]
 
 
+def _placed(hit: Hit, facet: float, order: float) -> None:
+    """Mark `hit` as a passage the topic reading chose for facet `facet` (-1: the whole question)."""
+    hit.explain.update({"topic_source": 1.0, "facet": float(facet), "facet_order": float(order)})
+
+
+def _in_first_ask(case: str, hit: Hit, order: int = 0) -> int:
+    """Place `hit` among the passages the topic reading chose for the case's first ask; its index."""
+    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
+    _placed(hit, ask, order)
+    return ask
+
+
 def test_treatment_article_has_lines_of_therapy_avoid_and_an_algorithm():
     article = compose(_question(modifiers=["refractory"]), HITS, today_year=TODAY)
     assert article.kind == "article"
@@ -179,10 +191,10 @@ def test_a_scoring_tables_rows_are_quoted_only_when_the_question_asks_about_the_
         _in_first_ask(case, ask)
         rows = _hit("score", "Parameter: Systolic BP (mmHg); Criteria: 90-99; Score: 2", section="Synthetic score")
         points = _hit("points", "Component: GCS score; Criteria: 5-12; Points: 1", section="Synthetic score")
-        points.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 3.0})
-        rows.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0})  # read for "BP 94/58"
+        _placed(points, 1.0, 3.0)
+        _placed(rows, 1.0, 1.0)  # read for "BP 94/58"
         acting = _hit("acting", "Risk Group: High; Score: 5-7; Actionable Recommendation: Start examplamab urgently")
-        acting.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 2.0})
+        _placed(acting, 1.0, 2.0)
         return [ask, rows, acting, points]
 
     case = "58M, synthetic neuropathy, BP 94/58. What do I start?"
@@ -404,7 +416,7 @@ def test_a_cases_bottom_line_is_not_a_recommendation_for_a_condition_the_case_do
     )
     fits = _hit("guide2", "In synthetic neuropathy, examplamab is recommended first for 3 months (Grade 1B).")
     for order, hit in enumerate((other, fits)):
-        hit.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": float(order)})
+        _placed(hit, 2.0, float(order))
     article = compose(question, [other, fits], today_year=TODAY)
     assert article.bottom_line[0].text.startswith("In synthetic neuropathy, examplamab is recommended first")
 
@@ -445,7 +457,7 @@ def test_a_case_is_answered_by_its_parts_not_the_generic_sections_after_them():
         "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy. "
         "Testoxetine 30 mg once daily is an alternative first-line therapy for synthetic neuropathy.",
     )
-    part.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})  # chosen for the ask
+    _placed(part, 2.0, 0.0)  # chosen for the ask
     other = _hit("other", "Renal function should be monitored every 3 months in synthetic neuropathy.")
     article = compose(_question(text=case), [part, other], today_year=TODAY)
     assert [s.title for s in article.sections] == ["What is first-line?"]
@@ -477,7 +489,7 @@ def test_a_case_bottom_line_is_not_a_recommendation_for_a_condition_the_case_doe
     )
     own = _hit("own", "Testoxetine is recommended first-line for synthetic neuropathy (strong recommendation).")
     for order, hit in enumerate((other, own)):
-        hit.explain.update({"topic_source": 1.0, "facet": 3.0, "facet_order": float(order)})
+        _placed(hit, 3.0, float(order))
     question = understand(case, vocabulary)
     article = compose(question, [other, own], today_year=TODAY, vocabulary=vocabulary)
     assert article.bottom_line and "Testoxetine" in article.bottom_line[0].text
@@ -488,14 +500,14 @@ def test_a_caution_for_this_patient_is_shown_next_to_the_treatment_it_limits():
 
     case = "61F, synthetic wobbles, synthetic neuropathy. What is first-line?"
     part = _hit("part", "Examplamab 20 mg once daily is recommended as first-line therapy for synthetic neuropathy.")
-    part.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    _placed(part, 2.0, 0.0)
     caution = _hit(
         "part", "Examplamab should not be used in patients with synthetic wobbles.", section="Special populations"
     )
     caution = Hit(replace(caution.passage, order=1, id="part@1#1"), caution.source, caution.score)  # same source
-    caution.explain.update({"topic_source": 1.0, "facet": 0.0, "facet_order": 1.0})
+    _placed(caution, 0.0, 1.0)
     elsewhere = _hit("other", "Examplamab should not be used in synthetic wobbles.", section="Special populations")
-    elsewhere.explain.update({"topic_source": 1.0, "facet": 0.0, "facet_order": 2.0})
+    _placed(elsewhere, 0.0, 2.0)
     question = _question(text=case)
     question.conditions = ["synthetic wobbles", "synthetic neuropathy"]
     _, relevant = _relevant_candidates(question, [part, elsewhere, caution], None)
@@ -522,9 +534,9 @@ def test_an_age_range_or_an_unless_clause_makes_no_caution_this_patients():
 def test_a_case_bottom_line_answers_the_first_thing_asked_first():
     case = "61F, synthetic neuropathy. What is first-line? How long for?"
     first = _hit("first", "Examplamab is recommended for synthetic neuropathy.")
-    first.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0})
+    _placed(first, 1.0, 1.0)
     second = _hit("second", "Testoxetine is recommended for synthetic neuropathy.")
-    second.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    _placed(second, 2.0, 0.0)
     article = compose(_question(text=case), [first, second], today_year=TODAY)
     assert article.bottom_line[0].text.startswith("Examplamab")
 
@@ -551,9 +563,9 @@ def test_a_list_item_ending_in_and_is_not_quoted_alone():
 def test_a_passage_read_for_a_fact_of_the_case_is_shown_with_the_further_recommendations():
     case = "61F, synthetic neuropathy, creatinine 1.0 -> 1.4 mg/dL. What is first-line?"
     ask = _hit("ask", "Examplamab is recommended for synthetic neuropathy. Testoxetine is an alternative therapy.")
-    ask.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    _placed(ask, 2.0, 0.0)
     fact = _hit("fact", "Synthetic kidney injury is defined as a rise in creatinine of 0.3 mg/dL within 48 hours.")
-    fact.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0})
+    _placed(fact, 1.0, 1.0)
     article = compose(_question(text=case), [ask, fact], today_year=TODAY)
     further = [c.text for s in article.sections if s.key == "part_further" for b in s.bullets for c in b.claims]
     assert any(t.startswith("Synthetic kidney injury is defined") for t in further)
@@ -573,9 +585,9 @@ def test_a_sentence_that_goes_on_from_the_one_before_is_quoted_with_it():
 def test_a_case_asking_about_a_drug_gets_a_bottom_line_about_that_drug():
     case = "71F, synthetic neuropathy, normal renal function, weight 72 kg. Can I still give examplamab?"
     other = _hit("other", "Testoxetine is recommended for synthetic neuropathy with normal renal function.")
-    other.explain.update({"topic_source": 1.0, "facet": 3.0, "facet_order": 0.0})
+    _placed(other, 3.0, 0.0)
     asked = _hit("asked", "Examplamab is recommended for synthetic neuropathy.")
-    asked.explain.update({"topic_source": 1.0, "facet": 3.0, "facet_order": 1.0})
+    _placed(asked, 3.0, 1.0)
     question = _question(text=case, drugs=["examplamab"])
     article = compose(question, [other, asked], today_year=TODAY)
     assert article.bottom_line and article.bottom_line[0].text.startswith("Examplamab")
@@ -586,16 +598,16 @@ def test_further_recommendations_put_the_whole_questions_passages_before_the_fac
     (read for "creatinine 1.0 -> 1.4") come after them, and only as room is left."""
     case = "61F, synthetic neuropathy, creatinine 1.0 -> 1.4 mg/dL. What is first-line?"
     ask = _hit("ask", "Examplamab is recommended for synthetic neuropathy.")
-    ask.explain.update({"topic_source": 1.0, "facet": 2.0, "facet_order": 0.0})
+    _placed(ask, 2.0, 0.0)
     facts = []
     for n in range(14):
         fact = _hit(f"fact{n}", f"Synthetic kidney finding {n} is defined by a rise in creatinine of {n + 1} mg/dL.")
-        fact.explain.update({"topic_source": 1.0, "facet": 1.0, "facet_order": 1.0 + n})
+        _placed(fact, 1.0, 1.0 + n)
         facts.append(fact)
     wholes = []
     for n, drug in enumerate(["Testoxetine", "Placebomab", "Fictivir"]):
         whole = _hit(f"whole{n}", f"{drug} is an option when synthetic neuropathy comes with kidney injury.")
-        whole.explain.update({"topic_source": 1.0, "facet": -1.0, "facet_order": 20.0 + n})
+        _placed(whole, -1.0, 20.0 + n)
         wholes.append(whole)
     article = compose(_question(text=case), [ask, *facts, *wholes], today_year=TODAY)
     further = [c.text for s in article.sections if s.key == "part_further" for b in s.bullets for c in b.claims]
@@ -603,13 +615,6 @@ def test_further_recommendations_put_the_whole_questions_passages_before_the_fac
     assert all(f"{drug} is an option" in " ".join(shown) for drug in ["Testoxetine", "Placebomab", "Fictivir"])
     assert further[0].split()[0] in {"Testoxetine", "Placebomab", "Fictivir"}
     assert len(further) <= 12 and any(t.startswith("Synthetic kidney finding") for t in further)
-
-
-def _in_first_ask(case: str, hit: Hit, order: int = 0) -> int:
-    """Place `hit` among the passages the topic reading chose for the case's first ask; its index."""
-    ask = next(i for i, facet in enumerate(facets(case)) if facet.asks)
-    hit.explain.update({"topic_source": 1.0, "facet": float(ask), "facet_order": float(order)})
-    return ask
 
 
 def test_a_part_quotes_statements_written_for_other_patients_after_the_others():
