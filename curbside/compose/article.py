@@ -852,16 +852,22 @@ def _part_sections(question: Question, relevant: list[Candidate], vocabulary=Non
         return Bullet(_part_label(c), claims)
 
     asked = _stems(_expanded_question(question.text))
+    # A statement written for other patients ("In patients with DVT of the leg or PE and cancer"
+    # in a case without cancer) goes after every one that may be this patient's: shown only when
+    # the part has room left (bench/clinician.py: 156 must-haves either way, 20 -> 15 such
+    # statements quoted; leaving them out entirely found 154). Read once per statement: the
+    # circumstances' candidates are chosen from twice.
+    others = {
+        id(c)
+        for candidates in by_facet.values()
+        for c in candidates
+        if written_for_others(c.statement.text, question, vocabulary)
+    }
 
     def chosen(candidates: list[Candidate], keep) -> list[Candidate]:
         out, per_passage = [], Counter()
         # A passage's statements that share most words with the question first ("Avoid
         # 15-methylprostaglandin F2a in asthmatic patients" for a case with asthma), then in order.
-        # A statement written for other patients ("In patients with DVT of the leg or PE and
-        # cancer" in a case without cancer) after every one that may be this patient's: shown
-        # only when the part has room left (bench/clinician.py: 156 must-haves either way, 20 -> 15
-        # such statements quoted; leaving them out entirely found 154).
-        others = {id(c) for c in candidates if written_for_others(c.statement.text, question, vocabulary)}
         for c in sorted(
             candidates,
             key=lambda c: (

@@ -29,7 +29,7 @@ from ..language.clean import find_grade
 from ..language.interventions import classes_of
 from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.measures import fit, patient_of
-from ..language.vocabulary import expand_abbreviations
+from ..language.vocabulary import expand_abbreviations, is_below
 from ..language.words import fold
 from ..model import Hit, Source
 from ..search.facets import Facet, content_words, facets, told_text
@@ -281,15 +281,17 @@ def written_for_others(text: str, q: Question, vocabulary) -> bool:
     match = _STATEMENT_POPULATION.match(text)
     if match is None:
         return False
-    case_trees = [t for m in q.matches if m.category == "condition" for t in _trees(vocabulary, m.mesh_id)]
+    case_trees = tuple(t for m in q.matches if m.category == "condition" for t in _trees(vocabulary, m.mesh_id))
     told = fold(q.normalized or q.text)
 
     def the_cases(m) -> bool:
         """The case's condition, a kind of it or a class it belongs to ("heart disease" for an MI)."""
-        return m.term in told or any(
-            a == b or a.startswith(b + ".") or b.startswith(a + ".")
-            for a in _trees(vocabulary, m.mesh_id)
-            for b in case_trees
+        trees = _trees(vocabulary, m.mesh_id)
+        return (
+            m.term in told
+            or bool(set(trees) & set(case_trees))
+            or is_below(trees, case_trees)
+            or is_below(case_trees, trees)
         )
 
     named = False

@@ -358,3 +358,8 @@ def _lookup_abbreviation(
             continue
         return entry, plural
     return None
+
+
+def is_below(trees: tuple[str, ...], ancestors: tuple[str, ...]) -> bool:
+    """Whether a concept with tree numbers `trees` sits under one with `ancestors` in the MeSH tree."""
+    return any(t.startswith(a + ".") for t in trees for a in ancestors)

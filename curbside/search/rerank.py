@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..language.vocabulary import Vocabulary
+from ..language.vocabulary import Vocabulary, is_below
 from ..language.words import STOPWORDS
 from ..model import Hit
 from .understand import Question, detect_intent
@@ -208,7 +208,7 @@ def _narrower_factor(asked: list[_Asked], hit: Hit, question_words: frozenset[st
         return 0.0
     for concept_id, words in named:
         trees = vocabulary.concepts[concept_id].tree_numbers
-        if any(concept_id == a.concept_id or words in a.names or _is_below(a.trees, trees) for a in asked):
+        if any(concept_id == a.concept_id or words in a.names or is_below(a.trees, trees) for a in asked):
             return 0.0
     worst = 0.0
     for concept_id, words in named:
@@ -217,13 +217,8 @@ def _narrower_factor(asked: list[_Asked], hit: Hit, question_words: frozenset[st
             contained = next((n for n in (a.words, *a.names) if words > n), None)
             if contained is None or _question_names(concept_id, words, contained, question_words, vocabulary):
                 continue  # not narrower, or the question names the narrower condition itself
-            worst = max(worst, 0.5 if _is_below(trees, a.trees) else 1.0)
+            worst = max(worst, 0.5 if is_below(trees, a.trees) else 1.0)
     return worst
-
-
-def _is_below(trees: tuple[str, ...], ancestors: tuple[str, ...]) -> bool:
-    """Whether a concept with tree numbers `trees` sits under one with `ancestors` in the MeSH tree."""
-    return any(t.startswith(a + ".") for t in trees for a in ancestors)
 
 
 def _question_names(
