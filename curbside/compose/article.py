@@ -88,6 +88,11 @@ _SCORE_ROW = re.compile(r"(?:^|;\s*)(?:(?:score|points?):\s*[\d<>≤≥]|\d+\s+p
 _RECOMMENDS_FIELD = re.compile(
     r"(?:^|;\s*)[^:;]*\b(?:recommend\w*|action\w*|implication\w*|management|strategy)\b[^:;]*:", re.IGNORECASE
 )
+# A row of a guideline's table of evidence ("Recommendation: Azelaic acid; Strength of
+# Recommendation: A; Level of Evidence: I; References: Cunliffe & Holland, 1989"): it grades a
+# recommendation written elsewhere and lists the studies behind it; quoted, it reads as advice
+# it does not give (the acne guideline's 20 such rows filled the isotretinoin case's article).
+_EVIDENCE_TABLE_ROW = re.compile(r"^Recommendation:[^;]{1,120};.*;\s*References:", re.IGNORECASE)
 _ASKS_SCORE = re.compile(r"\b(?:scores?|points?|scoring)\b", re.IGNORECASE)
 _TRAILING_JOIN = re.compile(r"(?:\b(?:and|or|and/or|but|with|plus)|,)\s*$", re.IGNORECASE)
 _CHART_STEP = re.compile(r"[→⇒➔]|-+>|=>")
@@ -110,6 +115,7 @@ BOTTOM_LINE_OTHER_CONDITION = 3  # a condition the case does not name costs as m
 # as three more of the case's words (bench/clinician.py: 34 -> 36 must-haves in the bottom line at
 # 3 and at 6, none lost elsewhere).
 BOTTOM_LINE_FIRST_ASK = 3
+_ABOUT_ITS_DRUG = frozenset({"monitoring", "dosing", "adverse_effects", "contraindications", "interactions"})
 BOTTOM_LINE_RECOMMENDS = 3  # a recommendation outweighs three more of the case's words in a bottom line
 _PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
@@ -259,6 +265,8 @@ def _relevant_candidates(
                 continue
             if _is_score_row(statement.text) and not _ASKS_SCORE.search(question.text):
                 continue  # a scoring criterion, quoted only when the question asks about the score
+            if _EVIDENCE_TABLE_ROW.search(statement.text):
+                continue
             if statement.doses and not interventions:
                 continue  # a dose is never shown without its drug ("Reduce to 2.5 mg BID if ...")
             if fit(patient, statement.text, hit.passage.section).excludes:
@@ -711,6 +719,10 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     own = {m.mesh_id for m in question.matches if m.category == "condition"}
     first_ask = next((float(i) for i, f in enumerate(parts_asked) if f.asks), None)
     asked = _with_classes(asked_drugs(question)) if answers_by_part(question.text) else set()
+    if not asked and question.intent in _ABOUT_ITS_DRUG:
+        # "Starting isotretinoin. What labs?": a question about monitoring, doses or harms is about
+        # the drug the case names even when the asking sentence does not repeat it.
+        asked = _with_classes(question.drugs)
 
     def other_conditions(text: str) -> int:
         """MeSH conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that

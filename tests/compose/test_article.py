@@ -168,6 +168,30 @@ def test_a_statement_that_names_a_treatment_itself_gets_no_label_in_a_part():
     assert all(b.label == "" for b in shown)
 
 
+def test_a_row_of_a_table_of_evidence_is_not_quoted():
+    case = "64M, synthetic neuropathy, CrCl 80. Which drug first?"
+    row = _hit(
+        "row", "Recommendation: Examplamab; Strength of Recommendation: A; Level of Evidence: I; References: Doe, 2001"
+    )
+    _in_first_ask(case, row, 0)
+    said = _hit("said", "Examplamab is recommended for synthetic neuropathy.")
+    _in_first_ask(case, said, 1)
+    texts = _texts(compose(_question(text=case), [row, said], today_year=TODAY))
+    assert texts and not any(t.startswith("Recommendation:") for t in texts)
+
+
+def test_a_monitoring_case_is_answered_about_the_drug_it_names_not_another():
+    case = "17F, synthetic neuropathy, starting apixaban next week. What labs at baseline?"
+    # Synthetic sentences: real drug names only so the intervention vocabulary reads them.
+    other = _hit("other", "Synthetic neuropathy: baseline labs are recommended before starting methotrexate.")
+    ask = _in_first_ask(case, other, 0)
+    own = _hit("own", "Synthetic panel A is recommended at baseline with apixaban.")
+    _in_first_ask(case, own, 1)
+    question = _question("monitoring", drugs=["apixaban"], text=case)
+    article = compose(question, [other, own], today_year=TODAY)
+    assert ask >= 0 and article.bottom_line[0].text.startswith("Synthetic panel A")
+
+
 def test_a_clearinghouse_editorial_note_is_not_quoted():
     from curbside.compose.article import _is_boilerplate
     from curbside.compose.extract import Statement
