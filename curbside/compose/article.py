@@ -115,7 +115,7 @@ BOTTOM_LINE_OTHER_CONDITION = 3  # a condition the case does not name costs as m
 # as three more of the case's words (bench/clinician.py: 34 -> 36 must-haves in the bottom line at
 # 3 and at 6, none lost elsewhere).
 BOTTOM_LINE_FIRST_ASK = 3
-_ABOUT_ITS_DRUG = frozenset({"monitoring", "dosing", "adverse_effects", "contraindications", "interactions"})
+_ABOUT_ITS_DRUG = frozenset({"monitoring", "adverse_effects", "interactions"})
 BOTTOM_LINE_RECOMMENDS = 3  # a recommendation outweighs three more of the case's words in a bottom line
 _PATIENT = _PART + "patient"
 _ON_TOPIC, _MENTIONS = "on topic", "mentions"
@@ -719,10 +719,12 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     own = {m.mesh_id for m in question.matches if m.category == "condition"}
     first_ask = next((float(i) for i, f in enumerate(parts_asked) if f.asks), None)
     asked = _with_classes(asked_drugs(question)) if answers_by_part(question.text) else set()
+    its_drug = set()
     if not asked and question.intent in _ABOUT_ITS_DRUG:
-        # "Starting isotretinoin. What labs?": a question about monitoring, doses or harms is about
-        # the drug the case names even when the asking sentence does not repeat it.
-        asked = _with_classes(question.drugs)
+        # "Starting isotretinoin. What labs?": a question about monitoring, harms or interactions is about
+        # the drug the case names even when the asking sentence does not repeat it; a statement
+        # about another drug only ("labs before starting hydroxyurea") is not its bottom line.
+        asked = its_drug = _with_classes(question.drugs)
 
     def other_conditions(text: str) -> int:
         """MeSH conditions the vocabulary finds in `text` (abbreviations spelled out: "NAFLD") that
@@ -778,6 +780,8 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
             continue
         named = {n.lower() for n in (*c.statement.interventions, *c.statement.classes)}
         if c.statement.polarity != "against" and named & ruled_out:
+            continue
+        if its_drug and named and not named & its_drug:
             continue
         facets_used.add(facet)
         chosen.append(c.claim)

@@ -192,6 +192,17 @@ def test_a_monitoring_case_is_answered_about_the_drug_it_names_not_another():
     assert ask >= 0 and article.bottom_line[0].text.startswith("Synthetic panel A")
 
 
+def test_a_monitoring_cases_bottom_line_never_quotes_another_drug_only():
+    case = "17F, synthetic neuropathy, starting apixaban next week. What labs at baseline? What to counsel?"
+    own = _hit("own", "Synthetic panel A is recommended at baseline with apixaban.")
+    _in_first_ask(case, own, 0)
+    other = _hit("other", "Baseline labs are recommended before starting methotrexate.")
+    _placed(other, [i for i, f in enumerate(facets(case)) if f.asks][1], 1)
+    question = _question("monitoring", drugs=["apixaban"], text=case)
+    article = compose(question, [own, other], today_year=TODAY)
+    assert [c.text for c in article.bottom_line] == ["Synthetic panel A is recommended at baseline with apixaban."]
+
+
 def test_a_clearinghouse_editorial_note_is_not_quoted():
     from curbside.compose.article import _is_boilerplate
     from curbside.compose.extract import Statement
