@@ -60,6 +60,7 @@ def suspected_condition(q: Question, hits: list[Hit], vocabulary, reading: Suspe
     patient = patient_of(q.text)
     weights: dict[str, float] = {}
     titles: dict[str, str] = {}
+    declared_conditions: dict[str, list[str]] = {}
     for rank, hit in enumerate(hits):
         source = hit.source
         if len(titles) == reading.scan_sources:
@@ -68,6 +69,7 @@ def suspected_condition(q: Question, hits: list[Hit], vocabulary, reading: Suspe
             continue
         weights[source.id] = 1.0 / (rank + reading.rank_offset)
         titles[source.id] = source.title
+        declared_conditions[source.id] = source.conditions
     finding_and_narrower = {finding.id, *vocabulary.narrower(finding.id)}
     # A condition the case names beside the finding is the background it happens in ("breast
     # cancer on tamoxifen, hot flushes"), not the diagnosis the finding points to.
@@ -77,9 +79,10 @@ def suspected_condition(q: Question, hits: list[Hit], vocabulary, reading: Suspe
     weight: Counter = Counter()
     for source_id, title in titles.items():
         named = {m.mesh_id for m in vocabulary.match(title)}
-        if named & finding_and_narrower:
+        declared = {m.mesh_id for m in vocabulary.match(" ; ".join(declared_conditions[source_id]))}
+        if (named | declared) & finding_and_narrower:
             return None  # a guideline on the finding itself, for this patient: the finding is the topic
-        for concept_id in _title_conditions(named, vocabulary) - background:
+        for concept_id in _title_conditions(named, declared, vocabulary) - background:
             named_by[concept_id] += 1
             weight[concept_id] += weights[source_id]
     if not named_by:
@@ -91,13 +94,15 @@ def suspected_condition(q: Question, hits: list[Hit], vocabulary, reading: Suspe
     return vocabulary.concepts[best].name.lower()
 
 
-def _title_conditions(named: set[str], vocabulary) -> set[str]:
+def _title_conditions(named: set[str], declared: set[str], vocabulary) -> set[str]:
     """The conditions among a title's concepts, each with the conditions one level broader
     ("bacterial meningitis" names meningitis too); signs, symptoms and families of diseases
-    left out."""
+    left out. A title concept the guideline also declares as its condition counts whatever its
+    MeSH category: "Menopause: diagnosis and management" is filed under physiology, yet the
+    guideline lists menopause as the condition it covers."""
     found = set()
     for concept_id in named:
-        if vocabulary.concepts[concept_id].category != "condition":
+        if vocabulary.concepts[concept_id].category != "condition" and concept_id not in declared:
             continue
         found.add(concept_id)
         found.update(b for b in vocabulary.broader(concept_id) if vocabulary.concepts[b].category == "condition")

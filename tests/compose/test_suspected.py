@@ -15,6 +15,7 @@ _CONCEPTS = [
     ("M1", "Synthetic Meningitis", "condition", "C10.228.228.507"),
     ("M2", "Synthetic Meningitis, Bacterial", "condition", "C10.228.228.507.280"),
     ("P1", "Synthetic Pneumonia", "condition", "C08.381.677.1"),
+    ("G1", "Synthetic Climacteric", "phenomenon", "G08.686.157.500"),
 ]
 
 
@@ -23,10 +24,10 @@ def _vocabulary() -> Vocabulary:
     return Vocabulary(_CONCEPTS, forms)
 
 
-def _hits(*titles: str, kind: str = "guideline") -> list[Hit]:
+def _hits(*titles: str, kind: str = "guideline", conditions: tuple[str, ...] = ()) -> list[Hit]:
     hits = []
     for number, title in enumerate(titles):
-        source = Source(id=f"s{number}", kind=kind, title=title, origin="test", year=2020)
+        source = Source(id=f"s{number}", kind=kind, title=title, origin="test", year=2020, conditions=list(conditions))
         hits.append(
             Hit(Passage(source_id=source.id, order=0, section="", text="Text.", id=f"s{number}@1#0"), source, 1.0)
         )
@@ -78,3 +79,14 @@ def test_a_condition_the_case_names_beside_the_finding_is_its_background():
     assert q.condition == "synthetic fever"
     hits = _hits("Synthetic meningitis", "Synthetic meningitis, bacterial", "Synthetic meningitis in adults")
     assert suspected_condition(q, hits, vocabulary) is None
+
+
+def test_a_physiological_state_counts_when_the_guidelines_declare_it_their_condition():
+    vocabulary = _vocabulary()
+    q = understand("51F on synthetic therapy, synthetic fever twelve times a day. Which drug?", vocabulary)
+    titles = ("Synthetic climacteric: diagnosis and management", "Treatment of symptoms of the synthetic climacteric")
+    # Filed under physiology, a title concept is not a diagnosis on its own ...
+    assert suspected_condition(q, _hits(*titles), vocabulary) is None
+    # ... but it is when the guidelines list it as the condition they cover.
+    declared = _hits(*titles, conditions=("Synthetic climacteric",))
+    assert suspected_condition(q, declared, vocabulary) == "synthetic climacteric"
