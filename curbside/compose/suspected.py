@@ -48,6 +48,7 @@ def with_suspected_condition(q: Question, hits: list[Hit], vocabulary, reading: 
     return replace(
         q,
         condition=name,
+        suspected_from=q.condition,
         conditions=[name, *q.conditions],
         condition_expansions=[*expansions, *q.condition_expansions],
     )

@@ -219,7 +219,10 @@ def topic_sources(
         # A source whose own title or conditions name the topic ("Statin use for the primary
         # prevention of ...") before one that names it only in the headings the search met.
         titled = 1 + reading.title_weight * names_topic(names, source_topic_words(by_id[sid], []))
-        return (not preferred, -weight[sid] * (reading.share_floor + share[sid]) * titled, sid)
+        # A suspected diagnosis was read from guideline titles; the case's other conditions are
+        # the background it was told apart from, so a source titled for the diagnosis comes first.
+        off_diagnosis = bool(q.suspected_from) and not names_topic(main, source_topic_words(by_id[sid], []))
+        return (not preferred, off_diagnosis, -weight[sid] * (reading.share_floor + share[sid]) * titled, sid)
 
     chosen = [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
     return TopicChoice(chosen, frozenset(s.id for s in chosen if s.id in named))

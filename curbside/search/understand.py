@@ -29,6 +29,8 @@ class Question:
     intent: str = "other"  # one of understand_patterns.INTENTS
     intent_scores: dict[str, float] = field(default_factory=dict)
     condition: str = ""  # the condition the question is mainly about, as written (normalized)
+    # The finding a case names when `condition` is the diagnosis suspected from it (compose/suspected.py)
+    suspected_from: str = ""
     conditions: list[str] = field(default_factory=list)
     drugs: list[str] = field(default_factory=list)
     modifiers: list[str] = field(default_factory=list)  # refractory, children, pregnancy ...

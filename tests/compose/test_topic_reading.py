@@ -14,7 +14,7 @@ from curbside.compose import extract, topic_reading
 from curbside.compose.topic_reading import _SourceBM25, names_topic, topic_names
 from curbside.model import Hit, Passage, Source
 from curbside.search.facets import Facet, answers_by_part, ask_title, facets
-from curbside.search.understand import understand
+from curbside.search.understand import Question, understand
 from curbside.verify import check_citations
 
 VIGNETTE = (
@@ -279,3 +279,26 @@ def test_a_lead_in_brings_the_rows_of_its_list_right_after_it():
     chosen, leads = topic_reading._with_rows([20, 12, 10], facet_of, passages)
     assert chosen == [20, 10, 11, 12] and leads == {10}
     assert facet_of[11] == facet_of[12] == 1
+
+
+def test_a_suspected_diagnosis_reads_sources_titled_for_it_before_the_cases_background():
+    def hits_of(source: Source, ranks: range) -> list[Hit]:
+        return [
+            Hit(Passage(source_id=source.id, order=r, section="", text="Text.", id=f"{source.id}@1#{r}"), source, 1.0)
+            for r in ranks
+        ]
+
+    background = Source(id="bg", kind="guideline", title="Zorbic neoplasm therapy", origin="test", year=2020)
+    diagnosis = Source(id="dx", kind="guideline", title="Quellic climacteric: management", origin="test", year=2020)
+    hits = hits_of(background, range(5)) + hits_of(diagnosis, range(5, 6))
+    asked = dict(
+        text="51F, zorbic neoplasm on therapy, flushing. Which drug?",  # synthetic names
+        condition="quellic climacteric",
+        conditions=["quellic climacteric", "zorbic neoplasm", "flushing"],
+    )
+    # Named by the case, the condition weighs its share of the search against the background's ...
+    named = topic_reading.topic_sources(Question(**asked), hits, "physician")
+    assert [s.id for s in named.sources] == ["bg", "dx"]
+    # ... read from guideline titles, the diagnosis is what those titles are about.
+    suspected = topic_reading.topic_sources(Question(**asked, suspected_from="flushing"), hits, "physician")
+    assert [s.id for s in suspected.sources] == ["dx", "bg"]
