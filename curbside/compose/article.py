@@ -685,8 +685,17 @@ def _bottom_line(
 
 def _can_lead(claim: Claim, label: str) -> bool:
     """Whether a quote can stand in the bottom line: it names its own drug when it gives a dose,
-    and it recommends something (a grade of "insufficient evidence" recommends nothing)."""
-    return _says_its_drug(claim, label) and not (claim.grade and grade_rank(claim.grade) >= _NO_RECOMMENDATION)
+    it recommends something (a grade of "insufficient evidence" recommends nothing), and it is not
+    a lead-in whose list the bottom line would not show ("The following IV agents are preferred:")."""
+    return (
+        _says_its_drug(claim, label)
+        and not (claim.grade and grade_rank(claim.grade) >= _NO_RECOMMENDATION)
+        and not _is_lead_in(claim.text)
+    )
+
+
+def _is_lead_in(text: str) -> bool:
+    return text.rstrip().endswith(":")
 
 
 def _says_its_drug(claim: Claim, label: str) -> bool:
@@ -776,7 +785,11 @@ def _case_bottom_line(question: Question, candidates: list[Candidate], vocabular
     for c in sorted(parts, key=fit):
         facet = c.hit.explain.get("facet", -1.0)
         # The bottom line shows no bullet label: a dose there must name its drug itself.
-        if facet in facets_used or (c.statement.doses and not c.statement.interventions):
+        if (
+            facet in facets_used
+            or (c.statement.doses and not c.statement.interventions)
+            or _is_lead_in(c.statement.text)
+        ):
             continue
         named = {n.lower() for n in (*c.statement.interventions, *c.statement.classes)}
         if c.statement.polarity != "against" and named & ruled_out:
@@ -804,7 +817,8 @@ def _with_classes(drugs: list[str]) -> set[str]:
 def _strongest(section: Section) -> Claim:
     """The section's first graded or recommending quote, else its first."""
     claims = [claim for bullet in section.bullets for claim in bullet.claims]
-    return next((c for c in claims if c.grade or RECOMMENDED in c.roles or "first_line" in c.roles), claims[0])
+    whole = [claim for claim in claims if not _is_lead_in(claim.text)] or claims
+    return next((c for c in whole if c.grade or RECOMMENDED in c.roles or "first_line" in c.roles), whole[0])
 
 
 def _drop_from_body(article: Article) -> None:

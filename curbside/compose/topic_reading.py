@@ -26,7 +26,7 @@ import numpy as np
 
 from ..language.ask_kinds import ask_kinds, gives_kinds
 from ..language.clean import find_grade
-from ..language.interventions import classes_of
+from ..language.interventions import class_acting_on, classes_of
 from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.measures import fit, patient_of
 from ..language.vocabulary import expand_abbreviations, is_below
@@ -465,7 +465,7 @@ def _about(facet: Facet, q: Question, vocabulary=None) -> str:
     if vocabulary is not None:
         text = " ".join([text, *_disease_classes(q, text, vocabulary)])
     if facet.asks:
-        text = " ".join([text, *_drug_classes(text)])
+        text = " ".join([text, *_drug_classes(text), *_acting_on_case_drugs(text, q)])
     return text if not q.condition or q.condition in text else f"{text} {q.condition}"
 
 
@@ -476,6 +476,17 @@ def _drug_classes(text: str) -> list[str]:
     low = text.lower()
     found = [name for drug in named_in(text) for name in classes_of(drug) if name not in low]
     return list(dict.fromkeys(found))
+
+
+def _acting_on_case_drugs(text: str, q: Question) -> list[str]:
+    """An ask for a class defined by what it does to the case's drug ("Reversal agent and dose?"
+    for a patient on apixaban) is about that drug: the class's full name and the drug join it."""
+    found = []
+    for name in named_in(text):
+        for drug in q.drugs:
+            if acting := class_acting_on(name, drug):
+                found += [acting, drug]
+    return [name for name in dict.fromkeys(found) if name not in text.lower()]
 
 
 def _is_vague(ask: str) -> bool:

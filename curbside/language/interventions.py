@@ -74,3 +74,19 @@ def classes_of(name: str) -> list[str]:
         " ".join(words) for words, other in entries.items() if other.name in classes and other.classes == (other.name,)
     ]
     return list(dict.fromkeys([c.lower() for c in classes] + synonyms))
+
+
+def class_acting_on(name: str, drug: str) -> str:
+    """The class `name` names, written as it is, when that class is defined by what it does to
+    another class `drug` belongs to ("reversal agent" is the "anticoagulant reversal agent" for
+    apixaban, an anticoagulant); else ""."""
+    entries, _ = intervention_vocabulary()
+    entry = entries.get(tuple(_TOKEN.findall(name.lower())))
+    if entry is None or entry.classes != (entry.name,):
+        return ""  # a member, or no class
+    own = tuple(_TOKEN.findall(entry.name.lower()))
+    for other in classes_of(drug):
+        words = tuple(_TOKEN.findall(other))
+        if words != own and any(own[i : i + len(words)] == words for i in range(len(own))):
+            return entry.name.lower()
+    return ""

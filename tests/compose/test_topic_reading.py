@@ -12,7 +12,7 @@ from synthetic_library import build
 from curbside.compose import article as article_module
 from curbside.compose import extract, topic_reading
 from curbside.compose.topic_reading import _SourceBM25, names_topic, topic_names
-from curbside.model import Hit, Passage, Source
+from curbside.model import Claim, Hit, Passage, Source
 from curbside.search.facets import Facet, answers_by_part, ask_title, facets
 from curbside.search.understand import Question, understand
 from curbside.verify import check_citations
@@ -302,3 +302,18 @@ def test_a_suspected_diagnosis_reads_sources_titled_for_it_before_the_cases_back
     # ... read from guideline titles, the diagnosis is what those titles are about.
     suspected = topic_reading.topic_sources(Question(**asked, suspected_from="flushing"), hits, "physician")
     assert [s.id for s in suspected.sources] == ["dx", "bg"]
+
+
+def test_an_ask_for_a_class_acting_on_the_cases_drug_is_read_with_that_drug():
+    q = Question(text="76M on apixaban, synthetic bleed. Reversal agent and dose?", drugs=["apixaban"])
+    about = topic_reading._about(Facet("Reversal agent and dose?", True), q)
+    assert "apixaban" in about and "anticoagulant reversal agent" in about
+    assert "apixaban" not in topic_reading._about(
+        Facet("Reversal agent and dose?", True), Question(text="Reversal agent?")
+    )
+
+
+def test_a_lead_in_whose_list_is_not_shown_cannot_be_the_bottom_line():
+    lead_in = Claim(text="The following synthetic agents are preferred:", citation=1, passage_id="s@1#0")
+    whole = Claim(text="Synthetic agent A is preferred.", citation=1, passage_id="s@1#1")
+    assert not article_module._can_lead(lead_in, "") and article_module._can_lead(whole, "")

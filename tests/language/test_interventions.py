@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from curbside.language.interventions import intervention_vocabulary
+from curbside.language.interventions import class_acting_on, intervention_vocabulary
 
 
 def test_members_carry_every_class_they_belong_to():
@@ -45,3 +45,11 @@ def test_a_direct_oral_anticoagulant_is_not_filed_as_a_vitamin_k_antagonist():
     assert "anticoagulant" in classes_of("apixaban") and "doac" in classes_of("apixaban")
     assert not {"vitamin k antagonist", "vka"} & set(classes_of("apixaban"))
     assert "vitamin k antagonist" in classes_of("warfarin")
+
+
+def test_a_class_defined_by_another_class_acts_on_that_class_members():
+    assert class_acting_on("reversal agent", "apixaban") == "anticoagulant reversal agent"
+    assert class_acting_on("Opioid antagonist", "morphine") == "opioid antagonist"
+    assert class_acting_on("reversal agent", "metformin") == ""  # not an anticoagulant
+    assert class_acting_on("anticoagulant", "apixaban") == ""  # its own class, not one acting on it
+    assert class_acting_on("apixaban", "warfarin") == ""  # a member names no class
