@@ -103,11 +103,13 @@ _STEM = 5  # letters that make two words one for overlap ("asthma", "asthmatic")
 _PART = "part_"  # key prefix of the sections that answer a question part by part
 _PART_CLAIMS = 9  # quotes per part answered (with topic_reading's per_ask 10; see there)
 _PART_PER_PASSAGE = 2
-# Quotes in a case's "further recommendations": the whole question's passages, then the facts'.
-# With the facts' passages first and 9 quotes: 143 must-haves in 1,098 claims; the whole
-# question's first and 9: 144; 12: 148 in 1,164 (claims citing the question's sources 0.675 against
-# 0.689); 15: 149 in 1,205 (bench/clinician.py, demo library).
-_FURTHER_CLAIMS = 12
+# Quotes in a case's "further recommendations": the whole question's passages and the facts',
+# in the order the topic reading ranked them. Earlier, with the facts' passages first and 9
+# quotes: 143 must-haves in 1,098 claims; the whole question's first and 9: 144; 12: 148 in 1,164;
+# 15: 149 in 1,205. In reading order (session 8): 12 found 165 in 1,168 claims, 13 found 166 in
+# 1,193 (claims citing the question's sources 0.704), 14 found 166 in 1,211 (0.700); the whole
+# question's first and 12 found 164 in 1,171 (bench/clinician.py, demo library).
+_FURTHER_CLAIMS = 13
 BOTTOM_LINE_PARTS = 2
 _NO_RECOMMENDATION = 3  # grade_rank of "insufficient evidence", Level U, expert opinion only
 BOTTOM_LINE_OTHER_CONDITION = 3  # a condition the case does not name costs as much as a recommendation gains
@@ -928,10 +930,14 @@ def _part_sections(question: Question, relevant: list[Candidate], vocabulary=Non
     # definition) then join the passages close to the whole question.
     circumstances = [c for index, facet in enumerate(parts) if not facet.asks for c in by_facet.get(index, [])]
     specific = chosen(circumstances, lambda c: bool(c.roles & _CIRCUMSTANTIAL) or c.statement.polarity == "against")
-    # The passages closest to the whole question first (often the guideline's key recommendation
-    # on the case as a whole), then what the facts' passages say beyond the patient's circumstances.
-    further = chosen(by_facet.get(-1, []), lambda c: True)
-    further += chosen(circumstances, lambda c: True)[: max(0, _FURTHER_CLAIMS - len(further))]
+    # The passages closest to the whole question (often the guideline's key recommendation on the
+    # case as a whole) and what the facts' passages say beyond the patient's circumstances, in the
+    # order the topic reading ranked them: a fact's passage ranked high ("sPESI 0" brought "Low-risk
+    # PE may be considered for home treatment") is not crowded out by the whole question's later ones.
+    further = sorted(
+        chosen(by_facet.get(-1, []), lambda c: True) + chosen(circumstances, lambda c: True),
+        key=lambda c: (id(c) in others, c.hit.explain.get("facet_order", 0.0)),
+    )[:_FURTHER_CLAIMS]
     further = _together(further)
     if further:
         # Passages close to the whole question that no single part took: often the guideline's
