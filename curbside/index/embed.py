@@ -56,7 +56,7 @@ class Encoder:
     model_id = MODEL_ID
     dimensions = DIMENSIONS
 
-    def __init__(self, max_tokens: int = 128, threads: int = 2):
+    def __init__(self, max_tokens: int = 128, threads: int = 2, spinning: bool = False):
         if not 2 <= max_tokens <= MODEL_MAX_TOKENS:
             raise LibraryError(f"embed_max_tokens is {max_tokens}; set it between 2 and {MODEL_MAX_TOKENS}.")
         import onnxruntime as ort
@@ -67,9 +67,10 @@ class Encoder:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        # Idle workers sleep instead of spinning: on 2 shared cores a spinning pool steals
-        # the CPU that the web server and SQLite need between queries.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Idle workers sleep instead of spinning unless told to: on 2 shared cores a spinning pool
+        # steals the CPU that the web server and SQLite need between queries; bulk embedding,
+        # which has the CPU to itself, asks for it.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
         options.log_severity_level = 3  # the model's unused-initializer warnings are not the user's concern
         self._session = ort.InferenceSession(str(_model_file()), options, providers=["CPUExecutionProvider"])
         self._input_names = {i.name for i in self._session.get_inputs()}

@@ -14,9 +14,10 @@ VECTOR_DTYPE = np.dtype("<f4")
 
 
 def pending(
-    conn: sqlite3.Connection, limit: int, skip_sections: tuple[str, ...] = ()
+    conn: sqlite3.Connection, limit: int, skip_sections: tuple[str, ...] = (), after_pk: int = 0
 ) -> list[tuple[int, str, str, str]]:
-    """(passage pk, source title, section, text) of current passages with no vector, by pk.
+    """(passage pk, source title, section, text) of current passages with no vector, by pk,
+    from the first pk above `after_pk`.
 
     Passages whose section matches one of the `skip_sections` GLOB patterns are never embedded
     (they stay searchable by BM25); they are not pending either, so the embed loop ends.
@@ -25,10 +26,10 @@ def pending(
     rows = conn.execute(
         f"""SELECT p.pk, s.title, p.section, p.text
            FROM passages p JOIN sources s ON s.pk = p.source_pk
-           WHERE s.status = 'current'
+           WHERE p.pk > ? AND s.status = 'current'
              AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.passage_pk = p.pk){skip}
            ORDER BY p.pk LIMIT ?""",
-        (*skip_sections, limit),
+        (after_pk, *skip_sections, limit),
     ).fetchall()
     return [(r[0], r[1], r[2], r[3]) for r in rows]
 

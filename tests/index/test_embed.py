@@ -217,6 +217,28 @@ def test_a_killed_run_keeps_finished_chunks_and_a_rerun_finishes(library, encode
     assert embeddings.count(library.db.connection()) == 5
 
 
+def test_a_process_looks_for_pending_passages_above_what_it_embedded(library, encoder, monkeypatch) -> None:
+    looked_from: list[int] = []
+    real_pending = embeddings.pending
+
+    def spy(conn, limit, skip_sections=(), after_pk=0):
+        looked_from.append(after_pk)
+        return real_pending(conn, limit, skip_sections, after_pk)
+
+    monkeypatch.setattr(sync.embeddings, "pending", spy)
+    _ingest(library, [_doc("g:one", "One", ["First synthetic recommendation.", "Second one."])])
+    progress = sync.Embedded()
+    assert embed_pending(library.db, encoder, progress=progress) == 2
+    first_batch_top = progress.through_pk
+    _ingest(library, [_doc("g:two", "Two", ["Third synthetic recommendation."])])
+    assert embed_pending(library.db, encoder, progress=progress) == 1
+    # after the first batch, the look starts above its last passage, not at the first one
+    assert looked_from[0] == 0 and looked_from[2] == first_batch_top
+    assert progress.through_pk > first_batch_top
+    # a new process (nothing embedded yet, as far as it knows) still finds nothing left to do
+    assert embed_pending(library.db, encoder) == 0
+
+
 def test_embedding_text_puts_context_first_and_says_a_repeated_heading_once() -> None:
     assert embedding_text("Asthma", "Treatment", "Use ICS.") == "Asthma — Treatment: Use ICS."
     assert (
@@ -224,3 +246,8 @@ def test_embedding_text_puts_context_first_and_says_a_repeated_heading_once() ->
         == "What is gout?: A form of arthritis."
     )
     assert embedding_text("", "", "Bare text.") == "Bare text."
+
+
+def test_the_bulk_encoders_spinning_threads_change_no_vector(encoder: Encoder) -> None:
+    texts = ["Synthetic guideline text about a synthetic condition.", "Short."]
+    np.testing.assert_array_equal(Encoder(spinning=True).encode(texts), encoder.encode(texts))
