@@ -83,8 +83,12 @@ _POINTS_BACK = re.compile(
 # A row of a scoring tool's table ("Parameter: Systolic BP (mmHg); Criteria: 90-99; Score: 2",
 # "Component: Age; 0 Points: < 45 years; 1 Point: 45-64 years", "Criteria: 5-12; Points: 1"): a
 # criterion for adding up a score, not something to do. A case's measured values (BP 94/58, Hb 8.0) drew such rows into its
-# articles as if they were recommendations (bench/clinician.py: 11 quoted in 4 of 40 articles).
-_SCORE_ROW = re.compile(r"(?:^|;\s*)(?:(?:score|points?):\s*[\d<>≤≥]|\d+\s+points?:)", re.IGNORECASE)
+# articles as if they were recommendations (bench/clinician.py: 11 quoted in 4 of 40 articles). A
+# row that bands a score ("Category: Remission; CDAI Threshold: <= 2.8") defines the score too.
+_SCORE_ROW = re.compile(
+    r"(?:^|;\s*)(?:(?:score|points?):\s*[\d<>≤≥]|\d+\s+points?:|category:[^;]*;\s*[\w-]+\s+threshold:\s*[\d<>≤≥])",
+    re.IGNORECASE,
+)
 _RECOMMENDS_FIELD = re.compile(
     r"(?:^|;\s*)[^:;]*\b(?:recommend\w*|action\w*|implication\w*|management|strategy)\b[^:;]*:", re.IGNORECASE
 )

@@ -230,11 +230,13 @@ def test_a_scoring_tables_rows_are_quoted_only_when_the_question_asks_about_the_
         _placed(rows, 1.0, 1.0)  # read for "BP 94/58"
         acting = _hit("acting", "Risk Group: High; Score: 5-7; Actionable Recommendation: Start examplamab urgently")
         _placed(acting, 1.0, 2.0)
-        return [ask, rows, acting, points]
+        band = _hit("band", "Category: Remission; SYN Threshold: <= 2.8", section="Synthetic score")
+        _placed(band, 1.0, 4.0)  # a row banding the score into categories
+        return [ask, rows, acting, points, band]
 
     case = "58M, synthetic neuropathy, BP 94/58. What do I start?"
     texts = _texts(compose(_question(text=case), case_hits(case), today_year=TODAY))
-    assert not any(text.startswith(("Parameter:", "Component:")) for text in texts)
+    assert not any(text.startswith(("Parameter:", "Component:", "Category:")) for text in texts)
     assert any(text.startswith("Risk Group: High") for text in texts)  # says what to do at that score
     scored = "58M, synthetic neuropathy, BP 94/58. What is his synthetic score, and what do I start?"
     texts = _texts(compose(_question(text=scored), case_hits(scored), today_year=TODAY))
