@@ -66,8 +66,8 @@ def test_the_stemmer_is_the_full_text_indexs_own():
     from curbside.store.sources import FTS_TOKENIZER, stems
 
     assert FTS_TOKENIZER in MIGRATIONS[0]
-    assert stems("treatments") == stems("treatment") == ["treatment"]
-    assert stems("Neuropathic") == ["neuropath"]
+    assert stems("treatments") == stems("treatment") == ("treatment",)
+    assert stems("Neuropathic") == ("neuropath",)
 
 
 def test_words_in_most_passages_are_left_out_of_the_full_text_query_while_another_remains(lib):
