@@ -26,6 +26,7 @@ import numpy as np
 
 from ..language.ask_kinds import ask_kinds, gives_kinds
 from ..language.clean import find_grade
+from ..language.findings import is_past_event
 from ..language.interventions import class_acting_on, classes_of
 from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.measures import fit, patient_of
@@ -203,10 +204,15 @@ def topic_sources(
     # A guideline whose title is for other patients ("... in children" for a 67-year-old) is not
     # about this one, however much of the search it holds.
     patient = patient_of(q.text)
+    # A condition the case gives as a past event ("MI in 2019" in an osteoporosis case) is a
+    # circumstance of the patient: a source that names only it is not about the question.
+    past = _past_condition_names(q, vocabulary)
+    present = [name for name in names if name not in past]
     about = [
         sid
         for sid in by_id
         if (sid in named or names_topic(loose, words[sid]))
+        and not (past and names_topic(past, words[sid]) and not names_topic(present, words[sid]))
         and not fit(patient, "", by_id[sid].title).excludes
         and not for_other_patients(by_id[sid].title, q, vocabulary)
     ]
@@ -226,6 +232,22 @@ def topic_sources(
 
     chosen = [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
     return TopicChoice(chosen, frozenset(s.id for s in chosen if s.id in named))
+
+
+def _past_condition_names(q: Question, vocabulary) -> list[frozenset[str]]:
+    """The word sets of the conditions, other than the one asked about, that the case tells as
+    past events, with their other names."""
+    told = q.normalized or q.text.lower()
+    names: list[frozenset[str]] = []
+    for condition in q.conditions:
+        at = told.find(condition)
+        if condition == q.condition or at < 0 or not is_past_event(told, at, at + len(condition)):
+            continue
+        names += topic_names_of(condition)
+        concept = vocabulary.lookup(condition) if vocabulary is not None else None
+        if concept is not None:
+            names += [name for other in vocabulary.expansions_for(concept.id) for name in topic_names_of(other)]
+    return list(dict.fromkeys(names))
 
 
 # "... in patients undergoing treatment for solid tumours", "... in people with atrial fibrillation"

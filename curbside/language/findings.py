@@ -1,6 +1,7 @@
 """How a case description states its findings: a condition it denies ("no cough", "no history of
-bleeding") and a substance it reports as a test result ("creatinine 1.4 mg/dL", "troponin
-negative", "urea breath test positive"), neither of which is what the question is about.
+bleeding"), a substance it reports as a test result ("creatinine 1.4 mg/dL", "troponin
+negative", "urea breath test positive"), neither of which is what the question is about, and a
+condition it gives as a past event ("MI in 2019", "a stroke two years ago", "history of DVT").
 
 These are patterns of clinical writing, not facts about any condition or drug.
 """
@@ -49,3 +50,19 @@ def is_reported_result(text: str, end: int) -> bool:
     ("hb 8.0", "creatinine 1.0 -> 1.4 mg/dl", "troponin negative", "creatinine and albumin
     normal") rather than as a treatment ("atorvastatin 40 mg", "apixaban 10 mg bid")."""
     return bool(_REPORTED.match(text[end : end + 60]))
+
+
+# A past event, after the condition ("MI in 2019", "stroke 2 years ago", "fracture 6 months ago")
+# or before it ("history of", "previous", "prior", "h/o").
+_PAST_AFTER = re.compile(
+    r"^\s*(?:\(|,)?\s*(?:in\s+(?:19|20)\d\d\b|(?:\d+|a|an|one|two|three|four|five|six|several|many)\s+"
+    r"(?:days?|weeks?|months?|years?|yrs?)\s+ago\b)"
+)
+_PAST_BEFORE = re.compile(r"\b(?:history of|hx of|h/o|previous|prior|past|old|remote)\s+(?:[a-z-]+\s+){0,2}$")
+
+
+def is_past_event(text: str, start: int, end: int) -> bool:
+    """Whether the condition at `start:end` of lower-case `text` is told as a past event of the
+    case, in its clause ("MI in 2019", "previous DVT"), not as what is happening now."""
+    clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
+    return bool(_PAST_AFTER.match(text[end : end + 40]) or _PAST_BEFORE.search(text[clause_start:start]))

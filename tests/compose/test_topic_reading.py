@@ -317,3 +317,25 @@ def test_a_lead_in_whose_list_is_not_shown_cannot_be_the_bottom_line():
     lead_in = Claim(text="The following synthetic agents are preferred:", citation=1, passage_id="s@1#0")
     whole = Claim(text="Synthetic agent A is preferred.", citation=1, passage_id="s@1#1")
     assert not article_module._can_lead(lead_in, "") and article_module._can_lead(whole, "")
+
+
+def test_a_source_naming_only_a_past_event_of_the_case_is_not_a_topic_source():
+    def hits_of(source: Source, ranks: range) -> list[Hit]:
+        return [
+            Hit(Passage(source_id=source.id, order=r, section="", text="Text.", id=f"{source.id}@1#{r}"), source, 1.0)
+            for r in ranks
+        ]
+
+    past = Source(id="past", kind="guideline", title="Zorbic infarction management", origin="test", year=2020)
+    asked = Source(id="asked", kind="guideline", title="Quellic porosis treatment", origin="test", year=2020)
+    hits = hits_of(past, range(4)) + hits_of(asked, range(4, 6))
+    q = Question(
+        text="74F, zorbic infarction in 2019, quellic porosis. Which drug first?",  # synthetic names
+        normalized="74f, zorbic infarction in 2019, quellic porosis. which drug first?",
+        condition="quellic porosis",
+        conditions=["quellic porosis", "zorbic infarction"],
+    )
+    assert [s.id for s in topic_reading.topic_sources(q, hits, "physician").sources] == ["asked"]
+    now = Question(**{**q.__dict__, "text": "74F, zorbic infarction now, quellic porosis. Which drug first?"})
+    now.normalized = now.text.lower()
+    assert "past" in [s.id for s in topic_reading.topic_sources(now, hits, "physician").sources]

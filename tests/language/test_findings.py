@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.language.findings import is_denied, is_reported_result
+from curbside.language.findings import is_denied, is_past_event, is_reported_result
 
 
 def _reported(text: str, word: str) -> bool:
@@ -54,3 +54,19 @@ def test_a_condition_the_case_denies_in_its_clause_is_denied():
     assert _denied("F3 fibrosis, no history of cirrhosis", "cirrhosis")
     assert not _denied("no fever, synthetic neuropathy for 2 years", "synthetic")
     assert not _denied("screening shows medium varices, no red signs", "varices")
+
+
+@pytest.mark.parametrize(
+    ("text", "condition", "past"),
+    [
+        ("74f, synthetic infarction in 2019, crcl 28", "synthetic infarction", True),
+        ("58m, synthetic infarction two years ago. ok to prescribe?", "synthetic infarction", True),
+        ("g2, previous severe synthetic eclampsia delivered at 32 weeks", "synthetic eclampsia", True),
+        ("history of synthetic stroke and af", "synthetic stroke", True),
+        ("47f, new synthetic thrombosis, crcl 26", "synthetic thrombosis", False),
+        ("synthetic fracture 6 months ago, synthetic stroke now", "synthetic stroke", False),
+    ],
+)
+def test_a_condition_told_as_a_past_event_is_told_as_one(text, condition, past):
+    at = text.find(condition)
+    assert is_past_event(text, at, at + len(condition)) is past
