@@ -126,7 +126,38 @@ def _matches(vocabulary: Vocabulary, normalized: str, words, abbreviation_spans)
         for m in vocabulary.match_words(normalized, words)
         if not any(m.start < w.end and w.start < m.end for w in whole)
     ]
+    found += [
+        m
+        for m in _eponyms(vocabulary, normalized)
+        if not any(m.start < other.end and other.start < m.end for other in found + whole)
+    ]
     return sorted(found + whole, key=lambda m: m.start)
+
+
+# A disease named after a person, written as the possessive alone ("70M with Parkinson's",
+# "early Alzheimer's", "Graves'"): clinicians drop the "disease" the vocabulary's name carries.
+_POSSESSIVE = re.compile(r"\b([a-z]{3,})(?:'s|’s|s'|s’)(?![\w'’])")
+_EPONYM_NOUNS = ("disease", "syndrome", "phenomenon")
+
+
+def _eponyms(vocabulary: Vocabulary, normalized: str) -> list[Match]:
+    found = []
+    for m in _POSSESSIVE.finditer(normalized):
+        # "Graves'" is Graves disease; "Quellans'" may be a plural possessive of Quellan
+        names = [m.group(1) + "s", m.group(1)] if m.group(0).endswith(("s'", "s’")) else [m.group(1)]
+        concept = next(
+            (
+                c
+                for name in names
+                for noun in _EPONYM_NOUNS
+                for c in (vocabulary.lookup(f"{name}'s {noun}"), vocabulary.lookup(f"{name} {noun}"))
+                if c is not None and c.category == "condition"
+            ),
+            None,
+        )
+        if concept is not None:
+            found.append(Match(m.group(0), concept.id, concept.category, m.start(), m.end(), concept.name))
+    return found
 
 
 def _drug_spans(matches: list[Match], abbreviation_spans, words) -> list[tuple[int, int]]:

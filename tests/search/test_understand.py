@@ -244,3 +244,17 @@ def test_a_condition_the_patient_is_treated_for_is_not_what_the_case_asks_about(
 def test_a_condition_under_treatment_where_the_case_is_told_is_its_background() -> None:
     q = understand("76M on examplamab (day 5 of synthetic gout treatment); new synthetic migraine. Dose?")
     assert q.condition == "synthetic migraine"
+
+
+def test_a_disease_named_for_a_person_is_read_from_its_possessive_alone():
+    from curbside.language.vocabulary import Vocabulary
+
+    names = [("E1", "Zorbic Disease"), ("E2", "Quellan Syndrome"), ("E3", "Hollis Disease")]  # synthetic eponyms
+    vocabulary = Vocabulary(
+        [(cid, name, "condition", f"C10.{n}") for n, (cid, name) in enumerate(names)],
+        [(name.lower(), cid, "name", name) for cid, name in names],
+    )
+    assert understand("70M with Zorbic's on synthetamab. What do I change?", vocabulary).conditions == ["zorbic's"]
+    assert understand("Quellan's in pregnancy: which drug?", vocabulary).conditions == ["quellan's"]
+    assert understand("Hollis' in a child: which drug?", vocabulary).conditions == ["hollis"]
+    assert understand("What is the patient's dose of synthetamab?", vocabulary).conditions == []
