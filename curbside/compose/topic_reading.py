@@ -26,7 +26,7 @@ import numpy as np
 
 from ..language.ask_kinds import ask_kinds, gives_kinds
 from ..language.clean import find_grade
-from ..language.findings import is_past_event
+from ..language.findings import is_denied, is_past_event
 from ..language.interventions import class_acting_on, classes_of
 from ..language.local_abbreviations import defined_abbreviations, long_forms_in
 from ..language.measures import fit, patient_of
@@ -208,11 +208,13 @@ def topic_sources(
     # circumstance of the patient: a source that names only it is not about the question.
     past = _past_condition_names(q, vocabulary)
     present = [name for name in names if name not in past]
+    denied = _denied_conditions(q, vocabulary)
     about = [
         sid
         for sid in by_id
         if (sid in named or names_topic(loose, words[sid]))
         and not (past and names_topic(past, words[sid]) and not names_topic(present, words[sid]))
+        and not (denied and _titled_for(by_id[sid].title, denied, vocabulary))
         and not fit(patient, "", by_id[sid].title).excludes
         and not for_other_patients(by_id[sid].title, q, vocabulary)
     ]
@@ -232,6 +234,25 @@ def topic_sources(
 
     chosen = [by_id[sid] for sid in sorted(about, key=preference)[: reading.max_sources]]
     return TopicChoice(chosen, frozenset(s.id for s in chosen if s.id in named))
+
+
+def _denied_conditions(q: Question, vocabulary) -> set[str]:
+    """The conditions the case says the patient does not have ("no diabetes"), with their
+    narrower forms: a guideline titled for one ("Standards of Care in Diabetes") is for other
+    patients."""
+    if vocabulary is None:
+        return set()
+    told = (q.normalized or q.text).lower()
+    said: dict[bool, set[str]] = {True: set(), False: set()}
+    for m in vocabulary.match(told):
+        if m.category == "condition":
+            said[is_denied(told, m.start)].add(m.mesh_id)
+    denied = said[True] - said[False]  # "no PE before; now a PE": the PE is the case's
+    return denied | {n for cid in denied for n in vocabulary.narrower(cid)}
+
+
+def _titled_for(title: str, concepts: set[str], vocabulary) -> bool:
+    return any(m.mesh_id in concepts for m in vocabulary.match(title) if m.category == "condition")
 
 
 def _past_condition_names(q: Question, vocabulary) -> list[frozenset[str]]:

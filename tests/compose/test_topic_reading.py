@@ -339,3 +339,29 @@ def test_a_source_naming_only_a_past_event_of_the_case_is_not_a_topic_source():
     now = Question(**{**q.__dict__, "text": "74F, zorbic infarction now, quellic porosis. Which drug first?"})
     now.normalized = now.text.lower()
     assert "past" in [s.id for s in topic_reading.topic_sources(now, hits, "physician").sources]
+
+
+def test_a_source_titled_for_a_condition_the_case_denies_is_not_a_topic_source():
+    from curbside.language.vocabulary import Vocabulary
+
+    names = [("D1", "Zorbic Mellitus"), ("D2", "Quellic Tension")]  # synthetic conditions
+    vocabulary = Vocabulary(
+        [(cid, name, "condition", f"C18.{n}") for n, (cid, name) in enumerate(names)],
+        [(name.lower(), cid, "name", name) for cid, name in names],
+    )
+
+    def hits_of(source: Source, ranks: range) -> list[Hit]:
+        return [
+            Hit(Passage(source_id=source.id, order=r, section="", text="Text.", id=f"{source.id}@1#{r}"), source, 1.0)
+            for r in ranks
+        ]
+
+    denied = Source(id="denied", kind="guideline", title="Standards of care in zorbic mellitus", origin="t", year=2020)
+    asked = Source(id="asked", kind="guideline", title="Synthetamab for quellic tension", origin="t", year=2020)
+    hits = hits_of(denied, range(4)) + hits_of(asked, range(4, 6))
+    text = "52M, quellic tension, no zorbic mellitus. Synthetamab or not?"
+    q = understand(text, vocabulary)
+    assert [s.id for s in topic_reading.topic_sources(q, hits, "physician", vocabulary=vocabulary).sources] == ["asked"]
+    has_it = understand("52M, quellic tension, zorbic mellitus. Synthetamab or not?", vocabulary)
+    chosen = topic_reading.topic_sources(has_it, hits, "physician", vocabulary=vocabulary).sources
+    assert "denied" in [s.id for s in chosen]
