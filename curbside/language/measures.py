@@ -20,6 +20,7 @@ from functools import lru_cache
 from .vocabulary import expand_abbreviations
 
 AGE, WEIGHT, KIDNEY, BMI, SEX, PREGNANCY = "age", "weight", "kidney", "bmi", "sex", "pregnancy"
+RISK = "ten_year_risk"  # an estimated 10-year (cardiovascular) event risk, in percent
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _RANGE_JOIN = r"\s*(?:-|–|—|to)\s*"
@@ -55,6 +56,11 @@ _PATIENT_WEIGHT = re.compile(rf"(?<![/\d.]){_NUMBER}\s?kg\b(?!\s?/)", re.IGNOREC
 _KIDNEY_WORDS = r"crcl|clcr|creatinine clearance|e?gfr"
 _PATIENT_KIDNEY = re.compile(rf"\b(?:{_KIDNEY_WORDS})\s*(?:of|=|:|is|now)?\s*{_NUMBER}\b", re.IGNORECASE)
 _PATIENT_BMI = re.compile(rf"\bbmi\s*(?:of|=|:|is)?\s*{_NUMBER}\b", re.IGNORECASE)
+# "PCE 10-yr ASCVD risk 8.5%", "10-year CVD risk of 12%"
+_TEN_YEARS = r"10[- ]?(?:yr|year)s?"
+_PATIENT_RISK = re.compile(
+    rf"\b{_TEN_YEARS}\b[^.;%\d]{{0,30}}?\brisk\b\s*(?:of|=|:|is)?\s*{_NUMBER}\s?%", re.IGNORECASE
+)
 _MAN = re.compile(r"\b(?:man|male|gentleman|boy|he|him|his)\b", re.IGNORECASE)
 _WOMAN = re.compile(r"\b(?:woman|female|lady|girl|she|her|pregnan\w*)\b", re.IGNORECASE)
 
@@ -75,7 +81,7 @@ _CHILDBEARING_AGE = 10.0
 class Patient:
     """What a message states about the patient's measures (absent when not stated)."""
 
-    values: dict[str, float] = field(default_factory=dict)  # AGE in years, WEIGHT kg, KIDNEY mL/min, BMI
+    values: dict[str, float] = field(default_factory=dict)  # AGE in years, WEIGHT kg, KIDNEY mL/min, BMI, RISK %
     sex: str = ""  # "M" or "F" when stated
     pregnant: bool = False  # stated pregnant or just delivered ("14 weeks pregnant", "post-partum")
 
@@ -103,6 +109,8 @@ def patient_of(message: str) -> Patient:
         values[KIDNEY] = float(m.group(1))
     if m := _PATIENT_BMI.search(message):
         values[BMI] = float(m.group(1))
+    if m := _PATIENT_RISK.search(message):
+        values[RISK] = float(m.group(1))
     if not sex:
         man, woman = bool(_MAN.search(message)), bool(_WOMAN.search(message))
         sex = "M" if man and not woman else "F" if woman and not man else ""
@@ -155,8 +163,36 @@ _RANGE_PATTERNS: dict[str, list[re.Pattern]] = {
 # Every range pattern above needs one of these words (or a number before an age unit or "kg").
 _MAY_STATE_RANGE = re.compile(
     r"crcl|clcr|creatinine clearance|gfr|\bage|older|younger|\b(?:under|over|below|above)\s+\d"
-    r"|\d\s*(?:years?|yrs?|months?|mos?|weeks?|wks?|days?)\b|kg\b|weigh|bmi"
+    r"|\d\s*(?:years?|yrs?|months?|mos?|weeks?|wks?|days?)\b|kg\b|weigh|bmi|risk"
 )
+# A band of 10-year risk, after the measure ("10-year ASCVD risk of 5% to <7.5%", "10-Year ASCVD
+# Risk: < 5%", "risk >= 7.5%") or before it ("a 7.5% to 10% 10-year CVD event risk", "10% or
+# greater 10-year risk").
+_PERCENT_BAND = (
+    r"(?P<cmp>[<>≤≥]=?|less than|greater than|more than|at least)?\s*(?P<low>\d+(?:\.\d+)?)\s?%"
+    r"(?:\s*(?:-|–|to)\s*(?P<open><|less than)?\s*(?P<high>\d+(?:\.\d+)?)\s?%)?"
+    r"(?:\s*(?P<after>or (?:greater|higher|more|above)|or (?:less|lower|below)))?"
+)
+_RISK_BANDS = (
+    re.compile(rf"\b{_TEN_YEARS}\b[^.;%\d]{{0,40}}?\brisk\b\s*(?:of|is|=|:)?\s*{_PERCENT_BAND}"),
+    re.compile(rf"{_PERCENT_BAND}\s+{_TEN_YEARS}\b[^.;%\d]{{0,30}}?\brisk\b"),
+)
+
+
+def _risk_bands(low: str) -> list[tuple[float, float, bool]]:
+    """The 10-year risk bands `low` (lower case) states, in percent: (low, high, whether high is in)."""
+    bands = []
+    for pattern in _RISK_BANDS:
+        for m in pattern.finditer(low):
+            first = float(m["low"])
+            if m["high"]:
+                bands.append((first, float(m["high"]), not m["open"]))
+            elif (m["cmp"] or "").startswith(("<", "≤", "less")) or (m["after"] or "").startswith("or l"):
+                bands.append((0.0, first, (m["cmp"] or "") in ("<=", "≤") or bool(m["after"])))
+            elif m["cmp"] or m["after"]:
+                bands.append((first, math.inf, True))
+    return bands
+
 
 # Populations a heading names, as the ages they cover (years): "Neonates", "Paediatric dosing".
 # "Adults" is read only as holding an adult patient: guidelines file statements for everyone under
@@ -199,6 +235,8 @@ def stated_ranges(text: str) -> dict[str, list[tuple[float, float, bool]]]:
                 bounds = _bounds(m, measure)
                 if bounds:
                     out.setdefault(measure, []).append(bounds)
+    if bands := _risk_bands(low):
+        out[RISK] = bands
     return out
 
 

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from curbside.language.measures import AGE, KIDNEY, SEX, WEIGHT, fit, patient_of, stated_ranges
+from curbside.language.measures import AGE, KIDNEY, RISK, SEX, WEIGHT, fit, patient_of, stated_ranges
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,14 @@ def test_a_pregnancy_heading_is_for_a_case_that_states_a_pregnancy():
     assert not fit(patient_of("32F, 20 weeks pregnant, new femoral DVT."), text, heading).excludes
     assert not fit(patient_of("47F, new femoral DVT, CrCl 26."), text, "Treatment").excludes
     assert not fit(patient_of("What is the treatment of DVT?"), text, heading).excludes  # no patient described
+
+
+def test_a_ten_year_risk_band_holds_or_leaves_out_the_cases_risk():
+    patient = patient_of("52M, synthetic history, PCE 10-yr ASCVD risk 8.5%. Synthetamab or not?")
+    assert patient.values[RISK] == 8.5
+    assert RISK in fit(patient, "Risk Category: Intermediate; 10-Year ASCVD Risk: 7.5% to < 20%; Synthetamab").holds
+    assert RISK in fit(patient, "Offer synthetamab with an estimated 10-year ASCVD risk of 5% to <7.5%.").excludes
+    assert RISK in fit(patient, "Risk Category: Low; 10-Year ASCVD Risk: < 5%").excludes
+    assert RISK in fit(patient, "Offer synthetamab in a 7.5% to 10% 10-year CVD event risk.").holds
+    assert RISK in fit(patient, "Offer synthetamab to people with a 10% or greater 10-year risk.").excludes
+    assert not fit(patient, "Synthetamab lowers the 10-year risk by 25%.").excludes  # an effect, not a band
