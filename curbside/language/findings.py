@@ -1,7 +1,8 @@
 """How a case description states its findings: a condition it denies ("no cough", "no history of
 bleeding"), a substance it reports as a test result ("creatinine 1.4 mg/dL", "troponin
 negative", "urea breath test positive"), neither of which is what the question is about, and a
-condition it gives as a past event ("MI in 2019", "a stroke two years ago", "history of DVT").
+condition it gives as a past event ("MI in 2019", "a stroke two years ago", "history of DVT"),
+and a relative's condition ("mother had MI at 60"), which is not the patient's.
 
 These are patterns of clinical writing, not facts about any condition or drug.
 """
@@ -43,6 +44,21 @@ def is_denied(text: str, start: int) -> bool:
     """Whether the phrase at `start` of lower-case `text` is denied in its clause ("no cough")."""
     clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
     return bool(_DENIED.search(text[clause_start:start]))
+
+
+# A relative's condition, in the clause before it: "mother had MI at 60", "family history of".
+_RELATIVE = re.compile(
+    r"\b(?:(?:mother|father|brother|sister|sibling|parent|son|daughter|aunt|uncle|cousin|"
+    r"grand(?:mother|father|parent))s?\s+(?:had|has|with|died of|diagnosed with)|family history of|fh of|fhx of)"
+    r"\s+(?:[a-z-]+\s+){0,3}$"
+)
+
+
+def is_relatives(text: str, start: int) -> bool:
+    """Whether the condition at `start` of lower-case `text` is a relative's ("mother had MI at
+    60", "family history of breast cancer"): part of the patient's risk, not the patient's own."""
+    clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, start)), default=0)
+    return bool(_RELATIVE.search(text[clause_start:start]))
 
 
 def is_reported_result(text: str, end: int) -> bool:

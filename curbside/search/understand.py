@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from ..language import words as wording
 from ..language.doses import NUMBER_WORDS
-from ..language.findings import is_denied, is_reported_result
+from ..language.findings import is_denied, is_relatives, is_reported_result
 from ..language.interventions import intervention_vocabulary
 from ..language.measures import patient_of
 from ..language.vocabulary import Match, Vocabulary, expand_abbreviations, looks_like_drug
@@ -225,6 +225,8 @@ def _condition_spans(normalized, matches, abbreviation_spans, words, drug_spans)
             continue  # "a disease", "the syndrome": nothing named
         if is_denied(normalized, words[first].start):
             continue  # "no cough", "no history of bleeding": what the patient does not have
+        if is_relatives(normalized, words[first].start):
+            continue  # "mother had MI at 60": the family's history, not the patient's condition
         found.append((words[first].start, words[last].end, concept_id))
     # Overlapping phrases are one phrase ("type 2 diabetes mellitus" + "diabetes mellitus neuropathy");
     # it names the concept of its longest known part.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curbside.language.findings import is_denied, is_past_event, is_reported_result
+from curbside.language.findings import is_denied, is_past_event, is_relatives, is_reported_result
 
 
 def _reported(text: str, word: str) -> bool:
@@ -70,3 +70,13 @@ def test_a_condition_the_case_denies_in_its_clause_is_denied():
 def test_a_condition_told_as_a_past_event_is_told_as_one(text, condition, past):
     at = text.find(condition)
     assert is_past_event(text, at, at + len(condition)) is past
+
+
+def test_a_relatives_condition_is_not_the_patients():
+    def relatives(text: str, word: str) -> bool:
+        return is_relatives(text, text.find(word))
+
+    assert relatives("52m, ldl 165, mother had synthetic infarction at 60", "synthetic")
+    assert relatives("family history of synthetic cancer, bmi 31", "synthetic")
+    assert not relatives("18-month-old, mother reports synthetic ear pain since yesterday", "synthetic")
+    assert not relatives("mother had twins; now synthetic haemorrhage", "synthetic")

@@ -258,3 +258,15 @@ def test_a_disease_named_for_a_person_is_read_from_its_possessive_alone():
     assert understand("Quellan's in pregnancy: which drug?", vocabulary).conditions == ["quellan's"]
     assert understand("Hollis' in a child: which drug?", vocabulary).conditions == ["hollis"]
     assert understand("What is the patient's dose of synthetamab?", vocabulary).conditions == []
+
+
+def test_a_relatives_condition_is_not_among_the_cases_conditions():
+    from curbside.language.vocabulary import Vocabulary
+
+    names = [("R1", "Zorbic Infarction"), ("R2", "Quellic Tension")]  # synthetic conditions
+    vocabulary = Vocabulary(
+        [(cid, name, "condition", f"C14.{n}") for n, (cid, name) in enumerate(names)],
+        [(name.lower(), cid, "name", name) for cid, name in names],
+    )
+    q = understand("52M, quellic tension, mother had zorbic infarction at 60. Synthetamab?", vocabulary)
+    assert q.conditions == ["quellic tension"]
