@@ -71,6 +71,10 @@ class Library:
             from .ingest.mesh import build_synonyms
 
             build_synonyms(self.db)  # focus <-> synonym pairs named in the new sources' metadata
+        from .search import heading_file
+
+        # The headings' intents, read once here rather than by every process that searches (a no-op when current).
+        heading_file.write(self.db.connection(), self.db.path.parent)
         if self._searcher is not None:
             self._searcher.invalidate()  # the next search reloads vectors and vocabulary
         return report

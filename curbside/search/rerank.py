@@ -256,8 +256,22 @@ def _intent_match(intent: str, hit: Hit) -> float:
     return 1.0 if _heading_intent(heading) == intent else 0.0
 
 
-@lru_cache(maxsize=65536)
+# Headings whose intent was read at ingest (search/heading_file.py): a memo of _read_intent.
+_KNOWN_INTENTS: dict[str, str] = {}
+
+
+def remember_heading_intents(intents: dict[str, str]) -> None:
+    """Take the intents read at ingest, so this process need not read those headings again."""
+    _KNOWN_INTENTS.update(intents)
+
+
 def _heading_intent(heading: str) -> str:
+    known = _KNOWN_INTENTS.get(heading)
+    return known if known is not None else _read_intent(heading)
+
+
+@lru_cache(maxsize=65536)
+def _read_intent(heading: str) -> str:
     # The same detector that reads questions reads headings ("What are the treatments for X?",
     # "Major Recommendations › Pharmacological treatment"), so the two speak one vocabulary.
     return detect_intent(heading)[0]

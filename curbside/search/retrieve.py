@@ -153,6 +153,7 @@ class Searcher:
         # audience, coverage): suggested follow-ups repeat across articles on one topic, and each
         # check is a whole ask. Dropped with the vectors whenever the library changes.
         self.answerable: dict[tuple, bool] = {}
+        self._headings_read = False
 
     @property
     def vocabulary(self):
@@ -170,6 +171,15 @@ class Searcher:
             self._vectors = VectorIndex.from_db(self.library.db)
         return self._vectors
 
+    def _remember_heading_intents(self) -> None:
+        """Once per library state: the headings' intents read at ingest, if that file is current."""
+        if not self._headings_read:
+            from . import heading_file
+            from .rerank import remember_heading_intents
+
+            remember_heading_intents(heading_file.read(self.library.db.connection(), self.library.db.path.parent))
+            self._headings_read = True
+
     @property
     def stem_shares(self) -> dict[str, float]:
         if self._shares is None:
@@ -183,6 +193,7 @@ class Searcher:
         self._vocabulary = None
         self._shares = None
         self.answerable = {}
+        self._headings_read = False
 
     def search(
         self, question: str, k: int = 10, options: SearchOptions = SearchOptions()
@@ -220,6 +231,7 @@ class Searcher:
         if options.rerank:
             # Only the head of the fused list can reach the page; reranking the tail costs time
             # (heading intent per passage) and a tail passage would need a >2x boost to climb.
+            self._remember_heading_intents()
             hits.sort(key=lambda h: (-h.score, h.passage.id))
             hits = rerank(
                 q, hits[:RERANK_DEPTH], options.weights, options.audience, self.vocabulary

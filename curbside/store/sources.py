@@ -254,6 +254,17 @@ def mentions(conn: sqlite3.Connection, word: str) -> bool:
     )
 
 
+def current_headings(conn: sqlite3.Connection) -> list[str]:
+    """Every distinct heading of a current passage: its section, or its source's title when it has none."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT CASE WHEN p.section != '' THEN p.section ELSE s.title END "
+            "FROM passages p JOIN sources s ON s.pk = p.source_pk WHERE s.status = 'current'"
+        )
+    ]
+
+
 def fts_fingerprint(conn: sqlite3.Connection) -> list[int]:
     """What the full-text index holds, cheaply: its row count and largest row id."""
     count, largest = conn.execute("SELECT count(*), coalesce(max(rowid), 0) FROM passages_fts").fetchone()
