@@ -282,15 +282,9 @@ def test_a_lead_in_brings_the_rows_of_its_list_right_after_it():
 
 
 def test_a_suspected_diagnosis_reads_sources_titled_for_it_before_the_cases_background():
-    def hits_of(source: Source, ranks: range) -> list[Hit]:
-        return [
-            Hit(Passage(source_id=source.id, order=r, section="", text="Text.", id=f"{source.id}@1#{r}"), source, 1.0)
-            for r in ranks
-        ]
-
     background = Source(id="bg", kind="guideline", title="Zorbic neoplasm therapy", origin="test", year=2020)
     diagnosis = Source(id="dx", kind="guideline", title="Quellic climacteric: management", origin="test", year=2020)
-    hits = hits_of(background, range(5)) + hits_of(diagnosis, range(5, 6))
+    hits = _hits_of(background, range(5)) + _hits_of(diagnosis, range(5, 6))
     asked = dict(
         text="51F, zorbic neoplasm on therapy, flushing. Which drug?",  # synthetic names
         condition="quellic climacteric",
@@ -320,15 +314,9 @@ def test_a_lead_in_whose_list_is_not_shown_cannot_be_the_bottom_line():
 
 
 def test_a_source_naming_only_a_past_event_of_the_case_is_not_a_topic_source():
-    def hits_of(source: Source, ranks: range) -> list[Hit]:
-        return [
-            Hit(Passage(source_id=source.id, order=r, section="", text="Text.", id=f"{source.id}@1#{r}"), source, 1.0)
-            for r in ranks
-        ]
-
     past = Source(id="past", kind="guideline", title="Zorbic infarction management", origin="test", year=2020)
     asked = Source(id="asked", kind="guideline", title="Quellic porosis treatment", origin="test", year=2020)
-    hits = hits_of(past, range(4)) + hits_of(asked, range(4, 6))
+    hits = _hits_of(past, range(4)) + _hits_of(asked, range(4, 6))
     q = Question(
         text="74F, zorbic infarction in 2019, quellic porosis. Which drug first?",  # synthetic names
         normalized="74f, zorbic infarction in 2019, quellic porosis. which drug first?",
@@ -350,18 +338,20 @@ def test_a_source_titled_for_a_condition_the_case_denies_is_not_a_topic_source()
         [(name.lower(), cid, "name", name) for cid, name in names],
     )
 
-    def hits_of(source: Source, ranks: range) -> list[Hit]:
-        return [
-            Hit(Passage(source_id=source.id, order=r, section="", text="Text.", id=f"{source.id}@1#{r}"), source, 1.0)
-            for r in ranks
-        ]
-
     denied = Source(id="denied", kind="guideline", title="Standards of care in zorbic mellitus", origin="t", year=2020)
     asked = Source(id="asked", kind="guideline", title="Synthetamab for quellic tension", origin="t", year=2020)
-    hits = hits_of(denied, range(4)) + hits_of(asked, range(4, 6))
+    hits = _hits_of(denied, range(4)) + _hits_of(asked, range(4, 6))
     text = "52M, quellic tension, no zorbic mellitus. Synthetamab or not?"
     q = understand(text, vocabulary)
     assert [s.id for s in topic_reading.topic_sources(q, hits, "physician", vocabulary=vocabulary).sources] == ["asked"]
     has_it = understand("52M, quellic tension, zorbic mellitus. Synthetamab or not?", vocabulary)
     chosen = topic_reading.topic_sources(has_it, hits, "physician", vocabulary=vocabulary).sources
     assert "denied" in [s.id for s in chosen]
+
+
+def _hits_of(source: Source, ranks: range) -> list[Hit]:
+    """One synthetic hit of `source` at each search rank in `ranks`."""
+    return [
+        Hit(Passage(source_id=source.id, order=r, section="", text="Text.", id=f"{source.id}@1#{r}"), source, 1.0)
+        for r in ranks
+    ]
