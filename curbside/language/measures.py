@@ -212,6 +212,9 @@ _FOR_WOMEN = re.compile(
     r"^(?!.*\b(?:men|man|males?|boys?)\b).*\b(?:in|for) (?:pregnant |postmenopausal |premenopausal )?(?:women|girls)\b",
     re.S,
 )
+# A heading or an opening about women alone ("Epilepsy and Women's Health › Contraception", "D -
+# Women with epilepsy who require emergency contraception ..."): not for a man.
+_WOMEN_ONLY = re.compile(r"^(?!.*\b(?:men|man|males?|boys?)\b).*\b(?:women|woman|female)(?:'s)?\b", re.S)
 _PREGNANCY = re.compile(
     r"\b(?:pregnan\w*|obstetric\w*|antenatal|intrapartum|peripartum|postpartum|lactat\w*|breastfeeding)\b"
 )
@@ -297,7 +300,11 @@ def fit(patient: Patient, text: str, heading: str = "") -> Fit:
             excludes.add(measure)
     opening = " ".join(text.split()[:_OPENING_WORDS])
     if patient.sex == "M" and (
-        _PREGNANCY.search(head) or _PREGNANCY.search(opening.lower()) or _FOR_WOMEN.search(text.lower())
+        _PREGNANCY.search(head)
+        or _PREGNANCY.search(opening.lower())
+        or _FOR_WOMEN.search(text.lower())
+        or _WOMEN_ONLY.search(head)
+        or _WOMEN_ONLY.search(opening.lower())
     ):
         excludes.add(SEX)
     elif not patient.pregnant and _PREGNANCY.search(head):

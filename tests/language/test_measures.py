@@ -136,3 +136,12 @@ def test_a_ten_year_risk_band_holds_or_leaves_out_the_cases_risk():
     assert RISK in fit(patient, "Offer synthetamab in a 7.5% to 10% 10-year CVD event risk.").holds
     assert RISK in fit(patient, "Offer synthetamab to people with a 10% or greater 10-year risk.").excludes
     assert not fit(patient, "Synthetamab lowers the 10-year risk by 25%.").excludes  # an effect, not a band
+
+
+def test_a_heading_or_opening_about_women_alone_is_not_for_a_man():
+    man = patient_of("45M, synthetic seizure now 6 minutes. First drug?")
+    heading = "Major Recommendations › Synthetic Disease and Women's Health › Contraception"
+    assert SEX in fit(man, "Should be prescribed a single dose of synthetamab 3 mg.", heading).excludes
+    assert SEX in fit(man, "D - Women with synthetic disease who require synthetamab:").excludes
+    assert not fit(man, "Men and women with synthetic disease should take synthetamab.").excludes
+    assert not fit(patient_of("45F, synthetic seizure."), "Women with synthetic disease:", heading).excludes
